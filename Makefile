@@ -1,0 +1,42 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    — install, migrate, load the demo catalog (first time), serve on http://127.0.0.1:$PORTAL_PORT (5000)
+#   make test   — install (with test tools and Chromium), run the whole test suite
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test bench translations clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) portal demo --if-empty
+	$(FLASK) run --host $${PORTAL_HOST:-127.0.0.1} --port $${PORTAL_PORT:-5000}
+
+test: $(VENV)/.dev
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/search.py
+
+# After changing page text: extract, merge into both catalogs, compile (the .mo files are committed).
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d portal/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,60 @@
+"""开放数据门户 — application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import Config
+from .extensions import babel, db, limiter, login_manager, migrate
+from .i18n import select_locale
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the portal: extensions, backends, blueprints, error handlers, CLI."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
+    app.config.from_object(config or Config())
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+    from . import models  # noqa: F401  (every table registered before migrate/create_all)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+
+    from .search import load_backend
+    from .storage import load_storage
+
+    app.extensions["search"] = load_backend(app.config)
+    app.extensions["storage"] = load_storage(app.config)
+
+    from .accounts.models import User
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    from .agencies.views import bp as agencies_bp
+    from .catalog.views import bp as catalog_bp
+    from .web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(agencies_bp)
+
+    from .errors import register_error_handlers
+    from .templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from .cli import portal_cli
+
+    app.cli.add_command(portal_cli)
+    return app

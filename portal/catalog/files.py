@@ -1,0 +1,151 @@
+"""Storing resource files: atomic write with SHA-256, format check, encoding and table shape."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+
+from ..errors import Invalid
+from ..extensions import db
+from ..models_base import utcnow
+from ..storage import StoredFile, storage
+from .models import Dataset, Resource, ResourceKind
+
+MEDIA_TYPES = {
+    "CSV": "text/csv",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "JSON": "application/json",
+    "PDF": "application/pdf",
+    "XML": "application/xml",
+    "ZIP": "application/zip",
+}
+
+
+@dataclass
+class FileInfo:
+    encoding: str = ""
+    row_count: int | None = None
+    columns: list[str] = field(default_factory=list)
+
+
+def media_type(fmt: str, filename: str) -> str:
+    return MEDIA_TYPES.get(fmt.upper()) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def inspect_file(path: Path, fmt: str) -> FileInfo:
+    """Check the content matches the declared format and read its table shape; Invalid otherwise."""
+    fmt = fmt.upper()
+    try:
+        if fmt == "CSV":
+            return _inspect_csv(path)
+        if fmt == "XLSX":
+            return _inspect_xlsx(path)
+        if fmt == "JSON":
+            return _inspect_json(path)
+        if fmt == "PDF":
+            with open(path, "rb") as fh:
+                if fh.read(5) != b"%PDF-":
+                    raise ValueError("no PDF header")
+            return FileInfo()
+    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as exc:
+        raise Invalid(_("The file is not valid %(format)s: %(error)s", format=fmt, error=str(exc)[:200]),
+                      {"file": "format"})
+    return FileInfo()
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 when the bytes decode as UTF-8, else GB18030 (a superset of GBK) when they decode as that."""
+    for encoding in ("utf-8-sig", "utf-8"):
+        try:
+            sample.decode(encoding)
+            return "utf-8"
+        except UnicodeDecodeError as exc:
+            # a multi-byte character cut at the end of the sample is still UTF-8
+            if exc.start >= len(sample) - 3 and encoding == "utf-8":
+                return "utf-8"
+    try:
+        sample.decode("gb18030")
+        return "gbk"
+    except UnicodeDecodeError:
+        raise ValueError(_("unknown text encoding (expected UTF-8 or GBK)"))
+
+
+def _inspect_csv(path: Path) -> FileInfo:
+    with open(path, "rb") as fh:
+        sample = fh.read(1024 * 1024)
+    encoding = detect_encoding(sample)
+    with open(path, encoding="gb18030" if encoding == "gbk" else "utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if not header:
+            raise ValueError(_("the CSV file has no header row"))
+        rows = sum(1 for _ in reader)
+    return FileInfo(encoding=encoding, row_count=rows, columns=[h.strip() for h in header])
+
+
+def _inspect_xlsx(path: Path) -> FileInfo:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+        raise ValueError(_("not an Excel workbook")) from exc
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = [str(v) if v is not None else "" for v in next(rows, ())]
+        count = sum(1 for _ in rows)
+    finally:
+        wb.close()
+    return FileInfo(row_count=count, columns=header)
+
+
+def _inspect_json(path: Path) -> FileInfo:
+    data = json.loads(path.read_bytes())
+    records = data
+    if isinstance(data, dict):
+        records = next((v for v in data.values() if isinstance(v, list)), None)
+    if isinstance(records, list) and records and isinstance(records[0], dict):
+        return FileInfo(encoding="utf-8", row_count=len(records), columns=list(records[0].keys()))
+    return FileInfo(encoding="utf-8")
+
+
+def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str, fmt: str,
+                      description: str = "", max_size: int | None = None) -> Resource:
+    """Store a file and attach it to the entry as a resource; on invalid content nothing is kept.
+
+    The caller commits. If the commit fails the stored file may remain unreferenced, which is
+    harmless (content-addressed) and is swept by the storage check.
+    """
+    stored: StoredFile = storage().save(stream, max_size=max_size)
+    try:
+        info = inspect_file(storage().path(stored.key), fmt)
+    except Invalid:
+        if not _referenced(stored.key):
+            storage().delete(stored.key)
+        raise
+    now = utcnow()
+    res = Resource(dataset=ds, name=name, description=description, kind=ResourceKind.FILE, format=fmt.upper(),
+                   filename=filename, storage_key=stored.key, size=stored.size, sha256=stored.sha256,
+                   media_type=media_type(fmt, filename), encoding=info.encoding, row_count=info.row_count,
+                   columns=info.columns, position=len(ds.resources), created_at=now, updated_at=now)
+    db.session.add(res)
+    return res
+
+
+def add_link_resource(ds: Dataset, *, name: str, url: str, fmt: str = "API", description: str = "") -> Resource:
+    """Attach a link (an API endpoint or external page) to the entry; the caller commits."""
+    res = Resource(dataset=ds, name=name, description=description, kind=ResourceKind.LINK, format=fmt.upper(),
+                   url=url, position=len(ds.resources))
+    db.session.add(res)
+    return res
+
+
+def _referenced(key: str) -> bool:
+    return db.session.query(Resource.id).filter(Resource.storage_key == key).first() is not None

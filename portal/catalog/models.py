@@ -1,0 +1,211 @@
+"""Catalog entries (Dataset), their data items, resources, themes, tags and change history (SPEC §2)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..agencies.models import Agency
+from ..extensions import db
+from ..models_base import new_id, utcnow
+
+
+class OpenType(StrEnum):
+    UNCONDITIONAL = "unconditional"  # 无条件开放
+    CONDITIONAL = "conditional"      # 有条件开放
+    CLOSED = "closed"                # 非开放
+
+
+class ShareType(StrEnum):
+    UNCONDITIONAL = "unconditional"  # 无条件共享
+    CONDITIONAL = "conditional"      # 有条件共享
+    NONE = "none"                    # 不予共享
+
+
+class Classification(StrEnum):
+    BASIC = "basic"                  # 基础信息资源
+    THEMATIC = "thematic"            # 主题信息资源
+    DEPARTMENTAL = "departmental"    # 部门信息资源
+
+
+class DataForm(StrEnum):
+    STRUCTURED = "structured"
+    SEMI_STRUCTURED = "semi_structured"
+    UNSTRUCTURED = "unstructured"
+
+
+class UpdateFrequency(StrEnum):
+    REALTIME = "realtime"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    SEMIANNUAL = "semiannual"
+    ANNUAL = "annual"
+    IRREGULAR = "irregular"
+
+
+class DatasetState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class ResourceKind(StrEnum):
+    FILE = "file"
+    LINK = "link"  # an API or external page; nothing stored
+
+
+dataset_tags = Table(
+    "dataset_tags",
+    db.metadata,
+    Column("dataset_id", ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Theme(db.Model):
+    """A theme (主题); the CKAN layer calls these groups."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Dataset(db.Model):
+    """One catalog entry (目录条目) with every field SPEC §2 requires."""
+
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(120), unique=True, index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    classification: Mapped[str] = mapped_column(String(20), default=Classification.DEPARTMENTAL)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    collecting_agency: Mapped[str] = mapped_column(String(200), default="")
+    approving_agency: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str] = mapped_column(String(100))
+    region_level: Mapped[str] = mapped_column(String(20))
+    temporal_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    temporal_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    data_form: Mapped[str] = mapped_column(String(20), default=DataForm.STRUCTURED)
+    share_type: Mapped[str] = mapped_column(String(20), default=ShareType.UNCONDITIONAL)
+    share_conditions: Mapped[str] = mapped_column(Text, default="")
+    share_reason: Mapped[str] = mapped_column(Text, default="")
+    share_legal_basis: Mapped[str] = mapped_column(Text, default="")
+    share_scope: Mapped[str] = mapped_column(String(200), default="")
+    share_mode: Mapped[str] = mapped_column(String(200), default="")
+    open_type: Mapped[str] = mapped_column(String(20), default=OpenType.UNCONDITIONAL, index=True)
+    open_conditions: Mapped[str] = mapped_column(Text, default="")
+    open_reason: Mapped[str] = mapped_column(Text, default="")
+    open_legal_basis: Mapped[str] = mapped_column(Text, default="")
+    update_frequency: Mapped[str] = mapped_column(String(20), default=UpdateFrequency.IRREGULAR)
+    timeliness: Mapped[str] = mapped_column(String(200), default="")
+    related: Mapped[str] = mapped_column(Text, default="")
+    licence_id: Mapped[str] = mapped_column(String(40), default="nmg-open-data-1.0")
+    state: Mapped[str] = mapped_column(String(20), default=DatasetState.DRAFT, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    data_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    download_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    theme: Mapped[Theme] = relationship(lazy="joined")
+    tags: Mapped[list[Tag]] = relationship(secondary=dataset_tags, lazy="selectin", order_by="Tag.name")
+    items: Mapped[list["DataItem"]] = relationship(
+        back_populates="dataset", cascade="all, delete-orphan", order_by="DataItem.position", lazy="selectin")
+    resources: Mapped[list["Resource"]] = relationship(
+        back_populates="dataset", cascade="all, delete-orphan", order_by="Resource.position", lazy="selectin")
+    changes: Mapped[list["DatasetChange"]] = relationship(
+        back_populates="dataset", cascade="all, delete-orphan", order_by="DatasetChange.at.desc()")
+
+    @property
+    def is_public(self) -> bool:
+        """Visible on the portal: published (suspension and withdrawal come with the complaints issue)."""
+        return self.state == DatasetState.PUBLISHED
+
+    @property
+    def formats(self) -> list[str]:
+        return sorted({r.format for r in self.resources if r.format})
+
+
+class DataItem(db.Model):
+    """A data item (信息项): one field of the data."""
+
+    __tablename__ = "data_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40), default="string")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    dataset: Mapped[Dataset] = relationship(back_populates="items")
+
+
+class Resource(db.Model):
+    """A file (stored) or a link (API, external page) of a dataset."""
+
+    __tablename__ = "resources"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(10), default=ResourceKind.FILE)
+    format: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    storage_key: Mapped[str] = mapped_column(String(200), default="")
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    encoding: Mapped[str] = mapped_column(String(20), default="")
+    row_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    download_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="resources")
+
+
+class DatasetChange(db.Model):
+    """A line of an entry's public change history (created, published, reclassified, new data ...)."""
+
+    __tablename__ = "dataset_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[str] = mapped_column(String(40), default="")
+    from_value: Mapped[str] = mapped_column(String(200), default="")
+    to_value: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="changes")

@@ -1,0 +1,93 @@
+"""The first rows of a tabular resource (CSV, XLSX, JSON) as a table for the dataset page."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from .models import Resource, ResourceKind
+
+PREVIEW_ROWS = 50
+MAX_JSON_BYTES = 20 * 1024 * 1024  # JSON must be parsed whole; bigger files are not previewed
+PREVIEWABLE = {"CSV", "XLSX", "JSON"}
+
+
+@dataclass
+class Preview:
+    columns: list[str]
+    rows: list[list[str]]
+    total_rows: int | None
+    error: str = ""
+
+
+def can_preview(res: Resource) -> bool:
+    return res.kind == ResourceKind.FILE and res.format.upper() in PREVIEWABLE
+
+
+def preview(res: Resource, path: Path, limit: int = PREVIEW_ROWS) -> Preview:
+    """Read at most `limit` rows; a file that cannot be read gives an explanation, not an error page."""
+    fmt = res.format.upper()
+    try:
+        if fmt == "CSV":
+            return _csv(path, res.encoding or "utf-8", limit, res.row_count)
+        if fmt == "XLSX":
+            return _xlsx(path, limit, res.row_count)
+        if fmt == "JSON":
+            return _json(path, limit)
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+        return Preview([], [], None, _("This file could not be previewed (%(error)s).", error=type(exc).__name__))
+    return Preview([], [], None, _("No preview is available for this format."))
+
+
+def _csv(path: Path, encoding: str, limit: int, total: int | None) -> Preview:
+    with open(path, encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        header = [h.lstrip("\ufeff") for h in header]
+        rows = [row for _, row in zip(range(limit), reader)]
+    return Preview(header, rows, total)
+
+
+def _xlsx(path: Path, limit: int, total: int | None) -> Preview:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header = [_cell(v) for v in next(it, ())]
+        rows = [[_cell(v) for v in row] for _, row in zip(range(limit), it)]
+    finally:
+        wb.close()
+    return Preview(header, rows, total)
+
+
+def _json(path: Path, limit: int) -> Preview:
+    if path.stat().st_size > MAX_JSON_BYTES:
+        return Preview([], [], None, _("This JSON file is too large to preview; download it instead."))
+    data = json.loads(path.read_bytes())
+    records = data
+    if isinstance(data, dict):  # {"data": [...]} or similar: the first list of records inside
+        records = next((v for v in data.values() if isinstance(v, list)), [data])
+    if not isinstance(records, list):
+        records = [records]
+    columns: list[str] = []
+    for rec in records[:limit]:
+        if isinstance(rec, dict):
+            columns.extend(k for k in rec if k not in columns)
+    if not columns:
+        return Preview(["value"], [[_cell(r)] for r in records[:limit]], len(records))
+    rows = [[_cell(rec.get(c)) if isinstance(rec, dict) else "" for c in columns] for rec in records[:limit]]
+    return Preview(columns, rows, len(records))
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

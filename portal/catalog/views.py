@@ -1,0 +1,115 @@
+"""Public catalog pages: search, dataset, resource preview, download, negative list."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
+from werkzeug.urls import iri_to_uri
+
+from ..agencies.models import Agency
+from ..errors import NotFound
+from ..extensions import db, limiter
+from ..storage import storage
+from . import services
+from .filters import FILTERS
+from .preview import can_preview, preview
+
+bp = Blueprint("catalog", __name__)
+
+
+def _search_limit() -> str:
+    return current_app.config["RATELIMIT_SEARCH"]
+
+
+def _download_limit() -> str:
+    return current_app.config["RATELIMIT_DOWNLOAD"]
+
+
+def search_url(params: services.SearchParams, **changes) -> str:
+    """The URL of the search page with the current state and some changes; the state lives in the URL.
+
+    changes: q=, sort=, page=, toggle=(field, value) to add or remove one filter value, clear=field.
+    """
+    args: dict[str, object] = {}
+    q = changes.get("q", params.q)
+    if q:
+        args["q"] = q
+    filters = {k: list(v) for k, v in params.filters.items()}
+    if "toggle" in changes:
+        field, value = changes["toggle"]
+        values = filters.setdefault(field, [])
+        values.remove(value) if value in values else values.append(value)
+    if "clear" in changes:
+        filters.pop(changes["clear"], None)
+    for definition in FILTERS:
+        if filters.get(definition.name):
+            args[definition.name] = filters[definition.name]
+    sort = changes.get("sort", params.sort)
+    default_sort = "relevance" if q else "modified"
+    if sort and sort != default_sort:
+        args["sort"] = sort
+    page = changes.get("page", 1 if ("toggle" in changes or "clear" in changes or "sort" in changes) else params.page)
+    if page and page != 1:
+        args["page"] = page
+    return url_for("catalog.search", **args)
+
+
+@bp.get("/dataset")
+@limiter.limit(_search_limit)
+def search():
+    """Catalog search with facets, sorting and paging."""
+    params = services.parse_search_params(request.args, request.args.getlist,
+                                          current_app.config["SEARCH_PAGE_SIZE"])
+    result = services.search(params)
+    return render_template("catalog/search.html", result=result, params=params, search_url=search_url,
+                           page_url=lambda page: search_url(params, page=page))
+
+
+@bp.get("/dataset/<slug>")
+def dataset(slug: str):
+    """One catalog entry with every field, data items, resources, history and citation."""
+    ds = services.get_public_dataset(slug)
+    return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
+                           citation=services.citation(ds, date.today()), can_preview=can_preview)
+
+
+@bp.get("/dataset/<slug>/resource/<resource_id>")
+def resource(slug: str, resource_id: str):
+    """A resource's page with a preview of its first rows."""
+    ds = services.get_public_dataset(slug)
+    res = next((r for r in ds.resources if r.id == resource_id), None)
+    if res is None:
+        raise NotFound("")
+    table = None
+    if can_preview(res) and ds.open_type == "unconditional" and storage().exists(res.storage_key):
+        table = preview(res, storage().path(res.storage_key))
+    return render_template("catalog/resource.html", ds=ds, res=res, table=table)
+
+
+@bp.get("/dataset/<slug>/resource/<resource_id>/download")
+@limiter.limit(_download_limit)
+def download(slug: str, resource_id: str):
+    """Stream an unconditional-open file with ETag, Last-Modified and Range; count and log it."""
+    res = services.downloadable_resource(resource_id)
+    if res.dataset.slug != slug:
+        raise NotFound("")
+    mimetype = res.media_type
+    if res.encoding and mimetype.startswith("text/"):
+        mimetype += f"; charset={res.encoding}"
+    resp = send_file(storage().path(res.storage_key), mimetype=mimetype, as_attachment=True,
+                     download_name=res.filename or f"{res.id}.{res.format.lower()}", conditional=True,
+                     etag=res.sha256, last_modified=res.updated_at, max_age=0)
+    rng = request.range
+    start = rng.ranges[0][0] if rng and rng.ranges else None
+    if resp.status_code in (200, 206):
+        services.record_download(res, resp.status_code, resp.content_length or 0, start)
+    return resp
+
+
+@bp.get("/negative-list")
+def negative_list():
+    """Every conditional and closed entry with conditions, reason and legal basis (负面清单)."""
+    agency = request.args.get("agency") or None
+    agencies = db.session.scalars(db.select(Agency).order_by(Agency.level.desc(), Agency.name)).all()
+    return render_template("catalog/negative_list.html", entries=services.negative_list(agency),
+                           agencies=agencies, selected=agency)

@@ -1,0 +1,77 @@
+"""Display labels and fixed lists for the catalog's coded values (one place, translatable)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from ..agencies.models import RegionLevel
+from .models import Classification, DataForm, OpenType, ShareType, UpdateFrequency
+
+OPEN_TYPE_LABELS = {
+    OpenType.UNCONDITIONAL: _l("Unconditional open"),
+    OpenType.CONDITIONAL: _l("Conditional open"),
+    OpenType.CLOSED: _l("Not open"),
+}
+SHARE_TYPE_LABELS = {
+    ShareType.UNCONDITIONAL: _l("Unconditional sharing"),
+    ShareType.CONDITIONAL: _l("Conditional sharing"),
+    ShareType.NONE: _l("Not shared"),
+}
+CLASSIFICATION_LABELS = {
+    Classification.BASIC: _l("Basic resource"),
+    Classification.THEMATIC: _l("Thematic resource"),
+    Classification.DEPARTMENTAL: _l("Departmental resource"),
+}
+DATA_FORM_LABELS = {
+    DataForm.STRUCTURED: _l("Structured"),
+    DataForm.SEMI_STRUCTURED: _l("Semi-structured"),
+    DataForm.UNSTRUCTURED: _l("Unstructured"),
+}
+FREQUENCY_LABELS = {
+    UpdateFrequency.REALTIME: _l("Real time"),
+    UpdateFrequency.DAILY: _l("Daily"),
+    UpdateFrequency.WEEKLY: _l("Weekly"),
+    UpdateFrequency.MONTHLY: _l("Monthly"),
+    UpdateFrequency.QUARTERLY: _l("Quarterly"),
+    UpdateFrequency.SEMIANNUAL: _l("Every six months"),
+    UpdateFrequency.ANNUAL: _l("Yearly"),
+    UpdateFrequency.IRREGULAR: _l("Irregular"),
+}
+REGION_LEVEL_LABELS = {
+    RegionLevel.REGION: _l("Autonomous region"),
+    RegionLevel.CITY: _l("League / city"),
+    RegionLevel.COUNTY: _l("Banner / county"),
+}
+
+# How old the data may grow before an entry is overdue (R2024 §16). A grace of a few days
+# absorbs weekends and publication lag; irregular entries are never overdue.
+FREQUENCY_MAX_AGE = {
+    UpdateFrequency.REALTIME: timedelta(days=2),
+    UpdateFrequency.DAILY: timedelta(days=3),
+    UpdateFrequency.WEEKLY: timedelta(days=10),
+    UpdateFrequency.MONTHLY: timedelta(days=35),
+    UpdateFrequency.QUARTERLY: timedelta(days=100),
+    UpdateFrequency.SEMIANNUAL: timedelta(days=190),
+    UpdateFrequency.ANNUAL: timedelta(days=380),
+}
+
+
+@dataclass(frozen=True)
+class Licence:
+    id: str
+    title: str
+    url: str
+
+
+LICENCES = {
+    "nmg-open-data-1.0": Licence(
+        "nmg-open-data-1.0", "内蒙古自治区公共数据开放平台数据使用协议 1.0", "/licence"),
+    "cc-by-4.0": Licence("cc-by-4.0", "Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+}
+
+
+def label(mapping: dict, value: str) -> str:
+    """The display label of a coded value, or the value itself when unknown."""
+    return str(mapping.get(value, value))

@@ -1,0 +1,33 @@
+"""`flask portal ...` commands: demo catalog, reindex."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .extensions import db
+
+portal_cli = AppGroup("portal", help="Portal administration commands.")
+
+
+@portal_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the catalog has no entry yet.")
+def demo_command(if_empty: bool) -> None:
+    """Load the realistic demo catalog (agencies, themes, entries, files) and index it."""
+    from .catalog.models import Dataset
+    from .demo import load_demo
+
+    if if_empty and db.session.scalar(select(func.count(Dataset.id))):
+        click.echo("Catalog not empty; demo not loaded.")
+        return
+    summary = load_demo()
+    click.echo(f"Demo catalog loaded: {summary}")
+
+
+@portal_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    from .catalog.services import reindex_all
+
+    n = reindex_all()
+    click.echo(f"Indexed {n} public entries.")

@@ -1,0 +1,75 @@
+"""Configuration from PORTAL_* environment variables (documented in README)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PORTAL_{name}", default)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """PORTAL_SECRET_KEY, or a random key kept in the data directory so sessions survive restarts."""
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    return key
+
+
+class Config:
+    """Settings read once at start-up; every one has an embedded default."""
+
+    def __init__(self) -> None:
+        data_dir = Path(_env("DATA_DIR", "instance")).resolve()
+        self.DATA_DIR = str(data_dir)
+        self.SECRET_KEY = _secret_key(data_dir)
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{data_dir / 'portal.db'}")
+        self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
+        self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
+        self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
+        self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
+        self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
+        self.SEARCH_PAGE_SIZE = int(_env("SEARCH_PAGE_SIZE", "20"))
+        self.SITE_NAME = _env("SITE_NAME", "内蒙古自治区公共数据开放平台")
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.LANGUAGES = ["zh_CN", "en"]
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "0") == "1"
+        self.MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.TESTING = False
+
+
+class TestConfig(Config):
+    """Isolated settings for the tests: a temporary data directory, no rate limits unless asked."""
+
+    def __init__(self, data_dir: str | Path, **overrides: object) -> None:
+        os.environ.setdefault("PORTAL_SECRET_KEY", "test-secret")
+        old = os.environ.get("PORTAL_DATA_DIR")
+        os.environ["PORTAL_DATA_DIR"] = str(data_dir)
+        try:
+            super().__init__()
+        finally:
+            if old is None:
+                del os.environ["PORTAL_DATA_DIR"]
+            else:
+                os.environ["PORTAL_DATA_DIR"] = old
+        if "PORTAL_TEST_DATABASE_URL" in os.environ:
+            self.SQLALCHEMY_DATABASE_URI = os.environ["PORTAL_TEST_DATABASE_URL"]
+        self.TESTING = True
+        self.RATELIMIT_ENABLED = False
+        for key, value in overrides.items():
+            setattr(self, key, value)

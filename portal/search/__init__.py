@@ -1,0 +1,23 @@
+"""Search behind the SearchBackend protocol, chosen by PORTAL_SEARCH_BACKEND."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from flask import current_app
+
+from .base import SearchBackend, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable  # noqa: F401
+
+
+def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str] | None = None) -> SearchBackend:
+    if facet_fields is None:
+        from ..catalog.filters import FACET_FIELDS as facet_fields
+    name = config.get("SEARCH_BACKEND", "whoosh")
+    if name == "whoosh":
+        from .whoosh import WhooshBackend
+
+        return WhooshBackend(config["SEARCH_INDEX_DIR"], facet_fields)
+    raise ValueError(f"unknown PORTAL_SEARCH_BACKEND {name!r}")
+
+
+def backend() -> SearchBackend:
+    return current_app.extensions["search"]

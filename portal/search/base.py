@@ -1,0 +1,64 @@
+"""The SearchBackend protocol and the plain data it speaks; no backend type leaks past this module."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Protocol
+
+
+@dataclass
+class SearchDoc:
+    """What the index knows about one public catalog entry."""
+
+    id: str
+    title: str
+    summary: str
+    tags: list[str]
+    agency: str
+    items: list[str]
+    facets: dict[str, list[str]]  # facet field -> values (theme, agency, open_type, format, ...)
+    modified: datetime
+    downloads: int
+    title_sort: str  # a key that sorts Chinese titles by pinyin
+
+
+SORTS = ("relevance", "modified", "downloads", "title")
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # OR within a field, AND across fields
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    with_facets: bool = True
+
+
+@dataclass
+class SearchHit:
+    id: str
+    score: float | None = None
+
+
+@dataclass
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    facets: dict[str, dict[str, int]]  # field -> value -> count, within the filtered results
+
+
+class SearchUnavailable(Exception):
+    """The backend cannot answer now (index missing or locked beyond the retry budget)."""
+
+
+class SearchBackend(Protocol):
+    def index(self, docs: Iterable[SearchDoc]) -> None: ...
+
+    def remove(self, ids: Iterable[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchPage: ...
+
+    def clear(self) -> None: ...
+
+    def count(self) -> int: ...

@@ -1,0 +1,348 @@
+"""Whoosh search backend with jieba tokenising and in-memory facet counting.
+
+Whoosh's own `groupedby` facets are too slow at 100k entries (about 350 ms p95 measured), so
+facet values, sort keys and liveness are held per index segment in numpy arrays, built once
+per segment and reassembled when the index generation changes. Text relevance is Whoosh's
+BM25F; every filter, count and non-relevance sort is a vector operation over those arrays.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.analysis import Tokenizer, Token, LowercaseFilter, StopFilter
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.query import And, Every, Or, Term
+
+from .base import SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
+from .text import _jieba, query_terms
+
+TEXT_FIELDS = {"title": 4.0, "tags": 2.5, "agency": 1.5, "items": 1.2, "summary": 1.0}
+WRITE_TIMEOUT_S = 10.0
+
+
+class JiebaTokenizer(Tokenizer):
+    """jieba search-mode tokenizer; one place to swap the Chinese segmenter."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (word, start, end) in enumerate(_jieba().tokenize(value, mode="search")):
+            if not word.strip():
+                continue
+            token.original = token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def chinese_analyzer():
+    return JiebaTokenizer() | LowercaseFilter() | StopFilter(stoplist=frozenset(), minsize=1)
+
+
+@dataclass
+class _Segment:
+    """Per-segment arrays, indexed by the segment's local document number."""
+
+    size: int
+    pairs: dict[str, tuple[np.ndarray, np.ndarray]]  # field -> (local docnums, value codes)
+    modified: np.ndarray
+    downloads: np.ndarray
+    title_sort: list[str]
+    ids: list[str]
+
+
+@dataclass
+class _View:
+    """Arrays for the whole index at one generation (segments laid end to end)."""
+
+    generation: int
+    live: np.ndarray
+    pairs: dict[str, tuple[np.ndarray, np.ndarray]]
+    modified: np.ndarray
+    downloads: np.ndarray
+    title_sort: list[str]
+    ids: list[str]
+    _title_rank: np.ndarray | None = None
+
+    def title_rank(self) -> np.ndarray:
+        if self._title_rank is None:
+            order = sorted(range(len(self.title_sort)), key=self.title_sort.__getitem__)
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+            self._title_rank = rank
+        return self._title_rank
+
+
+class WhooshBackend:
+    def __init__(self, index_dir: str | Path, facet_fields: Iterable[str]) -> None:
+        self.dir = Path(index_dir)
+        self.facet_fields = tuple(facet_fields)
+        self._lock = threading.RLock()
+        self._ix = None
+        self._searcher = None
+        self._segments: dict[str, _Segment] = {}
+        self._view: _View | None = None
+        self._codes: dict[str, dict[str, int]] = {f: {} for f in self.facet_fields}
+        self._values: dict[str, list[str]] = {f: [] for f in self.facet_fields}
+
+    # ---- index lifecycle -------------------------------------------------
+    def _schema(self) -> Schema:
+        analyzer = chinese_analyzer()
+        fields = {name: TEXT(analyzer=analyzer, field_boost=boost) for name, boost in TEXT_FIELDS.items()}
+        return Schema(id=ID(stored=True, unique=True), meta=STORED(), **fields)
+
+    def _index(self):
+        if self._ix is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if whoosh_index.exists_in(str(self.dir)):
+                self._ix = whoosh_index.open_dir(str(self.dir))
+            else:
+                self._ix = whoosh_index.create_in(str(self.dir), self._schema())
+        return self._ix
+
+    def _writer(self):
+        """A writer, waiting for the lock rather than failing; LockError never reaches a user."""
+        deadline = time.monotonic() + WRITE_TIMEOUT_S
+        while True:
+            try:
+                return self._index().writer(timeout=1.0)
+            except LockError:
+                if time.monotonic() > deadline:
+                    raise SearchUnavailable("search index is locked by another writer")
+                time.sleep(0.05)
+
+    def index(self, docs: Iterable[SearchDoc]) -> None:
+        with self._lock:
+            writer = self._writer()
+            try:
+                for doc in docs:
+                    writer.update_document(**self._fields(doc))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+
+    def bulk_index(self, docs: Iterable[SearchDoc], clear: bool = True) -> int:
+        """Rebuild: write every document into a fresh index in one writer (fast path for reindex)."""
+        with self._lock:
+            if clear:
+                self._reset()
+            writer = self._writer() if not clear else self._index().writer(limitmb=256)
+            n = 0
+            try:
+                for doc in docs:
+                    writer.add_document(**self._fields(doc)) if clear else writer.update_document(**self._fields(doc))
+                    n += 1
+                writer.commit(optimize=clear)
+            except BaseException:
+                writer.cancel()
+                raise
+            return n
+
+    def remove(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            writer = self._writer()
+            try:
+                for id_ in ids:
+                    writer.delete_by_term("id", id_)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+
+    def clear(self) -> None:
+        with self._lock:
+            self._reset()
+
+    def _reset(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._segments.clear()
+        self._view = None
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._ix = whoosh_index.create_in(str(self.dir), self._schema())
+
+    def count(self) -> int:
+        with self._lock:
+            return self._current_searcher().doc_count()
+
+    @staticmethod
+    def _fields(doc: SearchDoc) -> dict:
+        meta = {"f": doc.facets, "m": doc.modified.timestamp(), "d": doc.downloads, "t": doc.title_sort}
+        return {"id": doc.id, "title": doc.title, "summary": doc.summary, "tags": " ".join(doc.tags),
+                "agency": doc.agency, "items": " ".join(doc.items),
+                "meta": json.dumps(meta, ensure_ascii=False)}
+
+    # ---- reading ---------------------------------------------------------
+    def _current_searcher(self):
+        """A searcher on the latest committed generation (reopened only when the index changed)."""
+        if self._searcher is None or not self._searcher.up_to_date():
+            old = self._searcher
+            try:
+                self._searcher = self._index().searcher()
+            except FileNotFoundError:
+                # A writer replaced files while we opened them; try once more on a fresh handle.
+                self._ix = None
+                self._searcher = self._index().searcher()
+            if old is not None:
+                old.close()
+        return self._searcher
+
+    def _build_view(self, searcher) -> _View:
+        reader = searcher.reader()
+        generation = reader.generation() if hasattr(reader, "generation") else -1
+        if self._view is not None and self._view.generation == generation and generation != -1:
+            return self._view
+        parts, lives = [], []
+        seen = set()
+        for sub, offset in reader.leaf_readers():
+            if sub.segment() is None:  # the empty index
+                continue
+            seg_id = sub.segment().segment_id()
+            seen.add(seg_id)
+            seg = self._segments.get(seg_id) or self._load_segment(sub)
+            self._segments[seg_id] = seg
+            live = np.ones(seg.size, dtype=bool)
+            if sub.has_deletions():
+                deleted = [d for d in sub.deleted_docs_set if d < seg.size]
+                live[np.asarray(deleted, dtype=np.int64)] = False
+            parts.append((seg, offset))
+            lives.append(live)
+        for stale in set(self._segments) - seen:
+            del self._segments[stale]
+        def cat(arrays, dtype):
+            return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+        pairs = {}
+        for field in self.facet_fields:
+            docs = cat([seg.pairs[field][0] + off for seg, off in parts], np.int64)
+            codes = cat([seg.pairs[field][1] for seg, _ in parts], np.int64)
+            pairs[field] = (docs, codes)
+        self._view = _View(
+            generation=generation,
+            live=cat(lives, bool),
+            pairs=pairs,
+            modified=cat([seg.modified for seg, _ in parts], np.float64),
+            downloads=cat([seg.downloads for seg, _ in parts], np.int64),
+            title_sort=[t for seg, _ in parts for t in seg.title_sort],
+            ids=[i for seg, _ in parts for i in seg.ids],
+        )
+        return self._view
+
+    def _load_segment(self, sub) -> _Segment:
+        size = sub.doc_count_all()
+        modified = np.zeros(size, dtype=np.float64)
+        downloads = np.zeros(size, dtype=np.int64)
+        titles = [""] * size
+        ids = [""] * size
+        pair_docs: dict[str, list[int]] = {f: [] for f in self.facet_fields}
+        pair_codes: dict[str, list[int]] = {f: [] for f in self.facet_fields}
+        for docnum, stored in sub.iter_docs():
+            meta = json.loads(stored["meta"])
+            ids[docnum] = stored["id"]
+            modified[docnum] = meta["m"]
+            downloads[docnum] = meta["d"]
+            titles[docnum] = meta["t"]
+            for field in self.facet_fields:
+                for value in meta["f"].get(field, ()):
+                    pair_docs[field].append(docnum)
+                    pair_codes[field].append(self._code(field, value))
+        pairs = {f: (np.asarray(pair_docs[f], dtype=np.int64), np.asarray(pair_codes[f], dtype=np.int64))
+                 for f in self.facet_fields}
+        return _Segment(size, pairs, modified, downloads, titles, ids)
+
+    def _code(self, field: str, value: str) -> int:
+        codes = self._codes[field]
+        if value not in codes:
+            codes[value] = len(codes)
+            self._values[field].append(value)
+        return codes[value]
+
+    def _filter_mask(self, view: _View, filters: dict[str, list[str]]) -> np.ndarray:
+        mask = view.live.copy()
+        for field, values in filters.items():
+            if field not in view.pairs or not values:
+                continue
+            wanted = [self._codes[field][v] for v in values if v in self._codes[field]]
+            docs, codes = view.pairs[field]
+            field_mask = np.zeros(len(mask), dtype=bool)
+            if wanted:
+                field_mask[docs[np.isin(codes, wanted)]] = True
+            mask &= field_mask
+        return mask
+
+    def _text_query(self, text: str):
+        terms = query_terms(text)
+        if not terms:
+            return None
+        return And([Or([Term(field, term) for field in TEXT_FIELDS]) for term in terms])
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        with self._lock:
+            try:
+                searcher = self._current_searcher()
+                view = self._build_view(searcher)
+            except SearchUnavailable:
+                raise
+            except Exception as exc:  # index missing or unreadable
+                raise SearchUnavailable(str(exc)) from exc
+            mask = self._filter_mask(view, query.filters)
+            text_q = self._text_query(query.text) if query.text.strip() else None
+            if query.text.strip() and text_q is None:
+                return SearchPage(hits=[], total=0, facets=self._facets(view, np.zeros_like(mask)) if query.with_facets else {})
+            if text_q is not None:
+                matched = np.zeros(len(mask), dtype=bool)
+                docnums = np.fromiter(searcher.docs_for_query(text_q), dtype=np.int64)
+                matched[docnums] = True
+                mask &= matched
+            total = int(mask.sum())
+            end = query.offset + query.limit
+            if text_q is not None and query.sort == "relevance":
+                filt = None if not query.filters else set(np.flatnonzero(mask).tolist())
+                results = searcher.search(text_q, limit=max(end, 1), filter=filt)
+                hits = [SearchHit(view.ids[r.docnum], r.score) for r in results[query.offset:end]]
+            else:
+                hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
+            facets = self._facets(view, mask) if query.with_facets else {}
+            return SearchPage(hits=hits, total=total, facets=facets)
+
+    def _sorted_docs(self, view: _View, mask: np.ndarray, sort: str, start: int, end: int) -> list[int]:
+        docs = np.flatnonzero(mask)
+        if len(docs) == 0 or start >= len(docs):
+            return []
+        if sort == "title":
+            key = view.title_rank()[docs]
+        elif sort == "downloads":
+            # one integer key: downloads first, then newest first among equals
+            key = -((view.downloads[docs] << 32) | view.modified[docs].astype(np.int64))
+        else:  # modified, and relevance without text
+            key = -view.modified[docs]
+        if end < len(docs):
+            top = np.argpartition(key, end - 1)[:end]
+            order = top[np.argsort(key[top], kind="stable")]
+        else:
+            order = np.argsort(key, kind="stable")
+        return docs[order[start:end]].tolist()
+
+    def _facets(self, view: _View, mask: np.ndarray) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for field in self.facet_fields:
+            docs, codes = view.pairs[field]
+            selected = codes[mask[docs]] if len(docs) else codes
+            counts = np.bincount(selected, minlength=len(self._values[field])) if len(selected) else []
+            values = self._values[field]
+            out[field] = {values[i]: int(c) for i, c in enumerate(counts) if c}
+        return out

@@ -1,0 +1,53 @@
+"""Template filters and globals: labels for coded values, sizes, dates in China time, language links."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime
+
+from .catalog import vocab
+from .i18n import select_locale
+from .search.text import highlight, snippet
+
+
+def filesize(n: int | None) -> str:
+    if n is None:
+        return ""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        filesize=filesize,
+        open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),
+        share_type=lambda v: vocab.label(vocab.SHARE_TYPE_LABELS, v),
+        frequency=lambda v: vocab.label(vocab.FREQUENCY_LABELS, v),
+        classification=lambda v: vocab.label(vocab.CLASSIFICATION_LABELS, v),
+        data_form=lambda v: vocab.label(vocab.DATA_FORM_LABELS, v),
+        region_level=lambda v: vocab.label(vocab.REGION_LEVEL_LABELS, v),
+        dt=lambda v: format_datetime(_utc(v), "yyyy-MM-dd HH:mm") if v else "",
+        d=lambda v: format_date(v, "yyyy-MM-dd") if v else "",
+        number=lambda v: f"{v:,}",
+    )
+
+    @app.context_processor
+    def _globals():
+        return {
+            "site_name": current_app.config["SITE_NAME"],
+            "current_locale": select_locale(),
+            "languages": [("zh_CN", "中文"), ("en", "English")],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "licences": vocab.LICENCES,
+            "highlight": highlight,
+            "snippet": snippet,
+        }

@@ -1,0 +1,36 @@
+"""Site-wide pages: home, language choice, licence."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, redirect, render_template, request
+
+from .catalog import services as catalog
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def home():
+    """Home page: search box, themes with counts, newest and most downloaded entries, key figures."""
+    return render_template("home.html", figures=catalog.figures(), themes=catalog.themes_with_counts(),
+                           newest=catalog.newest(), popular=catalog.most_downloaded())
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Remember the visitor's language in a cookie and go back where they were."""
+    target = request.args.get("next") or "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/"):
+        target = "/"  # never redirect off-site
+    resp = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        resp.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return resp
+
+
+@bp.get("/licence")
+def licence():
+    """The open-data licence text."""
+    return render_template("licence.html")
