@@ -9,7 +9,7 @@ from flask import Flask
 
 from .config import Config
 from .extensions import babel, db, limiter, login_manager, migrate
-from .i18n import select_locale
+from .i18n import refresh_locale, select_locale
 
 
 def create_app(config: Any = None) -> Flask:
@@ -26,6 +26,8 @@ def create_app(config: Any = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
+    # The locale is chosen per request, even when an outer app context (tests, CLI) outlives requests.
+    app.before_request(refresh_locale)
     limiter.init_app(app)
 
     from .search import load_backend

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
+from flask_babel import refresh as refresh_locale  # noqa: F401  (re-exported for the factory)
 
 
 def select_locale() -> str:
@@ -10,3 +11,4 @@ def select_locale() -> str:
         if chosen in current_app.config["LANGUAGES"]:
             return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+

@@ -92,17 +92,19 @@ def _inspect_csv(path: Path) -> FileInfo:
 def _inspect_xlsx(path: Path) -> FileInfo:
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-        raise ValueError(_("not an Excel workbook")) from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = [str(v) if v is not None else "" for v in next(rows, ())]
-        count = sum(1 for _ in rows)
-    finally:
-        wb.close()
+    # A file object, not the path: stored files have no .xlsx suffix, which openpyxl insists on.
+    with open(path, "rb") as fh:
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+            raise ValueError(_("not an Excel workbook")) from exc
+        try:
+            ws = wb.worksheets[0]
+            rows = ws.iter_rows(values_only=True)
+            header = [str(v) if v is not None else "" for v in next(rows, ())]
+            count = sum(1 for _ in rows)
+        finally:
+            wb.close()
     return FileInfo(row_count=count, columns=header)
 
 

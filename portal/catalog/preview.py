@@ -55,14 +55,14 @@ def _csv(path: Path, encoding: str, limit: int, total: int | None) -> Preview:
 def _xlsx(path: Path, limit: int, total: int | None) -> Preview:
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = [_cell(v) for v in next(it, ())]
-        rows = [[_cell(v) for v in row] for _, row in zip(range(limit), it)]
-    finally:
-        wb.close()
+    with open(path, "rb") as fh:  # a file object: stored files have no .xlsx suffix
+        wb = load_workbook(fh, read_only=True, data_only=True)
+        try:
+            it = wb.worksheets[0].iter_rows(values_only=True)
+            header = [_cell(v) for v in next(it, ())]
+            rows = [[_cell(v) for v in row] for _, row in zip(range(limit), it)]
+        finally:
+            wb.close()
     return Preview(header, rows, total)
 
 

@@ -1,0 +1,286 @@
+"""Demo tables: roads and transport (道路交通)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from . import geo
+from .common import (BRANDS, add_years, address, company, coord, county_of, service_phone, short, table, unique,
+                     uscc_for, weighted, workday)
+from .files import DATE, NUMBER, STRING, Col, Table
+
+HHHT_LANDMARKS = ["火车站", "火车东站", "内蒙古博物院", "大召", "新华广场", "内蒙古大学", "内蒙古师范大学", "白塔机场",
+                  "海东路公交枢纽", "金川开发区", "如意开发区", "金桥开发区", "乌素图", "昭君博物院", "公主府公园",
+                  "满都海公园", "青城公园", "展览馆", "赛罕塔拉", "敕勒川公园", "体育场", "内蒙古医院", "妇幼保健院",
+                  "植物园", "奶业园区", "大学城", "呼和浩特东站", "美术馆", "伊利广场", "小黑河湿地", "塞上老街",
+                  "五塔寺", "清真大寺", "将军衙署", "成吉思汗公园", "工业大学", "农业大学", "财经大学", "机场路口",
+                  "讨号板", "保合少", "黄合少", "西把栅", "金河", "巴彦镇", "攸攸板", "小府村", "水磨", "东瓦窑"]
+ROAD_SUFFIX = ["口", "路口", "东口", "西口", "南口", "北口"]
+
+
+def _stop_names(rng, n: int) -> list[str]:
+    streets = geo.streets("呼和浩特市")
+    def make(r):
+        if r.random() < 0.35:
+            return r.choice(HHHT_LANDMARKS)
+        a, b = r.sample(streets, 2)
+        return f"{a.removesuffix('大街').removesuffix('街').removesuffix('路')}{b.removesuffix('大街').removesuffix('街').removesuffix('路')}{r.choice(ROAD_SUFFIX)}" \
+            if r.random() < 0.5 else f"{a}{r.choice(ROAD_SUFFIX)}"
+    return unique(rng, make, n)
+
+
+OPERATORS = ["呼和浩特公交集团第一分公司", "呼和浩特公交集团第二分公司", "呼和浩特公交集团第三分公司",
+             "呼和浩特公交集团第五分公司", "呼和浩特公交集团快速公交分公司"]
+
+
+@table("bus_lines")
+def bus_lines(rng, n: int) -> Table:
+    t = Table([
+        Col("线路名称", STRING, "公交线路名称"),
+        Col("线路类型", STRING, "常规公交、快速公交、夜班公交、旅游专线、定制公交"),
+        Col("起点站", STRING, "上行方向起点站"),
+        Col("终点站", STRING, "上行方向终点站"),
+        Col("首班时间", STRING, "起点站首班发车时间，HH:MM"),
+        Col("末班时间", STRING, "起点站末班发车时间，HH:MM"),
+        Col("票价(元)", NUMBER, "单一票价"),
+        Col("线路长度(公里)", NUMBER, "上行线路长度"),
+        Col("站点数", NUMBER, "上行站点数量"),
+        Col("运营单位", STRING, ""),
+        Col("支持移动支付", STRING, "是、否"),
+    ])
+    stops = _stop_names(rng, 120)
+    numbers = sorted(rng.sample(range(1, 130), n - 6))
+    names = [(f"{k}路", "常规公交") for k in numbers] + [("BRT1路", "快速公交"), ("BRT2路", "快速公交"),
+             ("夜1路", "夜班公交"), ("夜2路", "夜班公交"), ("旅游1线", "旅游专线"), ("定制3路", "定制公交")]
+    for name, kind in names:
+        a, b = rng.sample(stops, 2)
+        first = f"0{rng.choice([5, 6, 6, 6, 7])}:{rng.choice(['00', '10', '20', '30'])}"
+        last = f"{rng.choice([20, 21, 21, 22])}:{rng.choice(['00', '15', '30', '45'])}"
+        if kind == "夜班公交":
+            first, last = "21:30", "00:30"
+        if kind == "旅游专线":
+            first, last = "08:30", "18:00"
+        length = round(rng.uniform(7, 32), 1)
+        t.rows.append([name, kind, a, b, first, last, 2 if kind in ("旅游专线", "定制公交") else 1, length,
+                       max(8, int(length * rng.uniform(1.3, 1.9))), rng.choice(OPERATORS), "是"])
+    return t
+
+
+@table("bus_stops")
+def bus_stops(rng, n: int) -> Table:
+    t = Table([
+        Col("站点名称", STRING, "公交站点名称"),
+        Col("站点编号", STRING, "站点唯一编号"),
+        Col("所在道路", STRING, ""),
+        Col("所在旗县区", STRING, ""),
+        Col("经度", NUMBER, "WGS-84 经度"),
+        Col("纬度", NUMBER, "WGS-84 纬度"),
+        Col("途经线路", STRING, "以分号分隔的线路名称"),
+        Col("设有候车亭", STRING, "是、否"),
+    ])
+    for i, name in enumerate(_stop_names(rng, n)):
+        lon, lat = coord(rng, "呼和浩特市", 0.09)
+        lines = sorted(rng.sample(range(1, 130), rng.randint(1, 6)))
+        t.rows.append([name, f"HS{i + 1:04d}", rng.choice(geo.streets("呼和浩特市")), rng.choice(geo.URBAN["呼和浩特市"]),
+                       lon, lat, ";".join(f"{k}路" for k in lines), "是" if rng.random() < 0.7 else "否"])
+    return t
+
+
+@table("bus_passenger_flow")
+def bus_passenger_flow(rng, start: date, days: int, lines: int) -> Table:
+    t = Table([
+        Col("统计日期", DATE, ""),
+        Col("线路名称", STRING, ""),
+        Col("客流量(人次)", NUMBER, "全日上车人次"),
+        Col("早高峰客流(人次)", NUMBER, "07:00-09:00 上车人次"),
+        Col("晚高峰客流(人次)", NUMBER, "17:00-19:00 上车人次"),
+        Col("电子支付占比(%)", NUMBER, "刷卡、扫码支付人次占比"),
+    ])
+    chosen = sorted(rng.sample(range(1, 80), lines))
+    base = {k: rng.randint(3000, 26000) for k in chosen}
+    for d in range(days):
+        day = start + timedelta(days=d)
+        weekend = day.weekday() >= 5
+        for k in chosen:
+            total = int(base[k] * (0.78 if weekend else 1.0) * rng.uniform(0.92, 1.08))
+            t.rows.append([day.isoformat(), f"{k}路", total, int(total * rng.uniform(0.16, 0.24)),
+                           int(total * rng.uniform(0.14, 0.2)), round(rng.uniform(86, 97), 1)])
+    return t
+
+
+@table("parking_lots")
+def parking_lots(rng, n: int) -> Table:
+    t = Table([
+        Col("停车场名称", STRING, ""),
+        Col("停车场类型", STRING, "公共停车场、路内泊位、配建停车场"),
+        Col("所在旗县区", STRING, ""),
+        Col("地址", STRING, ""),
+        Col("泊位总数", NUMBER, "机动车泊位数"),
+        Col("充电车位数", NUMBER, "配建充电设施的泊位数"),
+        Col("收费标准", STRING, ""),
+        Col("开放时间", STRING, ""),
+        Col("经度", NUMBER, "WGS-84 经度"),
+        Col("纬度", NUMBER, "WGS-84 纬度"),
+    ])
+    def name(r):
+        kind = r.choice(["地下停车场", "地面停车场", "立体停车楼", "路内泊位", "公共停车场"])
+        place = r.choice(HHHT_LANDMARKS) if r.random() < 0.5 else r.choice(geo.streets("呼和浩特市"))
+        return f"{place}{kind}"
+    for title in unique(rng, name, n):
+        county = rng.choice(geo.URBAN["呼和浩特市"])
+        kind = "路内泊位" if "路内" in title else rng.choice(["公共停车场", "公共停车场", "配建停车场"])
+        spaces = rng.randint(20, 120) if kind == "路内泊位" else rng.randint(80, 1200)
+        fee = rng.choice(["首小时3元，之后每小时2元，每日封顶20元", "15分钟内免费，首小时2元，之后每小时1元",
+                          "首小时5元，之后每小时3元", "白天每小时2元，夜间20:00-次日8:00每次3元", "免费"])
+        lon, lat = coord(rng, "呼和浩特市", 0.08)
+        t.rows.append([title, kind, county, address(rng, "呼和浩特市", county), spaces,
+                       int(spaces * rng.choice([0, 0.05, 0.1, 0.15])), fee,
+                       "全天开放" if rng.random() < 0.6 else "07:00-22:00", lon, lat])
+    return t
+
+
+@table("ev_charging")
+def ev_charging(rng, n: int) -> Table:
+    t = Table([
+        Col("充电站名称", STRING, ""),
+        Col("运营单位", STRING, ""),
+        Col("所在旗县区", STRING, ""),
+        Col("地址", STRING, ""),
+        Col("快充桩数量", NUMBER, "直流充电桩数量"),
+        Col("慢充桩数量", NUMBER, "交流充电桩数量"),
+        Col("充电电费(元/千瓦时)", NUMBER, "平段电价"),
+        Col("服务费(元/千瓦时)", NUMBER, ""),
+        Col("开放时间", STRING, ""),
+        Col("经度", NUMBER, "WGS-84 经度"),
+        Col("纬度", NUMBER, "WGS-84 纬度"),
+    ])
+    operators = [company(rng, "呼和浩特市", "新能源", "有限公司") for _ in range(6)]
+    def name(r):
+        return f"{r.choice(HHHT_LANDMARKS)}{r.choice(['充电站', '公交充电站', '超级充电站', '公共充电站'])}"
+    for title in unique(rng, name, n):
+        county = rng.choice(geo.URBAN["呼和浩特市"])
+        lon, lat = coord(rng, "呼和浩特市", 0.09)
+        t.rows.append([title, rng.choice(operators), county, address(rng, "呼和浩特市", county), rng.randint(2, 30),
+                       rng.randint(0, 20), round(rng.uniform(0.42, 0.56), 4), round(rng.uniform(0.4, 0.8), 2),
+                       "全天开放" if rng.random() < 0.75 else "06:00-23:00", lon, lat])
+    return t
+
+
+@table("taxi_companies")
+def taxi_companies(rng, n: int) -> Table:
+    t = Table([
+        Col("企业名称", STRING, ""),
+        Col("统一社会信用代码", STRING, ""),
+        Col("经营类别", STRING, "巡游出租汽车、网络预约出租汽车"),
+        Col("车辆数", NUMBER, "在册营运车辆数"),
+        Col("经营地址", STRING, ""),
+        Col("服务监督电话", STRING, ""),
+    ])
+    for title in unique(rng, lambda r: company(r, "呼和浩特市", r.choice(["出租汽车", "汽车运输", "客运", "网约车服务"]),
+                                                "有限责任公司"), n):
+        net = "网约车" in title
+        county = rng.choice(geo.URBAN["呼和浩特市"])
+        t.rows.append([title, uscc_for(rng, "呼和浩特市", county), "网络预约出租汽车" if net else "巡游出租汽车",
+                       rng.randint(60, 900) if not net else rng.randint(200, 3000), address(rng, "呼和浩特市", county),
+                       service_phone(rng, "呼和浩特市")])
+    return t
+
+
+HIGHWAYS = ["G6京藏高速", "G7京新高速", "G65包茂高速", "G45大广高速", "G55二广高速", "G18荣乌高速", "G12珲乌高速",
+            "G16丹锡高速", "G1013海张高速", "G0601呼和浩特绕城高速"]
+
+
+@table("service_areas")
+def service_areas(rng, n: int) -> Table:
+    t = Table([
+        Col("服务区名称", STRING, ""),
+        Col("所在高速", STRING, "国家高速公路编号及名称"),
+        Col("桩号", STRING, "服务区中心桩号"),
+        Col("所在盟市", STRING, ""),
+        Col("加油站", STRING, "有、无"),
+        Col("充电桩数量", NUMBER, ""),
+        Col("餐饮", STRING, "有、无"),
+        Col("住宿", STRING, "有、无"),
+        Col("汽车维修", STRING, "有、无"),
+    ])
+    def make(r):
+        city = r.choice(geo.CITIES)
+        return city, r.choice(geo.counties(city))
+    for city, county in unique(rng, make, n, key=lambda v: v[1]):
+        t.rows.append([f"{county.removesuffix('区').removesuffix('县').removesuffix('旗')}服务区", rng.choice(HIGHWAYS),
+                       f"K{rng.randint(10, 1800)}+{rng.randint(0, 9)}00", city, "有", rng.choice([4, 6, 8, 10, 12, 16]),
+                       "有", "有" if rng.random() < 0.4 else "无", "有" if rng.random() < 0.7 else "无"])
+    return t
+
+
+@table("transport_licences")
+def transport_licences(rng, year: int, n: int) -> Table:
+    t = Table([
+        Col("业户名称", STRING, "取得许可的法人单位"),
+        Col("统一社会信用代码", STRING, ""),
+        Col("道路运输经营许可证号", STRING, ""),
+        Col("经营范围", STRING, ""),
+        Col("所在盟市", STRING, ""),
+        Col("发证机关", STRING, ""),
+        Col("发证日期", DATE, ""),
+        Col("有效期至", DATE, ""),
+    ])
+    scopes = ["道路普通货物运输", "道路普通货物运输、货物专用运输（集装箱）", "道路危险货物运输（第3类）",
+              "道路旅客运输（省际包车客运）", "道路旅客运输（县际班车客运）", "机动车维修（一类汽车维修）"]
+    for _ in range(n):
+        city = rng.choice(geo.CITIES)
+        county = county_of(rng, city, 0.5)
+        d = workday(rng, date(year, 9, 1), date(year, 10, 31))
+        t.rows.append([company(rng, city, rng.choice(["物流", "运输", "汽车运输", "货运", "供应链管理", "汽车服务"])),
+                       uscc_for(rng, city, county), f"{geo.county_code(city, county)}{rng.randint(0, 999999):06d}",
+                       rng.choice(scopes), city, f"{county}交通运输局", d.isoformat(), add_years(d, 4).isoformat()])
+    return t
+
+
+@table("driving_schools")
+def driving_schools(rng, n: int) -> Table:
+    t = Table([
+        Col("驾校名称", STRING, ""),
+        Col("统一社会信用代码", STRING, ""),
+        Col("所在盟市", STRING, ""),
+        Col("地址", STRING, ""),
+        Col("培训车型", STRING, ""),
+        Col("教练车数量", NUMBER, ""),
+        Col("质量信誉考核等级", STRING, "AAA、AA、A"),
+        Col("服务电话", STRING, ""),
+    ])
+    def make(r):
+        city = r.choice(geo.CITIES)
+        return city, f"{short(city)}{r.choice(BRANDS)}机动车驾驶员培训学校有限公司"
+    for city, title in unique(rng, make, n, key=lambda v: v[1]):
+        county = county_of(rng, city)
+        t.rows.append([title, uscc_for(rng, city, county), city, address(rng, city, county),
+                       rng.choice(["C1、C2", "C1、C2", "A1、A2、B2、C1", "B2、C1、C2", "C1、C2、D、E"]), rng.randint(20, 260),
+                       weighted(rng, [("AAA", 2), ("AA", 5), ("A", 3)]), service_phone(rng, city)])
+    return t
+
+
+TOLL_STATIONS = ["呼和浩特东", "呼和浩特西", "金川", "白塔", "包头东", "包头西", "东胜", "康巴什", "薛家湾", "临河",
+                 "集宁南", "赤峰东", "通辽", "乌海", "锡林浩特"]
+
+
+@table("traffic_flow")
+def traffic_flow(rng, start: date, days: int) -> Table:
+    t = Table([
+        Col("收费站名称", STRING, ""),
+        Col("所在高速", STRING, ""),
+        Col("统计日期", DATE, ""),
+        Col("入口流量(辆)", NUMBER, ""),
+        Col("出口流量(辆)", NUMBER, ""),
+        Col("客车占比(%)", NUMBER, ""),
+        Col("货车占比(%)", NUMBER, ""),
+    ])
+    base = {s: (rng.randint(3000, 30000), rng.choice(HIGHWAYS)) for s in TOLL_STATIONS}
+    for d in range(days):
+        day = start + timedelta(days=d)
+        for s in TOLL_STATIONS:
+            volume, road = base[s]
+            inbound = int(volume * rng.uniform(0.9, 1.1))
+            cars = round(rng.uniform(48, 82), 1)
+            t.rows.append([f"{s}收费站", road, day.isoformat(), inbound, int(inbound * rng.uniform(0.93, 1.07)), cars,
+                           round(100 - cars, 1)])
+    return t
