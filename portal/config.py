@@ -70,6 +70,8 @@ class TestConfig(Config):
         if "PORTAL_TEST_DATABASE_URL" in os.environ:
             self.SQLALCHEMY_DATABASE_URI = os.environ["PORTAL_TEST_DATABASE_URL"]
         self.TESTING = True
-        self.RATELIMIT_ENABLED = False
+        # The limiter is one object per process, so every test app keeps it enabled (the last
+        # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
+        self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -1,0 +1,119 @@
+"""The search contract every backend must pass (Whoosh now; PostgreSQL joins the list later)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from portal.search.base import SearchDoc, SearchQuery
+from portal.search.whoosh import WhooshBackend
+
+FACETS = ("theme", "agency", "open_type", "format", "frequency", "region")
+
+
+@pytest.fixture(params=["whoosh"])
+def make_backend(request, tmp_path):
+    def make(subdir: str = "index"):
+        if request.param == "whoosh":
+            return WhooshBackend(tmp_path / subdir, FACETS)
+        raise AssertionError(request.param)
+    return make
+
+
+def doc(i: int, title: str, *, summary: str = "", agency: str = "hhht", theme: str = "env", formats=("CSV",),
+        downloads: int = 0, days_ago: int = 0, tags=(), items=()) -> SearchDoc:
+    return SearchDoc(id=f"id-{i}", title=title, summary=summary, tags=list(tags), agency=f"{agency}部门",
+                     items=list(items),
+                     facets={"theme": [theme], "agency": [agency], "open_type": ["unconditional"],
+                             "format": list(formats), "frequency": ["monthly"], "region": ["呼和浩特市"]},
+                     modified=datetime(2026, 11, 1) - timedelta(days=days_ago), downloads=downloads,
+                     title_sort=title)
+
+
+@pytest.fixture()
+def backend(make_backend):
+    b = make_backend()
+    b.index([
+        doc(1, "呼和浩特市空气质量实时监测数据", agency="hhht", downloads=50, days_ago=3, tags=["PM2.5"]),
+        doc(2, "包头市空气质量日报", agency="bt", downloads=80, days_ago=1, formats=("CSV", "XLSX")),
+        doc(3, "呼和浩特市公交线路", agency="hhht", theme="traffic", downloads=10, days_ago=2,
+            items=["首班时间", "末班时间"]),
+        doc(4, "鄂尔多斯市药店名录", summary="药店名称、地址与联系电话", agency="eeds", theme="health", formats=("JSON",)),
+    ])
+    return b
+
+
+def ids(page):
+    return [h.id for h in page.hits]
+
+
+def test_chinese_words_match_across_fields(backend):
+    assert sorted(ids(backend.search(SearchQuery(text="空气质量")))) == ["id-1", "id-2"]
+    assert ids(backend.search(SearchQuery(text="首班时间"))) == ["id-3"]      # data item names
+    assert ids(backend.search(SearchQuery(text="联系电话"))) == ["id-4"]      # summary
+    assert ids(backend.search(SearchQuery(text="pm2.5"))) == ["id-1"]         # tags, case-folded
+    assert ids(backend.search(SearchQuery(text="eeds部门"))) == ["id-4"]      # agency name
+    assert backend.search(SearchQuery(text="空气质量 包头")).total == 1      # words are AND-ed
+
+
+def test_facet_counts_are_exact_within_results(backend):
+    page = backend.search(SearchQuery(text="空气质量"))
+    assert page.total == 2
+    assert page.facets["agency"] == {"hhht": 1, "bt": 1}
+    assert page.facets["format"] == {"CSV": 2, "XLSX": 1}
+    assert page.facets["theme"] == {"env": 2}
+    everything = backend.search(SearchQuery())
+    assert everything.total == 4 and everything.facets["theme"] == {"env": 2, "traffic": 1, "health": 1}
+
+
+def test_filters_or_within_and_across(backend):
+    assert backend.search(SearchQuery(filters={"agency": ["hhht", "bt"]})).total == 3
+    assert ids(backend.search(SearchQuery(filters={"agency": ["hhht"], "theme": ["traffic"]}))) == ["id-3"]
+    assert backend.search(SearchQuery(filters={"agency": ["unknown"]})).total == 0
+    page = backend.search(SearchQuery(text="空气质量", filters={"format": ["XLSX"]}))
+    assert ids(page) == ["id-2"] and page.total == 1
+
+
+def test_sorts_and_paging(backend):
+    assert ids(backend.search(SearchQuery(sort="downloads"))) == ["id-2", "id-1", "id-3", "id-4"]
+    assert ids(backend.search(SearchQuery(sort="modified")))[:3] == ["id-4", "id-2", "id-3"]
+    page = backend.search(SearchQuery(sort="downloads", offset=1, limit=2))
+    assert ids(page) == ["id-1", "id-3"] and page.total == 4
+    assert backend.search(SearchQuery(sort="downloads", offset=10)).hits == []
+
+
+def test_relevance_puts_title_matches_first(make_backend):
+    b = make_backend()
+    b.index([doc(1, "学校名录", summary="含公交站点信息"), doc(2, "公交站点位置")])
+    assert ids(b.search(SearchQuery(text="公交站点"))) == ["id-2", "id-1"]
+
+
+def test_update_replaces_and_remove_deletes(backend):
+    backend.index([doc(2, "包头市公交线路")])
+    assert backend.search(SearchQuery(text="空气质量")).total == 1
+    assert ids(backend.search(SearchQuery(text="包头市公交"))) == ["id-2"]
+    backend.remove(["id-1"])
+    assert backend.search(SearchQuery(text="空气质量")).total == 0
+    assert backend.count() == 3
+    assert backend.search(SearchQuery()).facets["agency"] == {"hhht": 2, "eeds": 1}  # id-2 moved to hhht
+
+
+def test_query_syntax_is_plain_text(backend):
+    for text in ["title:空气", "空气 OR 药店", "*", "空气~2", "(空气", "\"空气", "空气 AND NOT 包头", "a" * 10000]:
+        backend.search(SearchQuery(text=text))  # never raises
+    assert backend.search(SearchQuery(text="!!!")).total == 0
+
+
+def test_a_second_process_sees_changes(backend, make_backend):
+    other = make_backend()  # same directory, as another worker process would open it
+    assert other.search(SearchQuery(text="空气质量")).total == 2
+    backend.index([doc(5, "赤峰市空气质量月报", agency="cf")])
+    assert other.search(SearchQuery(text="空气质量")).total == 3
+    assert other.search(SearchQuery(text="空气质量")).facets["agency"]["cf"] == 1
+
+
+def test_bulk_rebuild(backend):
+    n = backend.bulk_index(doc(i, f"数据集{i}", agency=f"a{i % 3}") for i in range(100, 150))
+    assert n == 50 and backend.count() == 50
+    assert backend.search(SearchQuery(text="空气质量")).total == 0
+    assert backend.search(SearchQuery(filters={"agency": ["a1"]})).total == 17
