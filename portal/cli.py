@@ -15,11 +15,12 @@ portal_cli = AppGroup("portal", help="Portal administration commands.")
 def demo_command(if_empty: bool) -> None:
     """Load the realistic demo catalog (agencies, themes, entries, files) and index it."""
     from .catalog.models import Dataset
-    from .demo import load_demo
 
     if if_empty and db.session.scalar(select(func.count(Dataset.id))):
         click.echo("Catalog not empty; demo not loaded.")
         return
+    from .demo import load_demo
+
     summary = load_demo()
     click.echo(f"Demo catalog loaded: {summary}")
 

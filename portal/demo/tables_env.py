@@ -71,11 +71,11 @@ def air_hourly(rng, city: str, day: date) -> Table:
 
 
 @table("air_daily")
-def air_daily(rng, city: str, year: int, month: int) -> Table:
+def air_daily(rng, city: str, year: int, month: int, days: int | None = None) -> Table:
     t = Table(_air_columns(Col("监测日期", DATE, "日均值对应的日期")))
     t.columns[10] = Col(f"O3日最大8小时平均浓度({UG})", NUMBER, "臭氧日最大8小时滑动平均浓度")
     first = date(year, month, 1)
-    days = ((first.replace(day=28) + timedelta(days=4)).replace(day=1) - first).days
+    days = days or ((first.replace(day=28) + timedelta(days=4)).replace(day=1) - first).days
     winter = month in (1, 2, 3, 10, 11, 12)
     weather = [rng.uniform(0.6, 1.6) for _ in range(days)]  # shared by every station: a calm or windy day
     for d in range(days):
@@ -166,7 +166,7 @@ def air_forecast(rng, start: date, days: int) -> Table:
             hi = lo + rng.randint(15, 30)
             level = "优" if hi <= 50 else ("优至良" if lo <= 50 else ("良" if hi <= 100 else "良至轻度污染"))
             primary = "—" if hi <= 50 else rng.choice(["PM2.5", "PM10", "PM2.5"])
-            t.rows.append([city, day.isoformat(), lo, hi, level, primary, f"{start.isoformat()} 16:00"])
+            t.rows.append([city, day.isoformat(), lo, hi, level, primary, f"{start - timedelta(days=1)} 16:00"])
     return t
 
 

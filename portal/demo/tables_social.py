@@ -643,4 +643,3 @@ def charities(rng, n: int) -> Table:
     return t
 
 
-__all__ = ["add_years", "phone"]
