@@ -51,10 +51,12 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(agencies_bp)
 
     from .errors import register_error_handlers
+    from .security import register_security_headers
     from .templating import register_template_helpers
 
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
 
     from .cli import portal_cli
 

@@ -146,3 +146,21 @@ def test_error_pages_are_chinese_pages(app, client):
     r = client.get("/no-such-page")
     assert r.status_code == 404
     assert "<title>" in text(r) and "返回首页" in text(r)
+
+
+def test_security_headers_on_pages_and_downloads(app, client):
+    ds = f.dataset()
+    res = f.csv_resource(ds)
+    for url in ("/", f"/dataset/{ds.slug}", f"/dataset/{ds.slug}/resource/{res.id}/download", "/missing"):
+        r = client.get(url)
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in r.headers["Content-Security-Policy"]
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_script_in_catalog_text_is_inert(app, client):
+    ds = f.dataset("<script>alert('x')</script>空气", summary="<img src=x onerror=alert(1)>")
+    for url in (f"/dataset/{ds.slug}", "/dataset?q=空气", "/"):
+        html = text(client.get(url))
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
