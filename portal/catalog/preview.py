@@ -33,7 +33,9 @@ def preview(res: Resource, path: Path, limit: int = PREVIEW_ROWS) -> Preview:
     fmt = res.format.upper()
     try:
         if fmt == "CSV":
-            return _csv(path, res.encoding or "utf-8", limit, res.row_count)
+            # files labelled gbk are read as GB18030, its superset, exactly as they were checked on upload
+            encoding = "gb18030" if res.encoding == "gbk" else "utf-8-sig"
+            return _csv(path, encoding, limit, res.row_count)
         if fmt == "XLSX":
             return _xlsx(path, limit, res.row_count)
         if fmt == "JSON":
@@ -47,7 +49,6 @@ def _csv(path: Path, encoding: str, limit: int, total: int | None) -> Preview:
     with open(path, encoding=encoding, newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
-        header = [h.lstrip("\ufeff") for h in header]
         rows = [row for _, row in zip(range(limit), reader)]
     return Preview(header, rows, total)
 

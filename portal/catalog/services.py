@@ -265,8 +265,9 @@ def record_download(res: Resource, status: int, bytes_sent: int, range_start: in
     """Log the access and count it: a full download, or a ranged one that starts at the first byte."""
     counted = status == 200 or (status == 206 and range_start == 0)
     if counted:
+        # modified_at stays: a download is not a change of the entry (the column has onupdate)
         db.session.execute(update(Dataset).where(Dataset.id == res.dataset_id)
-                           .values(download_count=Dataset.download_count + 1))
+                           .values(download_count=Dataset.download_count + 1, modified_at=Dataset.modified_at))
         db.session.execute(update(Resource).where(Resource.id == res.id)
                            .values(download_count=Resource.download_count + 1))
     audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent)

@@ -26,7 +26,7 @@ BRANDS = ["北疆", "草原", "青城", "鹿城", "蒙源", "金泰", "恒信", 
           "敕勒川", "天骄", "鸿达", "兴盛", "利民", "泰和", "嘉禾", "鑫源", "博远", "绿源", "丰达", "远通", "正元",
           "安泰", "广源", "宏图", "晟达", "德润", "恒润", "润泽", "万和", "锦程", "盛世", "凯瑞", "祥和", "瀚海",
           "蓝天", "星原", "銮兴", "聚丰", "同创", "中蒙", "北辰", "乾元", "弘毅", "新达", "骏马", "银河", "朔方",
-          "蒙辉", "云中", "金川", "沙源", "白云", "大青山", "昭君", "苍穹", "牧歌", "穹庐", "珠峰", "明珠", "东方"]
+          "蒙辉", "云中", "金川", "沙源", "白云", "大青山", "青山", "苍穹", "牧歌", "穹庐", "珠峰", "明珠", "东方"]
 INDUSTRIES = ["商贸", "科技", "建筑工程", "能源", "物流", "农牧业", "餐饮管理", "信息技术", "新材料", "环保科技",
               "乳业", "绒纺", "化工", "医药", "文化传媒", "房地产开发", "物业服务", "旅游开发", "汽车服务",
               "电力工程", "光伏科技", "风电设备", "稀土材料", "食品", "装饰工程", "机械设备", "煤业", "供应链管理"]
@@ -54,6 +54,11 @@ def county_of(rng: random.Random, city: str, urban_bias: float = 0.7) -> str:
     if urban and rng.random() < urban_bias:
         return rng.choice(urban)
     return rng.choice(geo.counties(city))
+
+
+def seat(rng: random.Random, city: str) -> str:
+    """A district of the city seat, where a city-level institution would be."""
+    return rng.choice(geo.SEATS[city])
 
 
 def address(rng: random.Random, city: str, county: str | None = None, with_city: bool = True) -> str:

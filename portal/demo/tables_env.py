@@ -315,11 +315,15 @@ def mining_rights(rng, n: int) -> Table:
         mineral, (lo, hi) = rng.choice(MINERALS)
         county = county_of(rng, city, 0.2)
         start = rand_date(rng, date(2016, 1, 1), date(2026, 9, 30))
-        t.rows.append([f"{county}{rng.choice(PLACES)}{mineral if mineral.endswith('矿') else mineral + '矿'}", _industrial_company(rng, city),
-                       f"C15{rng.randint(0, 9999):04d}{start.year}{start.month:02d}{rng.randint(0, 999999):06d}",
-                       mineral, "露天开采" if rng.random() < 0.55 else "地下开采", rng.randint(lo, hi),
-                       round(rng.uniform(0.2, 45), 4), start.isoformat(), add_years(start, rng.choice([5, 10, 15, 20, 30])).isoformat(),
-                       city])
+        name = f"{county}{rng.choice(PLACES)}{mineral if mineral.endswith('矿') else mineral + '矿'}"
+        holder = _industrial_company(rng, city)
+        licence = f"C15{rng.randint(0, 9999):04d}{start.year}{start.month:02d}{rng.randint(0, 999999):06d}"
+        method = "露天开采" if rng.random() < 0.55 else "地下开采"
+        scale = rng.randint(lo, hi)
+        area = round(rng.uniform(0.2, 45), 4)
+        years = next(y for y in (rng.choice([5, 10, 15]), 20, 30) if start.year + y > 2027)  # still valid
+        t.rows.append([name, holder, licence, mineral, method, scale, area, start.isoformat(),
+                       add_years(start, years).isoformat(), city])
     return t
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from . import geo
-from .common import (BRANDS, PLACES, add_years, address, company, coord, county_of, rand_date, service_phone, short,
-                     table, unique, uscc_for, weighted, workday)
+from .common import (BRANDS, PLACES, add_years, address, company, coord, county_of, seat, service_phone,
+                     short, table, unique, uscc_for, weighted, workday)
 from .files import DATE, DATETIME, NUMBER, STRING, Col, Table
 
 # ---- 文化休闲 -------------------------------------------------------------------
@@ -135,15 +135,15 @@ def public_libraries(rng, n: int) -> Table:
         Col("开放时间", STRING, ""),
         Col("地址", STRING, ""),
     ])
-    rows = [("内蒙古图书馆", "呼和浩特市", "一级馆", 40000, 430.0)]
+    rows = [("内蒙古图书馆", "呼和浩特市", "新城区", "一级馆", 40000, 430.0)]
     for city in geo.CITIES:
-        rows.append((f"{city}图书馆", city, "一级馆", rng.randint(8000, 30000), round(rng.uniform(60, 220), 1)))
+        rows.append((f"{city}图书馆", city, seat(rng, city), "一级馆", rng.randint(8000, 30000), round(rng.uniform(60, 220), 1)))
     counties = [(city, county) for city in geo.CITIES for county in geo.counties(city)]
     for city, county in rng.sample(counties, n - len(rows)):
-        rows.append((f"{county}图书馆", city, weighted(rng, [("一级馆", 3), ("二级馆", 3), ("三级馆", 2)]),
+        rows.append((f"{county}图书馆", city, county, weighted(rng, [("一级馆", 3), ("二级馆", 3), ("三级馆", 2)]),
                      rng.randint(1200, 9000), round(rng.uniform(5, 45), 1)))
-    for name, city, grade, area, books in rows:
-        t.rows.append([name, city, grade, area, books, "周二至周日 09:00-20:00，周一闭馆", address(rng, city)])
+    for name, city, county, grade, area, books in rows:
+        t.rows.append([name, city, grade, area, books, "周二至周日 09:00-20:00，周一闭馆", address(rng, city, county)])
     return t
 
 
@@ -192,7 +192,7 @@ HERITAGE = [("蒙古族长调民歌", "传统音乐"), ("呼麦", "传统音乐"
             ("漫瀚调", "传统音乐"), ("爬山调", "传统音乐"), ("科尔沁叙事民歌", "传统音乐"), ("鄂尔多斯短调民歌", "传统音乐"),
             ("好来宝", "曲艺"), ("乌力格尔", "曲艺"), ("二人台", "传统戏剧"), ("安代舞", "传统舞蹈"), ("筷子舞", "传统舞蹈"),
             ("盅碗舞", "传统舞蹈"), ("达斡尔族鲁日格勒舞", "传统舞蹈"), ("江格尔", "民间文学"), ("格斯尔", "民间文学"),
-            ("嘎达梅林", "民间文学"), ("蒙古族搏克", "传统体育、游艺与杂技"), ("蒙古族赛马", "传统体育、游艺与杂技"),
+            ("鄂伦春族摩苏昆", "曲艺"), ("蒙古族搏克", "传统体育、游艺与杂技"), ("蒙古族赛马", "传统体育、游艺与杂技"),
             ("蒙古象棋", "传统体育、游艺与杂技"), ("达斡尔族曲棍球", "传统体育、游艺与杂技"), ("蒙古族服饰", "民俗"),
             ("那达慕", "民俗"), ("祭敖包", "民俗"), ("成吉思汗祭典", "民俗"), ("蒙古族婚礼", "民俗"), ("鄂温克族驯鹿习俗", "民俗"),
             ("蒙医药（赞巴拉道尔吉温针）", "传统医药"), ("蒙医正骨疗法", "传统医药"), ("蒙古包营造技艺", "传统技艺"),
@@ -412,7 +412,7 @@ def presale_permits(rng, city: str, year: int, n: int) -> Table:
         units = rng.randint(40, 420)
         buildings = sorted(rng.sample(range(1, 25), rng.randint(1, 4)))
         t.rows.append([f"{rng.choice(BRANDS)}{rng.choice(ESTATES)}", company(rng, city, "房地产开发"),
-                       f"{short(city)[:2]}房预售证第{year}{i + 1:04d}号", county, "、".join(f"{b}#楼" for b in buildings),
+                       f"{short(city)[0]}房预售证第{year}{i + 1:04d}号", county, "、".join(f"{b}#楼" for b in buildings),
                        round(units * rng.uniform(85, 140), 2), units, d.isoformat()])
     t.rows.sort(key=lambda r: r[7])
     return t
@@ -674,7 +674,12 @@ def weather_stations(rng) -> Table:
                 number = f"5{rng.choice('0234')}{rng.randint(100, 999)}"
             used.add(number)
             lon, lat = coord(rng, city, 1.0)
-            name = STATIONS[city] if county == geo.counties(city)[0] else county.removesuffix("旗").removesuffix("县").removesuffix("区")
+            if county == geo.counties(city)[0]:
+                name = STATIONS[city]
+            elif county.endswith("县") or (county.endswith("区") and len(county) > 2):
+                name = county[:-1]
+            else:
+                name = county
             t.rows.append([name, number, city, county, lon, lat, rng.randint(600, 1500),
                            weighted(rng, [("国家基准气候站", 1), ("国家基本气象站", 2), ("国家一般气象站", 5)])])
     return t
@@ -705,8 +710,8 @@ def weather_warnings(rng, end: date, n: int) -> Table:
         when = end - timedelta(days=rng.randint(0, 40))
         area = "、".join(rng.sample(geo.counties(city), min(len(geo.counties(city)), rng.randint(1, 4))))
         office = f"{city.removesuffix('市').removesuffix('盟')}{'盟' if city.endswith('盟') else '市'}气象台"
-        t.rows.append([f"15{when:%Y%m%d}{i + 1:03d}", kind, level, office, f"{when.isoformat()} {rng.randint(6, 20):02d}:{rng.choice(['00', '15', '30', '45'])}",
-                       area, GUIDE[kind]])
+        issued = f"{when.isoformat()} {rng.randint(6, 20):02d}:{rng.choice(['00', '15', '30', '45'])}"
+        t.rows.append([f"15{when:%Y%m%d}{i + 1:03d}", kind, level, office, issued, area, GUIDE[kind]])
     t.rows.sort(key=lambda r: r[4], reverse=True)
     return t
 

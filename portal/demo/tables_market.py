@@ -4,18 +4,22 @@ from __future__ import annotations
 from datetime import date
 
 from . import geo
-from .common import (BRANDS, add_years, address, company, county_of, rand_date, service_phone, short, table, unique,
-                     uscc_for, weighted, workday)
+from .common import (BRANDS, add_years, address, company, county_of, rand_date, seat, service_phone, short, table,
+                     unique, uscc_for, weighted, workday)
 from .files import DATE, NUMBER, STRING, Col, Table
 
 # ---- 信用服务 -------------------------------------------------------------------
-LICENCES = [("食品经营许可证", "普通", "食品销售、餐饮服务"), ("道路运输经营许可证", "普通", "道路普通货物运输"),
-            ("排污许可证", "普通", "排放大气污染物、水污染物"), ("建筑业企业资质证书", "认可", "建筑工程施工总承包"),
-            ("药品经营许可证", "普通", "药品零售"), ("取水许可证", "普通", "地下水取水"),
-            ("危险化学品经营许可证", "普通", "危险化学品经营（不带储存设施）"), ("建设工程规划许可证", "普通", "建设工程规划"),
-            ("医疗机构执业许可证", "普通", "医疗机构执业登记"), ("人力资源服务许可证", "普通", "职业中介活动")]
-ISSUERS = ["市场监督管理局", "交通运输局", "生态环境局", "住房和城乡建设局", "水务局", "应急管理局", "自然资源局",
-           "卫生健康委员会", "人力资源和社会保障局"]
+# certificate, category, content, issuing department, industry words of a plausible holder
+LICENCES = [("食品经营许可证", "普通", "食品销售、餐饮服务", "市场监督管理局", ["餐饮管理", "商贸", "食品"]),
+            ("道路运输经营许可证", "普通", "道路普通货物运输", "交通运输局", ["物流", "汽车运输", "供应链管理"]),
+            ("排污许可证", "普通", "排放大气污染物、水污染物", "生态环境局", ["化工", "能源", "新材料", "乳业"]),
+            ("建筑业企业资质证书", "认可", "建筑工程施工总承包", "住房和城乡建设局", ["建筑工程", "装饰工程", "电力工程"]),
+            ("药品经营许可证", "普通", "药品零售", "市场监督管理局", ["医药", "大药房"]),
+            ("取水许可证", "普通", "地下水取水", "水利局", ["农牧业", "化工", "能源"]),
+            ("危险化学品经营许可证", "普通", "危险化学品经营（不带储存设施）", "应急管理局", ["化工", "燃气", "能源"]),
+            ("建设工程规划许可证", "普通", "建设工程规划", "自然资源局", ["房地产开发", "建筑工程"]),
+            ("医疗机构执业许可证", "普通", "医疗机构执业登记", "卫生健康委员会", ["医院管理", "健康管理"]),
+            ("人力资源服务许可证", "普通", "职业中介活动", "人力资源和社会保障局", ["人力资源服务"])]
 
 
 @table("admin_licensing")
@@ -34,19 +38,27 @@ def admin_licensing(rng, start: date, end: date, n: int) -> Table:
     for i in range(n):
         city = rng.choice(geo.CITIES)
         county = county_of(rng, city)
-        cert, kind, content = rng.choice(LICENCES)
+        cert, kind, content, dept, words = rng.choice(LICENCES)
         d = workday(rng, start, end)
-        issuer = f"{county if rng.random() < 0.5 else city}{rng.choice(ISSUERS)}"
-        t.rows.append([company(rng, city), uscc_for(rng, city, county), f"{short(city)}许字〔{d.year}〕{i + 100}号", cert,
-                       kind, content, d.isoformat(), add_years(d, 5).isoformat(), issuer])
+        issuer = f"{county if rng.random() < 0.5 else city}{dept}"
+        holder = company(rng, city, rng.choice(words))
+        t.rows.append([holder, uscc_for(rng, city, county), f"{short(city)}许字〔{d.year}〕{i + 100}号", cert, kind, content,
+                       d.isoformat(), add_years(d, 5).isoformat(), issuer])
     t.rows.sort(key=lambda r: r[6])
     return t
 
 
-VIOLATIONS = [("未按规定公示年度报告", "警告"), ("销售不合格食品", "罚款"), ("超标排放大气污染物", "罚款"),
-              ("未取得道路运输经营许可擅自从事货运", "罚款"), ("违法发布广告", "罚款"), ("未按规定进行特种设备定期检验", "罚款"),
-              ("价格违法行为", "罚款"), ("安全生产违法行为", "罚款"), ("未批先建", "责令停止建设、罚款"),
-              ("无证经营危险化学品", "没收违法所得、罚款")]
+# violation, penalty, department, industry words of a plausible party
+VIOLATIONS = [("未按规定公示年度报告", "警告", "市场监督管理局", ["商贸", "科技", "文化传媒"]),
+              ("销售不合格食品", "罚款", "市场监督管理局", ["商贸", "食品", "餐饮管理"]),
+              ("超标排放大气污染物", "罚款", "生态环境局", ["化工", "能源", "建材", "煤业"]),
+              ("未取得道路运输经营许可擅自从事货运", "罚款", "交通运输局", ["物流", "汽车运输"]),
+              ("违法发布广告", "罚款", "市场监督管理局", ["文化传媒", "医药", "商贸"]),
+              ("未按规定进行特种设备定期检验", "罚款", "市场监督管理局", ["物业服务", "机械设备", "化工"]),
+              ("价格违法行为", "罚款", "市场监督管理局", ["商贸", "物业服务", "旅游开发"]),
+              ("安全生产违法行为", "罚款", "应急管理局", ["煤业", "化工", "建材", "矿业"]),
+              ("未批先建", "责令停止建设、罚款", "生态环境局", ["能源", "化工", "新材料"]),
+              ("无证经营危险化学品", "没收违法所得、罚款", "应急管理局", ["化工", "燃气", "商贸"])]
 
 
 @table("admin_penalty")
@@ -65,11 +77,12 @@ def admin_penalty(rng, start: date, end: date, n: int) -> Table:
     for i in range(n):
         city = rng.choice(geo.CITIES)
         county = county_of(rng, city)
-        violation, kind = rng.choice(VIOLATIONS)
+        violation, kind, dept, words = rng.choice(VIOLATIONS)
         d = workday(rng, start, end)
         fine = 0 if kind == "警告" else round(rng.choice([0.2, 0.5, 1, 2, 3, 5, 10, 20, 50]) * rng.uniform(0.8, 1.2), 2)
-        t.rows.append([company(rng, city), uscc_for(rng, city, county), f"{short(city)}罚字〔{d.year}〕{i + 1000}号", violation,
-                       kind, fine, d.isoformat(), add_years(d, 1).isoformat(), f"{city}{rng.choice(ISSUERS)}"])
+        t.rows.append([company(rng, city, rng.choice(words)), uscc_for(rng, city, county),
+                       f"{short(city)}罚字〔{d.year}〕{i + 1000}号", violation, kind, fine, d.isoformat(),
+                       add_years(d, 1).isoformat(), f"{county if rng.random() < 0.4 else city}{dept}"])
     t.rows.sort(key=lambda r: r[6])
     return t
 
@@ -106,11 +119,15 @@ def credit_evaluation(rng, year: int, n: int) -> Table:
         Col("综合评价等级", STRING, "A（诚信）、B（良好）、C（警示）、D（失信）"),
         Col("评价日期", DATE, ""),
     ])
-    industries = ["批发和零售业", "建筑业", "制造业", "交通运输、仓储和邮政业", "住宿和餐饮业", "采矿业",
-                  "电力、热力、燃气及水生产和供应业", "租赁和商务服务业"]
+    industries = {"批发和零售业": ["商贸", "医药", "供应链管理"], "建筑业": ["建筑工程", "装饰工程", "电力工程"],
+                  "制造业": ["新材料", "机械设备", "乳业", "绒纺", "食品"], "交通运输、仓储和邮政业": ["物流", "汽车运输"],
+                  "住宿和餐饮业": ["餐饮管理", "酒店管理"], "采矿业": ["煤业", "矿业"],
+                  "电力、热力、燃气及水生产和供应业": ["能源", "热力", "燃气"], "租赁和商务服务业": ["企业管理咨询", "文化传媒"]}
     for _ in range(n):
         city = rng.choice(geo.CITIES)
-        t.rows.append([company(rng, city), uscc_for(rng, city, county_of(rng, city)), rng.choice(industries), year,
+        industry = rng.choice(sorted(industries))
+        t.rows.append([company(rng, city, rng.choice(industries[industry])), uscc_for(rng, city, county_of(rng, city)),
+                       industry, year,
                        weighted(rng, [("A", 30), ("B", 55), ("C", 12), ("D", 3)]), f"{year + 1}-03-31"])
     return t
 
@@ -309,15 +326,16 @@ def metrology_institutions(rng) -> Table:
         Col("地址", STRING, ""),
         Col("联系电话", STRING, ""),
     ])
-    rows = [("内蒙古自治区计量测试研究院", "呼和浩特市")]
-    rows += [(f"{city}计量测试所" if i % 2 else f"{city}计量检定测试所", city) for i, city in enumerate(geo.CITIES)]
+    rows = [("内蒙古自治区计量测试研究院", "呼和浩特市", "新城区")]
+    rows += [(f"{city}计量测试所" if i % 2 else f"{city}计量检定测试所", city, seat(rng, city))
+             for i, city in enumerate(geo.CITIES)]
     for city in geo.CITIES:
         for county in rng.sample(geo.counties(city), 2):
-            rows.append((f"{county}计量检定所", city))
-    for i, (name, city) in enumerate(rows):
+            rows.append((f"{county}计量检定所", city, county))
+    for i, (name, city, county) in enumerate(rows):
         d = rand_date(rng, date(2027, 1, 1), date(2030, 12, 31))
         t.rows.append([name, "法定计量检定机构" if i < 13 else "授权计量技术机构", f"（蒙）法计（{d.year - 5}）{i + 1:05d}号",
-                       rng.randint(15, 320) if i < 13 else rng.randint(4, 40), d.isoformat(), address(rng, city),
+                       rng.randint(15, 320) if i < 13 else rng.randint(4, 40), d.isoformat(), address(rng, city, county),
                        service_phone(rng, city)])
     return t
 
@@ -434,7 +452,7 @@ def major_projects(rng, year: int, n: int) -> Table:
         start = rng.randint(year - 2, year)
         t.rows.append([f"{county}{pattern.format(n=rng.choice([2, 5, 10, 20, 30, 50, 100, 220, 500]))}", f"{city}{county}", field,
                        "新建" if start == year else "续建", total, round(total * rng.uniform(0.15, 0.5), 1),
-                       f"{start}-{start + rng.randint(1, 4)}"])
+                       f"{start}-{max(year, start + rng.randint(1, 4))}"])
     return t
 
 
@@ -449,11 +467,13 @@ def energy_consumption(rng, year: int, n: int) -> Table:
         Col("单位产值能耗(吨标准煤/万元)", NUMBER, ""),
         Col("节能目标完成情况", STRING, "完成、基本完成、未完成"),
     ])
-    industries = ["电力", "钢铁", "有色金属", "煤化工", "建材", "石化"]
+    industries = {"电力": ["电力", "热电", "能源"], "钢铁": ["钢铁", "冶金"], "有色金属": ["铝业", "硅业", "稀土材料"],
+                  "煤化工": ["煤化工", "化工", "能源"], "建材": ["建材", "水泥"], "石化": ["石油化工", "化工"]}
     for _ in range(n):
         city = rng.choice(["鄂尔多斯市", "包头市", "乌海市", "呼和浩特市", "赤峰市", "通辽市", "阿拉善盟", "锡林郭勒盟"])
-        t.rows.append([company(rng, city, rng.choice(["能源", "化工", "冶金", "电力", "硅业", "铝业"])),
-                       uscc_for(rng, city, county_of(rng, city)), rng.choice(industries), year,
+        industry = rng.choice(sorted(industries))
+        t.rows.append([company(rng, city, rng.choice(industries[industry])), uscc_for(rng, city, county_of(rng, city)),
+                       industry, year,
                        round(rng.uniform(1, 900), 2), round(rng.uniform(0.3, 6.5), 3),
                        weighted(rng, [("完成", 8), ("基本完成", 2), ("未完成", 1)])])
     return t
@@ -511,7 +531,8 @@ def service_centers(rng) -> Table:
     hours = "工作日 09:00-12:00，13:30-17:30；周六上午提供延时服务"
     t.rows.append(["内蒙古自治区政务服务中心", "呼和浩特市", address(rng, "呼和浩特市", "赛罕区"), hours, "0471-12345", 52, 180])
     for city in geo.CITIES:
-        t.rows.append([f"{city}政务服务中心", city, address(rng, city), hours, service_phone(rng, city), rng.randint(35, 60),
+        where = address(rng, city, seat(rng, city))
+        t.rows.append([f"{city}政务服务中心", city, where, hours, service_phone(rng, city), rng.randint(35, 60),
                        rng.randint(80, 220)])
         for county in geo.counties(city):
             t.rows.append([f"{county}政务服务中心", city, address(rng, city, county), hours, service_phone(rng, city),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from . import geo
-from .common import (BRANDS, PLACES, add_years, address, company, county_of, phone, rand_date, service_phone, short,
-                     table, unique, uscc_for, weighted, workday)
+from .common import (BRANDS, PLACES, address, company, county_of, phone, rand_date, seat, service_phone, short, table,
+                     unique, uscc_for, weighted, workday)
 from .files import DATE, NUMBER, STRING, Col, Table
 
 
@@ -375,7 +375,9 @@ def social_insurance_offices(rng) -> Table:
     t.rows.append(["内蒙古自治区社会保险事业服务中心", "呼和浩特市", address(rng, "呼和浩特市", "新城区"), "0471-12333",
                    hours, business])
     for city in geo.CITIES:
-        t.rows.append([f"{city}社会保险事业服务中心", city, address(rng, city), f"{phone(rng, city)[:5]}12333", hours, business])
+        where = address(rng, city, seat(rng, city))
+        hotline = f"{phone(rng, city)[:5]}12333"  # the 12333 social security hotline of the city's area code
+        t.rows.append([f"{city}社会保险事业服务中心", city, where, hotline, hours, business])
         for county in rng.sample(geo.counties(city), min(3, len(geo.counties(city)))):
             t.rows.append([f"{county}社会保险事业服务中心", city, address(rng, city, county), service_phone(rng, city), hours,
                            business])
@@ -633,7 +635,9 @@ def charities(rng, n: int) -> Table:
               "乡村振兴与社区发展"]
     def make(r):
         city = r.choice([None] + geo.CITIES)
-        return city, (f"内蒙古{r.choice(BRANDS)}公益基金会" if city is None else f"{short(city)}{r.choice(BRANDS)}慈善{r.choice(['协会', '总会', '基金会'])}")
+        if city is None:
+            return city, f"内蒙古{r.choice(BRANDS)}公益基金会"
+        return city, f"{short(city)}{r.choice(BRANDS)}慈善{r.choice(['协会', '总会', '基金会'])}"
     for city, name in unique(rng, make, n, key=lambda v: v[1]):
         kind = "3" if name.endswith("基金会") else "1"
         t.rows.append([name, uscc_for(rng, city, None, dept="5", kind=kind),

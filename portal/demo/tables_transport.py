@@ -19,12 +19,18 @@ ROAD_SUFFIX = ["口", "路口", "东口", "西口", "南口", "北口"]
 
 def _stop_names(rng, n: int) -> list[str]:
     streets = geo.streets("呼和浩特市")
+
+    def stem(street: str) -> str:
+        return street.removesuffix("大街").removesuffix("路").removesuffix("街")
+
     def make(r):
-        if r.random() < 0.35:
+        roll = r.random()
+        if roll < 0.35:
             return r.choice(HHHT_LANDMARKS)
+        if roll < 0.75:
+            return f"{r.choice(streets)}{r.choice(ROAD_SUFFIX)}"
         a, b = r.sample(streets, 2)
-        return f"{a.removesuffix('大街').removesuffix('街').removesuffix('路')}{b.removesuffix('大街').removesuffix('街').removesuffix('路')}{r.choice(ROAD_SUFFIX)}" \
-            if r.random() < 0.5 else f"{a}{r.choice(ROAD_SUFFIX)}"
+        return f"{stem(a)}{stem(b)}{'路口' if b.endswith('路') else '街口'}"
     return unique(rng, make, n)
 
 

@@ -31,8 +31,10 @@ def test_full_download_has_bytes_headers_and_is_counted(app, client):
     assert disposition.startswith("attachment")
     assert "filename*=UTF-8''" in disposition
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "呼和浩特市空气质量2026年10月.csv"
+    modified = ds.modified_at
     db.session.expire_all()
     assert db.session.get(Dataset, ds.id).download_count == 1
+    assert db.session.get(Dataset, ds.id).modified_at == modified  # a download is not an edit
     event = db.session.query(AccessEvent).filter_by(resource_id=res.id).one()
     assert (event.kind, event.status, event.bytes_sent, event.client_addr) == ("download", 200, res.size, "127.0.0.1")
 
