@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from .config import Config
-from .extensions import babel, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import refresh_locale, select_locale
 
 
@@ -24,6 +25,9 @@ def create_app(config: Any = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     # The locale is chosen per request, even when an outer app context (tests, CLI) outlives requests.
@@ -42,11 +46,13 @@ def create_app(config: Any = None) -> Flask:
     def _load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
 
+    from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
     from .catalog.views import bp as catalog_bp
     from .web import bp as web_bp
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(agencies_bp)
 

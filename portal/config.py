@@ -38,6 +38,7 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
+        self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
         self.SEARCH_PAGE_SIZE = int(_env("SEARCH_PAGE_SIZE", "20"))
         self.SITE_NAME = _env("SITE_NAME", "内蒙古自治区公共数据开放平台")
@@ -72,6 +73,6 @@ class TestConfig(Config):
         self.TESTING = True
         # The limiter is one object per process, so every test app keeps it enabled (the last
         # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
-        self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = "100000/minute"
+        self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = self.RATELIMIT_LOGIN = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)

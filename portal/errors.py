@@ -30,6 +30,10 @@ class BadRequest(PortalError):
     status, code = 400, "bad_request"
 
 
+class Unauthorized(PortalError):
+    status, code = 401, "unauthorized"
+
+
 class NotFound(PortalError):
     status, code = 404, "not_found"
 

@@ -5,6 +5,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -16,5 +17,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)  # SQLite needs batch mode for ALTER
 login_manager = LoginManager()
 babel = Babel()
+csrf = CSRFProtect()  # every state-changing form carries a token
 # Limits are declared per route (search, download); storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime
 
+from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
 from .i18n import select_locale
 from .search.text import highlight, snippet
@@ -38,6 +39,8 @@ def register_template_helpers(app: Flask) -> None:
         dt=lambda v: format_datetime(_utc(v), "yyyy-MM-dd HH:mm") if v else "",
         d=lambda v: format_date(v, "yyyy-MM-dd") if v else "",
         number=lambda v: f"{v:,}",
+        role=lambda v: vocab.label(ROLE_LABELS, v),
+        user_kind=lambda v: vocab.label(USER_KIND_LABELS, v),
     )
 
     @app.context_processor

@@ -2,14 +2,26 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own `g` and database session), as in production,
+    even while the test itself holds an app context; otherwise the logged-in user and the CSRF
+    token cached in `g` would leak from one test client to another."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def build_app(data_dir, **overrides):
     app = create_app(TestConfig(data_dir, **overrides))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
     return app
@@ -46,3 +58,41 @@ def demo_client(demo_app):
     with demo_app.app_context():
         yield demo_app.test_client()
         db.session.remove()
+
+
+PASSWORD = "Test-Passw0rd!"
+
+
+def post_form(client, url: str, data: dict, **kwargs):
+    """POST a form with the CSRF token a browser would send."""
+    import re
+
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return client.post(url, data={**data, "csrf_token": match.group(1) if match else ""}, **kwargs)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    r = post_form(client, "/login", {"email": email, "password": password})
+    assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
+    return r
+
+
+@pytest.fixture()
+def users(app):
+    """One account per role; the agency staff belongs to 呼和浩特市生态环境局."""
+    from portal.accounts.services import create_staff_user
+    from tests import factories as f
+
+    agency = f.agency("呼和浩特市生态环境局", slug="hhht-sthjj")
+    other = f.agency("包头市生态环境局", slug="bt-sthjj", region="包头市")
+    db.session.commit()
+    made = {
+        "data_user": create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user"),
+        "agency_staff": create_staff_user("staff@example.cn", "环境局经办人", PASSWORD, "agency_staff", agency.slug),
+        "other_staff": create_staff_user("staff2@example.cn", "包头经办人", PASSWORD, "agency_staff", other.slug),
+        "authority": create_staff_user("authority@example.cn", "数据局审核员", PASSWORD, "authority"),
+        "auditor": create_staff_user("auditor@example.cn", "审计员", PASSWORD, "auditor"),
+        "admin": create_staff_user("admin@example.cn", "管理员", PASSWORD, "admin"),
+    }
+    return made

@@ -1,4 +1,4 @@
-"""Portal users. Roles and registration arrive with the accounts issue; downloads already record who."""
+"""Portal users: data users (persons and organisations), agency staff, authority, auditors, administrators."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,18 +6,27 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..agencies.models import Agency
 from ..extensions import db
 from ..models_base import utcnow
 
 
 class Role(StrEnum):
-    DATA_USER = "data_user"
-    AGENCY_STAFF = "agency_staff"
-    AUTHORITY = "authority"
-    AUDITOR = "auditor"
+    DATA_USER = "data_user"        # 数据利用主体
+    AGENCY_STAFF = "agency_staff"  # bound to one agency
+    AUTHORITY = "authority"        # 公共数据主管部门
+    AUDITOR = "auditor"            # read-only everywhere (R2024 §29)
     ADMIN = "admin"
+
+
+class UserKind(StrEnum):
+    """What kind of data user (R2024 §3); staff accounts have none."""
+
+    PERSON = "person"                  # 自然人
+    LEGAL_PERSON = "legal_person"      # 法人
+    UNINCORPORATED = "unincorporated"  # 非法人组织
 
 
 class User(UserMixin, db.Model):
@@ -28,10 +37,22 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     role: Mapped[str] = mapped_column(String(20), default=Role.DATA_USER)
+    kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    # 公民身份号码: only a mask for display and a keyed hash for uniqueness are stored.
+    citizen_id_masked: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    citizen_id_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    # 统一社会信用代码 is public registry information and identifies the organisation in decisions.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

@@ -1,8 +1,8 @@
-"""catalog, agencies, users, audit
+"""initial schema
 
-Revision ID: aa4524e7422a
+Revision ID: d23db8647687
 Revises: 
-Create Date: 2026-11-21 06:17:04.198613
+Create Date: 2026-11-21 06:36:36.350510
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'aa4524e7422a'
+revision = 'd23db8647687'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -33,6 +33,14 @@ def upgrade():
     with op.batch_alter_table('agencies', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agencies_slug'), ['slug'], unique=True)
 
+    op.create_table('calendar_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('is_workday', sa.Boolean(), nullable=False),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('entered_by', sa.String(length=200), nullable=False),
+    sa.Column('entered_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('day')
+    )
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -103,11 +111,18 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=300), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('citizen_id_masked', sa.String(length=18), nullable=True),
+    sa.Column('citizen_id_hash', sa.String(length=64), nullable=True),
+    sa.Column('uscc', sa.String(length=18), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('citizen_id_hash'),
+    sa.UniqueConstraint('uscc')
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_email'), ['email'], unique=True)
@@ -257,6 +272,7 @@ def downgrade():
     op.drop_table('datasets')
     op.drop_table('themes')
     op.drop_table('tags')
+    op.drop_table('calendar_days')
     with op.batch_alter_table('agencies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agencies_slug'))
 

@@ -1,0 +1,76 @@
+"""Login, logout, registration and the user's own account page."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import Invalid
+from ..extensions import limiter
+from . import services
+from .forms import LoginForm, RegisterForm
+from .permissions import login_required
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths; anything else goes home."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
+        return url_for("web.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    """Log in with e-mail and password (rate-limited per client address)."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Invalid as exc:
+            form.password.errors.append(exc.message)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    status = 422 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Log out (POST with CSRF token, so no link can log a user out)."""
+    logout_user()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Self-registration of data users: persons and organisations."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(services.Registration(
+                kind=form.kind.data, name=form.name.data, email=form.email.data, password=form.password.data,
+                citizen_id=form.citizen_id.data or "", uscc=form.uscc.data or ""))
+        except Invalid as exc:
+            for field, message in exc.details.items():
+                getattr(form, field).errors.append(message)
+        else:
+            login_user(user)
+            flash(_("Your account has been created."), "success")
+            return redirect(url_for("accounts.account"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The user's own account."""
+    return render_template("accounts/account.html", user=current_user)
