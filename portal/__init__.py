@@ -48,6 +48,8 @@ def create_app(config: Any = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
+    from .catalog.console import bp as console_bp
+    from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
     from .web import bp as web_bp
 
@@ -55,6 +57,8 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(agencies_bp)
+    app.register_blueprint(console_bp)
+    app.register_blueprint(review_bp)
 
     from .errors import register_error_handlers
     from .security import register_security_headers

@@ -49,7 +49,10 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "0") == "1"
-        self.MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
+        # Uploads stream to disk; the file limit, plus room for the form around a multipart upload.
+        self.UPLOAD_MAX_BYTES = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
+        self.REVIEW_WORKDAYS = int(_env("REVIEW_WORKDAYS", "5"))  # R2024 §11
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TESTING = False
 

@@ -2,5 +2,6 @@
 from .accounts.models import User  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
 from .audit.models import AccessEvent, AuditEvent  # noqa: F401
-from .catalog.models import DataItem, Dataset, DatasetChange, Resource, Tag, Theme  # noqa: F401
+from .catalog.models import (  # noqa: F401
+    DataItem, Dataset, DatasetChange, Resource, ResourceVersion, Review, Tag, Theme)
 from .workdays import CalendarDay  # noqa: F401

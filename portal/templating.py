@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime
 
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
+from .catalog.editing import column_warnings
 from .i18n import select_locale
 from .search.text import highlight, snippet
 
@@ -40,6 +41,9 @@ def register_template_helpers(app: Flask) -> None:
         d=lambda v: format_date(v, "yyyy-MM-dd") if v else "",
         number=lambda v: f"{v:,}",
         role=lambda v: vocab.label(ROLE_LABELS, v),
+        entry_state=lambda v: vocab.label(vocab.STATE_LABELS, v),
+        review_state=lambda v: vocab.label(vocab.REVIEW_STATE_LABELS, v),
+        review_kind=lambda v: vocab.label(vocab.REVIEW_KIND_LABELS, v),
         user_kind=lambda v: vocab.label(USER_KIND_LABELS, v),
     )
 
@@ -53,4 +57,5 @@ def register_template_helpers(app: Flask) -> None:
             "licences": vocab.LICENCES,
             "highlight": highlight,
             "snippet": snippet,
+            "column_warnings": column_warnings,
         }

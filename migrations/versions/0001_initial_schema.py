@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d23db8647687
+Revision ID: 88cd818a2267
 Revises: 
-Create Date: 2026-11-21 06:36:36.350510
+Create Date: 2026-11-21 06:43:40.117164
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd23db8647687'
+revision = '88cd818a2267'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -57,54 +57,6 @@ def upgrade():
     sa.UniqueConstraint('name'),
     sa.UniqueConstraint('slug')
     )
-    op.create_table('datasets',
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('slug', sa.String(length=120), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('classification', sa.String(length=20), nullable=False),
-    sa.Column('theme_id', sa.Integer(), nullable=False),
-    sa.Column('agency_id', sa.Integer(), nullable=False),
-    sa.Column('collecting_agency', sa.String(length=200), nullable=False),
-    sa.Column('approving_agency', sa.String(length=200), nullable=False),
-    sa.Column('region', sa.String(length=100), nullable=False),
-    sa.Column('region_level', sa.String(length=20), nullable=False),
-    sa.Column('temporal_start', sa.Date(), nullable=True),
-    sa.Column('temporal_end', sa.Date(), nullable=True),
-    sa.Column('data_form', sa.String(length=20), nullable=False),
-    sa.Column('share_type', sa.String(length=20), nullable=False),
-    sa.Column('share_conditions', sa.Text(), nullable=False),
-    sa.Column('share_reason', sa.Text(), nullable=False),
-    sa.Column('share_legal_basis', sa.Text(), nullable=False),
-    sa.Column('share_scope', sa.String(length=200), nullable=False),
-    sa.Column('share_mode', sa.String(length=200), nullable=False),
-    sa.Column('open_type', sa.String(length=20), nullable=False),
-    sa.Column('open_conditions', sa.Text(), nullable=False),
-    sa.Column('open_reason', sa.Text(), nullable=False),
-    sa.Column('open_legal_basis', sa.Text(), nullable=False),
-    sa.Column('update_frequency', sa.String(length=20), nullable=False),
-    sa.Column('timeliness', sa.String(length=200), nullable=False),
-    sa.Column('related', sa.Text(), nullable=False),
-    sa.Column('licence_id', sa.String(length=40), nullable=False),
-    sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('published_at', sa.DateTime(), nullable=True),
-    sa.Column('data_updated_at', sa.DateTime(), nullable=True),
-    sa.Column('download_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('modified_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
-    sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('code')
-    )
-    with op.batch_alter_table('datasets', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_datasets_agency_id'), ['agency_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_datasets_open_type'), ['open_type'], unique=False)
-        batch_op.create_index(batch_op.f('ix_datasets_slug'), ['slug'], unique=True)
-        batch_op.create_index(batch_op.f('ix_datasets_state'), ['state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_datasets_theme_id'), ['theme_id'], unique=False)
-
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -166,6 +118,58 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_object_id'), ['object_id'], unique=False)
 
+    op.create_table('datasets',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('slug', sa.String(length=120), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('classification', sa.String(length=20), nullable=False),
+    sa.Column('theme_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('collecting_agency', sa.String(length=200), nullable=False),
+    sa.Column('approving_agency', sa.String(length=200), nullable=False),
+    sa.Column('region', sa.String(length=100), nullable=False),
+    sa.Column('region_level', sa.String(length=20), nullable=False),
+    sa.Column('temporal_start', sa.Date(), nullable=True),
+    sa.Column('temporal_end', sa.Date(), nullable=True),
+    sa.Column('data_form', sa.String(length=20), nullable=False),
+    sa.Column('share_type', sa.String(length=20), nullable=False),
+    sa.Column('share_conditions', sa.Text(), nullable=False),
+    sa.Column('share_reason', sa.Text(), nullable=False),
+    sa.Column('share_legal_basis', sa.Text(), nullable=False),
+    sa.Column('share_scope', sa.String(length=200), nullable=False),
+    sa.Column('share_mode', sa.String(length=200), nullable=False),
+    sa.Column('open_type', sa.String(length=20), nullable=False),
+    sa.Column('open_conditions', sa.Text(), nullable=False),
+    sa.Column('open_reason', sa.Text(), nullable=False),
+    sa.Column('open_legal_basis', sa.Text(), nullable=False),
+    sa.Column('update_frequency', sa.String(length=20), nullable=False),
+    sa.Column('timeliness', sa.String(length=200), nullable=False),
+    sa.Column('related', sa.Text(), nullable=False),
+    sa.Column('licence_id', sa.String(length=40), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('pending', sa.JSON(), nullable=True),
+    sa.Column('pending_state', sa.String(length=20), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('data_updated_at', sa.DateTime(), nullable=True),
+    sa.Column('download_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('modified_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
+    with op.batch_alter_table('datasets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_datasets_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_datasets_open_type'), ['open_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_datasets_slug'), ['slug'], unique=True)
+        batch_op.create_index(batch_op.f('ix_datasets_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_datasets_theme_id'), ['theme_id'], unique=False)
+
     op.create_table('data_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dataset_id', sa.String(length=36), nullable=False),
@@ -221,6 +225,7 @@ def upgrade():
     sa.Column('row_count', sa.Integer(), nullable=True),
     sa.Column('columns', sa.JSON(), nullable=False),
     sa.Column('download_count', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], ondelete='CASCADE'),
@@ -229,11 +234,71 @@ def upgrade():
     with op.batch_alter_table('resources', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resources_dataset_id'), ['dataset_id'], unique=False)
 
+    op.create_table('reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dataset_id', sa.String(length=36), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('confidentiality_by_id', sa.Integer(), nullable=True),
+    sa.Column('confidentiality_at', sa.DateTime(), nullable=True),
+    sa.Column('confidentiality_note', sa.Text(), nullable=False),
+    sa.Column('disclosure_by_id', sa.Integer(), nullable=True),
+    sa.Column('disclosure_at', sa.DateTime(), nullable=True),
+    sa.Column('disclosure_note', sa.Text(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['confidentiality_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['disclosure_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviews_dataset_id'), ['dataset_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reviews_state'), ['state'], unique=False)
+
+    op.create_table('resource_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('resource_id', sa.String(length=36), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=300), nullable=False),
+    sa.Column('storage_key', sa.String(length=200), nullable=False),
+    sa.Column('media_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('encoding', sa.String(length=20), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=True),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('resource_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resource_versions_resource_id'), ['resource_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('resource_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resource_versions_resource_id'))
+
+    op.drop_table('resource_versions')
+    with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviews_state'))
+        batch_op.drop_index(batch_op.f('ix_reviews_dataset_id'))
+
+    op.drop_table('reviews')
     with op.batch_alter_table('resources', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resources_dataset_id'))
 
@@ -247,6 +312,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_data_items_dataset_id'))
 
     op.drop_table('data_items')
+    with op.batch_alter_table('datasets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_datasets_theme_id'))
+        batch_op.drop_index(batch_op.f('ix_datasets_state'))
+        batch_op.drop_index(batch_op.f('ix_datasets_slug'))
+        batch_op.drop_index(batch_op.f('ix_datasets_open_type'))
+        batch_op.drop_index(batch_op.f('ix_datasets_agency_id'))
+
+    op.drop_table('datasets')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_object_id'))
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
@@ -262,14 +335,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_email'))
 
     op.drop_table('users')
-    with op.batch_alter_table('datasets', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_datasets_theme_id'))
-        batch_op.drop_index(batch_op.f('ix_datasets_state'))
-        batch_op.drop_index(batch_op.f('ix_datasets_slug'))
-        batch_op.drop_index(batch_op.f('ix_datasets_open_type'))
-        batch_op.drop_index(batch_op.f('ix_datasets_agency_id'))
-
-    op.drop_table('datasets')
     op.drop_table('themes')
     op.drop_table('tags')
     op.drop_table('calendar_days')

@@ -123,6 +123,11 @@ class Dataset(db.Model):
     related: Mapped[str] = mapped_column(Text, default="")
     licence_id: Mapped[str] = mapped_column(String(40), default="nmg-open-data-1.0")
     state: Mapped[str] = mapped_column(String(20), default=DatasetState.DRAFT, index=True)
+    # An edit of a published entry waits here (same shape as editing.entry_data) while the
+    # published version stays online; its own state follows the same transition table.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    pending_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     data_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -138,6 +143,8 @@ class Dataset(db.Model):
         back_populates="dataset", cascade="all, delete-orphan", order_by="Resource.position", lazy="selectin")
     changes: Mapped[list["DatasetChange"]] = relationship(
         back_populates="dataset", cascade="all, delete-orphan", order_by="DatasetChange.at.desc()")
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="dataset", cascade="all, delete-orphan", order_by="Review.submitted_at.desc()")
 
     @property
     def is_public(self) -> bool:
@@ -186,10 +193,70 @@ class Resource(db.Model):
     row_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="resources")
+    versions: Mapped[list["ResourceVersion"]] = relationship(
+        back_populates="resource", cascade="all, delete-orphan", order_by="ResourceVersion.version.desc()")
+
+
+class ResourceVersion(db.Model):
+    """Every file ever uploaded for a resource; the resource row mirrors the newest (what the public gets)."""
+
+    __tablename__ = "resource_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_id: Mapped[str] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(300))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    encoding: Mapped[str] = mapped_column(String(20), default="")
+    row_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    resource: Mapped[Resource] = relationship(back_populates="versions")
+
+
+class ReviewState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Review(db.Model):
+    """One submission of an entry (or of an edit of a published entry) to the authority (R2024 §10–11)."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # publish | revision
+    state: Mapped[str] = mapped_column(String(20), default=ReviewState.PENDING, index=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    due_date: Mapped[date] = mapped_column(Date)
+    confidentiality_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    confidentiality_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    confidentiality_note: Mapped[str] = mapped_column(Text, default="")
+    disclosure_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    disclosure_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    disclosure_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="reviews")
+
+    __mapper_args__ = {"version_id_col": row_version}  # two reviewers at once: one wins, one 409s
 
 
 class DatasetChange(db.Model):

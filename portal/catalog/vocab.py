@@ -75,3 +75,13 @@ LICENCES = {
 def label(mapping: dict, value: str) -> str:
     """The display label of a coded value, or the value itself when unknown."""
     return str(mapping.get(value, value))
+
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "published": _l("Published"),
+    "returned": _l("Returned"),
+    "withdrawn": _l("Withdrawn"),
+}
+REVIEW_STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"), "returned": _l("Returned")}
+REVIEW_KIND_LABELS = {"publish": _l("First publication"), "revision": _l("Edit of a published entry")}

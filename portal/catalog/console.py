@@ -1,0 +1,165 @@
+"""The agency console: dashboard, entry form, uploads with progress, versions, submission."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..accounts.models import Role
+from ..accounts.permissions import roles_required
+from ..errors import Invalid
+from ..extensions import db
+from ..storage import TooLarge
+from . import dashboard, editing, review
+from .models import Dataset, Theme
+from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
+                    REGION_LEVEL_LABELS, SHARE_TYPE_LABELS)
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+_ITEM_FIELD = re.compile(r"^items-(\d+)-(name|type|description)$")
+
+
+def form_data(form) -> dict:
+    """The entry form's fields, with the data-items table rows collected in order."""
+    data = {f: form.get(f, "") for f in editing.TEXT_FIELDS + editing.DATE_FIELDS}
+    data["theme"] = form.get("theme", "")
+    data["tags"] = form.get("tags", "")
+    rows: dict[int, dict] = {}
+    for key, value in form.items():
+        if m := _ITEM_FIELD.match(key):
+            rows.setdefault(int(m.group(1)), {})[m.group(2)] = value
+    data["items"] = [rows[i] for i in sorted(rows)]
+    return data
+
+
+def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
+    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    choices = {name: list(labels.items()) for name, labels in (
+        ("classification", CLASSIFICATION_LABELS), ("data_form", DATA_FORM_LABELS), ("share_type", SHARE_TYPE_LABELS),
+        ("open_type", OPEN_TYPE_LABELS), ("update_frequency", FREQUENCY_LABELS), ("region_level", REGION_LEVEL_LABELS))}
+    choices["theme"] = [(t.slug, t.name) for t in themes]
+    choices["licence_id"] = [(lic.id, lic.title) for lic in LICENCES.values()]
+    return render_template("console/entry_form.html", data=data, errors=errors, ds=ds, choices=choices,
+                           item_types=editing.ITEM_TYPES), status
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def home():
+    """Dashboard: own entries by state, entries overdue for update, review decisions."""
+    return render_template("console/dashboard.html", board=dashboard.board(current_user))
+
+
+@bp.route("/datasets/new", methods=["GET", "POST"])
+@roles_required(Role.AGENCY_STAFF)
+def new_entry():
+    """Create a draft entry with every catalog field."""
+    if request.method == "GET":
+        agency = current_user.agency
+        blank = {"region": agency.region, "region_level": agency.level, "open_type": "unconditional",
+                 "share_type": "unconditional", "update_frequency": "monthly", "classification": "departmental",
+                 "data_form": "structured", "licence_id": "nmg-open-data-1.0", "items": []}
+        return _form_page(blank, {}, None)
+    data = form_data(request.form)
+    try:
+        ds = editing.create_entry(data, current_user)
+    except Invalid as exc:
+        return _form_page(data, exc.details, None, 422)
+    return redirect(url_for("console.entry", dataset_id=ds.id))
+
+
+@bp.get("/datasets/<dataset_id>")
+@roles_required(*VIEWERS)
+def entry(dataset_id: str):
+    """An entry as its agency sees it: state, staged edit, files with versions, review history."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds))
+
+
+@bp.route("/datasets/<dataset_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.AGENCY_STAFF)
+def edit_entry(dataset_id: str):
+    """Edit an entry; a published one stays online unchanged until the edit is approved."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    editing.require_staff_of(current_user, ds)
+    if request.method == "GET":
+        return _form_page(editing.current_data(ds), {}, ds)
+    data = form_data(request.form)
+    try:
+        editing.update_entry(ds, data, current_user)
+    except Invalid as exc:
+        return _form_page(data, exc.details, ds, 422)
+    return redirect(url_for("console.entry", dataset_id=ds.id))
+
+
+@bp.post("/datasets/<dataset_id>/submit")
+@roles_required(Role.AGENCY_STAFF)
+def submit(dataset_id: str):
+    """Send the entry (or its staged edit) to the authority for review."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    review.submit(ds, current_user)
+    return redirect(url_for("console.entry", dataset_id=ds.id))
+
+
+@bp.get("/datasets/<dataset_id>/upload")
+@roles_required(Role.AGENCY_STAFF)
+def upload_page(dataset_id: str):
+    """The upload form (a new file, or a new version of one) with a progress bar."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    editing.require_staff_of(current_user, ds)
+    res = editing.agency_resource(ds, request.args["resource"]) if request.args.get("resource") else None
+    return render_template("console/upload.html", ds=ds, res=res, errors={})
+
+
+@bp.route("/datasets/<dataset_id>/upload", methods=["POST", "PUT"])
+@roles_required(Role.AGENCY_STAFF)
+def upload(dataset_id: str):
+    """Receive a file: PUT streams the raw body (the page's progress bar, or the API); POST is a plain form."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    res = editing.agency_resource(ds, request.values["resource"]) if request.values.get("resource") else None
+    raw = request.method == "PUT"
+    try:
+        if raw:
+            result = editing.upload(ds, request.stream, filename=request.args.get("filename", ""),
+                                    fmt=request.args.get("format", ""), name=request.args.get("name", ""),
+                                    resource=res, actor=current_user)
+        else:
+            file = request.files.get("file")
+            result = editing.upload(ds, file.stream if file else _empty(), filename=file.filename if file else "",
+                                    fmt=request.form.get("format", ""), name=request.form.get("name", ""),
+                                    resource=res, actor=current_user)
+    except (TooLarge, RequestEntityTooLarge):
+        message = _("The file is larger than the limit of %(mb)d MB; nothing was stored.",
+                    mb=_limit_mb())
+        if raw:
+            return jsonify({"error": {"code": "too_large", "message": message, "details": {}}}), 413
+        return render_template("console/upload.html", ds=ds, res=res, errors={"file": message}), 413
+    except Invalid as exc:
+        if raw:
+            return jsonify({"error": {"code": "invalid", "message": exc.message, "details": exc.details}}), 422
+        return render_template("console/upload.html", ds=ds, res=res,
+                               errors={**{k: exc.message for k in exc.details}, "_": exc.message}), 422
+    target = url_for("console.entry", dataset_id=ds.id, uploaded=result.resource.id)
+    if raw:
+        return jsonify({"resource": result.resource.id, "version": result.resource.version,
+                        "sha256": result.resource.sha256, "size": result.resource.size,
+                        "row_count": result.resource.row_count, "warnings": result.warnings,
+                        "redirect": target}), 201
+    return redirect(target)
+
+
+def _empty():
+    import io
+
+    return io.BytesIO(b"")
+
+
+def _limit_mb() -> int:
+    from flask import current_app
+
+    return current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)

@@ -1,0 +1,43 @@
+"""The console dashboard: entries by state, entries overdue for update, recent review decisions."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..accounts.models import Role, User
+from ..extensions import db
+from .models import Dataset, DatasetState, Review, ReviewState
+from .services import UpdateStatus, update_status
+
+
+@dataclass
+class Board:
+    scope: str                                   # agency name, or "all"
+    by_state: dict[str, list[Dataset]] = field(default_factory=dict)
+    overdue: list[tuple[Dataset, UpdateStatus]] = field(default_factory=list)
+    pending_edits: list[Dataset] = field(default_factory=list)
+    decisions: list[Review] = field(default_factory=list)
+
+
+def board(actor: User, decisions: int = 10) -> Board:
+    """What the actor's console shows: their agency's entries, or every entry for the authority and auditors."""
+    stmt = select(Dataset).order_by(Dataset.modified_at.desc())
+    reviews = select(Review).where(Review.state != ReviewState.PENDING).order_by(Review.decided_at.desc())
+    if actor.role == Role.AGENCY_STAFF:
+        stmt = stmt.where(Dataset.agency_id == actor.agency_id)
+        reviews = reviews.join(Dataset).where(Dataset.agency_id == actor.agency_id)
+    result = Board(scope=actor.agency.name if actor.role == Role.AGENCY_STAFF and actor.agency else "all")
+    for state in DatasetState:
+        result.by_state[state] = []
+    for ds in db.session.scalars(stmt):
+        result.by_state.setdefault(ds.state, []).append(ds)
+        if ds.pending_state:
+            result.pending_edits.append(ds)
+        if ds.state == DatasetState.PUBLISHED:
+            status = update_status(ds)
+            if status.overdue:
+                result.overdue.append((ds, status))
+    result.overdue.sort(key=lambda pair: pair[1].due)
+    result.decisions = list(db.session.scalars(reviews.limit(decisions)))
+    return result

@@ -1,0 +1,307 @@
+"""The agency console's rules: entry fields and their checks, edits, uploads and file versions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..accounts.models import Role, User
+from ..agencies.models import Agency
+from ..audit import services as audit
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from ..storage import StorageError, TooLarge, storage
+from .files import inspect_file, media_type
+from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
+                     ResourceKind, ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
+
+# Scalar fields an agency edits; the order is the form's order.
+TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
+               "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_scope", "share_mode",
+               "open_type", "open_conditions", "open_reason", "open_legal_basis", "update_frequency", "timeliness",
+               "collecting_agency", "approving_agency", "related", "licence_id")
+DATE_FIELDS = ("temporal_start", "temporal_end")
+CHOICES = {"classification": set(Classification), "data_form": set(DataForm), "share_type": set(ShareType),
+           "open_type": set(OpenType), "update_frequency": set(UpdateFrequency),
+           "region_level": {"region", "city", "county"}}
+REQUIRED = ("title", "summary", "code", "slug", "region", "update_frequency", "open_type", "share_type")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ITEM_TYPES = ("字符型", "数值型", "日期型", "日期时间型", "布尔型", "二进制")
+EDITABLE_STATES = (DatasetState.DRAFT, DatasetState.RETURNED, DatasetState.PUBLISHED)
+
+
+# ---- permissions ------------------------------------------------------------
+def can_edit(actor: User, ds: Dataset) -> bool:
+    return actor.role == Role.AGENCY_STAFF and actor.agency_id == ds.agency_id
+
+
+def require_staff_of(actor: User, ds: Dataset) -> None:
+    if not can_edit(actor, ds):
+        raise Forbidden(_("Only staff of %(agency)s may change this entry.", agency=ds.agency.name))
+
+
+def can_view_console(actor: User, ds: Dataset) -> bool:
+    """Staff see their own agency's entries; the authority, auditors and administrators see all."""
+    return can_edit(actor, ds) or actor.role in (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+
+
+def console_dataset(dataset_id: str, actor: User) -> Dataset:
+    ds = db.session.get(Dataset, dataset_id) if len(dataset_id) <= 36 else None
+    if ds is None:
+        raise NotFound(_("No catalog entry has this address."))
+    if not can_view_console(actor, ds):
+        raise Forbidden(_("Only staff of %(agency)s may change this entry.", agency=ds.agency.name))
+    return ds
+
+
+# ---- entry data -------------------------------------------------------------
+def entry_data(ds: Dataset) -> dict[str, Any]:
+    """The editable content of an entry as plain data (what a review snapshot and a pending edit hold)."""
+    data: dict[str, Any] = {f: getattr(ds, f) or "" for f in TEXT_FIELDS}
+    for f in DATE_FIELDS:
+        value = getattr(ds, f)
+        data[f] = value.isoformat() if value else ""
+    data["theme"] = ds.theme.slug if ds.theme else ""
+    data["tags"] = [t.name for t in ds.tags]
+    data["items"] = [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items]
+    return data
+
+
+def current_data(ds: Dataset) -> dict[str, Any]:
+    """What the console edits: the pending edit of a published entry, else the entry itself."""
+    return dict(ds.pending) if ds.pending is not None else entry_data(ds)
+
+
+def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
+    """Check an entry's fields by the catalog rules (SPEC §2); Invalid with a message per field."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {f: str(raw.get(f) or "").strip() for f in TEXT_FIELDS}
+    for f in REQUIRED:
+        if not data[f]:
+            errors[f] = _("This field is required.")
+    for f, allowed in CHOICES.items():
+        if data[f] and data[f] not in allowed:
+            errors[f] = _("Choose one of the listed values.")
+    if data["slug"] and not SLUG.match(data["slug"]):
+        errors["slug"] = _("Use lower-case letters, digits and hyphens only, e.g. hhht-bus-lines.")
+    for f, limit in (("title", 300), ("code", 64), ("slug", 120), ("region", 100)):
+        if len(data[f]) > limit:
+            errors[f] = _("At most %(n)d characters.", n=limit)
+    # 开放为常态、不开放为例外: anything less than fully open needs its reason and legal basis.
+    if data["open_type"] in (OpenType.CONDITIONAL, OpenType.CLOSED):
+        for f in ("open_reason", "open_legal_basis"):
+            if not data[f]:
+                errors[f] = _("A conditional or closed entry needs its reason and legal basis.")
+    if data["open_type"] == OpenType.CONDITIONAL and not data["open_conditions"]:
+        errors["open_conditions"] = _("A conditional entry must publish its conditions.")
+    if data["share_type"] in (ShareType.CONDITIONAL, ShareType.NONE):
+        for f in ("share_reason", "share_legal_basis"):
+            if not data[f]:
+                errors[f] = _("Conditional or no sharing needs its reason and legal basis.")
+    if data["share_type"] == ShareType.CONDITIONAL and not data["share_conditions"]:
+        errors["share_conditions"] = _("Conditional sharing must state its conditions.")
+    for f in DATE_FIELDS:
+        value = str(raw.get(f) or "").strip()
+        data[f] = value
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                errors[f] = _("Enter a date as YYYY-MM-DD.")
+    if data["temporal_start"] and data["temporal_end"] and not {"temporal_start", "temporal_end"} & errors.keys() \
+            and data["temporal_end"] < data["temporal_start"]:
+        errors["temporal_end"] = _("The end of the time coverage is before its start.")
+    theme = str(raw.get("theme") or "").strip()
+    if not theme or db.session.scalar(select(func.count(Theme.id)).where(Theme.slug == theme)) == 0:
+        errors["theme"] = _("Choose a theme.")
+    data["theme"] = theme
+    tags = raw.get("tags") or []
+    if isinstance(tags, str):
+        tags = re.split(r"[,，、;；\s]+", tags)
+    data["tags"] = list(dict.fromkeys(t.strip()[:100] for t in tags if t and t.strip()))[:30]
+    items, item_errors = [], []
+    for pos, item in enumerate(raw.get("items") or []):
+        name = str(item.get("name") or "").strip()
+        typ = str(item.get("type") or "").strip() or "字符型"
+        desc = str(item.get("description") or "").strip()
+        if not name and not desc:
+            continue  # an empty row of the table
+        if not name:
+            item_errors.append(_("Row %(n)d: the data item needs a name.", n=pos + 1))
+        if typ not in ITEM_TYPES:
+            item_errors.append(_("Row %(n)d: choose a type from the list.", n=pos + 1))
+        items.append({"name": name[:200], "type": typ, "description": desc})
+    names = [i["name"] for i in items if i["name"]]
+    if len(names) != len(set(names)):
+        item_errors.append(_("Each data item name may appear only once."))
+    if item_errors:
+        errors["items"] = " ".join(item_errors)
+    data["items"] = items
+    for f, column in (("code", Dataset.code), ("slug", Dataset.slug)):
+        if data[f] and f not in errors:
+            stmt = select(func.count(Dataset.id)).where(column == data[f])
+            if ds is not None:
+                stmt = stmt.where(Dataset.id != ds.id)
+            if db.session.scalar(stmt):
+                errors[f] = _("Another entry already uses this value.")
+    if errors:
+        raise Invalid(_("Please correct the marked fields."), errors)
+    return data
+
+
+def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
+    """Write clean data into the entry; every change of open or share type goes into the history."""
+    for f, label in (("open_type", "open type"), ("share_type", "share type")):
+        old, new = getattr(ds, f), data[f]
+        if ds.state == DatasetState.PUBLISHED and old and old != new:
+            ds.changes.append(DatasetChange(
+                kind="reclassified", field=f, from_value=old, to_value=new, reason=reason or data.get(
+                    "open_reason" if f == "open_type" else "share_reason", ""),
+                summary=_("The %(what)s changed.", what=_("open type") if f == "open_type" else _("share type")),
+                details={"by": actor.email}))
+            audit.record(actor, f"dataset.{f}_changed", "dataset", ds.id, reason,
+                         {"from": old, "to": new})
+    for f in TEXT_FIELDS:
+        setattr(ds, f, data[f])
+    for f in DATE_FIELDS:
+        setattr(ds, f, date.fromisoformat(data[f]) if data[f] else None)
+    ds.theme = db.session.scalar(select(Theme).where(Theme.slug == data["theme"]))
+    tags = []
+    for name in data["tags"]:
+        tag = db.session.scalar(select(Tag).where(Tag.name == name)) or Tag(name=name)
+        tags.append(tag)
+    ds.tags = tags
+    ds.items = [DataItem(position=i, name=item["name"], type=item["type"], description=item["description"])
+                for i, item in enumerate(data["items"])]
+
+
+def create_entry(raw: dict[str, Any], actor: User) -> Dataset:
+    """A new draft entry of the actor's agency."""
+    if actor.role != Role.AGENCY_STAFF or actor.agency is None:
+        raise Forbidden(_("Only agency staff create catalog entries."))
+    data = clean(raw)
+    agency: Agency = actor.agency
+    ds = Dataset(agency=agency, state=DatasetState.DRAFT, created_by_id=actor.id)
+    _apply(ds, data, actor, "")
+    db.session.add(ds)
+    db.session.flush()
+    ds.changes.append(DatasetChange(kind="created", summary=_("Entry drafted.")))
+    audit.record(actor, "dataset.create", "dataset", ds.id, details={"code": ds.code})
+    db.session.commit()
+    return ds
+
+
+def update_entry(ds: Dataset, raw: dict[str, Any], actor: User) -> Dataset:
+    """Save an edit: drafts change in place; a published entry keeps its public version and stages the edit."""
+    require_staff_of(actor, ds)
+    if ds.state not in EDITABLE_STATES or ds.pending_state == DatasetState.SUBMITTED:
+        raise Conflict(_("The entry is under review and cannot be edited until the authority decides."))
+    data = clean(raw, ds)
+    if ds.state == DatasetState.PUBLISHED:
+        ds.pending = data
+        ds.pending_state = DatasetState.DRAFT if ds.pending_state != DatasetState.RETURNED else ds.pending_state
+        audit.record(actor, "dataset.edit_staged", "dataset", ds.id)
+    else:
+        _apply(ds, data, actor, "")
+        audit.record(actor, "dataset.edit", "dataset", ds.id)
+    db.session.commit()
+    return ds
+
+
+def apply_pending(ds: Dataset, actor: User, reason: str) -> None:
+    """Make the staged edit of a published entry its public version (called on approval)."""
+    if ds.pending is None:
+        return
+    _apply(ds, ds.pending, actor, reason)
+    ds.pending, ds.pending_state = None, None
+
+
+# ---- files ------------------------------------------------------------------
+@dataclass
+class UploadResult:
+    resource: Resource
+    warnings: list[str] = field(default_factory=list)
+
+
+def column_warnings(ds: Dataset, columns: list[str]) -> list[str]:
+    """Columns that do not match the declared data items (shown to the agency, not blocking)."""
+    if not columns or not ds.items:
+        return []
+    declared = {i.name for i in ds.items}
+    warnings = []
+    extra = [c for c in columns if c not in declared]
+    missing = [d for d in (i.name for i in ds.items) if d not in columns]
+    if extra:
+        warnings.append(_("Columns not among the data items: %(cols)s", cols="、".join(extra)))
+    if missing:
+        warnings.append(_("Data items missing from the file: %(cols)s", cols="、".join(missing)))
+    return warnings
+
+
+def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: User, name: str = "",
+           resource: Resource | None = None) -> UploadResult:
+    """Store an uploaded file as a new resource, or as a new version of `resource`.
+
+    The bytes stream to a temporary file while being hashed, are checked against the declared format,
+    and only then are rows written; on any failure nothing remains (no row, no stray file).
+    """
+    require_staff_of(actor, ds)
+    fmt = (fmt or "").upper().strip()
+    if fmt not in ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP"):
+        raise Invalid(_("Choose the file format."), {"format": fmt})
+    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:300]
+    if not filename:
+        raise Invalid(_("The file needs a name."), {"file": ""})
+    try:
+        stored = storage().save(stream, max_size=current_app.config["UPLOAD_MAX_BYTES"])
+    except TooLarge:
+        raise  # the view answers 413
+    except StorageError as exc:
+        raise Invalid(_("The upload did not complete; nothing was stored. (%(error)s)", error=str(exc)[:100]),
+                      {"file": "incomplete"})
+    try:
+        info = inspect_file(storage().path(stored.key), fmt)
+        now = utcnow()
+        if resource is None:
+            resource = Resource(dataset=ds, kind=ResourceKind.FILE, name=(name or filename.rsplit(".", 1)[0])[:300],
+                                position=len(ds.resources), version=0, created_at=now)
+            db.session.add(resource)
+        resource.version = (resource.version or 0) + 1
+        for attr, value in (("filename", filename), ("storage_key", stored.key), ("size", stored.size),
+                            ("sha256", stored.sha256), ("format", fmt), ("media_type", media_type(fmt, filename)),
+                            ("encoding", info.encoding), ("row_count", info.row_count), ("columns", info.columns),
+                            ("updated_at", now)):
+            setattr(resource, attr, value)
+        resource.versions.append(ResourceVersion(
+            version=resource.version, filename=filename, storage_key=stored.key, media_type=resource.media_type,
+            size=stored.size, sha256=stored.sha256, encoding=info.encoding, row_count=info.row_count,
+            columns=info.columns, uploaded_by_id=actor.id, created_at=now))
+        ds.data_updated_at = now
+        audit.record(actor, "resource.upload", "resource", resource.id or "new",
+                     details={"dataset": ds.id, "version": resource.version, "sha256": stored.sha256,
+                              "size": stored.size})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if not _referenced(stored.key):
+            storage().delete(stored.key)
+        raise
+    return UploadResult(resource, column_warnings(ds, info.columns))
+
+
+def _referenced(key: str) -> bool:
+    return bool(db.session.scalar(select(func.count(ResourceVersion.id)).where(ResourceVersion.storage_key == key))
+                or db.session.scalar(select(func.count(Resource.id)).where(Resource.storage_key == key)))
+
+
+def agency_resource(ds: Dataset, resource_id: str) -> Resource:
+    res = next((r for r in ds.resources if r.id == resource_id), None)
+    if res is None:
+        raise NotFound(_("No file has this address."))
+    return res

@@ -1,0 +1,191 @@
+"""Publishing: submission, the authority's review within 5 workdays (R2024 §10–11), and un-publishing.
+
+Every state change of an entry, and of a staged edit of a published entry, follows TRANSITIONS;
+an action not in the table raises Conflict (409).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from typing import Callable
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import workdays
+from ..accounts.models import Role, User
+from ..audit import services as audit
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..models_base import utcnow
+from . import editing
+from .models import Dataset, DatasetChange, DatasetState, Review, ReviewState
+from .services import index_datasets
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "submit": {DatasetState.DRAFT: DatasetState.SUBMITTED, DatasetState.RETURNED: DatasetState.SUBMITTED},
+    "approve": {DatasetState.SUBMITTED: DatasetState.PUBLISHED},
+    "return": {DatasetState.SUBMITTED: DatasetState.RETURNED},
+    "unpublish": {DatasetState.PUBLISHED: DatasetState.WITHDRAWN},
+}
+CHECKS = ("confidentiality", "disclosure")  # 保密审查、公开审查 (SZ §23)
+
+
+def next_state(state: str | None, action: str) -> str:
+    """The state an action leads to, or Conflict when the table does not allow it."""
+    target = TRANSITIONS.get(action, {}).get(state or "")
+    if target is None:
+        raise Conflict(_("This action is not possible in the entry's current state."),
+                       {"state": state, "action": action})
+    return target
+
+
+def _require_authority(actor: User) -> None:
+    if actor.role not in (Role.AUTHORITY, Role.ADMIN):
+        raise Forbidden(_("Only the data authority reviews catalog entries."))
+
+
+def one_decision(func: Callable) -> Callable:
+    """If another reviewer changed the same review meanwhile (its row version moved on), exactly one
+    decision wins: this one is rolled back whole and answered with Conflict (409)."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except StaleDataError:
+            db.session.rollback()
+            raise Conflict(_("Another reviewer decided this submission at the same time; reload the page."))
+    return wrapper
+
+
+def submit(ds: Dataset, actor: User) -> Review:
+    """Send a draft (or the staged edit of a published entry) to the authority; due in 5 workdays."""
+    editing.require_staff_of(actor, ds)
+    is_revision = ds.state == DatasetState.PUBLISHED
+    if is_revision:
+        if ds.pending is None:
+            raise Conflict(_("There is no edit to submit."))
+        ds.pending_state = next_state(ds.pending_state, "submit")
+        snapshot = dict(ds.pending)
+    else:
+        ds.state = next_state(ds.state, "submit")
+        snapshot = editing.entry_data(ds)
+    now = utcnow()
+    review = Review(dataset=ds, kind="revision" if is_revision else "publish", snapshot=snapshot,
+                    submitted_by_id=actor.id, submitted_at=now,
+                    due_date=workdays.add_workdays(now, current_app.config["REVIEW_WORKDAYS"]))
+    db.session.add(review)
+    db.session.flush()
+    audit.record(actor, "dataset.submit", "dataset", ds.id,
+                 details={"review": review.id, "kind": review.kind, "due": review.due_date.isoformat()})
+    db.session.commit()
+    return review
+
+
+def get_review(review_id: int) -> Review:
+    review = db.session.get(Review, review_id)
+    if review is None:
+        raise NotFound(_("No review has this number."))
+    return review
+
+
+def _pending(review: Review) -> None:
+    if review.state != ReviewState.PENDING:
+        raise Conflict(_("This review has already been decided."))
+
+
+@one_decision
+def record_check(review: Review, check: str, note: str, actor: User) -> Review:
+    """Record the confidentiality or disclosure review of a submission, with its note."""
+    _require_authority(actor)
+    _pending(review)
+    if check not in CHECKS:
+        raise Invalid(_("Unknown review check."), {"check": check})
+    if not note.strip():
+        raise Invalid(_("Write down what was reviewed and the conclusion."), {f"{check}_note": ""})
+    setattr(review, f"{check}_by_id", actor.id)
+    setattr(review, f"{check}_at", utcnow())
+    setattr(review, f"{check}_note", note.strip())
+    audit.record(actor, f"review.{check}", "dataset", review.dataset_id, note.strip(), {"review": review.id})
+    db.session.commit()
+    return review
+
+
+@one_decision
+def approve(review: Review, actor: User, comment: str = "") -> Review:
+    """Publish the entry (or its staged edit); both reviews must be on record. Indexes after commit."""
+    _require_authority(actor)
+    _pending(review)
+    missing = [c for c in CHECKS if getattr(review, f"{c}_at") is None]
+    if missing:
+        raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
+                      {c: "" for c in missing})
+    ds = review.dataset
+    now = utcnow()
+    if review.kind == "revision":
+        ds.pending_state = next_state(ds.pending_state, "approve")
+        editing.apply_pending(ds, actor, comment)
+        ds.changes.append(DatasetChange(kind="updated", summary=_("Catalog information updated after review."),
+                                        reason=comment))
+    else:
+        ds.state = next_state(ds.state, "approve")
+        ds.published_at = ds.published_at or now
+        ds.data_updated_at = ds.data_updated_at or now
+        ds.changes.append(DatasetChange(kind="published", summary=_("Published after review."), reason=comment))
+    review.state, review.decided_by_id, review.decided_at, review.comment = ReviewState.APPROVED, actor.id, now, comment
+    audit.record(actor, "dataset.publish" if review.kind == "publish" else "dataset.revision_approved",
+                 "dataset", ds.id, comment, {"review": review.id})
+    db.session.commit()
+    index_datasets([ds])
+    return review
+
+
+@one_decision
+def return_(review: Review, actor: User, comment: str) -> Review:
+    """Send the submission back to the agency with comments."""
+    _require_authority(actor)
+    _pending(review)
+    if not comment.strip():
+        raise Invalid(_("Say what the agency must change."), {"comment": ""})
+    ds = review.dataset
+    if review.kind == "revision":
+        ds.pending_state = next_state(ds.pending_state, "return")
+    else:
+        ds.state = next_state(ds.state, "return")
+    review.state, review.decided_by_id, review.decided_at = ReviewState.RETURNED, actor.id, utcnow()
+    review.comment = comment.strip()
+    audit.record(actor, "dataset.return", "dataset", ds.id, review.comment, {"review": review.id})
+    db.session.commit()
+    return review
+
+
+def unpublish(ds: Dataset, actor: User, reason: str) -> None:
+    """Take a published entry off the portal with a stated reason (R2021 §26); it leaves search at once."""
+    _require_authority(actor)
+    if not reason.strip():
+        raise Invalid(_("Stopping a published entry needs a stated reason."), {"reason": ""})
+    ds.state = next_state(ds.state, "unpublish")
+    ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."), reason=reason.strip()))
+    audit.record(actor, "dataset.unpublish", "dataset", ds.id, reason.strip())
+    db.session.commit()
+    index_datasets([ds])
+
+
+# ---- queues -----------------------------------------------------------------
+@dataclass
+class QueueRow:
+    review: Review
+    overdue: bool
+    due_soon: bool
+
+
+def queue(today: date | None = None) -> list[QueueRow]:
+    """Pending submissions by due date, overdue and due-soon marked."""
+    today = today or workdays.china_date(utcnow())
+    cal = workdays.WorkdayCalendar()
+    reviews = db.session.scalars(select(Review).where(Review.state == ReviewState.PENDING)
+                                 .order_by(Review.due_date, Review.submitted_at)).all()
+    return [QueueRow(r, r.due_date < today, workdays.due_soon(r.due_date, today, cal=cal)) for r in reviews]
