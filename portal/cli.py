@@ -32,3 +32,21 @@ def reindex_command() -> None:
 
     n = reindex_all()
     click.echo(f"Indexed {n} public entries.")
+
+
+@portal_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["agency_staff", "authority", "auditor", "admin", "data_user"]))
+@click.option("--agency", "agency_slug", help="The agency's slug (required for agency_staff).")
+@click.password_option(help="Asked for when not given.")
+def create_user_command(email: str, name: str, role: str, agency_slug: str | None, password: str) -> None:
+    """Create a staff account (agency staff, authority, auditor, administrator)."""
+    from .accounts.services import create_staff_user
+    from .errors import Invalid
+
+    try:
+        user = create_staff_user(email, name, password, role, agency_slug, actor="cli")
+    except Invalid as exc:
+        raise click.ClickException(f"{exc.message} {exc.details}")
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")

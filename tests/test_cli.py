@@ -22,3 +22,24 @@ def test_demo_if_empty_does_not_touch_a_filled_catalog(app):
     result = app.test_cli_runner().invoke(args=["portal", "demo", "--if-empty"])
     assert result.exit_code == 0
     assert backend().count() == 1
+
+
+def test_create_user_command(app):
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from tests import factories as f
+
+    f.agency("呼和浩特市交通运输局", slug="hhht-jtysj")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["portal", "create-user", "--email", "s@example.cn", "--name", "经办人",
+                                 "--role", "agency_staff", "--agency", "hhht-jtysj", "--password", "Strong-Passw0rd"])
+    assert result.exit_code == 0, result.output
+    user = db.session.query(User).filter_by(email="s@example.cn").one()
+    assert user.role == "agency_staff" and user.agency.slug == "hhht-jtysj"
+    result = runner.invoke(args=["portal", "create-user", "--email", "t@example.cn", "--name", "x",
+                                 "--role", "agency_staff", "--password", "Strong-Passw0rd"])
+    assert result.exit_code != 0 and db.session.query(User).count() == 1
+    result = runner.invoke(args=["portal", "create-user", "--email", "u@example.cn", "--name", "x",
+                                 "--role", "auditor", "--password", "weak"])
+    assert result.exit_code != 0 and db.session.query(User).count() == 1

@@ -15,11 +15,10 @@ from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..models_base import utcnow
-from ..storage import StorageError, TooLarge, storage
-from .files import inspect_file, media_type
+from ..storage import StorageError, TooLarge
+from .files import add_file_resource, discard_unreferenced
 from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
-                     ResourceKind, ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
+                     ShareType, Tag, Theme, UpdateFrequency)
 
 # Scalar fields an agency edits; the order is the form's order.
 TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
@@ -259,45 +258,26 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
     if not filename:
         raise Invalid(_("The file needs a name."), {"file": ""})
     try:
-        stored = storage().save(stream, max_size=current_app.config["UPLOAD_MAX_BYTES"])
+        res = add_file_resource(ds, stream, name=name or filename.rsplit(".", 1)[0], filename=filename, fmt=fmt,
+                                resource=resource, uploaded_by_id=actor.id,
+                                max_size=current_app.config["UPLOAD_MAX_BYTES"])
     except TooLarge:
         raise  # the view answers 413
     except StorageError as exc:
         raise Invalid(_("The upload did not complete; nothing was stored. (%(error)s)", error=str(exc)[:100]),
                       {"file": "incomplete"})
     try:
-        info = inspect_file(storage().path(stored.key), fmt)
-        now = utcnow()
-        if resource is None:
-            resource = Resource(dataset=ds, kind=ResourceKind.FILE, name=(name or filename.rsplit(".", 1)[0])[:300],
-                                position=len(ds.resources), version=0, created_at=now)
-            db.session.add(resource)
-        resource.version = (resource.version or 0) + 1
-        for attr, value in (("filename", filename), ("storage_key", stored.key), ("size", stored.size),
-                            ("sha256", stored.sha256), ("format", fmt), ("media_type", media_type(fmt, filename)),
-                            ("encoding", info.encoding), ("row_count", info.row_count), ("columns", info.columns),
-                            ("updated_at", now)):
-            setattr(resource, attr, value)
-        resource.versions.append(ResourceVersion(
-            version=resource.version, filename=filename, storage_key=stored.key, media_type=resource.media_type,
-            size=stored.size, sha256=stored.sha256, encoding=info.encoding, row_count=info.row_count,
-            columns=info.columns, uploaded_by_id=actor.id, created_at=now))
-        ds.data_updated_at = now
-        audit.record(actor, "resource.upload", "resource", resource.id or "new",
-                     details={"dataset": ds.id, "version": resource.version, "sha256": stored.sha256,
-                              "size": stored.size})
+        ds.data_updated_at = res.updated_at
+        db.session.flush()
+        audit.record(actor, "resource.upload", "resource", res.id,
+                     details={"dataset": ds.id, "version": res.version, "sha256": res.sha256, "size": res.size})
         db.session.commit()
     except BaseException:
+        key = res.storage_key
         db.session.rollback()
-        if not _referenced(stored.key):
-            storage().delete(stored.key)
+        discard_unreferenced(key)
         raise
-    return UploadResult(resource, column_warnings(ds, info.columns))
-
-
-def _referenced(key: str) -> bool:
-    return bool(db.session.scalar(select(func.count(ResourceVersion.id)).where(ResourceVersion.storage_key == key))
-                or db.session.scalar(select(func.count(Resource.id)).where(Resource.storage_key == key)))
+    return UploadResult(res, column_warnings(ds, res.columns))
 
 
 def agency_resource(ds: Dataset, resource_id: str) -> Resource:

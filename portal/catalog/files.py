@@ -15,7 +15,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import StoredFile, storage
-from .models import Dataset, Resource, ResourceKind
+from .models import Dataset, Resource, ResourceKind, ResourceVersion
 
 MEDIA_TYPES = {
     "CSV": "text/csv",
@@ -119,26 +119,35 @@ def _inspect_json(path: Path) -> FileInfo:
 
 
 def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str, fmt: str,
-                      description: str = "", max_size: int | None = None) -> Resource:
-    """Store a file and attach it to the entry as a resource; on invalid content nothing is kept.
+                      description: str = "", max_size: int | None = None, resource: Resource | None = None,
+                      uploaded_by_id: int | None = None) -> Resource:
+    """Store a file as a new resource of the entry, or as the next version of `resource`.
 
-    The caller commits. If the commit fails the stored file may remain unreferenced, which is
-    harmless (content-addressed) and is swept by the storage check.
+    The bytes are written atomically and hashed (storage), then checked against the declared format;
+    invalid content leaves no file. Rows are added to the session; the caller commits, and on a
+    failed commit removes the file with `discard_unreferenced`.
     """
     stored: StoredFile = storage().save(stream, max_size=max_size)
     try:
         info = inspect_file(storage().path(stored.key), fmt)
     except Invalid:
-        if not _referenced(stored.key):
-            storage().delete(stored.key)
+        discard_unreferenced(stored.key)
         raise
     now = utcnow()
-    res = Resource(dataset=ds, name=name, description=description, kind=ResourceKind.FILE, format=fmt.upper(),
-                   filename=filename, storage_key=stored.key, size=stored.size, sha256=stored.sha256,
-                   media_type=media_type(fmt, filename), encoding=info.encoding, row_count=info.row_count,
-                   columns=info.columns, position=len(ds.resources), created_at=now, updated_at=now)
-    db.session.add(res)
-    return res
+    if resource is None:
+        resource = Resource(dataset=ds, kind=ResourceKind.FILE, name=name[:300], description=description,
+                            position=len(ds.resources), version=0, created_at=now)
+        db.session.add(resource)
+    resource.version = (resource.version or 0) + 1
+    resource.format, resource.filename, resource.storage_key = fmt.upper(), filename, stored.key
+    resource.size, resource.sha256, resource.media_type = stored.size, stored.sha256, media_type(fmt, filename)
+    resource.encoding, resource.row_count, resource.columns = info.encoding, info.row_count, info.columns
+    resource.updated_at = now
+    resource.versions.append(ResourceVersion(
+        version=resource.version, filename=filename, storage_key=stored.key, media_type=resource.media_type,
+        size=stored.size, sha256=stored.sha256, encoding=info.encoding, row_count=info.row_count,
+        columns=info.columns, uploaded_by_id=uploaded_by_id, created_at=now))
+    return resource
 
 
 def add_link_resource(ds: Dataset, *, name: str, url: str, fmt: str = "API", description: str = "") -> Resource:
@@ -149,5 +158,9 @@ def add_link_resource(ds: Dataset, *, name: str, url: str, fmt: str = "API", des
     return res
 
 
-def _referenced(key: str) -> bool:
-    return db.session.query(Resource.id).filter(Resource.storage_key == key).first() is not None
+def discard_unreferenced(key: str) -> None:
+    """Remove a stored file that no resource or version points to (after a failed upload)."""
+    in_use = (db.session.query(Resource.id).filter(Resource.storage_key == key).first() or
+              db.session.query(ResourceVersion.id).filter(ResourceVersion.storage_key == key).first())
+    if not in_use:
+        storage().delete(key)

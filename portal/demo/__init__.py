@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import click
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from ..agencies.models import Agency
@@ -24,6 +25,7 @@ from ..catalog.files import add_file_resource, add_link_resource
 from ..catalog.models import Dataset, DatasetChange, DatasetState, DataItem, OpenType, Resource, ResourceKind, Tag, Theme
 from ..catalog.services import reindex_all
 from ..extensions import db
+from .accounts import load_demo_users
 from . import content, tables_env, tables_life, tables_market, tables_social, tables_transport  # noqa: F401 (registers tables)
 from .common import TABLES
 from .files import Table, csv_bytes, json_bytes, pdf_bytes, xlsx_bytes
@@ -53,9 +55,11 @@ def load_demo() -> str:
         code = f"{spec.division}{spec.code}/{serials[spec.slug]:05d}"
         ds = _dataset(entry, code, agencies[entry.agency], themes[entry.theme], tags, tables)
         n_resources += _resources(ds, entry, tables)
+    n_users = load_demo_users(current_app.config["SECRET_KEY"])
     db.session.commit()
     reindex_all()
-    return f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources"
+    return (f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources, "
+            f"{n_users} demo accounts")
 
 
 # ---- helpers --------------------------------------------------------------------

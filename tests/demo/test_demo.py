@@ -76,7 +76,7 @@ def _records(res: Resource) -> list[dict]:
 
 def test_summary_line(ctx):
     summary = ctx.config["DEMO_SUMMARY"]
-    assert re.fullmatch(r"\d+ agencies, \d+ entries, \d+ resources", summary)
+    assert re.fullmatch(r"\d+ agencies, \d+ entries, \d+ resources, \d+ demo accounts", summary)
     n_agencies = db.session.query(Agency).count()
     assert summary.startswith(f"{n_agencies} agencies, {len(_datasets())} entries")
 
