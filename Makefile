@@ -34,7 +34,7 @@ bench: $(VENV)/.dev
 
 # After changing page text: extract, merge into both catalogs, compile (the .mo files are committed).
 translations: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d portal/translations
 

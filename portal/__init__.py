@@ -51,6 +51,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
+    from .plans.views import bp as plans_bp
     from .web import bp as web_bp
 
     app.register_blueprint(web_bp)
@@ -59,6 +60,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(agencies_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(plans_bp)
 
     from .errors import register_error_handlers
     from .security import register_security_headers

@@ -43,7 +43,8 @@ def dataset(title: str = "呼和浩特市空气质量监测数据", *, summary: 
     ds = Dataset(slug=fields.pop("slug", f"ds-{n}"), code=fields.pop("code", f"15000000000/{n:05d}"), title=title,
                  summary=summary, agency=a, theme=theme_obj or theme(), region=a.region, region_level=a.level,
                  open_type=open_type, state=state, update_frequency=update_frequency,
-                 published_at=datetime(2026, 1, 5), data_updated_at=data_updated_at or datetime.utcnow(), **fields)
+                 published_at=datetime(2026, 1, 5) if state == DatasetState.PUBLISHED else None,
+                 data_updated_at=data_updated_at or datetime.utcnow(), **fields)
     if open_type != OpenType.UNCONDITIONAL:
         ds.open_reason = ds.open_reason or "涉及个人信息"
         ds.open_legal_basis = ds.open_legal_basis or "《中华人民共和国个人信息保护法》第十三条"

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 88cd818a2267
+Revision ID: baedda7bb95b
 Revises: 
-Create Date: 2026-11-21 06:43:40.117164
+Create Date: 2026-11-21 07:00:58.032247
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '88cd818a2267'
+revision = 'baedda7bb95b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -170,6 +170,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_datasets_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_datasets_theme_id'), ['theme_id'], unique=False)
 
+    op.create_table('open_plans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('priorities', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('year', 'agency_id', name='uq_open_plans_year_agency')
+    )
+    with op.batch_alter_table('open_plans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_open_plans_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_open_plans_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_open_plans_year'), ['year'], unique=False)
+        batch_op.create_index('uq_open_plans_regional_year', ['year'], unique=True, sqlite_where=sa.text('agency_id IS NULL'), postgresql_where=sa.text('agency_id IS NULL'))
+
     op.create_table('data_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dataset_id', sa.String(length=36), nullable=False),
@@ -207,6 +229,26 @@ def upgrade():
     sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('dataset_id', 'tag_id')
     )
+    op.create_table('plan_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('dataset_id', sa.String(length=36), nullable=True),
+    sa.Column('new_title', sa.String(length=300), nullable=False),
+    sa.Column('target_open_type', sa.String(length=20), nullable=False),
+    sa.Column('target_date', sa.Date(), nullable=False),
+    sa.Column('livelihood', sa.Boolean(), nullable=False),
+    sa.Column('urgent_demand', sa.Boolean(), nullable=False),
+    sa.Column('commercial_value', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], ),
+    sa.ForeignKeyConstraint(['plan_id'], ['open_plans.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('plan_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_items_dataset_id'), ['dataset_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_items_plan_id'), ['plan_id'], unique=False)
+
     op.create_table('resources',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('dataset_id', sa.String(length=36), nullable=False),
@@ -303,6 +345,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_resources_dataset_id'))
 
     op.drop_table('resources')
+    with op.batch_alter_table('plan_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_items_plan_id'))
+        batch_op.drop_index(batch_op.f('ix_plan_items_dataset_id'))
+
+    op.drop_table('plan_items')
     op.drop_table('dataset_tags')
     with op.batch_alter_table('dataset_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dataset_changes_dataset_id'))
@@ -312,6 +359,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_data_items_dataset_id'))
 
     op.drop_table('data_items')
+    with op.batch_alter_table('open_plans', schema=None) as batch_op:
+        batch_op.drop_index('uq_open_plans_regional_year', sqlite_where=sa.text('agency_id IS NULL'), postgresql_where=sa.text('agency_id IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_open_plans_year'))
+        batch_op.drop_index(batch_op.f('ix_open_plans_state'))
+        batch_op.drop_index(batch_op.f('ix_open_plans_agency_id'))
+
+    op.drop_table('open_plans')
     with op.batch_alter_table('datasets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_datasets_theme_id'))
         batch_op.drop_index(batch_op.f('ix_datasets_state'))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..agencies.models import RegionLevel
 from .models import Classification, DataForm, OpenType, ShareType, UpdateFrequency
@@ -79,7 +80,7 @@ def label(mapping: dict, value: str) -> str:
 STATE_LABELS = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
-    "published": _l("Published"),
+    "published": lazy_pgettext("entry state", "Published"),
     "returned": _l("Returned"),
     "withdrawn": _l("Withdrawn"),
 }
