@@ -42,12 +42,18 @@ def create_app(config: Any = None) -> Flask:
 
     from .accounts.models import User
 
+    from .accounts.tokens import api_request_with_token
+
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
+        if api_request_with_token():
+            return None  # on the API a token, when sent, decides who calls (the request loader)
         return db.session.get(User, int(user_id))
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
+    from .accounts.tokens import load_user_from_request
+    from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
@@ -61,6 +67,9 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(console_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(catalog_api_bp)
+    csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
+    login_manager.request_loader(load_user_from_request)
 
     from .errors import register_error_handlers
     from .security import register_security_headers

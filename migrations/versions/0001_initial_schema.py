@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: baedda7bb95b
+Revision ID: 9534b1df07f6
 Revises: 
-Create Date: 2026-11-21 07:00:58.032247
+Create Date: 2026-11-21 07:14:07.527311
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'baedda7bb95b'
+revision = '9534b1df07f6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -96,6 +96,24 @@ def upgrade():
     with op.batch_alter_table('access_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_access_events_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_access_events_dataset_id'), ['dataset_id'], unique=False)
+
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('scope', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('last_used_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -380,6 +398,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_events_action'))
 
     op.drop_table('audit_events')
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+
+    op.drop_table('api_tokens')
     with op.batch_alter_table('access_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_access_events_dataset_id'))
         batch_op.drop_index(batch_op.f('ix_access_events_at'))

@@ -9,7 +9,8 @@ from flask_login import current_user, login_user, logout_user
 
 from ..errors import Invalid
 from ..extensions import limiter
-from . import services
+from ..models_base import utcnow
+from . import services, tokens
 from .forms import LoginForm, RegisterForm
 from .permissions import login_required
 
@@ -69,8 +70,35 @@ def register():
     return render_template("accounts/register.html", form=form), status
 
 
+def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):
+    return render_template("accounts/account.html", user=current_user, tokens=tokens.user_tokens(current_user),
+                           new_token=new_token, errors=errors or {}, expiry_days=tokens.EXPIRY_DAYS,
+                           now=utcnow()), status
+
+
 @bp.get("/account")
 @login_required
 def account():
-    """The user's own account."""
-    return render_template("accounts/account.html", user=current_user)
+    """The user's own account and API tokens."""
+    return _account_page()
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    """Create an API token; the page shows it once and never again."""
+    try:
+        _token, raw = tokens.create_token(current_user, request.form.get("name", ""), request.form.get("scope", ""),
+                                          request.form.get("days", type=int) or 0)
+    except Invalid as exc:
+        return _account_page(errors=exc.details, status=422)
+    return _account_page(new_token=raw, status=201)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the user's tokens."""
+    tokens.revoke_token(current_user, token_id)
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.account"))

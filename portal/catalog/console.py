@@ -135,7 +135,7 @@ def upload(dataset_id: str):
                                     resource=res, actor=current_user)
     except (TooLarge, RequestEntityTooLarge):
         message = _("The file is larger than the limit of %(mb)d MB; nothing was stored.",
-                    mb=_limit_mb())
+                    mb=editing.upload_limit_mb())
         if raw:
             return jsonify({"error": {"code": "too_large", "message": message, "details": {}}}), 413
         return render_template("console/upload.html", ds=ds, res=res, errors={"file": message}), 413
@@ -157,9 +157,3 @@ def _empty():
     import io
 
     return io.BytesIO(b"")
-
-
-def _limit_mb() -> int:
-    from flask import current_app
-
-    return current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)

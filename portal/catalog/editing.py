@@ -285,3 +285,7 @@ def agency_resource(ds: Dataset, resource_id: str) -> Resource:
     if res is None:
         raise NotFound(_("No file has this address."))
     return res
+
+
+def upload_limit_mb() -> int:
+    return current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)

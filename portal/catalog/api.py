@@ -1,0 +1,60 @@
+"""Catalog JSON API (/api/v1): agencies upload files with a read-write token."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from ..accounts.models import Role
+from ..accounts.permissions import roles_required
+from ..accounts.tokens import require_write_scope
+from ..errors import Invalid, PortalError
+from ..storage import TooLarge
+from . import editing
+from .schemas import ResourceOut, UploadIn, UploadOut
+
+bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
+
+
+class TooLargeError(PortalError):
+    status, code = 413, "too_large"
+
+
+def _upload(dataset_id: str, resource_id: str | None):
+    require_write_scope()
+    try:
+        args = UploadIn().load(request.args)
+    except ValidationError as exc:
+        raise Invalid(_("Please correct the marked fields."), exc.messages)
+    ds = editing.console_dataset(dataset_id, current_user)
+    res = editing.agency_resource(ds, resource_id) if resource_id else None
+    try:
+        result = editing.upload(ds, request.stream, filename=args["filename"], fmt=args["format"],
+                                name=args["name"], resource=res, actor=current_user)
+    except TooLarge:
+        raise TooLargeError(_("The file is larger than the limit of %(mb)d MB; nothing was stored.",
+                              mb=editing.upload_limit_mb()))
+    return UploadOut().dump({"resource": result.resource, "warnings": result.warnings}), 201
+
+
+@bp.put("/datasets/<dataset_id>/resources")
+@roles_required(Role.AGENCY_STAFF)
+def upload_resource(dataset_id: str):
+    """Upload a new file to an entry: the request body is the file (streamed, hashed, checked)."""
+    return _upload(dataset_id, None)
+
+
+@bp.put("/datasets/<dataset_id>/resources/<resource_id>")
+@roles_required(Role.AGENCY_STAFF)
+def upload_version(dataset_id: str, resource_id: str):
+    """Upload a new version of a file; earlier versions stay stored."""
+    return _upload(dataset_id, resource_id)
+
+
+@bp.get("/datasets/<dataset_id>/resources/<resource_id>")
+@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+def resource_versions(dataset_id: str, resource_id: str):
+    """A file's metadata with all its versions, for the agency, the authority and auditors."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    return ResourceOut().dump(editing.agency_resource(ds, resource_id))
