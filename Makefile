@@ -23,6 +23,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) portal demo --if-empty
+	$(FLASK) portal reindex --if-needed
 	$(FLASK) run --host $${PORTAL_HOST:-127.0.0.1} --port $${PORTAL_PORT:-5000}
 
 test: $(VENV)/.dev

@@ -26,10 +26,15 @@ def demo_command(if_empty: bool) -> None:
 
 
 @portal_cli.command("reindex")
-def reindex_command() -> None:
+@click.option("--if-needed", is_flag=True, help="Only when there is no index or it was built by another version.")
+def reindex_command(if_needed: bool) -> None:
     """Rebuild the search index from the database."""
     from .catalog.services import reindex_all
+    from .search import backend
 
+    if if_needed and not backend().needs_rebuild():
+        click.echo("Search index is current.")
+        return
     n = reindex_all()
     click.echo(f"Indexed {n} public entries.")
 

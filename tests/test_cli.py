@@ -43,3 +43,16 @@ def test_create_user_command(app):
     result = runner.invoke(args=["portal", "create-user", "--email", "u@example.cn", "--name", "x",
                                  "--role", "auditor", "--password", "weak"])
     assert result.exit_code != 0 and db.session.query(User).count() == 1
+
+
+def test_reindex_if_needed(app):
+    f.dataset("呼和浩特市空气质量实时监测数据")
+    runner = app.test_cli_runner()
+    assert "current" in runner.invoke(args=["portal", "reindex", "--if-needed"]).output
+    backend().clear()
+    import shutil
+
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    result = runner.invoke(args=["portal", "reindex", "--if-needed"])
+    assert "Indexed 1" in result.output
+    assert backend().search(SearchQuery(text="空气质量")).total == 1

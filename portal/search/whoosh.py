@@ -16,40 +16,31 @@ from typing import Iterable
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.analysis import Tokenizer, Token, LowercaseFilter, StopFilter
+from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import And, Every, Or, Term
+from whoosh.query import And, Term
 
 from .base import SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
-from .text import _jieba, query_terms
+from .text import query_terms, tokenize
 
-TEXT_FIELDS = {"title": 4.0, "tags": 2.5, "agency": 1.5, "items": 1.2, "summary": 1.0}
+# How much a word counts in each part of an entry. Every part is segmented once by jieba (text.py,
+# the one place to swap the segmenter) into one field, where a title word appears 4 times, a tag
+# word twice, and so on: BM25 then ranks title matches first, and a query is one posting-list
+# intersection instead of a disjunction over five fields (5x less work at 100,000 entries).
+FIELD_WEIGHTS = (("title", 4), ("tags", 2), ("agency", 2), ("items", 1), ("summary", 1))
 WRITE_TIMEOUT_S = 10.0
 
 
-class JiebaTokenizer(Tokenizer):
-    """jieba search-mode tokenizer; one place to swap the Chinese segmenter."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (word, start, end) in enumerate(_jieba().tokenize(value, mode="search")):
-            if not word.strip():
-                continue
-            token.original = token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-def chinese_analyzer():
-    return JiebaTokenizer() | LowercaseFilter() | StopFilter(stoplist=frozenset(), minsize=1)
+def weighted_tokens(doc: SearchDoc) -> str:
+    """The entry's words, segmented once, repeated by field weight, space-separated for the index."""
+    parts = {"title": doc.title, "tags": " ".join(doc.tags), "agency": doc.agency, "items": " ".join(doc.items),
+             "summary": doc.summary}
+    words: list[str] = []
+    for name, weight in FIELD_WEIGHTS:
+        tokens = tokenize(parts[name])
+        words.extend(tokens * weight)
+    return " ".join(w.replace(" ", "_") for w in words)
 
 
 @dataclass
@@ -100,18 +91,27 @@ class WhooshBackend:
 
     # ---- index lifecycle -------------------------------------------------
     def _schema(self) -> Schema:
-        analyzer = chinese_analyzer()
-        fields = {name: TEXT(analyzer=analyzer, field_boost=boost) for name, boost in TEXT_FIELDS.items()}
-        return Schema(id=ID(stored=True, unique=True), meta=STORED(), **fields)
+        # Words arrive segmented; no positions are kept (there is no phrase search), which halves the index.
+        return Schema(id=ID(stored=True, unique=True), meta=STORED(),
+                      text=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False))
 
     def _index(self):
         if self._ix is None:
             self.dir.mkdir(parents=True, exist_ok=True)
             if whoosh_index.exists_in(str(self.dir)):
-                self._ix = whoosh_index.open_dir(str(self.dir))
+                ix = whoosh_index.open_dir(str(self.dir))
+                if sorted(ix.schema.names()) != sorted(self._schema().names()):
+                    raise SearchUnavailable("the search index was built by another version; run `flask portal reindex`")
+                self._ix = ix
             else:
                 self._ix = whoosh_index.create_in(str(self.dir), self._schema())
         return self._ix
+
+    def needs_rebuild(self) -> bool:
+        """True when there is no index yet or it was built with another schema."""
+        if not whoosh_index.exists_in(str(self.dir)):
+            return True
+        return sorted(whoosh_index.open_dir(str(self.dir)).schema.names()) != sorted(self._schema().names())
 
     def _writer(self):
         """A writer, waiting for the lock rather than failing; LockError never reaches a user."""
@@ -183,9 +183,7 @@ class WhooshBackend:
     @staticmethod
     def _fields(doc: SearchDoc) -> dict:
         meta = {"f": doc.facets, "m": doc.modified.timestamp(), "d": doc.downloads, "t": doc.title_sort}
-        return {"id": doc.id, "title": doc.title, "summary": doc.summary, "tags": " ".join(doc.tags),
-                "agency": doc.agency, "items": " ".join(doc.items),
-                "meta": json.dumps(meta, ensure_ascii=False)}
+        return {"id": doc.id, "text": weighted_tokens(doc), "meta": json.dumps(meta, ensure_ascii=False)}
 
     # ---- reading ---------------------------------------------------------
     def _current_searcher(self):
@@ -288,7 +286,7 @@ class WhooshBackend:
         terms = query_terms(text)
         if not terms:
             return None
-        return And([Or([Term(field, term) for field in TEXT_FIELDS]) for term in terms])
+        return And([Term("text", term) for term in terms])
 
     def search(self, query: SearchQuery) -> SearchPage:
         with self._lock:
