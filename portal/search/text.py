@@ -25,16 +25,32 @@ def _jieba():
 
 
 def tokenize(text: str) -> list[str]:
-    """Search-mode tokens (words and their sub-words), lower-cased, punctuation dropped."""
-    return [t.lower() for t in _jieba().cut_for_search(text) if _WORD.search(t)]
+    """Index-side words: jieba's search mode, plus every dictionary word inside the text (full mode).
+
+    Full mode is what lets 呼和浩特 find 呼和浩特市 and 鄂尔多斯 find 鄂尔多斯市: search mode alone only
+    adds the two- and three-character pieces of a long word.
+    """
+    jieba = _jieba()
+    words = [t.lower() for t in jieba.cut_for_search(text) if _WORD.search(t)]
+    seen = set(words)
+    for t in jieba.cut(text, cut_all=True):
+        t = t.lower()
+        if t not in seen and _WORD.search(t):
+            seen.add(t)
+            words.append(t)
+    return words
 
 
 def query_terms(text: str) -> list[str]:
-    """The distinct terms of a user's query, in order, bounded in number and length."""
+    """The distinct words of a user's query (jieba precise mode, dictionary words only), bounded in number.
+
+    Every word must occur in an entry; since the index holds every dictionary word of the entry,
+    this is close to "the entry contains each query word", with one posting list per word.
+    """
     seen: dict[str, None] = {}
-    for token in tokenize(text[:MAX_QUERY_CHARS]):
-        token = token.strip()
-        if token and token not in seen:
+    for token in _jieba().cut(text[:MAX_QUERY_CHARS], HMM=False):
+        token = token.strip().lower()
+        if token and _WORD.search(token) and token not in seen:
             seen[token] = None
         if len(seen) >= MAX_QUERY_TERMS:
             break

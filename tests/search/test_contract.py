@@ -117,3 +117,13 @@ def test_bulk_rebuild(backend):
     assert n == 50 and backend.count() == 50
     assert backend.search(SearchQuery(text="空气质量")).total == 0
     assert backend.search(SearchQuery(filters={"agency": ["a1"]})).total == 17
+
+
+def test_place_names_find_longer_names(make_backend):
+    b = make_backend()
+    b.index([doc(1, "呼和浩特市公交线路信息"), doc(2, "鄂尔多斯市药店名录"), doc(3, "锡林郭勒盟中小学校名录"),
+             doc(4, "内蒙古自治区环境空气质量月报")])
+    for query, expected in [("呼和浩特", ["id-1"]), ("鄂尔多斯", ["id-2"]), ("锡林郭勒", ["id-3"]),
+                            ("环境空气", ["id-4"]), ("呼和浩特 公交", ["id-1"]), ("公交线路", ["id-1"]),
+                            ("学校", ["id-3"]), ("包头", [])]:
+        assert ids(b.search(SearchQuery(text=query))) == expected, query
