@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping
@@ -177,8 +178,14 @@ def title_sort_key(title: str) -> str:
     return " ".join(lazy_pinyin(title)).lower()
 
 
+PARALLEL_REINDEX_FROM = 20_000  # below this a single writer is quicker than starting processes
+
+
 def reindex_all(batch: int = 500) -> int:
     """Rebuild the search index from the database (the database is the truth)."""
+    total = db.session.scalar(select(func.count()).select_from(public_datasets().subquery())) or 0
+    procs = min(os.cpu_count() or 1, 4) if total >= PARALLEL_REINDEX_FROM else 1
+
     def docs() -> Iterable[SearchDoc]:
         last_id = ""
         while True:
@@ -190,7 +197,7 @@ def reindex_all(batch: int = 500) -> int:
                 yield search_doc(ds)
             last_id = rows[-1].id
             db.session.expunge_all()
-    return backend().bulk_index(docs())
+    return backend().bulk_index(docs(), procs=procs)
 
 
 def index_datasets(datasets: Iterable[Dataset]) -> None:
