@@ -137,12 +137,14 @@ def search(params: SearchParams) -> SearchResult:
     except SearchUnavailable:
         raise Unavailable(_("Search is temporarily unavailable. Dataset pages and downloads still work."))
     ids = [h.id for h in page.hits]
+    # Look the hits up by primary key and check visibility here: with `state = 'published'` in the
+    # WHERE clause SQLite walks the (unselective) state index, 50 ms at 100,000 entries instead of 1.
     # A result card shows the entry's row, agency, theme and file formats; data items, tags and the
-    # rest of the resource columns are not loaded (that was most of the search time at 100k entries).
-    stmt = public_datasets().where(Dataset.id.in_(ids)).options(
+    # other resource columns are not loaded.
+    stmt = select(Dataset).where(Dataset.id.in_(ids)).options(
         lazyload(Dataset.items), lazyload(Dataset.tags),
         selectinload(Dataset.resources).load_only(Resource.id, Resource.dataset_id, Resource.format, Resource.position))
-    found = {d.id: d for d in db.session.scalars(stmt)} if ids else {}
+    found = {d.id: d for d in db.session.scalars(stmt) if d.is_public} if ids else {}
     datasets = [found[i] for i in ids if i in found]
     return SearchResult(params=params, datasets=datasets, total=page.total,
                         facets=_facets(page.facets, params.filters), terms=query_terms(params.q))
