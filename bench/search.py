@@ -15,7 +15,13 @@ first query are those of a process doing only that job:
          alone with and without facets, filtered and browse queries, a per-stage breakdown, and a
          brute-force check that the reported totals are exact.
 
-The data and the queries depend only on --seed. Nothing outside the temporary directory is written.
+"Service, no facets" wraps the backend so it receives with_facets=False (the service has no such switch;
+its two label SELECTs still run). Timings are wall clock (perf_counter) per call; median and p95 (numpy,
+linear interpolation) pool every round. Peak memory is ru_maxrss of the stage's process. CPU used by other
+processes during each measurement is read from /proc/stat and printed, since the machine may be shared.
+
+The data and the queries depend only on --seed. Nothing outside the temporary directory is written,
+apart from --out.
 """
 from __future__ import annotations
 
@@ -302,6 +308,48 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def _cpu_ticks() -> tuple[float, float]:
+    """(busy, steal) CPU seconds of the whole machine so far, from /proc/stat."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return float("nan"), float("nan")
+    hz = os.sysconf("SC_CLK_TCK")
+    user, nice, system, idle, iowait, irq, softirq, steal = (f + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq) / hz, steal / hz
+
+
+class _Contention:
+    """How many cores other processes kept busy (on average) while the block ran, and hypervisor steal."""
+
+    def __enter__(self):
+        self._busy, self._steal = _cpu_ticks()
+        self._own = sum(os.times()[:2]) + sum(os.times()[2:4])
+        self._t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        wall = time.perf_counter() - self._t
+        busy, steal = _cpu_ticks()
+        own = sum(os.times()[:2]) + sum(os.times()[2:4]) - self._own
+        self.other_cores = max(0.0, (busy - self._busy - own) / wall) if wall > 0 else 0.0
+        self.steal_cores = max(0.0, (steal - self._steal) / wall) if wall > 0 else 0.0
+        return False
+
+
+def _wait_idle(max_wait: float, threshold: float = 0.3) -> float:
+    """Wait (up to max_wait s) until other processes use under `threshold` cores over 3 s; the load seen last."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        with _Contention() as c:
+            time.sleep(3)
+        if c.other_cores < threshold or time.monotonic() >= deadline:
+            return c.other_cores
+        waited = int(max_wait - (deadline - time.monotonic()))
+        if waited % 30 < 3:
+            _log(f"waiting for a quieter machine: other processes use {c.other_cores:.1f} cores")
+
+
 def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -330,8 +378,8 @@ def _emit(result: dict) -> None:
 # ---------------------------------------------------------------------------------------------
 # stage: gen
 # ---------------------------------------------------------------------------------------------
-def stage_gen(data_dir: Path, size: int, seed: int) -> dict:
-    from sqlalchemy import insert
+def stage_gen(data_dir: Path, size: int, seed: int, analyze: bool = False) -> dict:
+    from sqlalchemy import insert, text
 
     from portal.agencies.models import Agency
     from portal.catalog.models import DataItem, Dataset, Resource, Tag, Theme, dataset_tags
@@ -352,35 +400,113 @@ def stage_gen(data_dir: Path, size: int, seed: int) -> dict:
                 db.session.execute(insert(model), data[i:i + chunk])
         db.session.commit()
         db.session.remove()
+        if analyze:
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
     t_insert = time.perf_counter() - t1
     counts = {k: len(v) for k, v in rows.items()}
     _log(f"gen {size}: synthesised in {t_synth:.1f}s, inserted {counts} in {t_insert:.1f}s")
-    return {"synth_s": t_synth, "insert_s": t_insert, "rows": counts,
+    return {"synth_s": t_synth, "insert_s": t_insert, "rows": counts, "sqlite_analyze": analyze,
             "db_mb": (data_dir / "portal.db").stat().st_size / 2**20}
 
 
 # ---------------------------------------------------------------------------------------------
 # stage: build
 # ---------------------------------------------------------------------------------------------
-def stage_build(data_dir: Path) -> dict:
+def _build_breakdown(build_s: float, commit_s: float, batch: int = 500) -> dict:
+    """After the timed build, re-run its parts one at a time (warm caches, so approximate): the batched
+    ORM load reindex_all does, search_doc() (with the pinyin sort key), and jieba over the indexed text."""
+    from sqlalchemy import func, select, text
+
+    from portal.catalog import services
+    from portal.catalog.models import Dataset
+    from portal.extensions import db
+    from portal.search.text import tokenize
+
+    t_select = t_load = t_doc = t_pinyin = t_tok = 0.0
+    last_id = ""
+    while True:
+        t = time.perf_counter()
+        db.session.scalars(services.public_datasets().with_only_columns(Dataset.id).where(Dataset.id > last_id)
+                           .order_by(Dataset.id).limit(batch)).all()
+        t_select += time.perf_counter() - t
+        t = time.perf_counter()
+        rows = db.session.scalars(services.public_datasets().where(Dataset.id > last_id)
+                                  .order_by(Dataset.id).limit(batch)).all()
+        t_load += time.perf_counter() - t
+        if not rows:
+            break
+        docs = []
+        for ds in rows:
+            t = time.perf_counter()
+            docs.append(services.search_doc(ds))
+            t_doc += time.perf_counter() - t
+            t = time.perf_counter()
+            services.title_sort_key(ds.title)
+            t_pinyin += time.perf_counter() - t
+        t = time.perf_counter()
+        for doc in docs:
+            for part in (doc.title, " ".join(doc.tags), doc.agency, " ".join(doc.items), doc.summary):
+                tokenize(part)
+        t_tok += time.perf_counter() - t
+        last_id = rows[-1].id
+        db.session.expunge_all()
+    n = db.session.scalar(select(func.count()).select_from(Dataset)) or 0
+    plan = " / ".join(r[3] for r in db.session.execute(text(
+        "EXPLAIN QUERY PLAN SELECT id FROM datasets WHERE state = 'published' AND id > '' ORDER BY id LIMIT 500")))
+    parts = {
+        "entry load: reindex_all's page SELECTs + selectin loads": t_load,
+        "  of which the id-page SELECT alone": t_select,
+        "search_doc() per entry": t_doc,
+        "  of which the pinyin title sort key": t_pinyin,
+        "jieba segmenting (text.tokenize of the 5 parts)": t_tok,
+        "writer.commit (flush, merge, optimize)": commit_s,
+    }
+    parts["rest: Whoosh add_document etc. (by difference)"] = (
+        build_s - t_load - t_doc - t_tok - commit_s)
+    _log("build breakdown: " + "; ".join(f"{k.strip()} {v:.1f}s" for k, v in parts.items()))
+    return {"parts": parts, "entries": n, "page_query_plan": plan}
+
+
+def stage_build(data_dir: Path, breakdown: bool = False) -> dict:
+    from whoosh.writing import SegmentWriter
+
     from portal.catalog import services
     from portal.extensions import db
 
     app = _app(data_dir)
+    commit_s = [0.0]
+    orig_commit = SegmentWriter.commit
+
+    def timed_commit(self, *args, **kwargs):  # one call per build: no measurable overhead
+        t = time.perf_counter()
+        try:
+            return orig_commit(self, *args, **kwargs)
+        finally:
+            commit_s[0] += time.perf_counter() - t
+
+    SegmentWriter.commit = timed_commit
     with app.app_context():
         rss_before = _rss_mb()
-        t0 = time.perf_counter()
-        n = services.reindex_all()
-        build_s = time.perf_counter() - t0
+        with _Contention() as load:
+            t0 = time.perf_counter()
+            n = services.reindex_all()
+            build_s = time.perf_counter() - t0
+        SegmentWriter.commit = orig_commit
+        peak = _peak_rss_mb()
         db.session.remove()
         index_dir = Path(app.config["SEARCH_INDEX_DIR"])
         count = app.extensions["search"].count()
+        extra = _build_breakdown(build_s, commit_s[0]) if breakdown else None
+        db.session.remove()
     size = _dir_size(index_dir)
     files = sum(1 for p in index_dir.rglob("*") if p.is_file())
     _log(f"build: {n} docs in {build_s:.1f}s, index {size / 2**20:.1f} MB in {files} files, "
-         f"peak RSS {_peak_rss_mb():.0f} MB (RSS {rss_before:.0f} MB before reindex_all)")
+         f"peak RSS {peak:.0f} MB (RSS {rss_before:.0f} MB before reindex_all); "
+         f"other processes used {load.other_cores:.2f} cores meanwhile")
     return {"docs": n, "index_count": count, "build_s": build_s, "index_bytes": size, "index_files": files,
-            "rss_before_mb": rss_before, "peak_rss_mb": _peak_rss_mb()}
+            "rss_before_mb": rss_before, "peak_rss_mb": peak, "other_cores": load.other_cores,
+            "steal_cores": load.steal_cores, "commit_s": commit_s[0], "breakdown": extra}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,6 +563,7 @@ class _Stages:
         self._wrap(Searcher, "search", "Searcher.search (BM25F top 20)")
         self._wrap(WhooshBackend, "_facets", "facet counts (numpy)")
         self._wrap(services, "_facets", "service: facet labels (2 SELECTs)")
+        self._wrap(type(services.db.session), "scalars", "service: DB re-check (load 20 entries)", consume=True)
         return self
 
     def uninstall(self):
@@ -446,15 +573,14 @@ class _Stages:
 
 
 def _brute_force(docs: list[dict], query: str, filters: dict[str, list[str]]) -> int:
-    """Count matching entries by scanning every entry: every query term must be a token (same analyzer as
-    the index) of one of the text fields; a substring pre-check skips entries that cannot match."""
-    from portal.search.text import query_terms
-    from portal.search.whoosh import chinese_analyzer
+    """Count matching entries by scanning every entry: every query term must be one of the jieba words
+    (portal.search.text.tokenize, the portal's one segmenter) of one of the five text parts; a substring
+    pre-check skips entries that cannot match."""
+    from portal.search.text import query_terms, tokenize
 
     terms = query_terms(query)
     if not terms:
         return 0
-    analyzer = chinese_analyzer()
     count = 0
     for d in docs:
         if any(d[f] not in v for f, v in filters.items()):
@@ -465,7 +591,7 @@ def _brute_force(docs: list[dict], query: str, filters: dict[str, list[str]]) ->
         if tokens is None:
             tokens = set()
             for text in d["fields"]:
-                tokens.update(tok.text for tok in analyzer(text))
+                tokens.update(tokenize(text))
             d["tokens"] = tokens
         if all(t in tokens for t in terms):
             count += 1
@@ -496,7 +622,8 @@ def _load_docs() -> list[dict]:
     return docs
 
 
-def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: int, profile: bool) -> dict:
+def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: int, profile: bool,
+                repeat: int = 1, wait_idle: float = 0) -> dict:
     from portal.catalog import services
     from portal.catalog.services import SearchParams
     from portal.extensions import db
@@ -528,22 +655,25 @@ def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: 
             backend.search(SearchQuery(text=q, limit=20, with_facets=False))
 
         # the four measured loops, each over every query
-        modes = {}
-        totals: dict[str, list[int]] = {}
-        hits: dict[str, list[int]] = {}
+        # (repeated `repeat` times, the mode order rotating each round; samples of all rounds pooled)
+        modes: dict[str, list[float]] = defaultdict(list)
+        totals: dict[str, list[int]] = defaultdict(list)
+        hits: dict[str, list[int]] = defaultdict(list)
+        loads: dict[str, list[float]] = defaultdict(list)
 
         def run(mode, fn):
-            ms_list, tot, nh = [], [], []
-            for q in queries:
-                ms, total, n = fn(q)
-                ms_list.append(ms)
-                tot.append(total)
-                nh.append(n)
-            modes[mode] = ms_list
-            totals[mode] = tot
-            hits[mode] = nh
+            ms_list = []
+            with _Contention() as load:
+                for q in queries:
+                    ms, total, n = fn(q)
+                    ms_list.append(ms)
+                    totals[mode].append(total)
+                    hits[mode].append(n)
+            modes[mode] += ms_list
+            loads[mode].append(load.other_cores)
             s = _stats(ms_list)
-            _log(f"query: {mode:<24} median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms")
+            _log(f"query: {mode:<24} median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms "
+                 f"(other processes: {load.other_cores:.2f} cores)")
 
         def svc(q):
             ms, res = service(q)
@@ -564,20 +694,33 @@ def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: 
                 return (time.perf_counter() - t) * 1000, page.total, len(page.hits)
             return fn
 
-        run("service, facets", svc)
-        run("service, no facets", svc_nofacets)
-        run("backend, facets", be(True))
-        run("backend, no facets", be(False))
-        out["modes"] = {m: _stats(v) for m, v in modes.items()}
+        order = [("service, facets", svc), ("service, no facets", svc_nofacets),
+                 ("backend, facets", be(True)), ("backend, no facets", be(False))]
+        for r in range(repeat):
+            if wait_idle:
+                _wait_idle(wait_idle)
+            for mode, fn in order[r % 4:] + order[:r % 4]:
+                run(mode, fn)
+        out["repeat"] = repeat
+        out["modes"] = {m: _stats(modes[m]) | {"other_cores": statistics.mean(loads[m])} for m, _ in order}
         svc_ms = modes["service, facets"]
-        out["by_words"] = {f"service, facets, {k}-word": _stats([m for m, w in zip(svc_ms, words) if w == k]) for k in (1, 2)}
-        svc_tot = totals["service, facets"]
+        all_words = words * repeat
+        out["by_words"] = {f"service, facets, {k}-word": _stats([m for m, w in zip(svc_ms, all_words) if w == k]) for k in (1, 2)}
+        svc_tot = totals["service, facets"][:len(queries)]
+        from portal.search.text import query_terms
+
+        n = len(queries)
+        out["per_query"] = [
+            {"q": q, "words": w, "terms": len(query_terms(q)), "total": t}
+            | {m: statistics.median(modes[m][i::n]) for m, _ in order}
+            for i, (q, w, t) in enumerate(zip(queries, words, svc_tot))]
+        out["peak_rss_mb_after_loops"] = _peak_rss_mb()
         out["zero_hit_queries"] = sum(1 for t in svc_tot if t == 0)
         out["totals"] = {"min": min(svc_tot), "median": statistics.median(svc_tot), "max": max(svc_tot)}
 
         # consistency: same total in every mode; a full first page unless fewer matched
         problems = []
-        for i, q in enumerate(queries):
+        for i, q in enumerate(queries * repeat):
             ts = {m: totals[m][i] for m in totals}
             if len(set(ts.values())) != 1:
                 problems.append(f"{q!r}: totals differ {ts}")
@@ -664,7 +807,7 @@ def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: 
             _log(f"query: brute-force check of {len(checked)} totals in {time.perf_counter() - t:.0f}s: "
                  f"{sum(1 for _, g, e in checked if g == e)} exact")
         out["problems"] = problems
-        out["peak_rss_mb"] = _peak_rss_mb()
+        out["peak_rss_mb"] = _peak_rss_mb()  # includes the brute-force check's token sets
     return out
 
 
@@ -703,32 +846,50 @@ def _machine() -> dict:
         dirty = bool(subprocess.run(["git", "status", "--porcelain", "portal"], cwd=ROOT, capture_output=True, text=True).stdout.strip())
     except OSError:
         commit, dirty = "", False
+    import hashlib
     import platform
 
+    # which search code was measured, even when portal/ has uncommitted changes
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "portal" / "search").glob("*.py")) + [ROOT / "portal" / "catalog" / "services.py"]:
+        digest.update(path.read_bytes())
     return {"cores": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
             "commit": commit + (" (portal/ has uncommitted changes)" if dirty else ""),
+            "search_code_sha256": digest.hexdigest()[:12],
             "date": time.strftime("%Y-%m-%d")}
 
 
 def _fmt_table(results: list[dict], machine: dict) -> str:
     lines = [f"Search benchmark — {machine['cores']} cores, {machine['cpu']}, {machine['memory']}, "
-             f"Python {machine['python']}, commit {machine['commit']}", ""]
+             f"Python {machine['python']}, commit {machine['commit']}, "
+             f"portal/search/*.py + catalog/services.py sha256 {machine['search_code_sha256']}", ""]
     for r in results:
         size, g, b, q = r["size"], r["gen"], r["build"], r["query"]
         lines.append(f"== {size:,} entries ({g['rows']['items']:,} data items, {g['rows']['resources']:,} resources, "
                      f"{g['rows']['links']:,} tag links; {q['queries']} queries: {q['one_word']} one-word, "
                      f"{q['two_word']} two-word, {q['zero_hit_queries']} with no hits) ==")
-        lines.append(f"  catalog insert (not timed as build)   {g['insert_s']:8.1f} s   (SQLite {g['db_mb']:.0f} MB)")
-        lines.append(f"  index build, reindex_all()            {b['build_s']:8.1f} s   ({b['docs']:,} docs)")
+        lines.append(f"  catalog insert (not timed as build)   {g['insert_s']:8.1f} s   (SQLite {g['db_mb']:.0f} MB"
+                     + (", ANALYZE run: what-if" if g.get("sqlite_analyze") else "") + ")")
+        lines.append(f"  index build, reindex_all()            {b['build_s']:8.1f} s   ({b['docs']:,} docs; other processes "
+                     f"used {b.get('other_cores', float('nan')):.2f} cores meanwhile)")
+        if b.get("breakdown"):
+            for k, v in b["breakdown"]["parts"].items():
+                lines.append(f"    {k:<55}{v:7.1f} s")
+            lines.append(f"    (parts re-run apart after the build; query plan of the page SELECT: "
+                         f"{b['breakdown']['page_query_plan']})")
+        else:
+            lines.append(f"    of which writer.commit (flush, merge, optimize)    {b.get('commit_s', float('nan')):7.1f} s")
         lines.append(f"  index size on disk                    {b['index_bytes'] / 2**20:8.1f} MB  ({b['index_files']} files)")
         lines.append(f"  peak RSS, build process               {b['peak_rss_mb']:8.0f} MB  (RSS {b['rss_before_mb']:.0f} MB before reindex_all)")
-        lines.append(f"  peak RSS, query process               {q['peak_rss_mb']:8.0f} MB")
+        lines.append(f"  peak RSS, query process               {q['peak_rss_mb_after_loops']:8.0f} MB  (after the measured loops)")
         lines.append(f"  first query, cold process             {q['first_query_ms']:8.0f} ms  (jieba load + facet arrays)")
         lines.append("")
-        lines.append(f"  {'latency (ms)':<38}{'median':>8}{'p95':>8}{'mean':>8}{'max':>8}")
+        lines.append(f"  {'latency (ms)':<38}{'median':>8}{'p95':>8}{'mean':>8}{'max':>8}{'n':>6}  other load")
         rows = list(q["modes"].items()) + list(q["by_words"].items()) + list(q["extra"].items())
         for name, s in rows:
-            lines.append(f"  {name:<38}{s['median']:8.1f}{s['p95']:8.1f}{s['mean']:8.1f}{s['max']:8.1f}")
+            other = f"  {s['other_cores']:.2f} cores" if "other_cores" in s else ""
+            first = f"  (first call {s['first_ms']:.0f} ms)" if "first_ms" in s else ""
+            lines.append(f"  {name:<38}{s['median']:8.1f}{s['p95']:8.1f}{s['mean']:8.1f}{s['max']:8.1f}{s['n']:6d}{other}{first}")
         lines.append("")
         lines.append(f"  {'stage, service + facets (ms)':<46}{'1-word med/p95':>16}{'2-word med/p95':>16}")
         keys = list(q["breakdown"].get("1-word", {}) | q["breakdown"].get("2-word", {}))
@@ -738,6 +899,10 @@ def _fmt_table(results: list[dict], machine: dict) -> str:
                 s = q["breakdown"].get(w, {}).get(k)
                 cells.append(f"{s['median']:7.1f}/{s['p95']:<7.1f}" if s and s.get("n") else f"{'-':>15}")
             lines.append(f"  {k:<46}{cells[0]:>16}{cells[1]:>16}")
+        lines.append("")
+        slow = sorted(q["per_query"], key=lambda r: -r["service, facets"])[:8]
+        lines.append("  slowest queries, service + facets (median of rounds):")
+        lines += [f"    {r['service, facets']:7.0f} ms  {r['q']}  ({r['terms']} terms after jieba, {r['total']:,} hits)" for r in slow]
         lines.append("")
         target = TARGETS.get(size)
         p95 = q["modes"]["service, facets"]["p95"]
@@ -763,24 +928,33 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--warmup", type=int, default=20, help="queries run before measuring (default 20)")
     p.add_argument("--verify", type=int, default=12, help="queries whose total is checked by brute force (default 12)")
+    p.add_argument("--repeat", type=int, default=2, help="rounds of each measured query loop, pooled (default 2)")
+    p.add_argument("--wait-idle", type=float, default=0, metavar="S",
+                   help="before the build and each query round, wait up to S seconds for other processes to go quiet")
+    p.add_argument("--build-breakdown", action="store_true",
+                   help="after the timed build, re-run its parts apart (ORM load, search_doc, jieba) to show where it goes")
     p.add_argument("--profile", action="store_true", help="also cProfile the service loop and print the top functions")
+    p.add_argument("--sqlite-analyze", action="store_true",
+                   help="what-if: run SQLite ANALYZE after loading the catalog (the portal does not do this itself)")
     p.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
     p.add_argument("--out", help="also write the JSON results to this file")
     p.add_argument("--workdir", help="directory for the temporary catalogs (default: system temp)")
     p.add_argument("--keep", action="store_true", help="keep the temporary catalogs and indexes")
-    p.add_argument("--stage", choices=["gen", "build", "query"], help=argparse.SUPPRESS)
-    p.add_argument("--dir", help=argparse.SUPPRESS)
-    p.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--stage", choices=["gen", "build", "query"],
+                   help="run one stage alone in this process, on --dir (e.g. the queries on a catalog kept with --keep)")
+    p.add_argument("--dir", help="catalog directory for --stage")
+    p.add_argument("--size", type=int, help="number of entries for --stage gen")
     args = p.parse_args(argv)
 
     if args.stage:
         data_dir = Path(args.dir)
         if args.stage == "gen":
-            _emit(stage_gen(data_dir, args.size, args.seed))
+            _emit(stage_gen(data_dir, args.size, args.seed, args.sqlite_analyze))
         elif args.stage == "build":
-            _emit(stage_build(data_dir))
+            _emit(stage_build(data_dir, args.build_breakdown))
         else:
-            _emit(stage_query(data_dir, args.queries, args.seed, args.warmup, args.verify, args.profile))
+            _emit(stage_query(data_dir, args.queries, args.seed, args.warmup, args.verify, args.profile,
+                              args.repeat, args.wait_idle))
         return 0
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -793,10 +967,12 @@ def main(argv=None) -> int:
         _log(f"size {size:,}: catalog in {work}")
         try:
             common = ["--dir", str(work), "--seed", str(args.seed)]
-            gen = _child(["--stage", "gen", "--size", str(size)] + common)
-            build = _child(["--stage", "build"] + common)
+            gen = _child(["--stage", "gen", "--size", str(size)] + common + (["--sqlite-analyze"] if args.sqlite_analyze else []))
+            if args.wait_idle:
+                _wait_idle(args.wait_idle)
+            build = _child(["--stage", "build"] + common + (["--build-breakdown"] if args.build_breakdown else []))
             qargs = ["--stage", "query", "--queries", str(args.queries), "--warmup", str(args.warmup),
-                     "--verify", str(args.verify)] + (["--profile"] if args.profile else []) + common
+                     "--verify", str(args.verify), "--repeat", str(args.repeat), "--wait-idle", str(args.wait_idle)] + (["--profile"] if args.profile else []) + common
             query = _child(qargs)
         finally:
             if not args.keep:
