@@ -24,6 +24,8 @@ def test_token_is_shown_once_and_stored_hashed(app, users, client):
     row = db.session.query(ApiToken).one()
     assert row.token_hash == hashlib.sha256(raw.encode()).hexdigest() and raw not in row.token_hash
     assert (row.expires_at - row.created_at).days == 90
+    assert r.get_data(as_text=True).count(raw) == 1  # once, in the notice (not in the page title)
+    assert "<title>我的账户 · " in r.get_data(as_text=True)
     page = client.get("/account").get_data(as_text=True)
     assert raw not in page and row.prefix in page  # never shown again; the prefix tells tokens apart
     assert db.session.query(AuditEvent).filter_by(action="token.create").count() == 1
