@@ -413,7 +413,7 @@ def stage_gen(data_dir: Path, size: int, seed: int, analyze: bool = False) -> di
 # ---------------------------------------------------------------------------------------------
 # stage: build
 # ---------------------------------------------------------------------------------------------
-def _build_breakdown(build_s: float, commit_s: float, batch: int = 500) -> dict:
+def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, batch: int = 500) -> dict:
     """After the timed build, re-run its parts one at a time (warm caches, so approximate): the batched
     ORM load reindex_all does, search_doc() (with the pinyin sort key), and jieba over the indexed text."""
     from sqlalchemy import func, select, text
@@ -460,10 +460,10 @@ def _build_breakdown(build_s: float, commit_s: float, batch: int = 500) -> dict:
         "search_doc() per entry": t_doc,
         "  of which the pinyin title sort key": t_pinyin,
         "jieba segmenting (text.tokenize of the 5 parts)": t_tok,
-        "writer.commit (flush, merge, optimize)": commit_s,
+        "writer.commit (flush, merge; waits for writer processes)": commit_s,
     }
-    parts["rest: Whoosh add_document etc. (by difference)"] = (
-        build_s - t_load - t_doc - t_tok - commit_s)
+    if not parallel:  # with writer processes the parts overlap, so no remainder can be derived
+        parts["rest: Whoosh add_document etc. (by difference)"] = build_s - t_load - t_doc - t_tok - commit_s
     _log("build breakdown: " + "; ".join(f"{k.strip()} {v:.1f}s" for k, v in parts.items()))
     return {"parts": parts, "entries": n, "page_query_plan": plan}
 
@@ -474,38 +474,58 @@ def stage_build(data_dir: Path, breakdown: bool = False) -> dict:
     from portal.catalog import services
     from portal.extensions import db
 
+    try:
+        from whoosh.multiproc import MpWriter
+    except ImportError:  # pragma: no cover
+        MpWriter = None
+
     app = _app(data_dir)
     commit_s = [0.0]
-    orig_commit = SegmentWriter.commit
+    depth = [0]
+    originals = [(cls, cls.__dict__["commit"]) for cls in (SegmentWriter, MpWriter) if cls is not None]
 
-    def timed_commit(self, *args, **kwargs):  # one call per build: no measurable overhead
-        t = time.perf_counter()
-        try:
-            return orig_commit(self, *args, **kwargs)
-        finally:
-            commit_s[0] += time.perf_counter() - t
+    def timed(orig):
+        def timed_commit(self, *args, **kwargs):  # one call per build: no measurable overhead
+            depth[0] += 1
+            t = time.perf_counter()
+            try:
+                return orig(self, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:  # outermost only (MpWriter.commit may call SegmentWriter.commit)
+                    commit_s[0] += time.perf_counter() - t
+        return timed_commit
 
-    SegmentWriter.commit = timed_commit
+    for cls, orig in originals:
+        cls.commit = timed(orig)
     with app.app_context():
         rss_before = _rss_mb()
+        cpu0 = os.times()
         with _Contention() as load:
             t0 = time.perf_counter()
             n = services.reindex_all()
             build_s = time.perf_counter() - t0
-        SegmentWriter.commit = orig_commit
+        cpu1 = os.times()
+        for cls, orig in originals:
+            cls.commit = orig
         peak = _peak_rss_mb()
+        peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        cpu_self = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+        cpu_children = (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
         db.session.remove()
         index_dir = Path(app.config["SEARCH_INDEX_DIR"])
         count = app.extensions["search"].count()
-        extra = _build_breakdown(build_s, commit_s[0]) if breakdown else None
+        extra = _build_breakdown(build_s, commit_s[0], parallel=cpu_children > 1.0) if breakdown else None
         db.session.remove()
     size = _dir_size(index_dir)
     files = sum(1 for p in index_dir.rglob("*") if p.is_file())
     _log(f"build: {n} docs in {build_s:.1f}s, index {size / 2**20:.1f} MB in {files} files, "
-         f"peak RSS {peak:.0f} MB (RSS {rss_before:.0f} MB before reindex_all); "
+         f"peak RSS {peak:.0f} MB (largest writer child {peak_children:.0f} MB; RSS {rss_before:.0f} MB before "
+         f"reindex_all); CPU {cpu_self:.0f} s here + {cpu_children:.0f} s in child processes; "
          f"other processes used {load.other_cores:.2f} cores meanwhile")
     return {"docs": n, "index_count": count, "build_s": build_s, "index_bytes": size, "index_files": files,
-            "rss_before_mb": rss_before, "peak_rss_mb": peak, "other_cores": load.other_cores,
+            "rss_before_mb": rss_before, "peak_rss_mb": peak, "peak_rss_children_mb": peak_children,
+            "cpu_self_s": cpu_self, "cpu_children_s": cpu_children, "other_cores": load.other_cores,
             "steal_cores": load.steal_cores, "commit_s": commit_s[0], "breakdown": extra}
 
 
@@ -874,13 +894,18 @@ def _fmt_table(results: list[dict], machine: dict) -> str:
                      f"used {b.get('other_cores', float('nan')):.2f} cores meanwhile)")
         if b.get("breakdown"):
             for k, v in b["breakdown"]["parts"].items():
-                lines.append(f"    {k:<55}{v:7.1f} s")
-            lines.append(f"    (parts re-run apart after the build; query plan of the page SELECT: "
-                         f"{b['breakdown']['page_query_plan']})")
+                lines.append(f"    {k:<58}{v:7.1f} s")
+            lines.append("    (parts re-run apart after the build, in one process"
+                         + ("; the build ran writer processes in parallel, so these overlap in it"
+                            if b.get("cpu_children_s", 0) > 1.0 else "")
+                         + f"; query plan of the page SELECT: {b['breakdown']['page_query_plan']})")
         else:
             lines.append(f"    of which writer.commit (flush, merge, optimize)    {b.get('commit_s', float('nan')):7.1f} s")
         lines.append(f"  index size on disk                    {b['index_bytes'] / 2**20:8.1f} MB  ({b['index_files']} files)")
         lines.append(f"  peak RSS, build process               {b['peak_rss_mb']:8.0f} MB  (RSS {b['rss_before_mb']:.0f} MB before reindex_all)")
+        if b.get("cpu_children_s", 0) > 1.0:
+            lines.append(f"  peak RSS, largest writer child        {b['peak_rss_children_mb']:8.0f} MB  (build CPU: "
+                         f"{b['cpu_self_s']:.0f} s main + {b['cpu_children_s']:.0f} s in writer processes)")
         lines.append(f"  peak RSS, query process               {q['peak_rss_mb_after_loops']:8.0f} MB  (after the measured loops)")
         lines.append(f"  first query, cold process             {q['first_query_ms']:8.0f} ms  (jieba load + facet arrays)")
         lines.append("")
