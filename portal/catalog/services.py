@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Iterable, Mapping
 
 from flask import current_app
@@ -21,7 +21,7 @@ from ..models_base import utcnow
 from ..search import SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
-from .filters import FILTERS, FILTERS_BY_NAME
+from .filters import FILTERS
 from .models import Dataset, DatasetState, OpenType, Resource, ResourceKind, Theme
 from .vocab import FREQUENCY_MAX_AGE
 
@@ -287,11 +287,3 @@ def record_download(res: Resource, status: int, bytes_sent: int, range_start: in
                            .values(download_count=Resource.download_count + 1))
     audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent)
     db.session.commit()
-
-
-def resource_updated(ds: Dataset) -> datetime | None:
-    return max((r.updated_at for r in ds.resources), default=None)
-
-
-def recent_cutoff(days: int = 30) -> datetime:
-    return utcnow() - timedelta(days=days)

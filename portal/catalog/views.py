@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
-from werkzeug.urls import iri_to_uri
 
 from ..agencies.models import Agency
 from ..errors import NotFound
