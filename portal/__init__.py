@@ -57,7 +57,9 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
+    from .inbox.views import bp as inbox_bp
     from .plans.views import bp as plans_bp
+    from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
 
     app.register_blueprint(web_bp)
@@ -67,6 +69,8 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(console_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(inbox_bp)
+    app.register_blueprint(supervision_bp)
     app.register_blueprint(catalog_api_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     login_manager.request_loader(load_user_from_request)

@@ -6,3 +6,4 @@ from .catalog.models import (  # noqa: F401
     DataItem, Dataset, DatasetChange, Resource, ResourceVersion, Review, Tag, Theme)
 from .workdays import CalendarDay  # noqa: F401
 from .plans.models import OpenPlan, PlanItem  # noqa: F401
+from .inbox.models import Message  # noqa: F401

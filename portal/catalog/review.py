@@ -10,7 +10,7 @@ from datetime import date
 from functools import wraps
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +21,7 @@ from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
+from ..supervision.services import Case, register_case_source
 from . import editing
 from .models import Dataset, DatasetChange, DatasetState, Review, ReviewState
 from .services import index_datasets
@@ -189,3 +190,12 @@ def queue(today: date | None = None) -> list[QueueRow]:
     reviews = db.session.scalars(select(Review).where(Review.state == ReviewState.PENDING)
                                  .order_by(Review.due_date, Review.submitted_at)).all()
     return [QueueRow(r, r.due_date < today, workdays.due_soon(r.due_date, today, cal=cal)) for r in reviews]
+
+
+@register_case_source
+def supervision_cases() -> list[Case]:
+    """Pending catalog reviews for the authority's supervision page."""
+    return [Case(kind=_("Catalog review"), title=row.review.snapshot.get("title") or row.review.dataset.title,
+                 url=url_for("review.show", review_id=row.review.id), due=row.review.due_date,
+                 agency=row.review.dataset.agency.name, state=_("Awaiting review"))
+            for row in queue()]
