@@ -571,16 +571,14 @@ class _Stages:
         self._undo.append((owner, name, orig))
 
     def install(self):
-        from whoosh.searching import Searcher
-
         from portal.catalog import services
         from portal.search.whoosh import WhooshBackend
 
         self._wrap(WhooshBackend, "search", "backend.search (all)")
-        self._wrap(WhooshBackend, "_text_query", "query_terms + query build")
         self._wrap(WhooshBackend, "_filter_mask", "filter mask")
-        self._wrap(Searcher, "docs_for_query", "docs_for_query (match set for total)", consume=True)
-        self._wrap(Searcher, "search", "Searcher.search (BM25F top 20)")
+        self._wrap(WhooshBackend, "_match", "match + BM25 (numpy)")
+        self._wrap(WhooshBackend, "_postings", "  of which: posting lists (cache or read)")
+        self._wrap(WhooshBackend, "_top", "top 20 (numpy)")
         self._wrap(WhooshBackend, "_facets", "facet counts (numpy)")
         self._wrap(services, "_facets", "service: facet labels (2 SELECTs)")
         self._wrap(type(services.db.session), "scalars", "service: DB re-check (load 20 entries)", consume=True)

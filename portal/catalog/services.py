@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable, Mapping
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload
 
 from ..agencies.models import Agency
 from ..audit import services as audit
@@ -99,6 +100,7 @@ class SearchResult:
     total: int
     facets: list[Facet]
     terms: list[str]
+    formats: dict[str, list[str]] = field(default_factory=dict)  # entry id -> its file formats (result cards)
 
     @property
     def pages(self) -> int:
@@ -139,30 +141,63 @@ def search(params: SearchParams) -> SearchResult:
     ids = [h.id for h in page.hits]
     # Look the hits up by primary key and check visibility here: with `state = 'published'` in the
     # WHERE clause SQLite walks the (unselective) state index, 50 ms at 100,000 entries instead of 1.
-    # A result card shows the entry's row, agency, theme and file formats; data items, tags and the
-    # other resource columns are not loaded.
+    # A result card shows the entry's row, agency, theme and file formats; the formats come from one
+    # narrow query instead of loading resource objects, data items and tags are not loaded.
     stmt = select(Dataset).where(Dataset.id.in_(ids)).options(
-        lazyload(Dataset.items), lazyload(Dataset.tags),
-        selectinload(Dataset.resources).load_only(Resource.id, Resource.dataset_id, Resource.format, Resource.position))
+        lazyload(Dataset.items), lazyload(Dataset.tags), lazyload(Dataset.resources))
     found = {d.id: d for d in db.session.scalars(stmt) if d.is_public} if ids else {}
     datasets = [found[i] for i in ids if i in found]
+    formats: dict[str, list[str]] = {}
+    if found:
+        rows = db.session.execute(select(Resource.dataset_id, Resource.format).distinct()
+                                  .where(Resource.dataset_id.in_(list(found)), Resource.format != ""))
+        for dataset_id, fmt in rows:
+            formats.setdefault(dataset_id, []).append(fmt)
     return SearchResult(params=params, datasets=datasets, total=page.total,
-                        facets=_facets(page.facets, params.filters), terms=query_terms(params.q))
+                        facets=_facets(page.facets, params.filters), terms=query_terms(params.q),
+                        formats={k: sorted(v) for k, v in formats.items()})
+
+
+FACET_LABELS_TTL_S = 60.0  # agency and theme names in facets may lag a rename by this long
+
+
+def _facet_labels(wanted: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    """slug -> name of agencies and themes, cached per process; reloaded when stale or a slug is unknown."""
+    cache = current_app.extensions.setdefault("facet_labels", {"at": 0.0, "names": {}})
+    names = cache["names"]
+    fresh = time.monotonic() - cache["at"] < FACET_LABELS_TTL_S
+    if not fresh or any(not slugs <= names.get(field, {}).keys() for field, slugs in wanted.items()):
+        names = {
+            "agency": dict(db.session.execute(select(Agency.slug, Agency.name)).all()),
+            "theme": dict(db.session.execute(select(Theme.slug, Theme.name)).all()),
+        }
+        cache.update(at=time.monotonic(), names=names)
+    return names
 
 
 def _facets(counts: dict[str, dict[str, int]], selected: dict[str, list[str]]) -> list[Facet]:
-    names = {
-        "agency": dict(db.session.execute(select(Agency.slug, Agency.name)).all()),
-        "theme": dict(db.session.execute(select(Theme.slug, Theme.name)).all()),
-    }
+    names = _facet_labels({field: set(counts.get(field, {})) | set(selected.get(field, []))
+                           for field in ("agency", "theme")})
+    # Translated labels are kept per language with the names they were made from (a lazy string costs
+    # a catalog lookup each time it is shown, and a facet list shows hundreds).
+    shown = current_app.extensions.setdefault("facet_display", {})
+    locale = str(get_locale())
+    if shown.get("names") is not names:
+        shown.clear()
+        shown["names"] = names
+    labels = shown.setdefault(locale, {})
     facets = []
     for definition in FILTERS:
         field_counts = dict(counts.get(definition.name, {}))
         chosen = selected.get(definition.name, [])
         for value in chosen:  # a chosen value stays visible (with 0) so it can be removed
             field_counts.setdefault(value, 0)
-        values = [FacetValue(v, definition.display(v, names), c, v in chosen)
-                  for v, c in sorted(field_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        values = []
+        for v, c in sorted(field_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            key = (definition.name, v)
+            if key not in labels:
+                labels[key] = str(definition.display(v, names))
+            values.append(FacetValue(v, labels[key], c, v in chosen))
         facets.append(Facet(definition.name, str(definition.title), values))
     return facets
 

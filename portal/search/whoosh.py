@@ -2,8 +2,11 @@
 
 Whoosh's own `groupedby` facets are too slow at 100k entries (about 350 ms p95 measured), so
 facet values, sort keys and liveness are held per index segment in numpy arrays, built once
-per segment and reassembled when the index generation changes. Text relevance is Whoosh's
-BM25F; every filter, count and non-relevance sort is a vector operation over those arrays.
+per segment and reassembled when the index generation changes. Text matching and BM25 scoring
+are vector operations too: each query word's posting list (document numbers and term frequencies) is
+read from Whoosh's segment once and kept as numpy arrays (segments never change, so the cache only
+grows with distinct query words, up to POSTING_CACHE_ENTRIES postings). Whoosh stores and segments;
+every match, score, filter, count and sort is a vector operation over those arrays.
 """
 from __future__ import annotations
 
@@ -19,7 +22,6 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import And, Term
 
 from .base import SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
 from .text import query_terms, tokenize
@@ -30,6 +32,8 @@ from .text import query_terms, tokenize
 # intersection instead of a disjunction over five fields (5x less work at 100,000 entries).
 FIELD_WEIGHTS = (("title", 4), ("tags", 2), ("agency", 2), ("items", 1), ("summary", 1))
 WRITE_TIMEOUT_S = 10.0
+POSTING_CACHE_ENTRIES = 8_000_000  # postings kept in memory over all segments (~96 MB), then the cache restarts
+BM25_K1, BM25_B = 1.2, 0.75  # Whoosh's BM25F defaults
 
 
 PART_SEPARATOR = "\x1f"
@@ -69,6 +73,8 @@ class _Segment:
     downloads: np.ndarray
     title_sort: list[str]
     ids: list[str]
+    lengths: np.ndarray  # the text field's length per document (Whoosh's byte-coded lengths)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # word -> (local docnums, term frequencies)
 
 
 @dataclass
@@ -82,6 +88,9 @@ class _View:
     downloads: np.ndarray
     title_sort: list[str]
     ids: list[str]
+    segments: list[tuple[_Segment, int, object]]  # (segment, first docnum, Whoosh's segment reader)
+    lengths: np.ndarray
+    average_length: float
     _title_rank: np.ndarray | None = None
 
     def title_rank(self) -> np.ndarray:
@@ -102,6 +111,7 @@ class WhooshBackend:
         self._searcher = None
         self._segments: dict[str, _Segment] = {}
         self._view: _View | None = None
+        self._cached_postings = 0
         self._codes: dict[str, dict[str, int]] = {f: {} for f in self.facet_fields}
         self._values: dict[str, list[str]] = {f: [] for f in self.facet_fields}
 
@@ -243,7 +253,7 @@ class WhooshBackend:
             if sub.has_deletions():
                 deleted = [d for d in sub.deleted_docs_set if d < seg.size]
                 live[np.asarray(deleted, dtype=np.int64)] = False
-            parts.append((seg, offset))
+            parts.append((seg, offset, sub))
             lives.append(live)
         for stale in set(self._segments) - seen:
             del self._segments[stale]
@@ -251,17 +261,22 @@ class WhooshBackend:
             return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
         pairs = {}
         for field in self.facet_fields:
-            docs = cat([seg.pairs[field][0] + off for seg, off in parts], np.int64)
-            codes = cat([seg.pairs[field][1] for seg, _ in parts], np.int64)
+            docs = cat([seg.pairs[field][0] + off for seg, off, _ in parts], np.int64)
+            codes = cat([seg.pairs[field][1] for seg, _, _ in parts], np.int64)
             pairs[field] = (docs, codes)
+        live = cat(lives, bool)
+        lengths = cat([seg.lengths for seg, _, _ in parts], np.float32)
         self._view = _View(
             generation=generation,
-            live=cat(lives, bool),
+            live=live,
             pairs=pairs,
-            modified=cat([seg.modified for seg, _ in parts], np.float64),
-            downloads=cat([seg.downloads for seg, _ in parts], np.int64),
-            title_sort=[t for seg, _ in parts for t in seg.title_sort],
-            ids=[i for seg, _ in parts for i in seg.ids],
+            modified=cat([seg.modified for seg, _, _ in parts], np.float64),
+            downloads=cat([seg.downloads for seg, _, _ in parts], np.int64),
+            title_sort=[t for seg, _, _ in parts for t in seg.title_sort],
+            ids=[i for seg, _, _ in parts for i in seg.ids],
+            segments=parts,
+            lengths=lengths,
+            average_length=float(lengths[live].mean()) if live.any() else 1.0,
         )
         return self._view
 
@@ -271,6 +286,7 @@ class WhooshBackend:
         downloads = np.zeros(size, dtype=np.int64)
         titles = [""] * size
         ids = [""] * size
+        lengths = np.zeros(size, dtype=np.float32)
         pair_docs: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         pair_codes: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         for docnum, stored in sub.iter_docs():
@@ -279,13 +295,14 @@ class WhooshBackend:
             modified[docnum] = meta["m"]
             downloads[docnum] = meta["d"]
             titles[docnum] = meta["t"]
+            lengths[docnum] = sub.doc_field_length(docnum, "text", 0)
             for field in self.facet_fields:
                 for value in meta["f"].get(field, ()):
                     pair_docs[field].append(docnum)
                     pair_codes[field].append(self._code(field, value))
         pairs = {f: (np.asarray(pair_docs[f], dtype=np.int64), np.asarray(pair_codes[f], dtype=np.int64))
                  for f in self.facet_fields}
-        return _Segment(size, pairs, modified, downloads, titles, ids)
+        return _Segment(size, pairs, modified, downloads, titles, ids, lengths, {})
 
     def _code(self, field: str, value: str) -> int:
         codes = self._codes[field]
@@ -307,11 +324,40 @@ class WhooshBackend:
             mask &= field_mask
         return mask
 
-    def _text_query(self, text: str):
-        terms = query_terms(text)
-        if not terms:
-            return None
-        return And([Term("text", term) for term in terms])
+    def _postings(self, view: _View, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting of `word` in the index: (docnums, term frequencies), deleted documents included."""
+        ids, tfs = [], []
+        for seg, offset, sub in view.segments:
+            cached = seg.postings.get(word)
+            if cached is None:
+                cached = _read_postings(sub, word)
+                if self._cached_postings + len(cached[0]) > POSTING_CACHE_ENTRIES:
+                    for other, _, _ in view.segments:
+                        other.postings.clear()
+                    self._cached_postings = 0
+                seg.postings[word] = cached
+                self._cached_postings += len(cached[0])
+            ids.append(cached[0] + offset)
+            tfs.append(cached[1])
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate(ids), np.concatenate(tfs)
+
+    def _match(self, view: _View, words: list[str], mask: np.ndarray) -> np.ndarray:
+        """Narrow `mask` to documents holding every word; the BM25 score of each document."""
+        n = len(view.live)
+        score = np.zeros(n, dtype=np.float64)
+        for word in words:
+            docs, tf = self._postings(view, word)
+            hit = np.zeros(n, dtype=bool)
+            hit[docs] = True
+            mask &= hit
+            if not mask.any():
+                break
+            idf = np.log(n / (len(docs) + 1)) + 1.0
+            norm = BM25_K1 * ((1 - BM25_B) + BM25_B * view.lengths[docs] / view.average_length)
+            score[docs] += idf * (tf * (BM25_K1 + 1)) / (tf + norm)
+        return score
 
     def search(self, query: SearchQuery) -> SearchPage:
         with self._lock:
@@ -323,42 +369,45 @@ class WhooshBackend:
             except Exception as exc:  # index missing or unreadable
                 raise SearchUnavailable(str(exc)) from exc
             mask = self._filter_mask(view, query.filters)
-            text_q = self._text_query(query.text) if query.text.strip() else None
-            if query.text.strip() and text_q is None:
+            words = query_terms(query.text) if query.text.strip() else []
+            if query.text.strip() and not words:
                 return SearchPage(hits=[], total=0, facets=self._facets(view, np.zeros_like(mask)) if query.with_facets else {})
-            if text_q is not None:
-                matched = np.zeros(len(mask), dtype=bool)
-                docnums = np.fromiter(searcher.docs_for_query(text_q), dtype=np.int64)
-                matched[docnums] = True
-                mask &= matched
+            try:
+                score = self._match(view, words, mask) if words else None
+            except Exception as exc:  # a segment file vanished under a concurrent rebuild
+                raise SearchUnavailable(str(exc)) from exc
             total = int(mask.sum())
             end = query.offset + query.limit
-            if text_q is not None and query.sort == "relevance":
-                filt = None if not query.filters else set(np.flatnonzero(mask).tolist())
-                results = searcher.search(text_q, limit=max(end, 1), filter=filt)
-                hits = [SearchHit(view.ids[r.docnum], r.score) for r in results[query.offset:end]]
+            if score is not None and query.sort == "relevance":
+                docs = self._top(np.flatnonzero(mask), -score, query.offset, end)
+                hits = [SearchHit(view.ids[d], float(score[d])) for d in docs]
             else:
                 hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
             facets = self._facets(view, mask) if query.with_facets else {}
             return SearchPage(hits=hits, total=total, facets=facets)
 
-    def _sorted_docs(self, view: _View, mask: np.ndarray, sort: str, start: int, end: int) -> list[int]:
-        docs = np.flatnonzero(mask)
+    def _top(self, docs: np.ndarray, key: np.ndarray, start: int, end: int) -> list[int]:
+        """docs[start:end] ordered by key (ascending; ties by document number)."""
         if len(docs) == 0 or start >= len(docs):
             return []
+        values = key[docs]
+        if end < len(docs):
+            top = np.argpartition(values, end - 1)[:end]
+            top = top[np.lexsort((docs[top], values[top]))]
+        else:
+            top = np.lexsort((docs, values))
+        return docs[top[start:end]].tolist()
+
+    def _sorted_docs(self, view: _View, mask: np.ndarray, sort: str, start: int, end: int) -> list[int]:
+        docs = np.flatnonzero(mask)
         if sort == "title":
-            key = view.title_rank()[docs]
+            key = view.title_rank()
         elif sort == "downloads":
             # one integer key: downloads first, then newest first among equals
-            key = -((view.downloads[docs] << 32) | view.modified[docs].astype(np.int64))
+            key = -((view.downloads << 32) | view.modified.astype(np.int64))
         else:  # modified, and relevance without text
-            key = -view.modified[docs]
-        if end < len(docs):
-            top = np.argpartition(key, end - 1)[:end]
-            order = top[np.argsort(key[top], kind="stable")]
-        else:
-            order = np.argsort(key, kind="stable")
-        return docs[order[start:end]].tolist()
+            key = -view.modified
+        return self._top(docs, key, start, end)
 
     def _facets(self, view: _View, mask: np.ndarray) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -369,3 +418,29 @@ class WhooshBackend:
             values = self._values[field]
             out[field] = {values[i]: int(c) for i, c in enumerate(counts) if c}
         return out
+
+
+def _read_postings(reader, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """A segment's posting list of `word` as arrays, read block by block where the codec allows."""
+    if ("text", word) not in reader:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    matcher = reader.postings("text", word)
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
+        # Whoosh's W3 codec keeps postings in blocks of up to 128; take a block at a time.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    else:  # inlined short lists and other matchers
+        one_ids, one_weights = [], []
+        while matcher.is_active():
+            one_ids.append(matcher.id())
+            one_weights.append(matcher.weight())
+            matcher.next()
+        ids.append(np.asarray(one_ids, dtype=np.int64))
+        weights.append(np.asarray(one_weights, dtype=np.float32))
+    return np.concatenate(ids), np.concatenate(weights)
