@@ -33,7 +33,7 @@ RIGHT_LABELS = {
     Right.OTHER: _l("Other lawful right"),
 }
 OUTCOME_LABELS = {
-    Outcome.WITHDRAW: _l("Withdrawn"),
+    Outcome.WITHDRAW: _l("Data withdrawn"),
     Outcome.RESUME: _l("Opening resumed"),
     Outcome.PROCESS: _l("Opened after processing"),
 }

@@ -53,8 +53,11 @@ def accepted_types() -> str:
     return "、".join(label for _m, _t, label in SIGNATURES)
 
 
-def max_mb() -> int:
-    return current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
+def size_limit() -> str:
+    """The per-file limit for people, e.g. “10.0 MB”."""
+    from ..templating import filesize
+
+    return filesize(current_app.config["EVIDENCE_MAX_BYTES"])
 
 
 def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required: bool = False) -> list[Stored]:
@@ -73,7 +76,7 @@ def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required:
             try:
                 saved = storage().save(upload.stream, max_size=current_app.config["EVIDENCE_MAX_BYTES"])
             except TooLarge:
-                message = _("“%(name)s” is larger than %(mb)d MB.", name=name, mb=max_mb())
+                message = _("“%(name)s” is larger than %(limit)s.", name=name, limit=size_limit())
                 raise Invalid(message, {field: message})
             except StorageError:
                 message = _("“%(name)s” could not be stored; please try again.", name=name)

@@ -59,7 +59,7 @@ def _user_key() -> str:
 
 def _complaint_form(ds, data: complaints.ComplaintData, errors: dict, status: int = 200):
     return render_template("feedback/complaint_form.html", ds=ds, data=data, errors=errors, rights=list(Right),
-                           max_files=evidence.MAX_FILES, max_mb=evidence.max_mb(),
+                           max_files=evidence.MAX_FILES, limit=evidence.size_limit(),
                            types=evidence.accepted_types()), status
 
 
@@ -136,7 +136,7 @@ def dataset_corrections(slug: str):
 
 def _correction_form(ds, form: dict, errors: dict, status: int = 200):
     return render_template("feedback/correction_form.html", ds=ds, form=form, errors=errors,
-                           max_mb=evidence.max_mb(), types=evidence.accepted_types()), status
+                           limit=evidence.size_limit(), types=evidence.accepted_types()), status
 
 
 @bp.route("/dataset/<slug>/corrections/new", methods=["GET", "POST"])
@@ -191,7 +191,7 @@ def _report_form(form: dict, errors: dict, status: int = 200):
     agencies = db.session.scalars(select(Agency).order_by(Agency.level.desc(), Agency.name)).all()
     ds = get_published_dataset(form["dataset"]) if form.get("dataset") and "dataset" not in errors else None
     return render_template("feedback/report_form.html", form=form, errors=errors, agencies=agencies, ds=ds,
-                           max_files=evidence.MAX_FILES, max_mb=evidence.max_mb(),
+                           max_files=evidence.MAX_FILES, limit=evidence.size_limit(),
                            types=evidence.accepted_types()), status
 
 
