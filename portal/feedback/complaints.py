@@ -153,7 +153,7 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
 
 
 # ---- the agency's decision ---------------------------------------------------------
-def _changed_files(complaint: Complaint) -> list[str]:
+def changed_files(complaint: Complaint) -> list[str]:
     """Names of the entry's files that differ from when the complaint was filed (or were added since)."""
     ds = complaint.dataset
     now = {r.id: r for r in ds.resources if r.kind == ResourceKind.FILE}
@@ -193,7 +193,7 @@ def decide(complaint: Complaint, outcome: str, reason: str, actor: User) -> Comp
         raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), {"reason": _("At most %(n)d characters.", n=MAX_TEXT)})
     closed = [complaint]
     if outcome == Outcome.RESUME:
-        changed = _changed_files(complaint)
+        changed = changed_files(complaint)
         if changed:
             message = _("Files changed since the complaint (%(names)s): opening can resume only with exactly the "
                         "files of that day. Choose “open after processing” instead.", names="、".join(changed))

@@ -92,7 +92,7 @@ def complaint(complaint_id: int, errors: dict | None = None, status: int = 200):
     return render_template("feedback/complaint.html", c=c, errors=errors or {},
                            files=evidence.attachments("complaint", c.id),
                            can_decide=complaints.can_decide(current_user, c),
-                           changed=complaints._changed_files(c) if c.is_open else []), status
+                           changed=complaints.changed_files(c) if c.is_open else []), status
 
 
 @bp.post("/complaints/<int:complaint_id>/decide")

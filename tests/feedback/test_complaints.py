@@ -200,6 +200,9 @@ def test_resume_is_refused_when_files_changed(app, users, catalog):
     cid = complaint_id(complain(user, ds))
     assert put_file(staff, ds, "站点,AQI\n新华广场,**\n".encode(), filename="空气质量.csv",
                     resource=ds.resources[0].id).status_code == 201
+    console = staff.get(f"/console/datasets/{ds.id}").get_data(as_text=True)
+    assert 'id="console-suspended"' in console and f"/complaints/{cid}" in console
+    assert "空气质量" in staff.get(f"/complaints/{cid}").get_data(as_text=True).split('id="changed-files"')[1]
     r = decide(staff, cid, "resume")
     assert r.status_code == 409 and "依法处理后开放" in r.get_data(as_text=True)
     assert app.test_client().get(f"/dataset/{ds.slug}/resource/{ds.resources[0].id}/download").status_code == 451
