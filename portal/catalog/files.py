@@ -127,7 +127,9 @@ def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str
     failed commit removes the file with `discard_unreferenced`.
     """
     stored: StoredFile = storage().save(stream, max_size=max_size)
-    if db.session.get(QuarantinedFile, stored.sha256) is not None:
+    with db.session.no_autoflush:  # the caller's pending rows are flushed by the caller, in one go
+        quarantined = db.session.get(QuarantinedFile, stored.sha256) is not None
+    if quarantined:
         discard_unreferenced(stored.key)  # the quarantined bytes themselves stay, kept for audit
         raise Invalid(_("This exact file was withdrawn after a rights complaint and cannot be published again."),
                       {"file": "quarantined"})
