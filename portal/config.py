@@ -53,6 +53,12 @@ class Config:
         self.UPLOAD_MAX_BYTES = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
         self.REVIEW_WORKDAYS = int(_env("REVIEW_WORKDAYS", "5"))  # R2024 §11
+        # Complaints, corrections, reports (SPEC §4): deadlines in workdays, evidence limits, complaint rate.
+        self.COMPLAINT_WORKDAYS = int(_env("COMPLAINT_WORKDAYS", "10"))
+        self.CORRECTION_WORKDAYS = int(_env("CORRECTION_WORKDAYS", "10"))  # SZ §19, R2018 §21
+        self.REPORT_WORKDAYS = int(_env("REPORT_WORKDAYS", "10"))
+        self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+        self.RATELIMIT_COMPLAINT = _env("RATELIMIT_COMPLAINT", "5/day")  # per account
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TESTING = False
 
@@ -77,5 +83,6 @@ class TestConfig(Config):
         # The limiter is one object per process, so every test app keeps it enabled (the last
         # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
         self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = self.RATELIMIT_LOGIN = "100000/minute"
+        self.RATELIMIT_COMPLAINT = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -46,6 +46,12 @@ class Conflict(PortalError):
     status, code = 409, "conflict"
 
 
+class UnavailableForLegalReasons(PortalError):
+    """451: the data is withheld for a legal reason, e.g. suspended while a rights complaint is verified."""
+
+    status, code = 451, "unavailable_for_legal_reasons"
+
+
 class Unavailable(PortalError):
     status, code = 503, "unavailable"
 
@@ -64,6 +70,7 @@ def _default_message(status: int) -> str:
         404: _("The page you asked for does not exist."),
         405: _("This method is not allowed here."),
         413: _("The upload is larger than allowed."),
+        451: _("This data is unavailable for legal reasons."),
         416: _("The requested byte range is not satisfiable."),
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. The error has been logged."),
@@ -83,7 +90,7 @@ def error_response(status: int, message: str, details: dict[str, Any] | None = N
         resp = jsonify({"error": {"code": _HTTP_CODES.get(status, "error"), "message": message,
                                   "details": details or {}}})
     else:
-        template = f"errors/{status}.html" if status in (403, 404, 429, 500) else "errors/generic.html"
+        template = f"errors/{status}.html" if status in (403, 404, 429, 451, 500) else "errors/generic.html"
         resp = Response(render_template(template, status=status, message=message, details=details or {}),
                         mimetype="text/html")
     resp.status_code = status

@@ -1,9 +1,10 @@
 """Imports every domain's models so metadata and migrations see all tables."""
-from .accounts.models import ApiToken, User  # noqa: F401
+from .accounts.models import ApiToken, DataAccessSuspension, User  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
 from .audit.models import AccessEvent, AuditEvent  # noqa: F401
 from .catalog.models import (  # noqa: F401
-    DataItem, Dataset, DatasetChange, Resource, ResourceVersion, Review, Tag, Theme)
+    DataItem, Dataset, DatasetChange, QuarantinedFile, Resource, ResourceVersion, Review, Tag, Theme)
 from .workdays import CalendarDay  # noqa: F401
 from .plans.models import OpenPlan, PlanItem  # noqa: F401
 from .inbox.models import Message  # noqa: F401
+from .feedback.models import Attachment, Complaint, Correction, Report  # noqa: F401

@@ -83,3 +83,22 @@ class ApiToken(db.Model):
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class DataAccessSuspension(db.Model):
+    """A user's access to data suspended for misuse (R2024 §50); active while `lifted_at` is empty.
+
+    Download checks (and the grants of conditional data) ask `accounts.access.data_access_suspended`.
+    """
+
+    __tablename__ = "data_access_suspensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    source: Mapped[str] = mapped_column(String(100), default="")  # e.g. report:7
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    suspended_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    lift_reason: Mapped[str] = mapped_column(String(2000), default="")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,11 +11,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
+from ..audit import services as audit
 from ..errors import Invalid
 from ..extensions import db
-from ..storage import TooLarge
+from ..storage import TooLarge, storage
 from . import dashboard, editing, review
 from .models import Dataset, Theme
+from .services import quarantined_hashes
 from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
                     REGION_LEVEL_LABELS, SHARE_TYPE_LABELS)
 
@@ -78,7 +80,9 @@ def new_entry():
 def entry(dataset_id: str):
     """An entry as its agency sees it: state, staged edit, files with versions, review history."""
     ds = editing.console_dataset(dataset_id, current_user)
-    return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds))
+    quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
+    return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
+                           quarantined=quarantined)
 
 
 @bp.route("/datasets/<dataset_id>/edit", methods=["GET", "POST"])
@@ -151,6 +155,19 @@ def upload(dataset_id: str):
                         "row_count": result.resource.row_count, "warnings": result.warnings,
                         "redirect": target}), 201
     return redirect(target)
+
+
+@bp.get("/datasets/<dataset_id>/resources/<resource_id>/versions/<int:version>/download")
+@roles_required(*VIEWERS)
+def version_download(dataset_id: str, resource_id: str, version: int):
+    """One stored version of a file, also of a withdrawn entry (kept for audit); every retrieval is logged."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    found = editing.archived_version(ds, resource_id, version, current_user)
+    audit.record_access("archive_download", 200, dataset_id=ds.id, resource_id=resource_id,
+                        bytes_sent=found.size, detail=f"version {found.version}")
+    db.session.commit()
+    return send_file(storage().path(found.storage_key), mimetype=found.media_type, as_attachment=True,
+                     download_name=found.filename, etag=found.sha256, max_age=0)
 
 
 def _empty():

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..storage import StorageError, TooLarge
 from .files import add_file_resource, discard_unreferenced
 from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
-                     ShareType, Tag, Theme, UpdateFrequency)
+                     ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
 
 # Scalar fields an agency edits; the order is the form's order.
 TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
@@ -289,3 +289,20 @@ def agency_resource(ds: Dataset, resource_id: str) -> Resource:
 
 def upload_limit_mb() -> int:
     return current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+
+
+def archived_version(ds: Dataset, resource_id: str, version: int, actor: User) -> ResourceVersion:
+    """Any stored version of a file, for those who see the entry in the console (its agency's staff, the
+    authority, auditors), also once the entry is withdrawn: files are kept for audit (R2024 §29).
+    Bytes quarantined after a rights complaint are given to auditors only."""
+    from .services import is_quarantined
+
+    if not can_view_console(actor, ds):
+        raise Forbidden(_("Only staff of %(agency)s may change this entry.", agency=ds.agency.name))
+    res = agency_resource(ds, resource_id)
+    found = next((v for v in res.versions if v.version == version), None)
+    if found is None:
+        raise NotFound(_("No file has this address."))
+    if is_quarantined(found.sha256) and actor.role != Role.AUDITOR:
+        raise Forbidden(_("This version was withdrawn after a rights complaint; only auditors may retrieve it."))
+    return found

@@ -6,7 +6,7 @@ import json
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from flask_babel import gettext as _
 
@@ -14,7 +14,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import StoredFile, storage
-from .models import Dataset, Resource, ResourceKind, ResourceVersion
+from .models import Dataset, QuarantinedFile, Resource, ResourceKind, ResourceVersion
 
 MEDIA_TYPES = {
     "CSV": "text/csv",
@@ -127,6 +127,12 @@ def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str
     failed commit removes the file with `discard_unreferenced`.
     """
     stored: StoredFile = storage().save(stream, max_size=max_size)
+    with db.session.no_autoflush:  # the caller's pending rows are flushed by the caller, in one go
+        quarantined = db.session.get(QuarantinedFile, stored.sha256) is not None
+    if quarantined:
+        discard_unreferenced(stored.key)  # the quarantined bytes themselves stay, kept for audit
+        raise Invalid(_("This exact file was withdrawn after a rights complaint and cannot be published again."),
+                      {"file": "quarantined"})
     try:
         info = inspect_file(storage().path(stored.key), fmt)
     except Invalid:
@@ -157,9 +163,20 @@ def add_link_resource(ds: Dataset, *, name: str, url: str, fmt: str = "API", des
     return res
 
 
+_REFERENCE_CHECKS: list[Callable[[str], bool]] = []
+
+
+def register_reference_check(check: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Another domain that stores files (e.g. complaint evidence) says when a key is still in use."""
+    if check not in _REFERENCE_CHECKS:
+        _REFERENCE_CHECKS.append(check)
+    return check
+
+
 def discard_unreferenced(key: str) -> None:
-    """Remove a stored file that no resource or version points to (after a failed upload)."""
+    """Remove a stored file that no resource, version or other record points to (after a failed upload)."""
     in_use = (db.session.query(Resource.id).filter(Resource.storage_key == key).first() or
-              db.session.query(ResourceVersion.id).filter(ResourceVersion.storage_key == key).first())
+              db.session.query(ResourceVersion.id).filter(ResourceVersion.storage_key == key).first() or
+              any(check(key) for check in _REFERENCE_CHECKS))
     if not in_use:
         storage().delete(key)

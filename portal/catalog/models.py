@@ -129,6 +129,9 @@ class Dataset(db.Model):
     pending_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Set while a rights complaint is being verified (R2024 §28 立即中止开放): the entry leaves every
+    # public channel, its page says so, downloads answer 451. Cleared on resumption or withdrawal.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     data_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -147,9 +150,21 @@ class Dataset(db.Model):
         back_populates="dataset", cascade="all, delete-orphan", order_by="Review.submitted_at.desc()")
 
     @property
-    def is_public(self) -> bool:
-        """Visible on the portal: published (suspension and withdrawal come with the complaints issue)."""
+    def is_published(self) -> bool:
+        """Published (its page exists), whether or not it is suspended."""
         return self.state == DatasetState.PUBLISHED
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended pending verification of a rights complaint."""
+        return self.suspended_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """On every public channel (listings, search, API, exports, downloads): published and not suspended.
+
+        Must agree with `services.public_datasets()`."""
+        return self.state == DatasetState.PUBLISHED and self.suspended_at is None
 
     @property
     def formats(self) -> list[str]:
@@ -276,3 +291,21 @@ class DatasetChange(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     dataset: Mapped[Dataset] = relationship(back_populates="changes")
+
+
+class QuarantinedFile(db.Model):
+    """Bytes that must never be served again (a version replaced after a rights complaint, R2024 §28).
+
+    Storage is content-addressed, so the quarantine is by SHA-256: any resource whose current file has
+    this hash answers 451, and the same bytes cannot be uploaded again. The blob itself is kept for audit.
+    """
+
+    __tablename__ = "quarantined_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(100), default="")  # e.g. complaint:12
+    dataset_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    resource_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -16,14 +16,14 @@ from sqlalchemy.orm import lazyload
 
 from ..agencies.models import Agency
 from ..audit import services as audit
-from ..errors import BadRequest, Forbidden, NotFound, Unavailable
+from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableForLegalReasons
 from ..extensions import db
 from ..models_base import utcnow
 from ..search import SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
 from .filters import FILTERS
-from .models import Dataset, DatasetState, OpenType, Resource, ResourceKind, Theme
+from .models import Dataset, DatasetState, OpenType, QuarantinedFile, Resource, ResourceKind, Theme
 from .vocab import FREQUENCY_MAX_AGE
 
 MAX_PAGE = 500           # deeper pages are refused; narrow the search instead
@@ -31,17 +31,58 @@ MAX_FILTER_VALUES = 20   # per filter, in one request
 
 
 # ---- visibility -------------------------------------------------------------
+def public_filter():
+    """The WHERE clause of "on the public channels": published and not suspended (= Dataset.is_public)."""
+    return (Dataset.state == DatasetState.PUBLISHED) & Dataset.suspended_at.is_(None)
+
+
 def public_datasets():
-    """A select() of entries the public may see; every public read starts here."""
-    return select(Dataset).where(Dataset.state == DatasetState.PUBLISHED)
+    """A select() of entries the public may see; every public read (listings, search, API, exports)
+    starts here. Entries suspended by a rights complaint are not in it."""
+    return select(Dataset).where(public_filter())
 
 
 def get_public_dataset(slug: str) -> Dataset:
-    """The public entry with this slug, or NotFound."""
+    """The public entry with this slug, or NotFound (a suspended entry is not public)."""
     ds = db.session.scalar(public_datasets().where(Dataset.slug == slug))
     if ds is None:
         raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
     return ds
+
+
+def get_published_dataset(slug: str) -> Dataset:
+    """The entry behind a dataset page: public, or suspended (its page stays, saying it is suspended)."""
+    ds = db.session.scalar(select(Dataset).where(Dataset.slug == slug, Dataset.state == DatasetState.PUBLISHED))
+    if ds is None:
+        raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
+    return ds
+
+
+def require_not_suspended(ds: Dataset) -> None:
+    """451 for everyone (grant holders included) while a rights complaint is verified (R2024 §28)."""
+    if ds.is_suspended:
+        raise UnavailableForLegalReasons(
+            _("“%(title)s” is suspended pending verification of a rights complaint; its data is not provided "
+              "until the verification ends.", title=ds.title), {"suspended_since": ds.suspended_at.isoformat()})
+
+
+def is_quarantined(sha256: str) -> bool:
+    """True when these bytes were withdrawn after a rights complaint and must never be served."""
+    return bool(sha256) and db.session.get(QuarantinedFile, sha256) is not None
+
+
+def quarantined_hashes(hashes: Iterable[str]) -> set[str]:
+    hashes = [h for h in set(hashes) if h]
+    if not hashes:
+        return set()
+    return set(db.session.scalars(select(QuarantinedFile.sha256).where(QuarantinedFile.sha256.in_(hashes))))
+
+
+def require_servable(res: Resource) -> None:
+    """Refuse bytes that are quarantined, whichever resource points to them (storage is content-addressed)."""
+    if res.kind == ResourceKind.FILE and is_quarantined(res.sha256):
+        raise UnavailableForLegalReasons(
+            _("This file was withdrawn after a rights complaint and is no longer provided."))
 
 
 # ---- update status (R2024 §16) ---------------------------------------------
@@ -271,7 +312,7 @@ def figures() -> Figures:
 def themes_with_counts() -> list[tuple[Theme, int]]:
     """Every theme with its number of public entries, in the theme order."""
     counts = dict(db.session.execute(
-        select(Dataset.theme_id, func.count()).where(Dataset.state == DatasetState.PUBLISHED)
+        select(Dataset.theme_id, func.count()).where(public_filter())
         .group_by(Dataset.theme_id)).all())
     themes = db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)).all()
     return [(t, counts.get(t.id, 0)) for t in themes]
@@ -295,12 +336,23 @@ def negative_list(agency_slug: str | None = None) -> list[Dataset]:
 
 
 # ---- downloads --------------------------------------------------------------
-def downloadable_resource(resource_id: str) -> Resource:
-    """The stored file a visitor may download; NotFound or Forbidden with the reason otherwise."""
+def downloadable_resource(resource_id: str, user=None) -> Resource:
+    """The stored file a visitor may download; NotFound, 451 or Forbidden with the reason otherwise.
+
+    Order: the entry is published (else 404); not suspended and the bytes not quarantined (else 451,
+    for everyone, grant holders included); the user's data access not suspended (403); then the open
+    type (the grant check of conditional entries belongs after this point).
+    """
+    from ..accounts.access import data_access_suspended
+
     res = db.session.get(Resource, resource_id) if len(resource_id) <= 36 else None
-    if res is None or not res.dataset.is_public:
+    if res is None or not res.dataset.is_published:
         raise NotFound(_("No downloadable file has this address."))
     ds = res.dataset
+    require_not_suspended(ds)
+    require_servable(res)
+    if data_access_suspended(user):
+        raise Forbidden(_("Your account's access to data is suspended; see the notice in your inbox."))
     if ds.open_type == OpenType.CONDITIONAL:
         raise Forbidden(_("“%(title)s” is conditionally open: its data is provided only to applicants whose "
                           "application has been approved.", title=ds.title))

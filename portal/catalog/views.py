@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
+from flask_login import current_user
 
 from ..agencies.models import Agency
 from ..errors import NotFound
@@ -67,7 +68,7 @@ def search():
 @bp.get("/dataset/<slug>")
 def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
-    ds = services.get_public_dataset(slug)
+    ds = services.get_published_dataset(slug)  # a suspended entry keeps its page, saying so
     return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
                            citation=services.citation(ds, date.today()), can_preview=can_preview)
 
@@ -75,21 +76,22 @@ def dataset(slug: str):
 @bp.get("/dataset/<slug>/resource/<resource_id>")
 def resource(slug: str, resource_id: str):
     """A resource's page with a preview of its first rows."""
-    ds = services.get_public_dataset(slug)
+    ds = services.get_published_dataset(slug)
     res = next((r for r in ds.resources if r.id == resource_id), None)
     if res is None:
         raise NotFound("")
     table = None
-    if can_preview(res) and ds.open_type == "unconditional" and storage().exists(res.storage_key):
+    servable = ds.is_public and not services.is_quarantined(res.sha256)
+    if servable and can_preview(res) and ds.open_type == "unconditional" and storage().exists(res.storage_key):
         table = preview(res, storage().path(res.storage_key))
-    return render_template("catalog/resource.html", ds=ds, res=res, table=table)
+    return render_template("catalog/resource.html", ds=ds, res=res, table=table, servable=servable)
 
 
 @bp.get("/dataset/<slug>/resource/<resource_id>/download")
 @limiter.limit(_download_limit)
 def download(slug: str, resource_id: str):
     """Stream an unconditional-open file with ETag, Last-Modified and Range; count and log it."""
-    res = services.downloadable_resource(resource_id)
+    res = services.downloadable_resource(resource_id, current_user)
     if res.dataset.slug != slug:
         raise NotFound("")
     mimetype = res.media_type

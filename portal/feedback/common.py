@@ -1,0 +1,50 @@
+"""What complaints, corrections and reports share: who may see and act, deadlines, one decision at a time."""
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+from typing import Callable
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import workdays
+from ..accounts.models import Role, User
+from ..errors import Conflict
+from ..extensions import db
+from ..models_base import utcnow
+
+OVERSEERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)  # see every case
+MAX_TEXT = 5000
+
+
+def due_in(setting: str) -> date:
+    """The due date, counted in working days from now by the named setting."""
+    return workdays.add_workdays(utcnow(), current_app.config[setting])
+
+
+def is_staff_of(user: User, agency_id: int | None) -> bool:
+    return user.role == Role.AGENCY_STAFF and agency_id is not None and user.agency_id == agency_id
+
+
+def agency_staff(agency_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.role == Role.AGENCY_STAFF, User.agency_id == agency_id, User.active.is_(True))))
+
+
+def authority_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == Role.AUTHORITY, User.active.is_(True))))
+
+
+def one_decision(func: Callable) -> Callable:
+    """Two people deciding the same case at once: exactly one commits, the other gets 409 with nothing applied."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except StaleDataError:
+            db.session.rollback()
+            raise Conflict(_("Someone else decided this case at the same time; reload the page."))
+    return wrapper

@@ -1,0 +1,281 @@
+"""Pages of complaints, corrections and reports: forms for users, case pages, decisions for staff."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..accounts import access
+from ..accounts.models import Role
+from ..accounts.permissions import login_required, roles_required
+from ..agencies.models import Agency
+from ..audit import services as audit
+from ..catalog.services import get_published_dataset
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db, limiter
+from ..storage import storage
+from . import complaints, corrections, evidence, reports
+from .models import Attachment, Right
+
+bp = Blueprint("feedback", __name__)
+CASE_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"open_corrections": corrections.open_count, "can_complain": complaints.can_complain,
+            "open_complaints": complaints.open_complaints, "right_labels": complaints.RIGHT_LABELS,
+            "outcome_labels": complaints.OUTCOME_LABELS, "correction_labels": corrections.STATE_LABELS,
+            "report_labels": reports.STATE_LABELS}
+
+
+def _uploads(name: str) -> list[evidence.Upload]:
+    return [evidence.Upload(f.filename or "", f.stream) for f in request.files.getlist(name)]
+
+
+def _send(att: Attachment):
+    audit.record_access("attachment", 200, detail=f"{att.owner_type}:{att.owner_id}:{att.id}")
+    db.session.commit()
+    return send_file(storage().path(att.storage_key), mimetype=att.media_type, as_attachment=True,
+                     download_name=att.filename, max_age=0)
+
+
+def _attachment(owner_type: str, owner_id: int, attachment_id: int) -> Attachment:
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.owner_type != owner_type or att.owner_id != owner_id:
+        raise NotFound(_("No file has this address."))
+    return att
+
+
+# ---- rights complaints ------------------------------------------------------------
+def _complaint_limit() -> str:
+    return current_app.config["RATELIMIT_COMPLAINT"]
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
+
+
+def _complaint_form(ds, data: complaints.ComplaintData, errors: dict, status: int = 200):
+    return render_template("feedback/complaint_form.html", ds=ds, data=data, errors=errors, rights=list(Right),
+                           max_files=evidence.MAX_FILES, limit=evidence.size_limit(),
+                           types=evidence.accepted_types()), status
+
+
+@bp.route("/dataset/<slug>/complaint", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_complaint_limit, key_func=_user_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code in (302, 303))
+def new_complaint(slug: str):
+    """File a rights complaint with evidence; the entry is suspended at once (R2024 §28)."""
+    ds = get_published_dataset(slug)
+    if not complaints.can_complain(ds):
+        raise NotFound(_("Rights complaints can be filed only on opened catalog entries."))
+    if request.method == "GET":
+        return _complaint_form(ds, complaints.ComplaintData(), {})
+    data = complaints.ComplaintData(right=request.form.get("right", ""), right_other=request.form.get("right_other", ""),
+                                    description=request.form.get("description", ""),
+                                    resource_ids=request.form.getlist("resources"), files=_uploads("evidence"))
+    try:
+        complaint = complaints.file_complaint(ds, data, current_user)
+    except Invalid as exc:
+        return _complaint_form(ds, data, exc.details, 422)
+    flash(_("Your complaint was received. Opening of the entry is suspended while the agency verifies it."), "success")
+    return redirect(url_for("feedback.complaint", complaint_id=complaint.id))
+
+
+@bp.get("/complaints/<int:complaint_id>")
+@login_required
+def complaint(complaint_id: int, errors: dict | None = None, status: int = 200):
+    c = complaints.get_complaint(complaint_id, current_user)
+    return render_template("feedback/complaint.html", c=c, errors=errors or {},
+                           files=evidence.attachments("complaint", c.id),
+                           can_decide=complaints.can_decide(current_user, c),
+                           changed=complaints.changed_files(c) if c.is_open else []), status
+
+
+@bp.post("/complaints/<int:complaint_id>/decide")
+@roles_required(Role.AGENCY_STAFF)
+def decide_complaint(complaint_id: int):
+    """The agency's decision after verification: withdraw, resume or open after processing."""
+    c = complaints.get_complaint(complaint_id, current_user)
+    try:
+        complaints.decide(c, request.form.get("outcome", ""), request.form.get("reason", ""), current_user)
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        details = exc.details if set(exc.details) & {"outcome", "reason"} else {"outcome": exc.message}
+        return complaint(complaint_id, errors=details, status=exc.status)
+    flash(_("The decision was recorded and sent to the complainant."), "success")
+    return redirect(url_for("feedback.complaint", complaint_id=c.id))
+
+
+@bp.get("/complaints/<int:complaint_id>/evidence/<int:attachment_id>")
+@login_required
+def complaint_evidence(complaint_id: int, attachment_id: int):
+    c = complaints.get_complaint(complaint_id, current_user)
+    return _send(_attachment("complaint", c.id, attachment_id))
+
+
+@bp.get("/console/complaints/accounts/<int:user_id>")
+@roles_required(Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+def account_history(user_id: int):
+    """Every complaint one account has filed, with outcomes, so abuse of the channel shows."""
+    history = complaints.account_history(user_id, current_user)
+    return render_template("feedback/account_history.html", h=history,
+                           suspension=access.active_suspension(history.user))
+
+
+# ---- corrections --------------------------------------------------------------------
+@bp.get("/dataset/<slug>/corrections")
+def dataset_corrections(slug: str):
+    """The public list of an entry's corrections with their state and answer (no reporter names)."""
+    ds = get_published_dataset(slug)
+    return render_template("feedback/corrections_public.html", ds=ds, rows=corrections.public_list(ds))
+
+
+def _correction_form(ds, form: dict, errors: dict, status: int = 200):
+    return render_template("feedback/correction_form.html", ds=ds, form=form, errors=errors,
+                           limit=evidence.size_limit(), types=evidence.accepted_types()), status
+
+
+@bp.route("/dataset/<slug>/corrections/new", methods=["GET", "POST"])
+@login_required
+def new_correction(slug: str):
+    ds = get_published_dataset(slug)
+    if request.method == "GET":
+        return _correction_form(ds, {"resource": request.args.get("resource", "")}, {})
+    form = {k: request.form.get(k, "") for k in ("resource", "location", "description")}
+    try:
+        c = corrections.file_correction(ds, resource_id=form["resource"], location=form["location"],
+                                        description=form["description"], files=_uploads("attachment"),
+                                        actor=current_user)
+    except Invalid as exc:
+        return _correction_form(ds, form, exc.details, 422)
+    flash(_("Thank you. The entry is marked “correction in progress” until the agency answers."), "success")
+    return redirect(url_for("feedback.correction", correction_id=c.id))
+
+
+@bp.get("/corrections/<int:correction_id>")
+@login_required
+def correction(correction_id: int, errors: dict | None = None, status: int = 200):
+    c = corrections.get_correction(correction_id, current_user)
+    return render_template("feedback/correction.html", c=c, errors=errors or {},
+                           files=evidence.attachments("correction", c.id),
+                           can_decide=corrections.is_staff_of(current_user, c.dataset.agency_id)), status
+
+
+@bp.post("/corrections/<int:correction_id>/decide")
+@roles_required(Role.AGENCY_STAFF)
+def decide_correction(correction_id: int):
+    c = corrections.get_correction(correction_id, current_user)
+    try:
+        corrections.decide(c, request.form.get("action", ""), request.form.get("answer", ""), current_user)
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        details = exc.details if set(exc.details) & {"action", "answer"} else {"action": exc.message}
+        return correction(correction_id, errors=details, status=exc.status)
+    flash(_("The answer was recorded and sent to the reporter."), "success")
+    return redirect(url_for("feedback.correction", correction_id=c.id))
+
+
+@bp.get("/corrections/<int:correction_id>/attachment/<int:attachment_id>")
+@login_required
+def correction_attachment(correction_id: int, attachment_id: int):
+    c = corrections.get_correction(correction_id, current_user)
+    return _send(_attachment("correction", c.id, attachment_id))
+
+
+# ---- reports of illegal use -------------------------------------------------------------
+def _report_form(form: dict, errors: dict, status: int = 200):
+    agencies = db.session.scalars(select(Agency).order_by(Agency.level.desc(), Agency.name)).all()
+    ds = get_published_dataset(form["dataset"]) if form.get("dataset") and "dataset" not in errors else None
+    return render_template("feedback/report_form.html", form=form, errors=errors, agencies=agencies, ds=ds,
+                           max_files=evidence.MAX_FILES, limit=evidence.size_limit(),
+                           types=evidence.accepted_types()), status
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+@login_required
+def new_report():
+    """Report illegal use of public data (R2024 §46)."""
+    if request.method == "GET":
+        return _report_form({"dataset": request.args.get("dataset", "")}, {})
+    form = {k: request.form.get(k, "") for k in ("dataset", "agency", "accused", "description")}
+    try:
+        r = reports.file_report(accused=form["accused"], description=form["description"],
+                                dataset_slug=form["dataset"], agency_slug=form["agency"],
+                                files=_uploads("evidence"), actor=current_user)
+    except Invalid as exc:
+        return _report_form(form, exc.details, 422)
+    flash(_("Your report was received; you will get the answer in your inbox."), "success")
+    return redirect(url_for("feedback.report", report_id=r.id))
+
+
+@bp.get("/reports/<int:report_id>")
+@login_required
+def report(report_id: int, errors: dict | None = None, status: int = 200):
+    r = reports.get_report(report_id, current_user)
+    suspended = access.active_suspension(r.reported_user) if r.reported_user else None
+    return render_template("feedback/report.html", r=r, errors=errors or {}, files=evidence.attachments("report", r.id),
+                           can_answer=reports.can_answer(current_user, r),
+                           can_act=current_user.role in reports.HANDLERS, suspension=suspended), status
+
+
+@bp.post("/reports/<int:report_id>/answer")
+@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+def answer_report(report_id: int):
+    r = reports.get_report(report_id, current_user)
+    try:
+        reports.answer(r, request.form.get("answer", ""), current_user)
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        return report(report_id, errors=exc.details or {"answer": exc.message}, status=exc.status)
+    flash(_("The answer was sent to the reporter."), "success")
+    return redirect(url_for("feedback.report", report_id=r.id))
+
+
+@bp.post("/reports/<int:report_id>/access")
+@roles_required(Role.AUTHORITY, Role.ADMIN)
+def report_access(report_id: int):
+    """Suspend (or restore) the reported account's data access, from the report."""
+    r = reports.get_report(report_id, current_user)
+    try:
+        if request.form.get("action") == "restore":
+            reports.restore_access(r, request.form.get("reason", ""), current_user)
+            flash(_("The account's data access was restored."), "success")
+        else:
+            reports.suspend_access(r, request.form.get("email", ""), request.form.get("reason", ""), current_user)
+            flash(_("The account's data access is suspended."), "success")
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        return report(report_id, errors={"access": exc.message, **exc.details}, status=exc.status)
+    return redirect(url_for("feedback.report", report_id=r.id))
+
+
+@bp.get("/reports/<int:report_id>/evidence/<int:attachment_id>")
+@login_required
+def report_evidence(report_id: int, attachment_id: int):
+    r = reports.get_report(report_id, current_user)
+    return _send(_attachment("report", r.id, attachment_id))
+
+
+# ---- lists ------------------------------------------------------------------------
+@bp.get("/my/cases")
+@login_required
+def my_cases():
+    """The user's own complaints, corrections and reports with their state."""
+    return render_template("feedback/my_cases.html", complaints=complaints.own_complaints(current_user),
+                           corrections=corrections.own_corrections(current_user),
+                           reports=reports.own_reports(current_user))
+
+
+@bp.get("/console/cases")
+@roles_required(*CASE_VIEWERS)
+def console_cases():
+    """Complaints, corrections and reports: the agency's own for staff, all for the authority and auditors."""
+    overseer = current_user.role in (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+    return render_template("feedback/console_cases.html", complaints=complaints.complaints_for(current_user),
+                           corrections=corrections.corrections_for(current_user),
+                           reports=reports.reports_for(current_user),
+                           complainants=complaints.complainant_counts() if overseer else [])
