@@ -35,4 +35,4 @@ def api_limit_value() -> str:
 
 def api_limit(bp: Blueprint) -> Blueprint:
     """Put every route of the blueprint under the shared API budget."""
-    return limiter.limit(api_limit_value, key_func=api_key, scope="api")(bp)
+    return limiter.shared_limit(api_limit_value, scope="api", key_func=api_key)(bp)

@@ -175,3 +175,14 @@ def openapi():
     if spec is None:
         spec = current_app.extensions["openapi_spec"] = build_spec(current_app)
     return jsonify(spec)
+
+
+@bp.errorhandler(429)
+def _rate_limited(exc):
+    """The shared error envelope, with the limit that was reached and how long to wait."""
+    from ..errors import error_response
+
+    retry = exc.get_response().headers.get("Retry-After", "60")
+    return error_response(429, _("Too many requests. Please wait a moment and try again."),
+                          {"limit": str(exc.description), "retry_after": int(retry) if retry.isdigit() else 60},
+                          headers={"Retry-After": retry})
