@@ -135,7 +135,7 @@ def parse_search_params(args: Mapping[str, str], getlist, per_page: int) -> Sear
 def search(params: SearchParams, detail: bool = False) -> SearchResult:
     """Run a catalog search; hits are re-checked against the database so nothing non-public shows.
 
-    detail: load every resource column and the tags of the hits (the APIs), not only what a result card shows.
+    detail: load the hits' data items, tags and whole resources (the APIs), not only what a result card shows.
     """
     offset = params.offset if params.offset is not None else (params.page - 1) * params.per_page
     try:
@@ -150,8 +150,8 @@ def search(params: SearchParams, detail: bool = False) -> SearchResult:
     # WHERE clause SQLite walks the (unselective) state index, 50 ms at 100,000 entries instead of 1.
     # A result card shows the entry's row, agency, theme and file formats; data items, tags and the
     # other resource columns are not loaded.
-    if detail:
-        stmt = select(Dataset).where(Dataset.id.in_(ids)).options(lazyload(Dataset.items))
+    if detail:  # items, tags and resources each in one SELECT ... IN for all the hits (the models' selectin)
+        stmt = select(Dataset).where(Dataset.id.in_(ids))
     else:
         stmt = select(Dataset).where(Dataset.id.in_(ids)).options(
             lazyload(Dataset.items), lazyload(Dataset.tags),
