@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ..agencies import services as agencies
 from ..catalog import services as catalog
-from ..catalog.models import Dataset, DatasetState, Resource, Tag, dataset_tags
+from ..catalog.models import Dataset, Resource, Tag, dataset_tags
 from ..catalog.filters import FILTERS
 from ..errors import NotFound
 from ..extensions import db
@@ -141,9 +141,10 @@ def list_themes() -> list[dict[str, Any]]:
 
 def list_tags(page: int, per_page: int) -> Page:
     """Tags of public entries with their number of entries, most used first."""
+    public_ids = catalog.public_datasets().with_only_columns(Dataset.id)
     rows = db.session.execute(
         select(Tag.name, func.count()).join(dataset_tags, dataset_tags.c.tag_id == Tag.id)
-        .join(Dataset, Dataset.id == dataset_tags.c.dataset_id).where(Dataset.state == DatasetState.PUBLISHED)
+        .where(dataset_tags.c.dataset_id.in_(public_ids))
         .group_by(Tag.name).order_by(func.count().desc(), Tag.name)).all()
     return page_of([{"name": name, "datasets": n} for name, n in rows], page, per_page)
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ...agencies.models import Agency
 from ...agencies.services import agencies_with_counts
 from ...catalog import services as catalog
-from ...catalog.models import Dataset, DatasetState, Resource, Tag, Theme, dataset_tags
+from ...catalog.models import Dataset, Resource, Tag, Theme, dataset_tags
 from ...catalog.vocab import LICENCES
 from ...extensions import db
 from ...search.base import AllOf, Match
@@ -262,7 +262,7 @@ def package_list(data: dict) -> list[str]:
     offset = as_int(data, "offset", 0, errors)
     if errors:
         raise ValidationError(errors)
-    stmt = select(Dataset.slug).where(Dataset.state == DatasetState.PUBLISHED).order_by(Dataset.slug).offset(offset)
+    stmt = catalog.public_datasets().with_only_columns(Dataset.slug).order_by(Dataset.slug).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     slugs = list(db.session.scalars(stmt))
@@ -288,7 +288,7 @@ def current_package_list_with_resources(data: dict) -> list[dict[str, Any]]:
 
 
 def _counts(column) -> dict[int, int]:
-    return dict(db.session.execute(select(column, func.count()).where(Dataset.state == DatasetState.PUBLISHED)
+    return dict(db.session.execute(catalog.public_datasets().with_only_columns(column, func.count())
                                    .group_by(column)).all())
 
 
@@ -376,9 +376,9 @@ def group_show(data: dict) -> dict[str, Any]:
 @action
 def tag_list(data: dict) -> list:
     """Tags of public entries, by name. Parameters: query (part of the name), all_fields."""
+    public_ids = catalog.public_datasets().with_only_columns(Dataset.id)
     stmt = (select(Tag).join(dataset_tags, dataset_tags.c.tag_id == Tag.id)
-            .join(Dataset, Dataset.id == dataset_tags.c.dataset_id)
-            .where(Dataset.state == DatasetState.PUBLISHED).distinct().order_by(Tag.name))
+            .where(dataset_tags.c.dataset_id.in_(public_ids)).distinct().order_by(Tag.name))
     query = as_str(data, "query") or as_str(data, "q")
     if query:
         stmt = stmt.where(Tag.name.contains(query))
