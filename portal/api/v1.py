@@ -14,10 +14,12 @@ from ..catalog.views import send_resource
 from ..errors import Invalid
 from . import schemas as s
 from . import services
+from .access import log_api_calls
 from .limits import api_limit
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 api_limit(bp)
+log_api_calls(bp)
 
 
 @dataclass

@@ -68,7 +68,8 @@ def test_anonymous_clients_are_limited_per_address_across_both_apis(limited):
     assert int(r.headers["X-RateLimit-Reset"]) > 0
     body = r.get_json()
     assert body["error"]["code"] == "rate_limited" and body["error"]["message"]
-    assert body["error"]["details"]["retry_after"] == int(r.headers["Retry-After"])
+    # the header is written a moment after the body, so a second may tick over between them
+    assert abs(body["error"]["details"]["retry_after"] - int(r.headers["Retry-After"])) <= 1
     assert "3 per 1 minute" in body["error"]["details"]["limit"]
     # the CKAN API answers in CKAN's envelope
     r = client.get("/api/3/action/site_read", environ_base=addr)

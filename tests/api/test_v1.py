@@ -219,3 +219,22 @@ def test_tokens_are_accepted_and_bad_ones_do_not_block_reading(app, client, user
     raw = create_token(users["data_user"], "script", "read", 30)[1]
     for header in (f"Bearer {raw}", raw, "Bearer not-a-token"):
         assert client.get("/api/v1/figures", headers={"Authorization": header}).status_code == 200
+
+
+def test_every_api_call_is_logged_with_who_and_what(app, client, users):
+    from portal.accounts.tokens import create_token
+    from portal.audit.models import AccessEvent
+
+    ds = f.dataset(slug="logged")
+    res = f.csv_resource(ds)
+    raw = create_token(users["data_user"], "script", "read", 30)[1]
+    client.get("/api/v1/datasets", query_string={"q": "空气"}, headers={"Authorization": f"Bearer {raw}"},
+               environ_base={"REMOTE_ADDR": "10.9.0.1"})
+    client.get(f"/api/v1/resources/{res.id}")
+    client.get("/api/3/action/package_show", query_string={"id": "nope"})
+    events = db.session.query(AccessEvent).filter_by(kind="api").order_by(AccessEvent.id).all()
+    assert [(e.status, e.detail) for e in events] == [
+        (200, "GET /api/v1/datasets?q=%E7%A9%BA%E6%B0%94"), (200, f"GET /api/v1/resources/{res.id}"),
+        (404, "GET /api/3/action/package_show?id=nope")]
+    assert events[0].user_id == users["data_user"].id and events[0].client_addr == "10.9.0.1"
+    assert events[1].user_id is None and events[1].resource_id == res.id
