@@ -75,6 +75,14 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(catalog_api_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
+    from .api.ckan.views import bp as ckan_api_bp
+    from .api.v1 import bp as api_v1_bp
+    from .api.views import bp as developers_bp
+
+    for api_bp in (api_v1_bp, ckan_api_bp):  # token or anonymous; nothing reads the session's CSRF token
+        app.register_blueprint(api_bp)
+        csrf.exempt(api_bp)
+    app.register_blueprint(developers_bp)
     login_manager.request_loader(load_user_from_request)
 
     from .errors import register_error_handlers

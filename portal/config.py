@@ -39,6 +39,8 @@ class Config:
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
         self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")
+        self.RATELIMIT_API = _env("RATELIMIT_API", "120/minute")              # per client address
+        self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
         self.SEARCH_PAGE_SIZE = int(_env("SEARCH_PAGE_SIZE", "20"))
         self.SITE_NAME = _env("SITE_NAME", "内蒙古自治区公共数据开放平台")
@@ -84,5 +86,6 @@ class TestConfig(Config):
         # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
         self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = self.RATELIMIT_LOGIN = "100000/minute"
         self.RATELIMIT_COMPLAINT = "100000/minute"
+        self.RATELIMIT_API = self.RATELIMIT_API_TOKEN = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)

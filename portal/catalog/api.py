@@ -9,12 +9,14 @@ from marshmallow import ValidationError
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..accounts.tokens import require_write_scope
+from ..api.limits import api_limit
 from ..errors import Invalid, PortalError
 from ..storage import TooLarge
 from . import editing
 from .schemas import ResourceOut, UploadIn, UploadOut
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
+api_limit(bp)  # the API's shared budget per token or client address
 
 
 class TooLargeError(PortalError):

@@ -1,7 +1,7 @@
 """Every search filter declared once: URL parameter, facet field, values of an entry, display label.
 
-The search page, the facet sidebar, and later the native API and the CKAN `fq` translator all
-read this registry, so they cannot drift apart.
+The search page, the facet sidebar, the native API and the CKAN `fq` translator all read this
+registry, so they cannot drift apart.
 """
 from __future__ import annotations
 
@@ -38,3 +38,12 @@ FILTERS: tuple[FilterDefinition, ...] = (
 )
 FILTERS_BY_NAME = {f.name: f for f in FILTERS}
 FACET_FIELDS = tuple(f.name for f in FILTERS)
+
+# Indexed like the facets but not offered on the search page: the APIs filter on them (CKAN's fq
+# `tags:`, `license_id:`, `name:`) and count tags and licences when asked (CKAN's facet.field).
+INDEX_ONLY_FIELDS: dict[str, Callable[[Dataset], list[str]]] = {
+    "tags": lambda d: [t.name for t in d.tags],
+    "licence": lambda d: [d.licence_id],
+    "name": lambda d: [d.slug],
+}
+INDEX_FIELDS = FACET_FIELDS + tuple(INDEX_ONLY_FIELDS)

@@ -19,10 +19,10 @@ from ..audit import services as audit
 from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableForLegalReasons
 from ..extensions import db
 from ..models_base import utcnow
-from ..search import SearchDoc, SearchQuery, SearchUnavailable, backend
+from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
-from .filters import FILTERS
+from .filters import FACET_FIELDS, FILTERS, FILTERS_BY_NAME, INDEX_ONLY_FIELDS
 from .models import Dataset, DatasetState, OpenType, QuarantinedFile, Resource, ResourceKind, Theme
 from .vocab import FREQUENCY_MAX_AGE
 
@@ -132,6 +132,9 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    where: Expr | None = None      # a filter expression beyond the facet filters (CKAN's fq)
+    offset: int | None = None      # an explicit first result (CKAN's start) instead of the page's
+    facet_fields: tuple[str, ...] = FACET_FIELDS  # which counts to compute (and label)
 
 
 @dataclass
@@ -172,11 +175,17 @@ def parse_search_params(args: Mapping[str, str], getlist, per_page: int) -> Sear
     return SearchParams(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
-def search(params: SearchParams) -> SearchResult:
-    """Run a catalog search; hits are re-checked against the database so nothing non-public shows."""
+def search(params: SearchParams, detail: bool = False) -> SearchResult:
+    """Run a catalog search; hits are re-checked against the database so nothing non-public shows.
+
+    detail: load the hits' data items, tags and whole resources (the APIs), not only what a result card shows.
+    """
+    offset = params.offset if params.offset is not None else (params.page - 1) * params.per_page
     try:
         page = backend().search(SearchQuery(text=params.q, filters=params.filters, sort=params.sort,
-                                            offset=(params.page - 1) * params.per_page, limit=params.per_page))
+                                            offset=offset, limit=params.per_page, where=params.where,
+                                            facet_fields=params.facet_fields,
+                                            with_facets=bool(params.facet_fields)))
     except SearchUnavailable:
         raise Unavailable(_("Search is temporarily unavailable. Dataset pages and downloads still work."))
     ids = [h.id for h in page.hits]
@@ -184,8 +193,11 @@ def search(params: SearchParams) -> SearchResult:
     # WHERE clause SQLite walks the (unselective) state index, 50 ms at 100,000 entries instead of 1.
     # A result card shows the entry's row, agency, theme and file formats; the formats come from one
     # narrow query instead of loading resource objects, data items and tags are not loaded.
-    stmt = select(Dataset).where(Dataset.id.in_(ids)).options(
-        lazyload(Dataset.items), lazyload(Dataset.tags), lazyload(Dataset.resources))
+    if detail:  # items, tags and resources each in one SELECT ... IN for all the hits (the models' selectin)
+        stmt = select(Dataset).where(Dataset.id.in_(ids))
+    else:
+        stmt = select(Dataset).where(Dataset.id.in_(ids)).options(
+            lazyload(Dataset.items), lazyload(Dataset.tags), lazyload(Dataset.resources))
     found = {d.id: d for d in db.session.scalars(stmt) if d.is_public} if ids else {}
     datasets = [found[i] for i in ids if i in found]
     formats: dict[str, list[str]] = {}
@@ -195,7 +207,7 @@ def search(params: SearchParams) -> SearchResult:
         for dataset_id, fmt in rows:
             formats.setdefault(dataset_id, []).append(fmt)
     return SearchResult(params=params, datasets=datasets, total=page.total,
-                        facets=_facets(page.facets, params.filters), terms=query_terms(params.q),
+                        facets=_facets(page.facets, params.filters, params.facet_fields), terms=query_terms(params.q),
                         formats={k: sorted(v) for k, v in formats.items()})
 
 
@@ -216,9 +228,12 @@ def _facet_labels(wanted: dict[str, set[str]]) -> dict[str, dict[str, str]]:
     return names
 
 
-def _facets(counts: dict[str, dict[str, int]], selected: dict[str, list[str]]) -> list[Facet]:
+def _facets(counts: dict[str, dict[str, int]], selected: dict[str, list[str]],
+            fields: tuple[str, ...] = FACET_FIELDS) -> list[Facet]:
+    if not fields:
+        return []
     names = _facet_labels({field: set(counts.get(field, {})) | set(selected.get(field, []))
-                           for field in ("agency", "theme")})
+                           for field in ("agency", "theme") if field in fields})
     # Translated labels are kept per language with the names they were made from (a lazy string costs
     # a catalog lookup each time it is shown, and a facet list shows hundreds).
     shown = current_app.extensions.setdefault("facet_display", {})
@@ -228,7 +243,12 @@ def _facets(counts: dict[str, dict[str, int]], selected: dict[str, list[str]]) -
         shown["names"] = names
     labels = shown.setdefault(locale, {})
     facets = []
-    for definition in FILTERS:
+    for name in fields:
+        if name in INDEX_ONLY_FIELDS:  # counted on request (tags, licences): the value is its own label
+            facets.append(Facet(name, name, [FacetValue(v, v, c, False) for v, c in
+                                             sorted(counts.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))]))
+            continue
+        definition = FILTERS_BY_NAME[name]
         field_counts = dict(counts.get(definition.name, {}))
         chosen = selected.get(definition.name, [])
         for value in chosen:  # a chosen value stays visible (with 0) so it can be removed
@@ -247,7 +267,8 @@ def search_doc(ds: Dataset) -> SearchDoc:
     """The index document of a public entry."""
     return SearchDoc(
         id=ds.id, title=ds.title, summary=ds.summary, tags=[t.name for t in ds.tags], agency=ds.agency.name,
-        items=[i.name for i in ds.items], facets={f.name: f.values(ds) for f in FILTERS},
+        items=[i.name for i in ds.items],
+        facets={f.name: f.values(ds) for f in FILTERS} | {name: fn(ds) for name, fn in INDEX_ONLY_FIELDS.items()},
         modified=ds.modified_at, downloads=ds.download_count, title_sort=title_sort_key(ds.title))
 
 

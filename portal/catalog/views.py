@@ -94,6 +94,12 @@ def download(slug: str, resource_id: str):
     res = services.downloadable_resource(resource_id, current_user)
     if res.dataset.slug != slug:
         raise NotFound("")
+    return send_resource(res)
+
+
+def send_resource(res):
+    """The file's response (streamed, ETag, Last-Modified, Range), counted and logged; the site's
+    download and the API's share it."""
     mimetype = res.media_type
     if res.encoding and mimetype.startswith("text/"):
         mimetype += f"; charset={res.encoding}"

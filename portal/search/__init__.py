@@ -5,17 +5,23 @@ from typing import Any, Iterable, Mapping
 
 from flask import current_app
 
+from .base import AllOf, AnyOf, Expr, Match, Not, Range  # noqa: F401
 from .base import SearchBackend, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable  # noqa: F401
 
 
-def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str] | None = None) -> SearchBackend:
+def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str] | None = None,
+                 filter_fields: Iterable[str] | None = None) -> SearchBackend:
     if facet_fields is None:
         from ..catalog.filters import FACET_FIELDS as facet_fields
+    if filter_fields is None:
+        from ..catalog.filters import INDEX_ONLY_FIELDS
+
+        filter_fields = tuple(INDEX_ONLY_FIELDS)
     name = config.get("SEARCH_BACKEND", "whoosh")
     if name == "whoosh":
         from .whoosh import WhooshBackend
 
-        return WhooshBackend(config["SEARCH_INDEX_DIR"], facet_fields)
+        return WhooshBackend(config["SEARCH_INDEX_DIR"], facet_fields, filter_fields)
     raise ValueError(f"unknown PORTAL_SEARCH_BACKEND {name!r}")
 
 

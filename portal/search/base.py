@@ -22,7 +22,43 @@ class SearchDoc:
     title_sort: str  # a key that sorts Chinese titles by pinyin
 
 
-SORTS = ("relevance", "modified", "downloads", "title")
+SORTS = ("relevance", "modified", "downloads", "title", "modified_asc")
+
+
+# A filter expression beyond the facet filters (the CKAN `fq` translator builds these): every node is
+# evaluated over the whole index as a vector operation, like the facet filters.
+@dataclass(frozen=True)
+class Match:
+    """The entry has at least one of these values in the field (a facet field, an index-only field, or "id")."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Range:
+    """The entry's last modification lies within [low, high] (either end open when None)."""
+
+    low: datetime | None = None
+    high: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Not:
+    expr: "Expr"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    exprs: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    exprs: tuple["Expr", ...]
+
+
+Expr = Match | Range | Not | AllOf | AnyOf
 
 
 @dataclass
@@ -33,6 +69,8 @@ class SearchQuery:
     offset: int = 0
     limit: int = 20
     with_facets: bool = True
+    where: Expr | None = None                     # AND-ed with the filters
+    facet_fields: tuple[str, ...] | None = None   # None: the backend's facet fields
 
 
 @dataclass

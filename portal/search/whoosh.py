@@ -23,7 +23,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 
-from .base import SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
+from .base import AllOf, AnyOf, Expr, Match, Not, Range, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
 from .text import query_terms, tokenize
 
 # How much a word counts in each part of an entry. Every part is segmented once by jieba (text.py,
@@ -92,6 +92,12 @@ class _View:
     lengths: np.ndarray
     average_length: float
     _title_rank: np.ndarray | None = None
+    _id_index: dict[str, int] | None = None
+
+    def id_index(self) -> dict[str, int]:
+        if self._id_index is None:
+            self._id_index = {id_: n for n, id_ in enumerate(self.ids)}
+        return self._id_index
 
     def title_rank(self) -> np.ndarray:
         if self._title_rank is None:
@@ -103,9 +109,12 @@ class _View:
 
 
 class WhooshBackend:
-    def __init__(self, index_dir: str | Path, facet_fields: Iterable[str]) -> None:
+    def __init__(self, index_dir: str | Path, facet_fields: Iterable[str], filter_fields: Iterable[str] = ()) -> None:
+        """facet_fields are counted by default; filter_fields are indexed the same way for filters and
+        expressions and counted only when a query names them."""
         self.dir = Path(index_dir)
-        self.facet_fields = tuple(facet_fields)
+        self.default_facets = tuple(facet_fields)
+        self.facet_fields = self.default_facets + tuple(f for f in filter_fields if f not in self.default_facets)
         self._lock = threading.RLock()
         self._ix = None
         self._searcher = None
@@ -118,7 +127,9 @@ class WhooshBackend:
     # ---- index lifecycle -------------------------------------------------
     def _schema(self) -> Schema:
         # Words arrive segmented; no positions are kept (there is no phrase search), which halves the index.
-        return Schema(id=ID(stored=True, unique=True), meta=STORED(),
+        # The stored field's name carries the layout of what it holds, so an index of an older layout
+        # counts as built by another version and `reindex --if-needed` rebuilds it.
+        return Schema(id=ID(stored=True, unique=True), meta_v2=STORED(),
                       text=TEXT(analyzer=WeightedJiebaTokenizer(), phrase=False))
 
     def _index(self):
@@ -218,7 +229,7 @@ class WhooshBackend:
     @staticmethod
     def _fields(doc: SearchDoc) -> dict:
         meta = {"f": doc.facets, "m": doc.modified.timestamp(), "d": doc.downloads, "t": doc.title_sort}
-        return {"id": doc.id, "text": entry_text(doc), "meta": json.dumps(meta, ensure_ascii=False)}
+        return {"id": doc.id, "text": entry_text(doc), "meta_v2": json.dumps(meta, ensure_ascii=False)}
 
     # ---- reading ---------------------------------------------------------
     def _current_searcher(self):
@@ -290,7 +301,7 @@ class WhooshBackend:
         pair_docs: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         pair_codes: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         for docnum, stored in sub.iter_docs():
-            meta = json.loads(stored["meta"])
+            meta = json.loads(stored["meta_v2"])
             ids[docnum] = stored["id"]
             modified[docnum] = meta["m"]
             downloads[docnum] = meta["d"]
@@ -311,17 +322,14 @@ class WhooshBackend:
             self._values[field].append(value)
         return codes[value]
 
-    def _filter_mask(self, view: _View, filters: dict[str, list[str]]) -> np.ndarray:
+    def _filter_mask(self, view: _View, filters: dict[str, list[str]], where: Expr | None = None) -> np.ndarray:
         mask = view.live.copy()
         for field, values in filters.items():
             if field not in view.pairs or not values:
                 continue
-            wanted = [self._codes[field][v] for v in values if v in self._codes[field]]
-            docs, codes = view.pairs[field]
-            field_mask = np.zeros(len(mask), dtype=bool)
-            if wanted:
-                field_mask[docs[np.isin(codes, wanted)]] = True
-            mask &= field_mask
+            mask &= self._match(view, field, values)
+        if where is not None:
+            mask &= self._eval(view, where)
         return mask
 
     def _postings(self, view: _View, word: str) -> tuple[np.ndarray, np.ndarray]:
@@ -343,7 +351,7 @@ class WhooshBackend:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(ids), np.concatenate(tfs)
 
-    def _match(self, view: _View, words: list[str], mask: np.ndarray) -> np.ndarray:
+    def _match_words(self, view: _View, words: list[str], mask: np.ndarray) -> np.ndarray:
         """Narrow `mask` to documents holding every word; the BM25 score of each document."""
         n = len(view.live)
         score = np.zeros(n, dtype=np.float64)
@@ -359,6 +367,47 @@ class WhooshBackend:
             score[docs] += idf * (tf * (BM25_K1 + 1)) / (tf + norm)
         return score
 
+    def _match(self, view: _View, field: str, values) -> np.ndarray:
+        field_mask = np.zeros(len(view.live), dtype=bool)
+        if field == "id":
+            index = view.id_index()
+            hits = [index[v] for v in values if v in index]
+            if hits:
+                field_mask[np.asarray(hits, dtype=np.int64)] = True
+            return field_mask
+        if field not in view.pairs:
+            raise ValueError(f"unknown filter field {field!r}")
+        wanted = [self._codes[field][v] for v in values if v in self._codes[field]]
+        docs, codes = view.pairs[field]
+        if wanted:
+            field_mask[docs[np.isin(codes, wanted)]] = True
+        return field_mask
+
+    def _eval(self, view: _View, expr: Expr) -> np.ndarray:
+        """A filter expression as a boolean vector over every document (deleted ones included)."""
+        if isinstance(expr, Match):
+            return self._match(view, expr.field, expr.values)
+        if isinstance(expr, Range):
+            out = np.ones(len(view.live), dtype=bool)
+            if expr.low is not None:
+                out &= view.modified >= expr.low.timestamp()
+            if expr.high is not None:
+                out &= view.modified <= expr.high.timestamp()
+            return out
+        if isinstance(expr, Not):
+            return ~self._eval(view, expr.expr)
+        if isinstance(expr, AllOf):
+            out = np.ones(len(view.live), dtype=bool)
+            for e in expr.exprs:
+                out &= self._eval(view, e)
+            return out
+        if isinstance(expr, AnyOf):
+            out = np.zeros(len(view.live), dtype=bool)
+            for e in expr.exprs:
+                out |= self._eval(view, e)
+            return out
+        raise TypeError(f"not a filter expression: {expr!r}")
+
     def search(self, query: SearchQuery) -> SearchPage:
         with self._lock:
             try:
@@ -368,12 +417,14 @@ class WhooshBackend:
                 raise
             except Exception as exc:  # index missing or unreadable
                 raise SearchUnavailable(str(exc)) from exc
-            mask = self._filter_mask(view, query.filters)
+            mask = self._filter_mask(view, query.filters, query.where)
+            facet_fields = self.default_facets if query.facet_fields is None else query.facet_fields
             words = query_terms(query.text) if query.text.strip() else []
             if query.text.strip() and not words:
-                return SearchPage(hits=[], total=0, facets=self._facets(view, np.zeros_like(mask)) if query.with_facets else {})
+                return SearchPage(hits=[], total=0,
+                                  facets=self._facets(view, np.zeros_like(mask), facet_fields) if query.with_facets else {})
             try:
-                score = self._match(view, words, mask) if words else None
+                score = self._match_words(view, words, mask) if words else None
             except Exception as exc:  # a segment file vanished under a concurrent rebuild
                 raise SearchUnavailable(str(exc)) from exc
             total = int(mask.sum())
@@ -383,7 +434,7 @@ class WhooshBackend:
                 hits = [SearchHit(view.ids[d], float(score[d])) for d in docs]
             else:
                 hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
-            facets = self._facets(view, mask) if query.with_facets else {}
+            facets = self._facets(view, mask, facet_fields) if query.with_facets else {}
             return SearchPage(hits=hits, total=total, facets=facets)
 
     def _top(self, docs: np.ndarray, key: np.ndarray, start: int, end: int) -> list[int]:
@@ -402,6 +453,8 @@ class WhooshBackend:
         docs = np.flatnonzero(mask)
         if sort == "title":
             key = view.title_rank()
+        elif sort == "modified_asc":
+            key = view.modified
         elif sort == "downloads":
             # one integer key: downloads first, then newest first among equals
             key = -((view.downloads << 32) | view.modified.astype(np.int64))
@@ -409,9 +462,11 @@ class WhooshBackend:
             key = -view.modified
         return self._top(docs, key, start, end)
 
-    def _facets(self, view: _View, mask: np.ndarray) -> dict[str, dict[str, int]]:
+    def _facets(self, view: _View, mask: np.ndarray, fields: Iterable[str]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        for field in self.facet_fields:
+        for field in fields:
+            if field not in view.pairs:
+                continue
             docs, codes = view.pairs[field]
             selected = codes[mask[docs]] if len(docs) else codes
             counts = np.bincount(selected, minlength=len(self._values[field])) if len(selected) else []

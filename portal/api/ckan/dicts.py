@@ -1,0 +1,135 @@
+"""The portal's records in CKAN's dict shapes (package, resource, organization, group, tag, licence).
+
+Catalog fields CKAN has no key for travel in `extras` as {"key", "value"} pairs (strings, as CKAN
+stores them; lists and dates as JSON or ISO text).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from flask import url_for
+
+from ...agencies.models import Agency
+from ...catalog.models import Dataset, OpenType, Resource, ResourceKind, Tag, Theme
+from ...catalog.vocab import LICENCES
+
+# Catalog fields published as CKAN extras, in this order.
+EXTRA_FIELDS = ("code", "classification", "region", "region_level", "collecting_agency", "approving_agency",
+                "temporal_start", "temporal_end", "data_form", "open_type", "open_conditions", "open_reason",
+                "open_legal_basis", "share_type", "share_conditions", "share_reason", "share_legal_basis",
+                "share_scope", "share_mode", "update_frequency", "timeliness", "related", "published_at",
+                "data_updated_at", "download_count")
+
+
+def ckan_time(value: datetime | date | None) -> str | None:
+    """CKAN writes times as naive ISO 8601 in UTC with microseconds (2024-01-31T08:00:00.000000)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return value.isoformat()
+
+
+def _extra_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return ckan_time(value) or ""
+    return str(value)
+
+
+def organization_dict(agency: Agency, package_count: int | None = None) -> dict[str, Any]:
+    out = {
+        "id": str(agency.id), "name": agency.slug, "title": agency.name, "display_name": agency.name,
+        "description": agency.description, "image_url": "", "image_display_url": "", "created": None,
+        "is_organization": True, "approval_status": "approved", "state": "active", "type": "organization",
+        "extras": [{"key": "level", "value": agency.level}, {"key": "region", "value": agency.region},
+                   {"key": "website", "value": agency.website}, {"key": "contact", "value": agency.contact}],
+    }
+    if package_count is not None:
+        out["package_count"] = package_count
+    return out
+
+
+def group_dict(theme: Theme, package_count: int | None = None) -> dict[str, Any]:
+    out = {
+        "id": str(theme.id), "name": theme.slug, "title": theme.name, "display_name": theme.name,
+        "description": theme.description, "image_url": "", "image_display_url": "", "created": None,
+        "is_organization": False, "approval_status": "approved", "state": "active", "type": "group",
+    }
+    if package_count is not None:
+        out["package_count"] = package_count
+    return out
+
+
+def tag_dict(tag: Tag) -> dict[str, Any]:
+    return {"id": str(tag.id), "name": tag.name, "display_name": tag.name, "state": "active", "vocabulary_id": None}
+
+
+def licence_dict(licence_id: str) -> dict[str, Any]:
+    lic = LICENCES.get(licence_id)
+    title = lic.title if lic else licence_id
+    url = lic.url if lic else ""
+    if url.startswith("/"):
+        url = url_for("web.licence", _external=True)
+    return {"id": licence_id, "title": title, "url": url, "status": "active", "maintainer": "",
+            "family": "", "od_conformance": "approved", "osd_conformance": "not reviewed",
+            "domain_data": True, "domain_content": False, "domain_software": False, "is_generic": False}
+
+
+def downloadable(res: Resource) -> bool:
+    """The file itself is served to anyone: a stored file of an unconditionally open entry."""
+    return res.kind == ResourceKind.FILE and res.dataset.open_type == OpenType.UNCONDITIONAL
+
+
+def resource_url(res: Resource) -> str:
+    """Where the data is: the download for open files, the link itself, or the resource's page (which
+    explains the conditions) for files of conditional and closed entries."""
+    if res.kind == ResourceKind.LINK:
+        return res.url
+    if downloadable(res):
+        return url_for("catalog.download", slug=res.dataset.slug, resource_id=res.id, _external=True)
+    return url_for("catalog.resource", slug=res.dataset.slug, resource_id=res.id, _external=True)
+
+
+def resource_dict(res: Resource) -> dict[str, Any]:
+    return {
+        "id": res.id, "package_id": res.dataset_id, "name": res.name, "description": res.description,
+        "format": res.format, "url": resource_url(res), "url_type": None,
+        "size": res.size if res.kind == ResourceKind.FILE else None,
+        "hash": f"sha256:{res.sha256}" if res.sha256 else "",
+        "mimetype": res.media_type, "position": res.position, "state": "active",
+        "created": ckan_time(res.created_at), "last_modified": ckan_time(res.updated_at),
+        "resource_type": "api" if res.kind == ResourceKind.LINK else "file",
+        # the portal's own, as CKAN keeps extra resource keys at the top level
+        "downloadable": downloadable(res), "encoding": res.encoding, "row_count": res.row_count,
+        "columns": list(res.columns or []), "download_count": res.download_count,
+        "page_url": url_for("catalog.resource", slug=res.dataset.slug, resource_id=res.id, _external=True),
+    }
+
+
+def package_dict(ds: Dataset) -> dict[str, Any]:
+    """A public entry as CKAN's package_show returns it."""
+    lic = licence_dict(ds.licence_id)
+    extras = [{"key": f, "value": _extra_value(getattr(ds, f))} for f in EXTRA_FIELDS]
+    extras.append({"key": "data_items", "value": json.dumps(
+        [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items], ensure_ascii=False)})
+    resources = [resource_dict(r) for r in ds.resources]
+    tags = [tag_dict(t) for t in ds.tags]
+    return {
+        "id": ds.id, "name": ds.slug, "title": ds.title, "notes": ds.summary, "type": "dataset",
+        "state": "active", "private": False, "version": None,
+        "url": url_for("catalog.dataset", slug=ds.slug, _external=True),
+        "author": ds.agency.name, "author_email": None, "maintainer": ds.agency.name,
+        "maintainer_email": None, "creator_user_id": None,
+        "license_id": ds.licence_id, "license_title": lic["title"], "license_url": lic["url"],
+        "isopen": ds.open_type == OpenType.UNCONDITIONAL,
+        "metadata_created": ckan_time(ds.created_at), "metadata_modified": ckan_time(ds.modified_at),
+        "owner_org": str(ds.agency_id), "organization": organization_dict(ds.agency),
+        "groups": [group_dict(ds.theme)],
+        "tags": tags, "num_tags": len(tags),
+        "resources": resources, "num_resources": len(resources),
+        "extras": extras, "relationships_as_object": [], "relationships_as_subject": [],
+    }

@@ -1,0 +1,107 @@
+"""The OpenAPI 3 document of /api/v1, generated with apispec from the marshmallow schemas.
+
+Routes of the native API register their operation with `v1.route`; routes of other API blueprints
+under /api/v1 add theirs to EXTRA_OPERATIONS (the agency upload routes below), so a test can check
+that every /api/v1 route is documented.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+
+from ..catalog.schemas import ResourceOut, UploadIn, UploadOut
+from . import schemas as s
+from .v1 import OPERATIONS, Operation
+
+API_VERSION = "1.0.0"
+STATUS_TEXT = {400: "Bad request", 401: "No valid API token", 403: "Not allowed (the reason is in the message)",
+               404: "Not found (unknown and non-public alike)", 413: "The upload is too large",
+               422: "Invalid parameters (details per field)", 429: "Rate limit reached; see Retry-After",
+               503: "Search is temporarily unavailable"}
+
+_ID = {"dataset_id": "The entry's id.", "resource_id": "The resource's id."}
+EXTRA_OPERATIONS: list[Operation] = [
+    Operation("/api/v1/datasets/<dataset_id>/resources", "put", "catalog_api.upload_resource",
+              "Upload a new file to an entry (agency staff)", "The request body is the file. Needs a read-write token.",
+              tag="agency uploads", query=UploadIn, response=UploadOut, errors=(401, 403, 404, 413, 422, 429),
+              auth=True, path_params={"dataset_id": _ID["dataset_id"]}),
+    Operation("/api/v1/datasets/<dataset_id>/resources/<resource_id>", "put", "catalog_api.upload_version",
+              "Upload a new version of a file (agency staff)", "Earlier versions stay stored. Needs a read-write token.",
+              tag="agency uploads", query=UploadIn, response=UploadOut, errors=(401, 403, 404, 413, 422, 429),
+              auth=True, path_params=dict(_ID)),
+    Operation("/api/v1/datasets/<dataset_id>/resources/<resource_id>", "get", "catalog_api.resource_versions",
+              "A file with all its versions (agency staff, authority, auditors)", "", tag="agency uploads",
+              response=ResourceOut, errors=(401, 403, 404, 429), auth=True, path_params=dict(_ID)),
+]
+
+DESCRIPTION = (
+    "Public catalog of the portal: search with the site's filters, facets, sorting and paging; entries, "
+    "resources and downloads; agencies, themes, tags, annual open plans, the negative list and key figures. "
+    "Reading needs no account. Every error has the body {\"error\": {\"code\", \"message\", \"details\"}}. "
+    f"Paged lists take page (1 to 500) and per_page (1 to {s.MAX_PER_PAGE}, default {s.DEFAULT_PER_PAGE}). "
+    "Rate limits apply per API token (sent as `Authorization: Bearer <token>`) or, without one, per client "
+    "address; a 429 carries Retry-After and X-RateLimit-* headers. The CKAN-compatible Action API is at "
+    "/api/3/action/<name>."
+)
+
+
+def openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    out: dict[str, Any] = {"operationId": op.endpoint.replace(".", "_") + ("" if op.method == "get" else f"_{op.method}"),
+                           "summary": op.summary, "tags": [op.tag]}
+    if op.description:
+        out["description"] = op.description
+    params: list[dict[str, Any]] = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"},
+                                     "description": text} for name, text in op.path_params.items()]
+    if op.query is not None:
+        params.append({"in": "query", "schema": op.query})
+    if params:
+        out["parameters"] = params
+    if op.method == "put":
+        out["requestBody"] = {"required": True, "description": "The file's bytes.",
+                              "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    ok = "201" if op.method == "put" else "200"
+    if op.response is not None:
+        content = {op.media_type: {"schema": op.response}}
+    elif op.media_type == "application/json":
+        content = {"application/json": {"schema": {"type": "object"}}}
+    else:
+        content = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
+    out["responses"] = {ok: {"description": "OK", "content": content}}
+    for status in op.errors:
+        response: dict[str, Any] = {"description": STATUS_TEXT.get(status, "Error"),
+                                    "content": {"application/json": {"schema": "ErrorOut"}}}
+        if status == 429:
+            response["headers"] = {
+                "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+                "X-RateLimit-Limit": {"description": "Requests allowed in the window.", "schema": {"type": "integer"}},
+                "X-RateLimit-Remaining": {"description": "Requests left in the window.", "schema": {"type": "integer"}},
+                "X-RateLimit-Reset": {"description": "When the window resets (Unix time).", "schema": {"type": "integer"}},
+            }
+        out["responses"][str(status)] = response
+    if op.auth:
+        out["security"] = [{"token": []}]
+    return out
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    """The document for the app's /api/v1 routes (its server is the request's host)."""
+    spec = APISpec(title=app.config["SITE_NAME"] + " API", version=API_VERSION, openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()], info={"description": DESCRIPTION},
+                   servers=[{"url": "/", "description": "this portal"}])
+    spec.components.security_scheme("token", {"type": "http", "scheme": "bearer",
+                                              "description": "An API token from the account page."})
+    spec.components.schema("ErrorOut", schema=s.ErrorOut)
+    by_path: dict[str, dict[str, Any]] = {}
+    for op in [*OPERATIONS, *EXTRA_OPERATIONS]:
+        by_path.setdefault(openapi_path(op.path), {})[op.method] = _operation(op)
+    for path, operations in by_path.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

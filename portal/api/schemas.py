@@ -1,0 +1,269 @@
+"""marshmallow schemas of the native API (/api/v1): query parameters in, documents out.
+
+The OpenAPI document (portal/api/openapi.py) is generated from these same classes.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from ..catalog.services import MAX_PAGE
+from ..search.base import SORTS
+
+MAX_PER_PAGE = 100   # every paged list of the native API; more per page is refused (422)
+DEFAULT_PER_PAGE = 20
+
+
+class _In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PageIn(_In):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE),
+                          metadata={"description": f"Page number, 1 to {MAX_PAGE}."})
+    per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                              metadata={"description": f"Results per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})."})
+
+
+def _multi(description: str) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(max=100)), load_default=list,
+                       validate=validate.Length(max=20), metadata={"description": description})
+
+
+class DatasetSearchIn(PageIn):
+    q = fields.String(load_default="", validate=validate.Length(max=200),
+                      metadata={"description": "Words that must all occur (Chinese is segmented)."})
+    sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
+                         metadata={"description": "relevance (default with q), modified (default without), "
+                                                  "modified_asc, downloads, title (pinyin)."})
+    theme = _multi("Theme slugs; several combine with OR.")
+    agency = _multi("Agency slugs; several combine with OR.")
+    open_type = _multi("unconditional, conditional, closed.")
+    format = _multi("File formats (CSV, XLSX, JSON, ...).")
+    frequency = _multi("Update frequencies (daily, monthly, ...).")
+    region = _multi("Regions (呼和浩特市, ...).")
+
+
+class NegativeListIn(PageIn):
+    agency = fields.String(load_default=None, metadata={"description": "Only this agency's entries (slug)."})
+
+
+class PlansIn(_In):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
+                          metadata={"description": "The plan year (default: the newest year with a published plan)."})
+
+
+# ---- output --------------------------------------------------------------------------------
+class PagingOut(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class AgencyRefOut(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ThemeRefOut(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class AgencyOut(AgencyRefOut):
+    level = fields.String()
+    region = fields.String()
+    description = fields.String()
+    website = fields.String()
+    contact = fields.String()
+    datasets = fields.Integer(metadata={"description": "Number of public entries."})
+    url = fields.String(metadata={"description": "The agency's page on the portal."})
+
+
+class ThemeOut(ThemeRefOut):
+    description = fields.String()
+    datasets = fields.Integer(metadata={"description": "Number of public entries."})
+
+
+class TagOut(Schema):
+    name = fields.String(required=True)
+    datasets = fields.Integer(metadata={"description": "Number of public entries with this tag."})
+
+
+class ResourcePublicOut(Schema):
+    id = fields.String(required=True)
+    dataset = fields.String(required=True, metadata={"description": "The entry's slug."})
+    name = fields.String()
+    description = fields.String()
+    kind = fields.String(metadata={"description": "file (stored) or link (an API or external page)."})
+    format = fields.String()
+    media_type = fields.String()
+    filename = fields.String()
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String()
+    encoding = fields.String()
+    row_count = fields.Integer(allow_none=True)
+    columns = fields.List(fields.String())
+    version = fields.Integer()
+    updated_at = fields.DateTime()
+    download_count = fields.Integer()
+    downloadable = fields.Boolean(metadata={"description": "True when anyone may download the file "
+                                                           "(a stored file of an unconditionally open entry)."})
+    download_url = fields.String(allow_none=True, metadata={"description": "The file (downloadable resources) "
+                                                                           "or the link; null otherwise."})
+    page_url = fields.String()
+
+
+class DataItemOut(Schema):
+    name = fields.String()
+    type = fields.String()
+    description = fields.String()
+
+
+class DatasetSummaryOut(Schema):
+    id = fields.String(required=True)
+    slug = fields.String(required=True)
+    code = fields.String()
+    title = fields.String(required=True)
+    summary = fields.String()
+    agency = fields.Nested(AgencyRefOut)
+    theme = fields.Nested(ThemeRefOut)
+    open_type = fields.String()
+    update_frequency = fields.String()
+    region = fields.String()
+    formats = fields.List(fields.String())
+    download_count = fields.Integer()
+    published_at = fields.DateTime(allow_none=True)
+    modified_at = fields.DateTime()
+    url = fields.String(metadata={"description": "The entry's page on the portal."})
+
+
+class DatasetOut(DatasetSummaryOut):
+    classification = fields.String()
+    collecting_agency = fields.String()
+    approving_agency = fields.String()
+    region_level = fields.String()
+    temporal_start = fields.Date(allow_none=True)
+    temporal_end = fields.Date(allow_none=True)
+    data_form = fields.String()
+    share_type = fields.String()
+    share_conditions = fields.String()
+    share_reason = fields.String()
+    share_legal_basis = fields.String()
+    share_scope = fields.String()
+    share_mode = fields.String()
+    open_conditions = fields.String()
+    open_reason = fields.String()
+    open_legal_basis = fields.String()
+    timeliness = fields.String()
+    related = fields.String()
+    licence_id = fields.String()
+    data_updated_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    overdue = fields.Boolean(metadata={"description": "The data is older than its update frequency allows."})
+    tags = fields.List(fields.String())
+    items = fields.List(fields.Nested(DataItemOut))
+    resources = fields.List(fields.Nested(ResourcePublicOut))
+    citation = fields.String()
+
+
+class FacetValueOut(Schema):
+    value = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+    selected = fields.Boolean()
+
+
+class FacetOut(Schema):
+    name = fields.String()
+    title = fields.String()
+    values = fields.List(fields.Nested(FacetValueOut))
+
+
+class DatasetPageOut(PagingOut):
+    results = fields.List(fields.Nested(DatasetSummaryOut), required=True)
+    facets = fields.List(fields.Nested(FacetOut))
+    sort = fields.String()
+
+
+class AgencyPageOut(PagingOut):
+    results = fields.List(fields.Nested(AgencyOut), required=True)
+
+
+class ThemeListOut(Schema):
+    results = fields.List(fields.Nested(ThemeOut), required=True)
+
+
+class TagPageOut(PagingOut):
+    results = fields.List(fields.Nested(TagOut), required=True)
+
+
+class ResourceListOut(Schema):
+    results = fields.List(fields.Nested(ResourcePublicOut), required=True)
+
+
+class NegativeEntryOut(Schema):
+    slug = fields.String()
+    code = fields.String()
+    title = fields.String()
+    agency = fields.Nested(AgencyRefOut)
+    open_type = fields.String()
+    open_conditions = fields.String()
+    open_reason = fields.String()
+    open_legal_basis = fields.String()
+    url = fields.String()
+
+
+class NegativePageOut(PagingOut):
+    results = fields.List(fields.Nested(NegativeEntryOut), required=True)
+
+
+class PlanItemOut(Schema):
+    title = fields.String()
+    dataset = fields.String(allow_none=True, metadata={"description": "Slug of the public entry, once there is one."})
+    target_open_type = fields.String()
+    target_date = fields.Date()
+    state = fields.String(metadata={"description": "opened_on_time, opened_late, pending or overdue."})
+    opened_on = fields.Date(allow_none=True)
+    livelihood = fields.Boolean()
+    urgent_demand = fields.Boolean()
+    commercial_value = fields.Boolean()
+
+
+class PlanOut(Schema):
+    agency = fields.Nested(AgencyRefOut, allow_none=True, metadata={"description": "null for the regional plan."})
+    year = fields.Integer()
+    priorities = fields.String()
+    published_at = fields.DateTime(allow_none=True)
+    total = fields.Integer()
+    opened = fields.Integer()
+    completion_percent = fields.Integer()
+    items = fields.List(fields.Nested(PlanItemOut))
+
+
+class PlansOut(Schema):
+    year = fields.Integer(allow_none=True)
+    years = fields.List(fields.Integer(), metadata={"description": "Years with a published plan, newest first."})
+    total = fields.Integer()
+    opened = fields.Integer()
+    completion_percent = fields.Integer()
+    plans = fields.List(fields.Nested(PlanOut))
+
+
+class FiguresOut(Schema):
+    datasets = fields.Integer()
+    agencies = fields.Integer()
+    files = fields.Integer()
+    downloads = fields.Integer()
+
+
+class ErrorBodyOut(Schema):
+    code = fields.String(required=True, metadata={"description": "bad_request, invalid, not_found, forbidden, "
+                                                                 "unauthorized, rate_limited, ..."})
+    message = fields.String(required=True)
+    details = fields.Dict()
+
+
+class ErrorOut(Schema):
+    error = fields.Nested(ErrorBodyOut, required=True)

@@ -1,0 +1,190 @@
+"""The native REST API (/api/v1): public catalog reads. Every route is declared with its query and
+response schemas, from which /api/v1/openapi.json is generated (portal/api/openapi.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields
+
+from ..catalog import services as catalog
+from ..catalog.views import send_resource
+from ..errors import Invalid
+from . import schemas as s
+from . import services
+from .access import log_api_calls
+from .limits import api_limit
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+api_limit(bp)
+log_api_calls(bp)
+
+
+@dataclass
+class Operation:
+    """One documented route: what the OpenAPI document says about it."""
+
+    path: str
+    method: str
+    endpoint: str
+    summary: str
+    description: str = ""
+    tag: str = "catalog"
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    media_type: str = "application/json"
+    errors: tuple[int, ...] = ()
+    auth: bool = False
+    path_params: dict[str, str] = field(default_factory=dict)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def route(rule: str, *, summary: str, tag: str, query: type[Schema] | None = None,
+          response: type[Schema] | None = None, errors: tuple[int, ...] = (), media_type: str = "application/json",
+          path_params: dict[str, str] | None = None) -> Callable:
+    """Register a GET route and its OpenAPI operation together, so none can go undocumented."""
+    def decorate(fn: Callable) -> Callable:
+        bp.add_url_rule(rule, view_func=fn, methods=["GET"])
+        OPERATIONS.append(Operation(path=bp.url_prefix + rule, method="get", endpoint=f"{bp.name}.{fn.__name__}",
+                                    summary=summary, description=" ".join((fn.__doc__ or "").split()), tag=tag,
+                                    query=query, response=response, media_type=media_type,
+                                    errors=tuple(sorted({*errors, 429})), path_params=path_params or {}))
+        return fn
+    return decorate
+
+
+def load_args(schema: type[Schema]) -> dict[str, Any]:
+    """Query parameters through their schema (repeated parameters for list fields); 422 when invalid."""
+    inst = schema()
+    data: dict[str, Any] = {}
+    for name, fld in inst.fields.items():
+        if isinstance(fld, fields.List):
+            if name in request.args:
+                data[name] = request.args.getlist(name)
+        elif name in request.args:
+            data[name] = request.args[name]
+    try:
+        return inst.load(data)
+    except ValidationError as exc:
+        raise Invalid(_("Some query parameters are not valid."), exc.messages)
+
+
+def paged(page: services.Page, **extra: Any) -> dict[str, Any]:
+    return {"total": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages,
+            "results": list(page.results), **extra}
+
+
+@route("/datasets", summary="Search the public catalog", tag="datasets", query=s.DatasetSearchIn,
+       response=s.DatasetPageOut, errors=(422, 503))
+def datasets():
+    """The site's search: words, facet filters (several values of one filter combine with OR, different
+    filters with AND), sorting, facet counts within the results, and pages of at most 100."""
+    args = load_args(s.DatasetSearchIn)
+    result, page = services.search_datasets(args)
+    facets = [{"name": f.name, "title": f.title, "values": [v.__dict__ for v in f.values]} for f in result.facets]
+    return s.DatasetPageOut().dump(paged(page, facets=facets, sort=result.params.sort))
+
+
+@route("/datasets/<slug>", summary="One public entry", tag="datasets", response=s.DatasetOut, errors=(404,),
+       path_params={"slug": "The entry's slug (or its id)."})
+def dataset(slug: str):
+    """Every catalog field, data items, tags, resources with their download addresses, and the citation."""
+    return s.DatasetOut().dump(services.dataset_detail(services.get_dataset(slug)))
+
+
+@route("/datasets/<slug>/resources", summary="The resources of an entry", tag="resources",
+       response=s.ResourceListOut, errors=(404,), path_params={"slug": "The entry's slug (or its id)."})
+def dataset_resources(slug: str):
+    """Files and links of a public entry; `download_url` is set for files anyone may download."""
+    ds = services.get_dataset(slug)
+    return s.ResourceListOut().dump({"results": [services.resource_public(r) for r in ds.resources]})
+
+
+@route("/resources/<resource_id>", summary="One resource", tag="resources", response=s.ResourcePublicOut,
+       errors=(404,), path_params={"resource_id": "The resource's id."})
+def resource(resource_id: str):
+    """A resource's metadata: format, size, SHA-256, columns, and where to get the data."""
+    return s.ResourcePublicOut().dump(services.resource_public(services.get_resource(resource_id)))
+
+
+@route("/resources/<resource_id>/download", summary="Download a file", tag="resources",
+       media_type="application/octet-stream", errors=(403, 404),
+       path_params={"resource_id": "The resource's id."})
+def resource_download(resource_id: str):
+    """The file of an unconditionally open entry, streamed with ETag, Last-Modified and Range; files of
+    conditional and closed entries answer 403 with the reason, links and unknown ids 404."""
+    return send_resource(catalog.downloadable_resource(resource_id))
+
+
+@route("/agencies", summary="Agencies", tag="agencies", query=s.PageIn, response=s.AgencyPageOut, errors=(422,))
+def agencies():
+    """Every agency with its number of public entries: autonomous-region level first."""
+    args = load_args(s.PageIn)
+    return s.AgencyPageOut().dump(paged(services.list_agencies(args["page"], args["per_page"])))
+
+
+@route("/agencies/<slug>", summary="One agency", tag="agencies", response=s.AgencyOut, errors=(404,),
+       path_params={"slug": "The agency's slug."})
+def agency(slug: str):
+    """An agency's details and its number of public entries."""
+    return s.AgencyOut().dump(services.get_agency(slug))
+
+
+@route("/themes", summary="Themes", tag="themes", response=s.ThemeListOut)
+def themes():
+    """Every theme with its number of public entries, in the portal's order."""
+    return s.ThemeListOut().dump({"results": services.list_themes()})
+
+
+@route("/tags", summary="Tags", tag="tags", query=s.PageIn, response=s.TagPageOut, errors=(422,))
+def tags():
+    """Tags of public entries with their number of entries, most used first."""
+    args = load_args(s.PageIn)
+    return s.TagPageOut().dump(paged(services.list_tags(args["page"], args["per_page"])))
+
+
+@route("/plans", summary="Annual open plans", tag="plans", query=s.PlansIn, response=s.PlansOut, errors=(422,))
+def open_plans():
+    """A year's published open plans, each item with its progress and the completion rates."""
+    args = load_args(s.PlansIn)
+    return s.PlansOut().dump(services.open_plans(args["year"]))
+
+
+@route("/negative-list", summary="The negative list", tag="negative list", query=s.NegativeListIn,
+       response=s.NegativePageOut, errors=(404, 422))
+def negative_list():
+    """Conditional and closed entries with their conditions, reasons and legal basis."""
+    args = load_args(s.NegativeListIn)
+    return s.NegativePageOut().dump(paged(services.negative_list(args["agency"], args["page"], args["per_page"])))
+
+
+@route("/figures", summary="Key figures", tag="figures", response=s.FiguresOut)
+def figures():
+    """Public entries, agencies with entries, files and downloads."""
+    return s.FiguresOut().dump(services.figures().__dict__)
+
+
+@route("/openapi.json", summary="This API's OpenAPI 3 document", tag="meta")
+def openapi():
+    """The OpenAPI 3.0 document of /api/v1, generated from the API's schemas."""
+    from .openapi import build_spec
+
+    spec = current_app.extensions.get("openapi_spec")
+    if spec is None:
+        spec = current_app.extensions["openapi_spec"] = build_spec(current_app)
+    return jsonify(spec)
+
+
+@bp.errorhandler(429)
+def _rate_limited(exc):
+    """The shared error envelope, with the limit that was reached and how long to wait."""
+    from ..errors import error_response
+
+    retry = exc.get_response().headers.get("Retry-After", "60")
+    return error_response(429, _("Too many requests. Please wait a moment and try again."),
+                          {"limit": str(exc.description), "retry_after": int(retry) if retry.isdigit() else 60},
+                          headers={"Retry-After": retry})
