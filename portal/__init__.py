@@ -57,6 +57,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
+    from .exports.views import bp as exports_bp
     from .plans.views import bp as plans_bp
     from .web import bp as web_bp
 
@@ -68,6 +69,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(catalog_api_bp)
+    app.register_blueprint(exports_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     login_manager.request_loader(load_user_from_request)
 

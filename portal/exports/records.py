@@ -1,0 +1,203 @@
+"""The public catalog read in id-ordered pages with SQL, as plain dicts (no ORM objects, constant memory).
+
+Every bulk export (JSONL dump, DCAT) reads entries through `pages()`, which starts from
+`catalog.services.public_datasets()`, so whatever that select hides (unpublished, withdrawn,
+suspended) never reaches a dump.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterator
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from ..agencies.models import Agency
+from ..catalog.models import (DataItem, Dataset, DatasetChange, OpenType, Resource, ResourceKind, Tag, Theme,
+                              dataset_tags)
+from ..catalog.services import public_datasets
+from ..extensions import db
+
+PAGE_SIZE = 500
+
+# catalog fields copied as they are (the public dataset page shows all of them)
+FIELDS = ("code", "title", "summary", "classification", "collecting_agency", "approving_agency", "region",
+          "region_level", "data_form", "share_type", "share_conditions", "share_reason", "share_legal_basis",
+          "share_scope", "share_mode", "open_type", "open_conditions", "open_reason", "open_legal_basis",
+          "update_frequency", "timeliness", "related", "licence_id")
+RESOURCE_COLUMNS = (Resource.id, Resource.dataset_id, Resource.position, Resource.name, Resource.description,
+                    Resource.kind, Resource.format, Resource.url, Resource.filename, Resource.media_type,
+                    Resource.size, Resource.sha256, Resource.encoding, Resource.row_count, Resource.columns,
+                    Resource.version, Resource.updated_at, Resource.storage_key)
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Absolute URL patterns, built once per export (url_for per resource would dominate a 100,000-entry dump)."""
+
+    base: str  # e.g. https://data.nmg.gov.cn (no trailing slash)
+
+    def dataset(self, slug: str) -> str:
+        return f"{self.base}/dataset/{slug}"
+
+    def resource(self, slug: str, resource_id: str) -> str:
+        return f"{self.base}/dataset/{slug}/resource/{resource_id}"
+
+    def download(self, slug: str, resource_id: str) -> str:
+        return f"{self.base}/dataset/{slug}/resource/{resource_id}/download"
+
+    def agency(self, slug: str) -> str:
+        return f"{self.base}/agency/{slug}"
+
+    def theme(self, slug: str) -> str:
+        return f"{self.base}/theme/{slug}"
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """ISO 8601; datetimes are stored in UTC without tzinfo, so they get a Z."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    return value.isoformat()
+
+
+def _columns():
+    return (Dataset.id, Dataset.slug, Dataset.state, *[getattr(Dataset, f) for f in FIELDS],
+            Dataset.temporal_start, Dataset.temporal_end, Dataset.published_at, Dataset.data_updated_at,
+            Dataset.created_at, Dataset.modified_at,
+            Agency.slug.label("agency_slug"), Agency.name.label("agency_name"), Agency.level.label("agency_level"),
+            Agency.region.label("agency_region"), Agency.contact.label("agency_contact"),
+            Agency.website.label("agency_website"),
+            Theme.slug.label("theme_slug"), Theme.name.label("theme_name"))
+
+
+def public_select(agency_id: int | None = None, theme_id: int | None = None) -> Select:
+    """The public entries with their agency and theme columns, one row each."""
+    stmt = (public_datasets().with_only_columns(*_columns())
+            .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id))
+    if agency_id is not None:
+        stmt = stmt.where(Dataset.agency_id == agency_id)
+    if theme_id is not None:
+        stmt = stmt.where(Dataset.theme_id == theme_id)
+    return stmt
+
+
+def public_ids() -> Select:
+    return public_datasets().with_only_columns(Dataset.id)
+
+
+def changed_select(since: datetime) -> Select:
+    """Entries that were ever published and changed since `since` (row modified, a history line written or
+    a file changed),
+    public or not, with `is_public` telling which; the rest of the change feed is tombstones."""
+    changed_ids = select(DatasetChange.dataset_id).where(DatasetChange.at >= since).union(
+        select(Resource.dataset_id).where(Resource.updated_at >= since))
+    last_change = (select(func.max(DatasetChange.at)).where(DatasetChange.dataset_id == Dataset.id)
+                   .correlate(Dataset).scalar_subquery())
+    return (select(*_columns(), Dataset.id.in_(public_ids()).label("is_public"), last_change.label("last_change"))
+            .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id)
+            .where(Dataset.published_at.is_not(None))
+            .where(or_(Dataset.modified_at >= since, Dataset.id.in_(changed_ids))))
+
+
+def pages(stmt: Select, size: int | None = None) -> Iterator[list[Any]]:
+    """Rows of `stmt` in pages ordered by id (keyset paging: each page is one short query)."""
+    size = size or PAGE_SIZE
+    last = ""
+    while True:
+        rows = db.session.execute(stmt.where(Dataset.id > last).order_by(Dataset.id).limit(size)).all()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
+        if len(rows) < size:
+            return
+
+
+@dataclass
+class Related:
+    tags: dict[str, list[str]]
+    items: dict[str, list[dict[str, str]]]
+    resources: dict[str, list[Any]]
+
+
+def related(ids: list[str]) -> Related:
+    """Tags, data items and resources of one page of entries, three queries."""
+    tags: dict[str, list[str]] = defaultdict(list)
+    items: dict[str, list[dict[str, str]]] = defaultdict(list)
+    resources: dict[str, list[Any]] = defaultdict(list)
+    if ids:
+        for ds_id, name in db.session.execute(
+                select(dataset_tags.c.dataset_id, Tag.name).join(Tag, Tag.id == dataset_tags.c.tag_id)
+                .where(dataset_tags.c.dataset_id.in_(ids)).order_by(Tag.name)):
+            tags[ds_id].append(name)
+        for ds_id, name, type_, description in db.session.execute(
+                select(DataItem.dataset_id, DataItem.name, DataItem.type, DataItem.description)
+                .where(DataItem.dataset_id.in_(ids)).order_by(DataItem.dataset_id, DataItem.position)):
+            items[ds_id].append({"name": name, "type": type_, "description": description})
+        for row in db.session.execute(select(*RESOURCE_COLUMNS).where(Resource.dataset_id.in_(ids))
+                                      .order_by(Resource.dataset_id, Resource.position)):
+            resources[row.dataset_id].append(row)
+    return Related(tags, items, resources)
+
+
+def downloadable(open_type: str, res: Any) -> bool:
+    """A stored file of an unconditional entry: what anyone may download."""
+    return open_type == OpenType.UNCONDITIONAL and res.kind == ResourceKind.FILE and bool(res.storage_key)
+
+
+def resource_dict(row: Any, res: Any, urls: Urls) -> dict[str, Any]:
+    is_file = res.kind == ResourceKind.FILE
+    return {
+        "id": res.id, "name": res.name, "description": res.description, "kind": res.kind, "format": res.format,
+        "media_type": res.media_type if is_file else None,
+        "filename": res.filename if is_file else None,
+        "size": res.size if is_file else None, "sha256": (res.sha256 or None) if is_file else None,
+        "encoding": res.encoding or None, "row_count": res.row_count, "columns": res.columns or [],
+        "version": res.version, "updated": iso(res.updated_at),
+        "page_url": urls.resource(row.slug, res.id),
+        "url": res.url if not is_file else None,
+        "download_url": urls.download(row.slug, res.id) if downloadable(row.open_type, res) else None,
+    }
+
+
+def entry_dict(row: Any, rel: Related, urls: Urls) -> dict[str, Any]:
+    """One public entry with its catalog fields, data items, tags, theme, agency and resources.
+
+    A closed entry lists no resources, as on its page: its data is not provided through the portal.
+    """
+    data: dict[str, Any] = {"id": row.id, "name": row.slug, "deleted": False, "url": urls.dataset(row.slug)}
+    for f in FIELDS:
+        data[f] = getattr(row, f)
+    data.update(
+        temporal_start=iso(row.temporal_start), temporal_end=iso(row.temporal_end),
+        published=iso(row.published_at), data_updated=iso(row.data_updated_at), created=iso(row.created_at),
+        modified=iso(row.modified_at),
+        agency={"slug": row.agency_slug, "name": row.agency_name, "level": row.agency_level,
+                "region": row.agency_region, "url": urls.agency(row.agency_slug)},
+        theme={"slug": row.theme_slug, "name": row.theme_name},
+        tags=rel.tags.get(row.id, []), items=rel.items.get(row.id, []),
+        resources=[] if row.open_type == OpenType.CLOSED else
+        [resource_dict(row, r, urls) for r in rel.resources.get(row.id, [])],
+    )
+    return data
+
+
+def tombstone(row: Any) -> dict[str, Any]:
+    """An entry that was public and no longer is (withdrawn, suspended, deleted)."""
+    modified = max(filter(None, (row.modified_at, row.last_change)))
+    return {"id": row.id, "name": row.slug, "deleted": True, "modified": iso(modified)}
+
+
+def catalog_version() -> tuple[int, datetime | None, int]:
+    """(public entries, newest change of any once-published entry or resource, newest history line id):
+    moves whenever the dump's content may have changed; the dump's ETag and Last-Modified come from it."""
+    count = db.session.scalar(select(func.count()).select_from(public_ids().subquery())) or 0
+    newest = db.session.scalar(select(func.max(Dataset.modified_at)).where(Dataset.published_at.is_not(None)))
+    newest_res = db.session.scalar(select(func.max(Resource.updated_at)).join(Dataset).where(
+        and_(Dataset.published_at.is_not(None))))
+    last_change = db.session.scalar(select(func.max(DatasetChange.id))) or 0
+    stamps = [s for s in (newest, newest_res) if s is not None]
+    return count, max(stamps) if stamps else None, last_change
