@@ -309,7 +309,7 @@ def catalog_page(urls: Urls, site_name: str, page: int, per_page: int, page_url)
     cg = CatalogGraph(urls, site_name)
     cg.add_catalog()
     cg.add_paging(page_url, page, pages, total, per_page)
-    rows = db.session.execute(records.public_select().order_by(records.Dataset.id)
+    rows = db.session.execute(records.public_select().order_by(records.D.id)
                               .offset((page - 1) * per_page).limit(per_page)).all()
     rel = records.related([r.id for r in rows])
     for row in rows:
@@ -323,7 +323,7 @@ def pages_for(per_page: int) -> int:
 
 def dataset_graph(urls: Urls, site_name: str, slug: str) -> CatalogGraph | None:
     """One public entry on its own (None when there is no public entry with this slug)."""
-    row = db.session.execute(records.public_select().where(records.Dataset.slug == slug)).first()
+    row = db.session.execute(records.public_select().where(records.D.slug == slug)).first()
     if row is None:
         return None
     cg = CatalogGraph(urls, site_name)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterator
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..agencies.models import Agency
 from ..catalog.models import (DataItem, Dataset, DatasetChange, OpenType, Resource, ResourceKind, Tag, Theme,
@@ -63,25 +64,34 @@ def iso(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
+# Outer queries read entries through this alias and test visibility with `is_public(D)`, a correlated
+# EXISTS on `public_datasets()` that SQLite answers with one primary-key lookup per row. Putting the
+# public filter straight into a paged query lets SQLite drive it from the (unselective) state index and
+# sort every public row for every page, which is quadratic over a whole dump.
+D = aliased(Dataset, name="d")
+
+
+def is_public(d=D):
+    """SQL: the entry `d` is one `public_datasets()` returns (published, not suspended ...)."""
+    return public_datasets().with_only_columns(Dataset.id).where(Dataset.id == d.id).exists()
+
+
 def _columns():
-    return (Dataset.id, Dataset.slug, Dataset.state, *[getattr(Dataset, f) for f in FIELDS],
-            Dataset.temporal_start, Dataset.temporal_end, Dataset.published_at, Dataset.data_updated_at,
-            Dataset.created_at, Dataset.modified_at,
+    return (D.id, D.slug, D.state, *[getattr(D, f) for f in FIELDS],
+            D.temporal_start, D.temporal_end, D.published_at, D.data_updated_at, D.created_at, D.modified_at,
             Agency.slug.label("agency_slug"), Agency.name.label("agency_name"), Agency.level.label("agency_level"),
             Agency.region.label("agency_region"), Agency.contact.label("agency_contact"),
             Agency.website.label("agency_website"),
             Theme.slug.label("theme_slug"), Theme.name.label("theme_name"))
 
 
-def public_select(agency_id: int | None = None, theme_id: int | None = None) -> Select:
-    """The public entries with their agency and theme columns, one row each."""
-    stmt = (public_datasets().with_only_columns(*_columns())
-            .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id))
-    if agency_id is not None:
-        stmt = stmt.where(Dataset.agency_id == agency_id)
-    if theme_id is not None:
-        stmt = stmt.where(Dataset.theme_id == theme_id)
-    return stmt
+def _base() -> Select:
+    return select(*_columns()).join(Agency, Agency.id == D.agency_id).join(Theme, Theme.id == D.theme_id)
+
+
+def public_select() -> Select:
+    """The public entries with their agency and theme columns, one row each (columns of the alias D)."""
+    return _base().where(is_public())
 
 
 def public_ids() -> Select:
@@ -90,16 +100,13 @@ def public_ids() -> Select:
 
 def changed_select(since: datetime) -> Select:
     """Entries that were ever published and changed since `since` (row modified, a history line written or
-    a file changed),
-    public or not, with `is_public` telling which; the rest of the change feed is tombstones."""
-    changed_ids = select(DatasetChange.dataset_id).where(DatasetChange.at >= since).union(
-        select(Resource.dataset_id).where(Resource.updated_at >= since))
-    last_change = (select(func.max(DatasetChange.at)).where(DatasetChange.dataset_id == Dataset.id)
-                   .correlate(Dataset).scalar_subquery())
-    return (select(*_columns(), Dataset.id.in_(public_ids()).label("is_public"), last_change.label("last_change"))
-            .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id)
-            .where(Dataset.published_at.is_not(None))
-            .where(or_(Dataset.modified_at >= since, Dataset.id.in_(changed_ids))))
+    a file changed), public or not, with `is_public` telling which; the rest of the change feed is tombstones."""
+    last_change = (select(func.max(DatasetChange.at)).where(DatasetChange.dataset_id == D.id).scalar_subquery())
+    history = select(DatasetChange.id).where(DatasetChange.dataset_id == D.id, DatasetChange.at >= since).exists()
+    files = select(Resource.id).where(Resource.dataset_id == D.id, Resource.updated_at >= since).exists()
+    return (_base().add_columns(is_public().label("is_public"), last_change.label("last_change"))
+            .where(D.published_at.is_not(None))
+            .where(or_(D.modified_at >= since, history, files)))
 
 
 def pages(stmt: Select, size: int | None = None) -> Iterator[list[Any]]:
@@ -107,7 +114,7 @@ def pages(stmt: Select, size: int | None = None) -> Iterator[list[Any]]:
     size = size or PAGE_SIZE
     last = ""
     while True:
-        rows = db.session.execute(stmt.where(Dataset.id > last).order_by(Dataset.id).limit(size)).all()
+        rows = db.session.execute(stmt.where(D.id > last).order_by(D.id).limit(size)).all()
         if not rows:
             return
         yield rows
@@ -197,7 +204,7 @@ def catalog_version() -> tuple[int, datetime | None, int]:
     count = db.session.scalar(select(func.count()).select_from(public_ids().subquery())) or 0
     newest = db.session.scalar(select(func.max(Dataset.modified_at)).where(Dataset.published_at.is_not(None)))
     newest_res = db.session.scalar(select(func.max(Resource.updated_at)).join(Dataset).where(
-        and_(Dataset.published_at.is_not(None))))
+        Dataset.published_at.is_not(None)))
     last_change = db.session.scalar(select(func.max(DatasetChange.id))) or 0
     stamps = [s for s in (newest, newest_res) if s is not None]
     return count, max(stamps) if stamps else None, last_change

@@ -23,13 +23,13 @@ from sqlalchemy import func, select
 
 from ..agencies.models import Agency
 from ..audit import services as audit
-from ..catalog.models import Dataset, OpenType, Resource, ResourceKind, Theme
+from ..catalog.models import OpenType, Resource, ResourceKind, Theme
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import storage
 from . import records
-from .records import Urls
+from .records import D, Urls
 
 CHUNK = 64 * 1024
 # The change feed's next `modified_since` overlaps the dump by this much, so a change committed while
@@ -135,13 +135,13 @@ class FileSet:
 
 
 def _file_filter(stmt, agency_id: int | None, theme_id: int | None):
-    stmt = (stmt.join(Dataset, Dataset.id == Resource.dataset_id)
-            .where(Dataset.id.in_(records.public_ids()), Dataset.open_type == OpenType.UNCONDITIONAL,
+    stmt = (stmt.join(D, D.id == Resource.dataset_id)
+            .where(records.is_public(), D.open_type == OpenType.UNCONDITIONAL,
                    Resource.kind == ResourceKind.FILE, Resource.storage_key != ""))
     if agency_id is not None:
-        stmt = stmt.where(Dataset.agency_id == agency_id)
+        stmt = stmt.where(D.agency_id == agency_id)
     if theme_id is not None:
-        stmt = stmt.where(Dataset.theme_id == theme_id)
+        stmt = stmt.where(D.theme_id == theme_id)
     return stmt
 
 
@@ -215,17 +215,17 @@ def zip_chunks(fs: FileSet, urls: Urls, stats: dict[str, Any]) -> Iterator[bytes
     stats.setdefault("files", 0)
     stats.setdefault("bytes", 0)
     cols = (Resource.id, Resource.name, Resource.filename, Resource.format, Resource.storage_key,
-            Resource.sha256, Resource.size, Resource.updated_at, Dataset.slug, Dataset.title, Dataset.code,
-            Dataset.licence_id, Agency.name.label("agency_name"), Theme.name.label("theme_name"))
-    stmt = _file_filter(select(*cols), fs.agency_id, fs.theme_id).join(Agency, Agency.id == Dataset.agency_id) \
-        .join(Theme, Theme.id == Dataset.theme_id).add_columns(Dataset.id.label("dataset_id"))
+            Resource.sha256, Resource.size, Resource.updated_at, D.slug, D.title, D.code,
+            D.licence_id, Agency.name.label("agency_name"), Theme.name.label("theme_name"))
+    stmt = _file_filter(select(*cols), fs.agency_id, fs.theme_id).join(Agency, Agency.id == D.agency_id) \
+        .join(Theme, Theme.id == D.theme_id).add_columns(D.id.label("dataset_id"))
     last = ("", "")
     store = storage()
     try:
         while True:
             page = db.session.execute(
-                stmt.where((Dataset.id > last[0]) | ((Dataset.id == last[0]) & (Resource.id > last[1])))
-                .order_by(Dataset.id, Resource.id).limit(records.PAGE_SIZE)).all()
+                stmt.where((D.id > last[0]) | ((D.id == last[0]) & (Resource.id > last[1])))
+                .order_by(D.id, Resource.id).limit(records.PAGE_SIZE)).all()
             db.session.rollback()  # end the read transaction between pages
             if not page:
                 break
