@@ -60,8 +60,13 @@ def iso(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
+        return value.isoformat(timespec="seconds") + "Z"
     return value.isoformat()
+
+
+def execute(stmt):
+    """Run a select on the session's connection without ORM result processing (plain rows, faster)."""
+    return db.session.connection().execute(stmt)
 
 
 # Outer queries read entries through this alias and test visibility with `is_public(D)`, a correlated
@@ -83,6 +88,10 @@ def _columns():
             Agency.region.label("agency_region"), Agency.contact.label("agency_contact"),
             Agency.website.label("agency_website"),
             Theme.slug.label("theme_slug"), Theme.name.label("theme_name"))
+
+
+_FIELDS_AT = 3
+_FIELDS_END = _FIELDS_AT + len(FIELDS)
 
 
 def _base() -> Select:
@@ -114,7 +123,7 @@ def pages(stmt: Select, size: int | None = None) -> Iterator[list[Any]]:
     size = size or PAGE_SIZE
     last = ""
     while True:
-        rows = db.session.execute(stmt.where(D.id > last).order_by(D.id).limit(size)).all()
+        rows = execute(stmt.where(D.id > last).order_by(D.id).limit(size)).all()
         if not rows:
             return
         yield rows
@@ -136,16 +145,16 @@ def related(ids: list[str]) -> Related:
     items: dict[str, list[dict[str, str]]] = defaultdict(list)
     resources: dict[str, list[Any]] = defaultdict(list)
     if ids:
-        for ds_id, name in db.session.execute(
+        for ds_id, name in execute(
                 select(dataset_tags.c.dataset_id, Tag.name).join(Tag, Tag.id == dataset_tags.c.tag_id)
                 .where(dataset_tags.c.dataset_id.in_(ids)).order_by(Tag.name)):
             tags[ds_id].append(name)
-        for ds_id, name, type_, description in db.session.execute(
+        for ds_id, name, type_, description in execute(
                 select(DataItem.dataset_id, DataItem.name, DataItem.type, DataItem.description)
                 .where(DataItem.dataset_id.in_(ids)).order_by(DataItem.dataset_id, DataItem.position)):
             items[ds_id].append({"name": name, "type": type_, "description": description})
-        for row in db.session.execute(select(*RESOURCE_COLUMNS).where(Resource.dataset_id.in_(ids))
-                                      .order_by(Resource.dataset_id, Resource.position)):
+        for row in execute(select(*RESOURCE_COLUMNS).where(Resource.dataset_id.in_(ids))
+                           .order_by(Resource.dataset_id, Resource.position)):
             resources[row.dataset_id].append(row)
     return Related(tags, items, resources)
 
@@ -176,8 +185,7 @@ def entry_dict(row: Any, rel: Related, urls: Urls) -> dict[str, Any]:
     A closed entry lists no resources, as on its page: its data is not provided through the portal.
     """
     data: dict[str, Any] = {"id": row.id, "name": row.slug, "deleted": False, "url": urls.dataset(row.slug)}
-    for f in FIELDS:
-        data[f] = getattr(row, f)
+    data.update(zip(FIELDS, row[_FIELDS_AT:_FIELDS_END]))  # the columns follow _columns()' order
     data.update(
         temporal_start=iso(row.temporal_start), temporal_end=iso(row.temporal_end),
         published=iso(row.published_at), data_updated=iso(row.data_updated_at), created=iso(row.created_at),

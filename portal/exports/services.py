@@ -94,7 +94,7 @@ def prepare_dump(urls: Urls, since: datetime | None) -> Dump:
                 next_since=(utcnow() - NEXT_SINCE_OVERLAP).replace(microsecond=0))
 
 
-def gzip_chunks(parts: Iterable[bytes], level: int = 6) -> Iterator[bytes]:
+def gzip_chunks(parts: Iterable[bytes], level: int = 3) -> Iterator[bytes]:
     """A gzip stream (RFC 1952) of `parts`, in chunks of about CHUNK bytes. Each part (a page of
     entries) is flushed to a byte boundary, so the client receives every page as soon as it is read."""
     z = zlib.compressobj(level, zlib.DEFLATED, 31)
