@@ -131,7 +131,8 @@ class FileSet:
 
     @property
     def filename(self) -> str:
-        return f"{self.name}-{_('open data files')}.zip"
+        suffix = _("open data files")
+        return f"{self.name}-{suffix}.zip"
 
 
 def _file_filter(stmt, agency_id: int | None, theme_id: int | None):
