@@ -6,6 +6,7 @@ suspended) never reaches a dump.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -224,13 +225,26 @@ def tombstone(row: Any) -> dict[str, Any]:
     return {"id": row.id, "name": row.slug, "deleted": True, "modified": iso(modified)}
 
 
-def catalog_version() -> tuple[int, datetime | None, int]:
-    """(public entries, newest change of any once-published entry or resource, newest history line id):
-    moves whenever the dump's content may have changed; the dump's ETag and Last-Modified come from it."""
+@dataclass(frozen=True)
+class CatalogVersion:
+    count: int                # public entries
+    newest: datetime | None   # newest change of a once-published entry or of its files
+    key: str                  # moves whenever the dump's content may have changed
+
+
+def catalog_version() -> CatalogVersion:
+    """What the dump's ETag, Last-Modified and cache key come from: the public count, the newest change of
+    any once-published entry or file, the newest history line, and the agencies' and themes' names."""
     count = db.session.scalar(select(func.count()).select_from(public_ids().subquery())) or 0
     newest = db.session.scalar(select(func.max(Dataset.modified_at)).where(Dataset.published_at.is_not(None)))
     newest_res = db.session.scalar(select(func.max(Resource.updated_at)).join(Dataset).where(
         Dataset.published_at.is_not(None)))
     last_change = db.session.scalar(select(func.max(DatasetChange.id))) or 0
+    labels = hashlib.sha256(json.dumps(
+        [list(r) for r in db.session.execute(select(Agency.id, Agency.slug, Agency.name, Agency.level, Agency.region,
+                                                    Agency.contact, Agency.website).order_by(Agency.id))]
+        + [list(r) for r in db.session.execute(select(Theme.id, Theme.slug, Theme.name).order_by(Theme.id))],
+        ensure_ascii=False).encode()).hexdigest()[:16]
     stamps = [s for s in (newest, newest_res) if s is not None]
-    return count, max(stamps) if stamps else None, last_change
+    newest_all = max(stamps) if stamps else None
+    return CatalogVersion(count, newest_all, f"{count}|{iso(newest_all)}|{last_change}|{labels}")

@@ -10,14 +10,18 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import secrets
 import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -55,6 +59,9 @@ def parse_since(value: str | None) -> datetime | None:
     return parsed
 
 
+FORMAT_VERSION = "1"  # part of the ETag and cache key: change it when the line format changes
+
+
 @dataclass
 class Dump:
     """A prepared dump: its validators (ETag, Last-Modified) are known before the body is streamed."""
@@ -65,6 +72,7 @@ class Dump:
     last_modified: datetime | None
     next_since: datetime
     count: int  # public entries in the catalog (the full dump's line count)
+    cache_path: Path | None = None  # full dumps only
 
     def lines(self) -> Iterator[bytes]:
         """One JSON object per line: public entries (and, with modified_since, tombstones)."""
@@ -85,13 +93,43 @@ class Dump:
                 out.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             yield ("\n".join(out) + "\n").encode()
 
+    def cached_file(self) -> Path | None:
+        """The full dump of this very catalog version, when an earlier request already wrote it."""
+        return self.cache_path if self.cache_path is not None and self.cache_path.exists() else None
+
+    def stream(self) -> Iterator[bytes]:
+        """The gzip stream; a full dump is also written to the cache, and kept there once complete."""
+        if self.cache_path is None:
+            yield from gzip_chunks(self.lines())
+            return
+        tmp = self.cache_path.with_name(f".{self.cache_path.name}.{secrets.token_hex(6)}.tmp")
+        complete = False
+        try:
+            with open(tmp, "wb") as fh:
+                for chunk in gzip_chunks(self.lines()):
+                    fh.write(chunk)
+                    yield chunk
+            complete = True
+        finally:
+            if not complete:
+                tmp.unlink(missing_ok=True)
+        os.replace(tmp, self.cache_path)
+        for old in self.cache_path.parent.glob("catalog-*.jsonl.gz"):
+            if old != self.cache_path:
+                old.unlink(missing_ok=True)
+
 
 def prepare_dump(urls: Urls, since: datetime | None) -> Dump:
-    count, newest, last_change = records.catalog_version()
-    key = f"{count}|{records.iso(newest)}|{last_change}|{records.iso(since)}|{urls.base}"
+    version = records.catalog_version()
+    key = f"{FORMAT_VERSION}|{version.key}|{records.iso(since)}|{urls.base}"
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return Dump(urls=urls, since=since, etag=etag, last_modified=newest, count=count,
-                next_since=(utcnow() - NEXT_SINCE_OVERLAP).replace(microsecond=0))
+    cache_path = None
+    if since is None:
+        cache_dir = Path(current_app.config["DATA_DIR"]) / "exports"
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cache_path = cache_dir / f"catalog-{etag}.jsonl.gz"
+    return Dump(urls=urls, since=since, etag=etag, last_modified=version.newest, count=version.count,
+                next_since=(utcnow() - NEXT_SINCE_OVERLAP).replace(microsecond=0), cache_path=cache_path)
 
 
 def gzip_chunks(parts: Iterable[bytes], level: int = 3) -> Iterator[bytes]:

@@ -2,9 +2,10 @@
 and /agency/<slug>/files.zip, /theme/<slug>/files.zip."""
 from __future__ import annotations
 
+from contextlib import closing
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, redirect, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, redirect, request, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 
 from ..errors import BadRequest, NotFound
@@ -41,23 +42,31 @@ def catalog_dump():
         headers["Last-Modified"] = dump.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
     if request.if_none_match.contains(dump.etag):
         return Response(status=304, headers=headers)
+    name = "catalog.jsonl.gz" if since is None else f"catalog-changes-{since:%Y%m%dT%H%M%S}.jsonl.gz"
+    headers["X-Catalog-Entries"] = str(dump.count)
+    detail = f"catalog.jsonl.gz since={iso(since) or '-'}"
+    cached = dump.cached_file()
+    if cached is not None:  # this catalog version was dumped before: send that file (with Range support)
+        resp = send_file(cached, mimetype="application/gzip", as_attachment=True, download_name=name,
+                         conditional=True, etag=dump.etag, last_modified=dump.last_modified, max_age=0)
+        resp.headers.update({k: v for k, v in headers.items() if k != "ETag"})
+        services.record_bulk_access("bulk_dump", resp.status_code, resp.content_length or 0, detail + " (cached)")
+        return resp
     sent = {"bytes": 0}
 
     def body():
         complete = False
         try:
-            for chunk in services.gzip_chunks(dump.lines()):
-                sent["bytes"] += len(chunk)
-                yield chunk
+            with closing(dump.stream()) as chunks:  # closed at once when the client goes away
+                for chunk in chunks:
+                    sent["bytes"] += len(chunk)
+                    yield chunk
             complete = True
         finally:
-            services.record_bulk_access(
-                "bulk_dump", 200, sent["bytes"],
-                f"catalog.jsonl.gz since={iso(since) or '-'}" + ("" if complete else " (interrupted)"))
+            services.record_bulk_access("bulk_dump", 200, sent["bytes"],
+                                        detail + ("" if complete else " (interrupted)"))
 
-    name = "catalog.jsonl.gz" if since is None else f"catalog-changes-{since:%Y%m%dT%H%M%S}.jsonl.gz"
     headers["Content-Disposition"] = _attachment(name, name)
-    headers["X-Catalog-Entries"] = str(dump.count)
     return Response(stream_with_context(body()), mimetype="application/gzip", headers=headers)
 
 

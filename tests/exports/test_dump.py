@@ -6,6 +6,7 @@ import hashlib
 import json
 import zlib
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -177,3 +178,40 @@ def test_bad_modified_since_is_a_400_envelope(client, bad):
     assert r.status_code == 400
     body = r.get_json()
     assert body["error"]["code"] == "bad_request" and "modified_since" in body["error"]["details"]
+
+
+def test_a_full_dump_is_kept_and_served_again_until_the_catalog_changes(client, app, catalog):
+    first = client.get(URL)
+    body = first.data
+    cache = Path(app.config["DATA_DIR"]) / "exports"
+    assert [p.name for p in cache.iterdir()] == [f"catalog-{first.headers['ETag'].strip(chr(34))}.jsonl.gz"]
+    again = client.get(URL)
+    assert again.status_code == 200 and again.data == body and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["X-Next-Modified-Since"] and again.headers["X-Catalog-Entries"] == "3"
+    # the kept file supports resuming a broken download
+    part = client.get(URL, headers={"Range": "bytes=10-"})
+    assert part.status_code == 206 and part.data == body[10:]
+    details = [e.detail for e in db.session.query(AccessEvent).filter_by(kind="bulk_dump").order_by(AccessEvent.id)]
+    assert details == ["catalog.jsonl.gz since=-", "catalog.jsonl.gz since=- (cached)",
+                       "catalog.jsonl.gz since=- (cached)"]
+    # renaming an agency changes every line of its entries: a new version, dumped afresh
+    from portal.agencies.models import Agency
+    db.session.query(Agency).filter_by(slug="hhht-sthjj").one().name = "呼和浩特市生态环境局（新）"
+    db.session.commit()
+    renamed = client.get(URL)
+    assert renamed.headers["ETag"] != first.headers["ETag"]
+    assert {e["agency"]["name"] for e in entries(renamed)} == {"呼和浩特市生态环境局（新）"}
+    assert len(list(cache.iterdir())) == 1  # the old version's file is gone
+
+
+def test_an_interrupted_dump_leaves_nothing_behind(client, app, catalog, monkeypatch):
+    monkeypatch.setattr(records, "PAGE_SIZE", 1)
+    monkeypatch.setattr(services, "CHUNK", 16)
+    r = client.get(URL)
+    it = iter(r.response)
+    next(it)
+    r.close()  # the client goes away after the first chunk
+    cache = Path(app.config["DATA_DIR"]) / "exports"
+    assert list(cache.iterdir()) == []
+    event = db.session.query(AccessEvent).filter_by(kind="bulk_dump").one()
+    assert event.detail.endswith("(interrupted)") and 0 < event.bytes_sent < len(client.get(URL).data)
