@@ -260,6 +260,8 @@ def zip_chunks(fs: FileSet, urls: Urls, stats: dict[str, Any]) -> Iterator[bytes
         .join(Theme, Theme.id == D.theme_id).add_columns(D.id.label("dataset_id"))
     last = ("", "")
     store = storage()
+    used: set[str] = set()  # file names in the current entry's folder (an entry may span two pages)
+    folder_of: str | None = None
     try:
         while True:
             page = db.session.execute(
@@ -269,8 +271,6 @@ def zip_chunks(fs: FileSet, urls: Urls, stats: dict[str, Any]) -> Iterator[bytes
             if not page:
                 break
             last = (page[-1].dataset_id, page[-1].id)
-            used: set[str] = set()
-            folder_of: str | None = None
             for row in page:
                 if not store.exists(row.storage_key):
                     continue

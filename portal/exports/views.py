@@ -20,6 +20,10 @@ def _download_limit() -> str:
     return current_app.config["RATELIMIT_DOWNLOAD"]
 
 
+def _search_limit() -> str:
+    return current_app.config["RATELIMIT_SEARCH"]
+
+
 def _urls() -> Urls:
     return Urls(request.url_root.rstrip("/"))
 
@@ -86,6 +90,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 @bp.get("/catalog.<any(ttl, jsonld, rdf):fmt>")
+@limiter.limit(_search_limit)
 def catalog(fmt: str):
     """The public catalog in DCAT-AP 3, one page at a time, with Hydra paging links."""
     per_page = _int_arg("per_page", dcat.DEFAULT_PAGE_SIZE, 1, dcat.MAX_PAGE_SIZE)
@@ -109,6 +114,7 @@ def catalog(fmt: str):
 
 
 @bp.get("/dataset/<slug>.<any(ttl, jsonld, rdf):fmt>")
+@limiter.limit(_search_limit)
 def dataset(slug: str, fmt: str):
     """One public entry in DCAT-AP 3."""
     graph = dcat.dataset_graph(_urls(), current_app.config["SITE_NAME"], slug)

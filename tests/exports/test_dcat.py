@@ -187,3 +187,13 @@ def test_dataset_page_still_served_and_links_the_dcat_formats(client, catalog):
         assert f'href="/dataset/hhht-air.{fmt}"' in html
     assert client.get("/dataset/hhht-air.xml").status_code == 404
     assert client.get("/theme/" + catalog["air"].theme.slug).status_code == 302
+
+
+def test_dcat_is_rate_limited_like_search(tmp_path):
+    from tests.conftest import build_app
+    app = build_app(tmp_path, RATELIMIT_SEARCH="2/minute")
+    with app.app_context():
+        f.dataset(slug="hhht-air")
+    client = app.test_client()
+    assert [client.get("/catalog.ttl").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/dataset/hhht-air.ttl").status_code == 200  # its own budget

@@ -138,3 +138,12 @@ def test_zip_is_rate_limited_like_downloads(tmp_path):
     codes = [client.get("/agency/hhht-sthjj/files.zip").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert client.get("/api/v1/catalog.jsonl.gz").status_code == 200  # its own budget
+
+
+def test_an_entry_spanning_two_pages_keeps_unique_names(client, files, monkeypatch):
+    from portal.exports import records
+    monkeypatch.setattr(records, "PAGE_SIZE", 1)  # one file per query page
+    z = open_zip(client.get("/agency/hhht-sthjj/files.zip"))
+    names = z.namelist()
+    assert len(names) == len(set(names)) == 4
+    assert "呼和浩特市空气质量监测数据 (hhht-air)/空气质量 (2).csv" in names
