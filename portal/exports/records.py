@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterator
 
+import orjson
 from sqlalchemy import Select, Text, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
@@ -174,10 +175,6 @@ def downloadable(open_type: str, res: Any) -> bool:
     return open_type == OpenType.UNCONDITIONAL and res.kind == ResourceKind.FILE and bool(res.storage_key)
 
 
-def _dt(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value is not None else None
-
-
 def resource_dict(row: Any, res: Any, urls: Urls) -> dict[str, Any]:
     is_file = res.kind == ResourceKind.FILE
     page = urls.resource(row.slug, res.id)
@@ -188,7 +185,7 @@ def resource_dict(row: Any, res: Any, urls: Urls) -> dict[str, Any]:
         "size": res.size if is_file else None, "sha256": (res.sha256 or None) if is_file else None,
         "encoding": res.encoding or None, "row_count": res.row_count,
         "columns": json.loads(res.columns) if res.columns and res.columns != "[]" else [],
-        "version": res.version, "updated": _dt(res.updated_at),
+        "version": res.version, "updated": res.updated_at,
         "page_url": page,
         "url": res.url if not is_file else None,
         "download_url": page + "/download" if downloadable(row.open_type, res) else None,
@@ -202,13 +199,13 @@ def entry_dict(row: Any, rel: Related, urls: Urls) -> dict[str, Any]:
     """
     data: dict[str, Any] = {"id": row.id, "name": row.slug, "deleted": False, "url": urls.dataset(row.slug)}
     data.update(zip(FIELDS, row[_FIELDS_AT:_FIELDS_END]))  # the columns follow _columns()' order
-    start, end = row.temporal_start, row.temporal_end
-    data["temporal_start"] = start.isoformat() if start else None
-    data["temporal_end"] = end.isoformat() if end else None
-    data["published"] = _dt(row.published_at)
-    data["data_updated"] = _dt(row.data_updated_at)
-    data["created"] = _dt(row.created_at)
-    data["modified"] = _dt(row.modified_at)
+    # dates and times stay objects: `dumps_line` writes them as ISO 8601 (UTC, Z, whole seconds)
+    data["temporal_start"] = row.temporal_start
+    data["temporal_end"] = row.temporal_end
+    data["published"] = row.published_at
+    data["data_updated"] = row.data_updated_at
+    data["created"] = row.created_at
+    data["modified"] = row.modified_at
     data["agency"] = {"slug": row.agency_slug, "name": row.agency_name, "level": row.agency_level,
                       "region": row.agency_region, "url": urls.agency(row.agency_slug)}
     data["theme"] = {"slug": row.theme_slug, "name": row.theme_name}
@@ -217,6 +214,14 @@ def entry_dict(row: Any, rel: Related, urls: Urls) -> dict[str, Any]:
     data["resources"] = [] if row.open_type == OpenType.CLOSED else \
         [resource_dict(row, r, urls) for r in rel.resources.get(row.id, [])]
     return data
+
+
+_JSON_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+
+
+def dumps_line(data: dict[str, Any]) -> bytes:
+    """One JSON line (UTF-8, no newline); naive datetimes are UTC and written as 2026-01-05T08:00:00Z."""
+    return orjson.dumps(data, option=_JSON_OPTIONS)
 
 
 def tombstone(row: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import re
 import secrets
@@ -90,8 +89,9 @@ class Dump:
                     data = records.entry_dict(row, rel, self.urls)
                 else:
                     data = records.tombstone(row)
-                out.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            yield ("\n".join(out) + "\n").encode()
+                out.append(records.dumps_line(data))
+            out.append(b"")
+            yield b"\n".join(out)
 
     def cached_file(self) -> Path | None:
         """The full dump of this very catalog version, when an earlier request already wrote it."""
