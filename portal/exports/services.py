@@ -242,9 +242,9 @@ MANIFEST_FIELDS = ("path", "sha256", "size", "format", "resource_id", "resource_
 def zip_chunks(fs: FileSet, urls: Urls, stats: dict[str, Any]) -> Iterator[bytes]:
     """The ZIP: one folder per entry holding its files, then manifest.csv (path, SHA-256, size, source).
 
-    Each file's SHA-256 is computed while it is copied and written to the manifest; a file whose
-    bytes no longer match the catalog's hash is left out (and so is not in the manifest).
-    stats receives files and bytes as they are sent.
+    Each file's SHA-256 in the manifest is computed from the bytes as they are copied into the archive
+    (stored files are content-addressed, so it equals the catalog's); a file missing from storage is
+    left out of both. `stats` receives files and bytes as they are sent.
     """
     pipe = _Pipe()
     zf = zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=6)
