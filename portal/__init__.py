@@ -59,6 +59,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.views import bp as catalog_bp
     from .feedback.views import bp as feedback_bp
     from .inbox.views import bp as inbox_bp
+    from .exports.views import bp as exports_bp
     from .plans.views import bp as plans_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
@@ -74,6 +75,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(supervision_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(catalog_api_bp)
+    app.register_blueprint(exports_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp
