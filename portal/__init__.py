@@ -52,6 +52,7 @@ def create_app(config: Any = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
+    from .audit.views import bp as audit_bp
     from .accounts.tokens import load_user_from_request
     from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
@@ -67,6 +68,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(console_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(catalog_api_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     login_manager.request_loader(load_user_from_request)
@@ -78,6 +80,9 @@ def create_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    from .audit.services import log_request_access
+
+    app.after_request(log_request_access)  # every API call is an access event (SPEC §6)
 
     from .cli import portal_cli
 
