@@ -61,5 +61,5 @@ def _refuse_bulk_change(state: ORMExecuteState) -> None:
     Raw SQL text is not inspected: the database's own permissions (and on PostgreSQL a trigger) guard
     against that, and `flask portal audit verify` detects it.
     """
-    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is AuditEvent.__table__:
+    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == AuditEvent.__tablename__:
         raise AppendOnlyError("audit events are append-only")
