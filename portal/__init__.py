@@ -17,6 +17,9 @@ def create_app(config: Any = None) -> Flask:
     """Build the portal: extensions, backends, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config or Config())
+    from .security import install_url_converters
+
+    install_url_converters(app)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.getLogger("jieba").setLevel(logging.WARNING)
 

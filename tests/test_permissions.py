@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from portal.accounts.models import Role
 from tests.conftest import PASSWORD, build_app
@@ -15,7 +16,7 @@ def protected_routes(app):
         allowed = getattr(view, "required_roles", None)
         if allowed is None:
             continue
-        args = {name: (999999 if type(conv).__name__ == "IntegerConverter" else "x")  # ids that exist nowhere
+        args = {name: (999999 if isinstance(conv, IntegerConverter) else "x")  # ids that exist nowhere
                 for name, conv in rule._converters.items()}
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, rule, args, set(allowed)
