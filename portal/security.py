@@ -43,8 +43,12 @@ def _refuse_nul() -> None:
 def register_security_headers(app: Flask) -> None:
     app.before_request(_refuse_nul)
 
+    https_only = bool(app.config.get("SESSION_COOKIE_SECURE"))
+
     @app.after_request
     def _headers(resp: Response) -> Response:
         for name, value in HEADERS.items():
             resp.headers.setdefault(name, value)
+        if https_only:  # served over HTTPS (PORTAL_SECURE_COOKIES=1): browsers keep to HTTPS for a year
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return resp

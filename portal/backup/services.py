@@ -111,9 +111,9 @@ def backup(out_path: str | Path, passphrase: str | None) -> BackupSummary:
     passphrase = check_passphrase(passphrase)
     out_path = Path(out_path)
     partial = out_path.with_name(out_path.name + ".partial")
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":  # one consistent snapshot for every table
-        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":  # one consistent snapshot for every table
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     tables = _tables()
     counts = {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in tables}
     files, missing, total = [], [], 0

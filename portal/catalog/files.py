@@ -118,8 +118,16 @@ def _inspect_xml(path: Path) -> FileInfo:
     from defusedxml.ElementTree import iterparse
 
     try:
-        for _event, elem in iterparse(str(path), forbid_dtd=True):
+        root, depth = None, 0
+        for event, elem in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                root = elem if root is None else root
+                depth += 1
+                continue
+            depth -= 1
             elem.clear()
+            if depth == 1:
+                root.clear()  # memory stays flat however long the document
     except DefusedXmlException as exc:
         raise UnsafeFile(_("the XML declares a DTD or entities, which are not accepted")) from exc
     except SyntaxError as exc:  # xml.etree.ElementTree.ParseError

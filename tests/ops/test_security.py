@@ -59,6 +59,8 @@ def test_session_cookie_settings_follow_the_configuration(tmp_path):
     finally:
         del os.environ["PORTAL_SECURE_COOKIES"]
     assert secure.config["SESSION_COOKIE_SECURE"] is True
+    assert secure.test_client().get("/licence").headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in app.test_client().get("/licence").headers
 
 
 def state_changing_page_routes(app):
@@ -267,8 +269,8 @@ def test_traversal_and_guessed_ids_on_downloads(demo_app, demo_client):
     for url in (f"/dataset/{slug}/resource/..%2F..%2F..%2Fetc%2Fpasswd/download",
                 f"/dataset/{slug}/resource/../../../etc/passwd/download",
                 f"/dataset/{slug}/resource/{key}/download",  # the storage key is not an address
-                f"/dataset/{slug}/resource/{rid[:-1]}0/download",
-                f"/dataset/{slug}/resource/{rid[:-1]}1/download",
+                f"/dataset/{slug}/resource/{rid[:-1]}{'1' if rid[-1] == '0' else '0'}/download",  # a neighbour id
+                f"/dataset/{slug}/resource/{rid[:-2]}/download",
                 f"/dataset/{other_slug}/resource/{rid}/download",  # a resource under another entry
                 f"/dataset/..%2F..%2Fportal/resource/{rid}/download",
                 "/static/..%2Fportal%2Fconfig.py", "/static/../portal/config.py", "/static/%2e%2e/portal/config.py",
