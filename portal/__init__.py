@@ -17,6 +17,9 @@ def create_app(config: Any = None) -> Flask:
     """Build the portal: extensions, backends, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config or Config())
+    from .security import install_url_converters
+
+    install_url_converters(app)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
@@ -52,6 +55,7 @@ def create_app(config: Any = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
+    from .audit.views import bp as audit_bp
     from .accounts.tokens import load_user_from_request
     from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
@@ -74,6 +78,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(inbox_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(catalog_api_bp)
     app.register_blueprint(exports_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
@@ -94,6 +99,9 @@ def create_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    from .audit.services import log_request_access
+
+    app.after_request(log_request_access)  # every API call is an access event (SPEC §6)
 
     from .cli import portal_cli
 

@@ -1,4 +1,4 @@
-"""`flask portal ...` commands: demo catalog, reindex."""
+"""`flask portal ...` commands: demo catalog, reindex, users, backup and restore, audit, purge."""
 from __future__ import annotations
 
 import click
@@ -55,3 +55,73 @@ def create_user_command(email: str, name: str, role: str, agency_slug: str | Non
     except Invalid as exc:
         raise click.ClickException(f"{exc.message} {exc.details}")
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@portal_cli.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The archive to write (encrypted with PORTAL_BACKUP_KEY).")
+def backup_command(out: str) -> None:
+    """Write the database (every table, as JSON lines) and all stored files into one encrypted archive."""
+    from flask import current_app
+
+    from .backup.crypto import BackupError
+    from .backup.services import backup
+
+    try:
+        summary = backup(out, current_app.config.get("BACKUP_KEY"))
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    for key in summary.missing:
+        click.echo(f"Warning: stored file {key} is referenced but missing; it is not in the archive.", err=True)
+    click.echo(f"Backup written to {out}: {sum(summary.tables.values())} rows in {len(summary.tables)} tables, "
+               f"{summary.files} files ({summary.bytes} bytes).")
+
+
+@portal_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore_command(archive: str) -> None:
+    """Restore an archive into this empty installation (run `flask db upgrade` first), then rebuild search."""
+    from flask import current_app
+
+    from .backup.crypto import BackupError
+    from .backup.services import restore
+
+    try:
+        summary = restore(archive, current_app.config.get("BACKUP_KEY"))
+    except BackupError as exc:
+        raise click.ClickException(f"{exc} Nothing was restored.")
+    click.echo(f"Restored {sum(summary.tables.values())} rows and {summary.files} files; search index rebuilt.")
+
+
+audit_cli = AppGroup("audit", help="The audit trail.")
+portal_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify_command() -> None:
+    """Check the audit events' hash chain; exits non-zero and lists the ids when it is broken."""
+    from .audit.models import AuditEvent
+    from .audit.services import chain_head, verify_chain
+
+    broken = verify_chain()
+    total = db.session.scalar(select(func.count(AuditEvent.id)))
+    if broken:
+        click.echo(f"Audit chain BROKEN at {len(broken)} of {total} events: ids {', '.join(map(str, broken))}", err=True)
+        raise SystemExit(1)
+    head_id, head_hash = chain_head()
+    click.echo(f"Audit chain intact: {total} events; newest {head_id}, hash {head_hash}.")
+
+
+@portal_cli.command("purge")
+def purge_command() -> None:
+    """Remove access events older than PORTAL_ACCESS_LOG_RETENTION_DAYS (at least 730; audit events are kept)."""
+    from flask import current_app
+
+    from .audit.services import purge_access_events
+    from .errors import Invalid
+
+    try:
+        removed, cutoff = purge_access_events(int(current_app.config["ACCESS_LOG_RETENTION_DAYS"]))
+    except Invalid as exc:
+        raise click.ClickException(exc.message)
+    click.echo(f"Removed {removed} access events older than {cutoff:%Y-%m-%d %H:%M} UTC.")

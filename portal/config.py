@@ -61,6 +61,8 @@ class Config:
         self.REPORT_WORKDAYS = int(_env("REPORT_WORKDAYS", "10"))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
         self.RATELIMIT_COMPLAINT = _env("RATELIMIT_COMPLAINT", "5/day")  # per account
+        self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
+        self.ACCESS_LOG_RETENTION_DAYS = int(_env("ACCESS_LOG_RETENTION_DAYS", "730"))  # at least 2 years, R2018 §24
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TESTING = False
 

@@ -1,7 +1,8 @@
 """Security headers on every response (no inline scripts or styles anywhere in the templates)."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.routing import IntegerConverter
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -12,9 +13,42 @@ HEADERS = {
 }
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:id>` within a signed 64-bit integer: a larger id exists nowhere, so the route does not match
+    (404) instead of overflowing the database driver (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def install_url_converters(app: Flask) -> None:
+    """Call before any route is registered."""
+    app.url_map.converters["int"] = DatabaseInteger
+
+
+def _refuse_nul() -> None:
+    """A NUL character has no place in a URL or form text; PostgreSQL would refuse it deep inside a query."""
+    from flask_babel import gettext as _
+
+    from .errors import BadRequest
+
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in v for v in values):
+        raise BadRequest(_("The request could not be understood."))
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(_refuse_nul)
+
+    https_only = bool(app.config.get("SESSION_COOKIE_SECURE"))
+
     @app.after_request
     def _headers(resp: Response) -> Response:
         for name, value in HEADERS.items():
             resp.headers.setdefault(name, value)
+        if https_only:  # served over HTTPS (PORTAL_SECURE_COOKIES=1): browsers keep to HTTPS for a year
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return resp

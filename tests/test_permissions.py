@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from portal.accounts.models import Role
 from tests.conftest import PASSWORD, build_app
@@ -15,7 +16,7 @@ def protected_routes(app):
         allowed = getattr(view, "required_roles", None)
         if allowed is None:
             continue
-        args = {name: (999999 if type(conv).__name__ == "IntegerConverter" else "x")  # ids that exist nowhere
+        args = {name: (999999 if isinstance(conv, IntegerConverter) else "x")  # ids that exist nowhere
                 for name, conv in rule._converters.items()}
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, rule, args, set(allowed)
@@ -44,7 +45,8 @@ def walk_app(tmp_path_factory):
 def test_there_are_protected_routes_to_walk(walk_app):
     endpoints = {endpoint for endpoint, *_ in protected_routes(walk_app)}
     assert {"console.home", "console.new_entry", "console.upload", "review.queue", "review.decide",
-            "review.calendar", "accounts.account"} <= endpoints
+            "review.calendar", "accounts.account", "audit.audit_log", "audit.audit_csv",
+            "audit.access_log", "audit.access_csv"} <= endpoints
 
 
 @pytest.mark.parametrize("role", ROLES)

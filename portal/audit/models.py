@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -40,3 +40,26 @@ class AccessEvent(db.Model):
     status: Mapped[int] = mapped_column(Integer)
     bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
     detail: Mapped[str] = mapped_column(String(500), default="")
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit events are never changed or deleted (SPEC §6); corrections are new events."""
+
+
+def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:
+    raise AppendOnlyError(f"audit event {target.id} is append-only")
+
+
+event.listen(AuditEvent, "before_update", _refuse_change)
+event.listen(AuditEvent, "before_delete", _refuse_change)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`update(AuditEvent)` / `delete(AuditEvent)` statements bypass the mapper events; refuse them too.
+
+    Raw SQL text is not inspected: the database's own permissions (and on PostgreSQL a trigger) guard
+    against that, and `flask portal audit verify` detects it.
+    """
+    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) == AuditEvent.__tablename__:
+        raise AppendOnlyError("audit events are append-only")

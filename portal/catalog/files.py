@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 
 from ..errors import Invalid
@@ -52,10 +53,86 @@ def inspect_file(path: Path, fmt: str) -> FileInfo:
                 if fh.read(5) != b"%PDF-":
                     raise ValueError("no PDF header")
             return FileInfo()
-    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as exc:
+        if fmt == "XML":
+            return _inspect_xml(path)
+        if fmt == "ZIP":
+            check_zip(path)
+            return FileInfo()
+    except (UnsafeFile, DefusedXmlException) as exc:
+        if not isinstance(exc, UnsafeFile):
+            exc = UnsafeFile(_("the XML declares a DTD or entities, which are not accepted"))
+        raise Invalid(_("The file was refused: %(error)s", error=str(exc)), {"file": "unsafe"})
+    except (ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError, RecursionError) as exc:
         raise Invalid(_("The file is not valid %(format)s: %(error)s", format=fmt, error=str(exc)[:200]),
                       {"file": "format"})
     return FileInfo()
+
+
+class UnsafeFile(ValueError):
+    """A container or document built to exhaust memory or time (zip bomb, entity expansion)."""
+
+
+# XLSX and ZIP containers: what the zip directory declares is an upper bound of what Python's zipfile
+# will ever inflate (it stops at the declared size and then fails the CRC check), so these limits,
+# checked before any member is read, bound the memory and time an upload can cost.
+ZIP_MAX_MEMBERS = 10_000
+ZIP_MAX_TOTAL = 1024 ** 3             # 1 GiB inflated in all
+ZIP_MAX_RATIO = 100                   # inflated / compressed, for members above 1 MiB
+ZIP_MAX_XLSX_PART = 256 * 1024 ** 2   # shared strings, styles, workbook: openpyxl reads these whole
+
+
+def check_zip(path: Path, xlsx: bool = False) -> None:
+    """Refuse a zip bomb before inflating anything; ValueError when it is not a zip at all."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ValueError(_("not a ZIP container")) from exc
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise UnsafeFile(_("the archive holds more than %(n)d files", n=ZIP_MAX_MEMBERS))
+    total = 0
+    for m in members:
+        total += m.file_size
+        if m.file_size > 1024 ** 2 and m.file_size > ZIP_MAX_RATIO * max(m.compress_size, 1):
+            raise UnsafeFile(_("“%(name)s” inflates more than %(ratio)d times (a zip bomb?)",
+                               name=m.filename[:80], ratio=ZIP_MAX_RATIO))
+        if xlsx and not m.filename.startswith("xl/worksheets/") and m.file_size > ZIP_MAX_XLSX_PART:
+            raise UnsafeFile(_("“%(name)s” is larger than %(mb)d MB inflated", name=m.filename[:80],
+                               mb=ZIP_MAX_XLSX_PART // 1024 ** 2))
+    if total > ZIP_MAX_TOTAL:
+        raise UnsafeFile(_("the archive inflates to more than %(mb)d MB", mb=ZIP_MAX_TOTAL // 1024 ** 2))
+
+
+def require_defused_xml() -> None:
+    """openpyxl parses workbook XML with defusedxml only when it is installed and not switched off."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:
+        raise UnsafeFile(_("workbooks cannot be read safely here (defusedxml is missing)"))
+
+
+def _inspect_xml(path: Path) -> FileInfo:
+    """Well-formed XML, read as a stream; DTDs and entities (billion laughs, external entities) refused."""
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        root, depth = None, 0
+        for event, elem in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                root = elem if root is None else root
+                depth += 1
+                continue
+            depth -= 1
+            elem.clear()
+            if depth == 1:
+                root.clear()  # memory stays flat however long the document
+    except DefusedXmlException as exc:
+        raise UnsafeFile(_("the XML declares a DTD or entities, which are not accepted")) from exc
+    except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
+        raise ValueError(str(exc)) from exc
+    return FileInfo(encoding="utf-8")
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -78,6 +155,8 @@ def detect_encoding(sample: bytes) -> str:
 def _inspect_csv(path: Path) -> FileInfo:
     with open(path, "rb") as fh:
         sample = fh.read(1024 * 1024)
+    if b"\x00" in sample:  # text never holds NUL bytes; programs, images and archives do
+        raise ValueError(_("binary content, not text"))
     encoding = detect_encoding(sample)
     with open(path, encoding="gb18030" if encoding == "gbk" else "utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
@@ -91,11 +170,18 @@ def _inspect_csv(path: Path) -> FileInfo:
 def _inspect_xlsx(path: Path) -> FileInfo:
     from openpyxl import load_workbook
 
+    check_zip(path, xlsx=True)
+    require_defused_xml()
     # A file object, not the path: stored files have no .xlsx suffix, which openpyxl insists on.
     with open(path, "rb") as fh:
         try:
             wb = load_workbook(fh, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+        except Exception as exc:  # openpyxl raises many kinds for a non-workbook, and wraps some
+            cause: BaseException | None = exc
+            while cause is not None:
+                if isinstance(cause, DefusedXmlException):
+                    raise cause
+                cause = cause.__cause__ or cause.__context__
             raise ValueError(_("not an Excel workbook")) from exc
         try:
             ws = wb.worksheets[0]
@@ -107,7 +193,21 @@ def _inspect_xlsx(path: Path) -> FileInfo:
     return FileInfo(row_count=count, columns=header)
 
 
+MAX_JSON_PARSE = 256 * 1024 ** 2  # parsed whole (about ten times its size in memory); larger files are only sniffed
+
+
 def _inspect_json(path: Path) -> FileInfo:
+    size = path.stat().st_size
+    if size > MAX_JSON_PARSE:
+        with open(path, "rb") as fh:
+            head = fh.read(1024 * 1024)
+            fh.seek(max(0, size - 64))
+            tail = fh.read()
+        detect_encoding(head)  # UTF-8 or GBK text, not binary
+        first, last = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1], tail.rstrip(b" \t\r\n")[-1:]
+        if (first, last) not in ((b"{", b"}"), (b"[", b"]")):
+            raise ValueError(_("does not start and end like a JSON document"))
+        return FileInfo(encoding="utf-8")  # too large to count its records on upload
     data = json.loads(path.read_bytes())
     records = data
     if isinstance(data, dict):

@@ -6,8 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 
+from .files import UnsafeFile, check_zip, require_defused_xml
 from .models import Resource, ResourceKind
 
 PREVIEW_ROWS = 50
@@ -39,7 +41,12 @@ def preview(res: Resource, path: Path, limit: int = PREVIEW_ROWS) -> Preview:
             return _xlsx(path, limit, res.row_count)
         if fmt == "JSON":
             return _json(path, limit)
-    except (OSError, ValueError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+    except UnsafeFile as exc:
+        return Preview([], [], None, _("This file could not be previewed: %(error)s.", error=str(exc)))
+    except DefusedXmlException:
+        return Preview([], [], None, _("This file could not be previewed: %(error)s.",
+                                       error=_("the XML declares a DTD or entities, which are not accepted")))
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, csv.Error, RecursionError) as exc:
         return Preview([], [], None, _("This file could not be previewed (%(error)s).", error=type(exc).__name__))
     return Preview([], [], None, _("No preview is available for this format."))
 
@@ -55,6 +62,8 @@ def _csv(path: Path, encoding: str, limit: int, total: int | None) -> Preview:
 def _xlsx(path: Path, limit: int, total: int | None) -> Preview:
     from openpyxl import load_workbook
 
+    check_zip(path, xlsx=True)  # files stored before these checks existed are checked again here
+    require_defused_xml()
     with open(path, "rb") as fh:  # a file object: stored files have no .xlsx suffix
         wb = load_workbook(fh, read_only=True, data_only=True)
         try:

@@ -11,7 +11,7 @@ from .. import workdays
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..audit import services as audit
-from ..errors import Invalid
+from ..errors import BadRequest, Invalid
 from ..extensions import db
 from . import editing, review
 
@@ -84,6 +84,8 @@ def unpublish(dataset_id: str):
 def calendar():
     """Enter a year's official holiday arrangement (overrides the package; used for all deadlines)."""
     year = request.values.get("year", type=int) or workdays.china_date(date.today()).year + 1
+    if not 2000 <= year <= 2100:
+        raise BadRequest(_("Choose a year between %(min)d and %(max)d.", min=2000, max=2100), {"year": year})
     errors: dict[str, str] = {}
     holidays_text = request.form.get("holidays", "")
     workdays_text = request.form.get("workdays", "")

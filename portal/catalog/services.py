@@ -395,3 +395,11 @@ def record_download(res: Resource, status: int, bytes_sent: int, range_start: in
                            .values(download_count=Resource.download_count + 1))
     audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent)
     db.session.commit()
+
+
+def record_search(params: SearchParams, status: int = 200) -> None:
+    """Log a catalog search as an access event (SPEC §6: queries are traceable)."""
+    filters = "&".join(f"{k}={v}" for k, values in sorted(params.filters.items()) for v in values)
+    detail = f"q={params.q}" + (f"&{filters}" if filters else "") + (f"&page={params.page}" if params.page > 1 else "")
+    audit.record_access("search", status, detail=detail)
+    db.session.commit()

@@ -61,8 +61,10 @@ def search():
     params = services.parse_search_params(request.args, request.args.getlist,
                                           current_app.config["SEARCH_PAGE_SIZE"])
     result = services.search(params)
-    return render_template("catalog/search.html", result=result, params=params, search_url=search_url,
+    page = render_template("catalog/search.html", result=result, params=params, search_url=search_url,
                            page_url=lambda page: search_url(params, page=page))
+    services.record_search(params)  # after rendering: the commit would expire the results
+    return page
 
 
 @bp.get("/dataset/<slug>")

@@ -75,7 +75,7 @@ def test_sorting_and_paging(catalog, client, app):
     "q=" + "空" * 10000,
     "q=title:(foo OR bar) AND \"x\"~2 OR *:*",
     "q=1' OR '1'='1'; DROP TABLE datasets;--",
-    "q=%00%ff",
+    "q=%ff%fe",  # not UTF-8 (a NUL byte is refused with 400 everywhere: tests/ops/test_security.py)
     "q=<script>alert(1)</script>",
     "q=[]{}^~*?\\/",
     "theme=" + "x" * 5000,

@@ -1,0 +1,74 @@
+"""Auditors' console pages: search and export the audit log and the access log (SPEC §6, R2024 §29)."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..accounts.permissions import roles_required
+from ..models_base import utcnow
+from . import services
+
+bp = Blueprint("audit", __name__, url_prefix="/console")
+AUDITORS = (Role.AUDITOR, Role.AUTHORITY, Role.ADMIN)
+ACCESS_KINDS = {"download": _l("Download"), "api": _l("API call"), "search": _l("Search")}
+
+
+@bp.context_processor
+def _helpers():
+    return {"kind_labels": ACCESS_KINDS,
+            "json_text": lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""}
+
+
+def _args(q: services.LogQuery) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(q).items() if v and k != "page"}
+
+
+def _page_url(endpoint: str, q: services.LogQuery):
+    return lambda page: url_for(endpoint, **_args(q), page=page)
+
+
+def _csv(log: str):
+    q = services.parse_log_query(request.args)
+    filename = f"{log}-log-{utcnow():%Y%m%d-%H%M%S}.csv"
+    lines = services.export_csv(log, q, current_user._get_current_object())
+    return Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/audit")
+@roles_required(*AUDITORS)
+def audit_log():
+    """The audit log (decisions, hash-chained): search by time, user, action and object, newest first."""
+    q = services.parse_log_query(request.args)
+    return render_template("audit/log.html", log="audit", result=services.search_audit(q), q=q,
+                           page_url=_page_url("audit.audit_log", q), csv_url=url_for("audit.audit_csv", **_args(q)))
+
+
+@bp.get("/audit.csv")
+@roles_required(*AUDITORS)
+def audit_csv():
+    """The filtered audit log as CSV, streamed."""
+    return _csv("audit")
+
+
+@bp.get("/access")
+@roles_required(*AUDITORS)
+def access_log():
+    """The access log (downloads, API calls, searches): search by time, user, kind and object."""
+    q = services.parse_log_query(request.args)
+    result = services.search_access(q)
+    return render_template("audit/log.html", log="access", result=result, q=q,
+                           page_url=_page_url("audit.access_log", q), csv_url=url_for("audit.access_csv", **_args(q)),
+                           emails=services.user_emails({e.user_id for e in result.rows}))
+
+
+@bp.get("/access.csv")
+@roles_required(*AUDITORS)
+def access_csv():
+    """The filtered access log as CSV, streamed."""
+    return _csv("access")

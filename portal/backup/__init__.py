@@ -1,0 +1,1 @@
+"""Encrypted backups of the database and the files (R2024 §35): `flask portal backup` / `restore`."""
