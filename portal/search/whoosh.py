@@ -7,7 +7,11 @@ BM25F; every filter, count and non-relevance sort is a vector operation over tho
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
+import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +34,7 @@ from .text import query_terms, tokenize
 # intersection instead of a disjunction over five fields (5x less work at 100,000 entries).
 FIELD_WEIGHTS = (("title", 4), ("tags", 2), ("agency", 2), ("items", 1), ("summary", 1))
 WRITE_TIMEOUT_S = 10.0
+log = logging.getLogger(__name__)
 
 
 PART_SEPARATOR = "\x1f"
@@ -75,7 +80,7 @@ class _Segment:
 class _View:
     """Arrays for the whole index at one generation (segments laid end to end)."""
 
-    generation: int
+    generation: tuple
     live: np.ndarray
     pairs: dict[str, tuple[np.ndarray, np.ndarray]]
     modified: np.ndarray
@@ -104,6 +109,7 @@ class WhooshBackend:
         self._view: _View | None = None
         self._codes: dict[str, dict[str, int]] = {f: {} for f in self.facet_fields}
         self._values: dict[str, list[str]] = {f: [] for f in self.facet_fields}
+        self._create_if_absent()
 
     # ---- index lifecycle -------------------------------------------------
     def _schema(self) -> Schema:
@@ -112,25 +118,60 @@ class WhooshBackend:
                       text=TEXT(analyzer=WeightedJiebaTokenizer(), phrase=False))
 
     def _index(self):
+        """The open index. It is never created here: a missing index is a fault that `reindex` repairs
+        (an empty index made silently would show visitors an empty catalog)."""
         if self._ix is None:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            if whoosh_index.exists_in(str(self.dir)):
-                ix = whoosh_index.open_dir(str(self.dir))
-                if sorted(ix.schema.names()) != sorted(self._schema().names()):
-                    raise SearchUnavailable("the search index was built by another version; run `flask portal reindex`")
-                self._ix = ix
-            else:
-                self._ix = whoosh_index.create_in(str(self.dir), self._schema())
+            if not whoosh_index.exists_in(str(self.dir)):
+                raise SearchUnavailable("there is no search index; run `flask portal reindex`")
+            ix = whoosh_index.open_dir(str(self.dir))
+            if sorted(ix.schema.names()) != sorted(self._schema().names()):
+                raise SearchUnavailable("the search index was built by another version; run `flask portal reindex`")
+            self._ix = ix
         return self._ix
+
+    def _create_if_absent(self) -> None:
+        """A new installation starts with an empty index; only when the directory does not exist at all."""
+        if self.dir.exists():
+            return
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = self.dir.parent / f".{self.dir.name}.create.lock"
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # several workers may start at once
+            if not self.dir.exists():
+                tmp = Path(tempfile.mkdtemp(prefix=f".{self.dir.name}-", dir=self.dir.parent))
+                whoosh_index.create_in(str(tmp), self._schema())
+                os.rename(tmp, self.dir)
+        finally:
+            os.close(fd)
+
+    def _refresh(self) -> None:
+        """Forget every open handle, so the next read opens the index as it is on disk now."""
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:
+                pass
+        self._searcher = None
+        self._ix = None
+        self._view = None
 
     def needs_rebuild(self) -> bool:
         """True when there is no index yet or it was built with another schema."""
-        if not whoosh_index.exists_in(str(self.dir)):
+        try:
+            if not whoosh_index.exists_in(str(self.dir)):
+                return True
+            return sorted(whoosh_index.open_dir(str(self.dir)).schema.names()) != sorted(self._schema().names())
+        except Exception:  # unreadable or corrupt
             return True
-        return sorted(whoosh_index.open_dir(str(self.dir)).schema.names()) != sorted(self._schema().names())
 
     def _writer(self):
         """A writer, waiting for the lock rather than failing; LockError never reaches a user."""
+        try:
+            self._index()
+        except SearchUnavailable:
+            self._refresh()
+            raise
         deadline = time.monotonic() + WRITE_TIMEOUT_S
         while True:
             try:
@@ -149,6 +190,7 @@ class WhooshBackend:
                 writer.commit()
             except BaseException:
                 writer.cancel()
+                self._refresh()
                 raise
 
     def bulk_index(self, docs: Iterable[SearchDoc], clear: bool = True, procs: int = 1) -> int:
@@ -186,6 +228,7 @@ class WhooshBackend:
                 writer.commit()
             except BaseException:
                 writer.cancel()
+                self._refresh()
                 raise
 
     def clear(self) -> None:
@@ -198,12 +241,23 @@ class WhooshBackend:
         self._searcher = None
         self._segments.clear()
         self._view = None
+        self._ix = None
         self.dir.mkdir(parents=True, exist_ok=True)
+        for leftover in self.dir.iterdir():  # a corrupt or half-written index is replaced whole
+            if leftover.is_file() and leftover.name != "WRITELOCK":
+                leftover.unlink()
         self._ix = whoosh_index.create_in(str(self.dir), self._schema())
 
     def count(self) -> int:
         with self._lock:
-            return self._current_searcher().doc_count()
+            try:
+                return self._current_searcher().doc_count()
+            except SearchUnavailable:
+                self._refresh()
+                raise
+            except Exception:
+                self._refresh()
+                return self._current_searcher().doc_count()
 
     @staticmethod
     def _fields(doc: SearchDoc) -> dict:
@@ -215,20 +269,17 @@ class WhooshBackend:
         """A searcher on the latest committed generation (reopened only when the index changed)."""
         if self._searcher is None or not self._searcher.up_to_date():
             old = self._searcher
-            try:
-                self._searcher = self._index().searcher()
-            except FileNotFoundError:
-                # A writer replaced files while we opened them; try once more on a fresh handle.
-                self._ix = None
-                self._searcher = self._index().searcher()
+            self._searcher = self._index().searcher()
             if old is not None:
                 old.close()
         return self._searcher
 
     def _build_view(self, searcher) -> _View:
         reader = searcher.reader()
-        generation = reader.generation() if hasattr(reader, "generation") else -1
-        if self._view is not None and self._view.generation == generation and generation != -1:
+        # An index rebuilt elsewhere can reach the same generation number again: key by segments too.
+        generation = (reader.generation() if hasattr(reader, "generation") else -1,
+                      tuple(sub.segment().segment_id() for sub, _ in reader.leaf_readers() if sub.segment() is not None))
+        if self._view is not None and self._view.generation == generation and generation[0] != -1:
             return self._view
         parts, lives = [], []
         seen = set()
@@ -314,14 +365,27 @@ class WhooshBackend:
         return And([Term("text", term) for term in terms])
 
     def search(self, query: SearchQuery) -> SearchPage:
+        """Search the latest committed index. A read that races a commit in another process (a `.toc`
+        or segment file replaced while opening it) refreshes and retries once; what still fails is
+        SearchUnavailable (index missing, unreadable or corrupt), which the portal answers with 503."""
         with self._lock:
-            try:
-                searcher = self._current_searcher()
-                view = self._build_view(searcher)
-            except SearchUnavailable:
-                raise
-            except Exception as exc:  # index missing or unreadable
-                raise SearchUnavailable(str(exc)) from exc
+            for attempt in (1, 2):
+                try:
+                    return self._search(query)
+                except SearchUnavailable:
+                    self._refresh()
+                    raise
+                except Exception as exc:
+                    self._refresh()
+                    if attempt == 2:
+                        log.warning("search index unreadable", exc_info=True)
+                        raise SearchUnavailable(str(exc)) from exc
+            raise AssertionError("unreachable")
+
+    def _search(self, query: SearchQuery) -> SearchPage:
+        if True:
+            searcher = self._current_searcher()
+            view = self._build_view(searcher)
             mask = self._filter_mask(view, query.filters)
             text_q = self._text_query(query.text) if query.text.strip() else None
             if query.text.strip() and text_q is None:
