@@ -54,6 +54,13 @@ class Config:
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
         self.REVIEW_WORKDAYS = int(_env("REVIEW_WORKDAYS", "5"))  # R2024 §11
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are trusted
+        # so that rate limits and access events see the visitor's address; 0 trusts none.
+        self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        # Downloads handed to nginx: the internal location that maps to STORAGE_DIR, e.g. "/_files/".
+        self.ACCEL_REDIRECT_PREFIX = _env("ACCEL_REDIRECT_PREFIX", "") or ""
+        # Total bytes the file storage may hold (0: no cap beyond the disk itself).
+        self.STORAGE_MAX_BYTES = int(_env("STORAGE_MAX_BYTES", "0"))
         self.TESTING = False
 
 
