@@ -37,6 +37,10 @@ loglevel = _env("LOG_LEVEL", "info")
 access_log_format = '%(h)s - %(u)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(M)sms'
 # gunicorn itself trusts X-Forwarded-Proto only from these; ProxyFix does the rest in the app.
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicornc's control socket only when asked for: a fixed default path would be shared by every
+# gunicorn of the same user on the machine.
+control_socket = _env("CONTROL_SOCKET", "") or "gunicorn.ctl"
+control_socket_disable = not _env("CONTROL_SOCKET", "")
 worker_tmp_dir = _env("WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
 
 
@@ -52,12 +56,13 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    """Each worker opens its own database connections (never the master's)."""
-    try:
-        from portal.extensions import db
+    """Each worker opens its own database connections (never the master's), and removes the
+    temporary files of uploads whose worker was killed (a new worker often replaces exactly that one)."""
+    if not preload_app:
+        return  # the worker builds the app itself, which does both
+    from portal.extensions import db
 
-        app = server.app.wsgi()
-        with app.app_context():
-            db.engine.dispose(close=False)
-    except Exception:  # the app is not preloaded
-        pass
+    app = server.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)
+        app.extensions["storage"].sweep_temp()

@@ -59,8 +59,6 @@ class Config:
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
         # Downloads handed to nginx: the internal location that maps to STORAGE_DIR, e.g. "/_files/".
         self.ACCEL_REDIRECT_PREFIX = _env("ACCEL_REDIRECT_PREFIX", "") or ""
-        # Total bytes the file storage may hold (0: no cap beyond the disk itself).
-        self.STORAGE_MAX_BYTES = int(_env("STORAGE_MAX_BYTES", "0"))
         self.TESTING = False
 
 
