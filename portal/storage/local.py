@@ -43,6 +43,8 @@ class LocalStorage:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
+                # readable by the web server that sends it (X-Accel-Redirect); never writable by it
+                os.fchmod(out.fileno(), 0o644)
                 key = digest.hexdigest()
                 final = self.path(key)
                 final.parent.mkdir(parents=True, exist_ok=True)
