@@ -52,8 +52,13 @@ class SearchOutbox(db.Model):
 
 # ---- recording changes (same transaction as the change) ----------------------------------------
 def _was_public(ds: Dataset) -> bool:
+    """Whether the entry was public before this flush; True when unknown (the old state was not loaded)."""
     state = sa_inspect(ds).attrs.state.history
-    return DatasetState.PUBLISHED in (state.deleted or ()) or (not state.deleted and ds.state == DatasetState.PUBLISHED)
+    if state.deleted:
+        return DatasetState.PUBLISHED in state.deleted
+    if state.added:
+        return True
+    return ds.state == DatasetState.PUBLISHED
 
 
 @event.listens_for(Session, "before_flush")
