@@ -425,9 +425,11 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--workdir", help="keep the data here (default: a temporary directory, removed)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--reuse", action="store_true", help="use the catalog an earlier run left in --workdir")
     args = p.parse_args(argv)
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="portal-load-"))
+    work.mkdir(parents=True, exist_ok=True)
     os.chmod(work, 0o755)
     data_dir = work / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -438,7 +440,12 @@ def main(argv=None) -> int:
     result: dict = {"profile": "production" if args.database_url else "embedded", "size": args.size,
                     "machine": {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg()}}
     try:
-        cat = build_catalog(data_dir, args.size, args.seed, args.files)
+        saved = work / "catalog.json"
+        if args.reuse and saved.exists():
+            cat = json.loads(saved.read_text())
+        else:
+            cat = build_catalog(data_dir, args.size, args.seed, args.files)
+            saved.write_text(json.dumps(cat, ensure_ascii=False))
         rng = random.Random(args.seed)
         queries = cat["queries"]
         urls = {"home": ["/"],
