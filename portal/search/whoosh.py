@@ -383,28 +383,27 @@ class WhooshBackend:
             raise AssertionError("unreachable")
 
     def _search(self, query: SearchQuery) -> SearchPage:
-        if True:
-            searcher = self._current_searcher()
-            view = self._build_view(searcher)
-            mask = self._filter_mask(view, query.filters)
-            text_q = self._text_query(query.text) if query.text.strip() else None
-            if query.text.strip() and text_q is None:
-                return SearchPage(hits=[], total=0, facets=self._facets(view, np.zeros_like(mask)) if query.with_facets else {})
-            if text_q is not None:
-                matched = np.zeros(len(mask), dtype=bool)
-                docnums = np.fromiter(searcher.docs_for_query(text_q), dtype=np.int64)
-                matched[docnums] = True
-                mask &= matched
-            total = int(mask.sum())
-            end = query.offset + query.limit
-            if text_q is not None and query.sort == "relevance":
-                filt = None if not query.filters else set(np.flatnonzero(mask).tolist())
-                results = searcher.search(text_q, limit=max(end, 1), filter=filt)
-                hits = [SearchHit(view.ids[r.docnum], r.score) for r in results[query.offset:end]]
-            else:
-                hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
-            facets = self._facets(view, mask) if query.with_facets else {}
-            return SearchPage(hits=hits, total=total, facets=facets)
+        searcher = self._current_searcher()
+        view = self._build_view(searcher)
+        mask = self._filter_mask(view, query.filters)
+        text_q = self._text_query(query.text) if query.text.strip() else None
+        if query.text.strip() and text_q is None:
+            return SearchPage(hits=[], total=0, facets=self._facets(view, np.zeros_like(mask)) if query.with_facets else {})
+        if text_q is not None:
+            matched = np.zeros(len(mask), dtype=bool)
+            docnums = np.fromiter(searcher.docs_for_query(text_q), dtype=np.int64)
+            matched[docnums] = True
+            mask &= matched
+        total = int(mask.sum())
+        end = query.offset + query.limit
+        if text_q is not None and query.sort == "relevance":
+            filt = None if not query.filters else set(np.flatnonzero(mask).tolist())
+            results = searcher.search(text_q, limit=max(end, 1), filter=filt)
+            hits = [SearchHit(view.ids[r.docnum], r.score) for r in results[query.offset:end]]
+        else:
+            hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
+        facets = self._facets(view, mask) if query.with_facets else {}
+        return SearchPage(hits=hits, total=total, facets=facets)
 
     def _sorted_docs(self, view: _View, mask: np.ndarray, sort: str, start: int, end: int) -> list[int]:
         docs = np.flatnonzero(mask)
