@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench translations clean
+.PHONY: run test bench bench-load translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/search.py
+
+# gunicorn under a request mix on 10,000 entries, and 1 GB downloads through nginx (see bench/README.md)
+bench-load: $(VENV)/.dev
+	$(BIN)/python bench/load.py
 
 # After changing page text: extract, merge into both catalogs, compile (the .mo files are committed).
 translations: $(VENV)/.dev

@@ -106,4 +106,10 @@ def create_app(config: Any = None) -> Flask:
     from .cli import portal_cli
 
     app.cli.add_command(portal_cli)
+
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app

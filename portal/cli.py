@@ -26,17 +26,36 @@ def demo_command(if_empty: bool) -> None:
 
 
 @portal_cli.command("reindex")
-@click.option("--if-needed", is_flag=True, help="Only when there is no index or it was built by another version.")
+@click.option("--if-needed", is_flag=True,
+              help="Only when there is no index, it was built by another version, or it does not hold every public entry.")
 def reindex_command(if_needed: bool) -> None:
-    """Rebuild the search index from the database."""
-    from .catalog.services import reindex_all
-    from .search import backend
+    """Rebuild the search index from the database (also repairs a missing or corrupt index)."""
+    from .catalog.indexing import apply_pending
+    from .catalog.services import public_datasets, reindex_all
+    from .search import SearchUnavailable, backend
 
     if if_needed and not backend().needs_rebuild():
-        click.echo("Search index is current.")
-        return
+        try:
+            apply_pending(block=True)
+            current = backend().count() == (db.session.scalar(
+                select(func.count()).select_from(public_datasets().subquery())) or 0)
+        except SearchUnavailable:
+            current = False
+        if current:
+            click.echo("Search index is current.")
+            return
     n = reindex_all()
     click.echo(f"Indexed {n} public entries.")
+
+
+@portal_cli.command("indexer")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the search outbox.")
+@click.option("--once", is_flag=True, help="Apply what is waiting, then exit.")
+def indexer_command(interval: float, once: bool) -> None:
+    """Apply recorded search-index changes in batches (run one beside the web workers)."""
+    from .catalog.indexing import run_indexer
+
+    run_indexer(interval=interval, once=once, echo=click.echo)
 
 
 @portal_cli.command("create-user")

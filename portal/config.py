@@ -64,6 +64,11 @@ class Config:
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
         self.ACCESS_LOG_RETENTION_DAYS = int(_env("ACCESS_LOG_RETENTION_DAYS", "730"))  # at least 2 years, R2018 §24
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are trusted
+        # so that rate limits and access events see the visitor's address; 0 trusts none.
+        self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        # Downloads handed to nginx: the internal location that maps to STORAGE_DIR, e.g. "/_files/".
+        self.ACCEL_REDIRECT_PREFIX = _env("ACCEL_REDIRECT_PREFIX", "") or ""
         self.TESTING = False
 
 

@@ -56,10 +56,14 @@ class Unavailable(PortalError):
     status, code = 503, "unavailable"
 
 
+class InsufficientStorage(PortalError):
+    status, code = 507, "insufficient_storage"
+
+
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large", 416: "range_not_satisfiable",
                422: "invalid", 429: "rate_limited", 451: "unavailable_for_legal_reasons",
-               500: "internal_error", 503: "unavailable"}
+               500: "internal_error", 503: "unavailable", 507: "insufficient_storage"}
 
 
 def _default_message(status: int) -> str:

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..audit import services as audit
-from ..errors import Invalid
+from ..errors import InsufficientStorage, Invalid
 from ..extensions import db
 from ..storage import TooLarge, storage
 from . import dashboard, editing, review
@@ -143,11 +143,11 @@ def upload(dataset_id: str):
         if raw:
             return jsonify({"error": {"code": "too_large", "message": message, "details": {}}}), 413
         return render_template("console/upload.html", ds=ds, res=res, errors={"file": message}), 413
-    except Invalid as exc:
+    except (Invalid, InsufficientStorage) as exc:
         if raw:
-            return jsonify({"error": {"code": "invalid", "message": exc.message, "details": exc.details}}), 422
+            return jsonify({"error": {"code": exc.code, "message": exc.message, "details": exc.details}}), exc.status
         return render_template("console/upload.html", ds=ds, res=res,
-                               errors={**{k: exc.message for k in exc.details}, "_": exc.message}), 422
+                               errors={**{k: exc.message for k in exc.details}, "_": exc.message}), exc.status
     target = url_for("console.entry", dataset_id=ds.id, uploaded=result.resource.id)
     if raw:
         return jsonify({"resource": result.resource.id, "version": result.resource.version,

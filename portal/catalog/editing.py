@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from ..accounts.models import Role, User
 from ..agencies.models import Agency
 from ..audit import services as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
 from ..extensions import db
-from ..storage import StorageError, TooLarge
+from ..storage import StorageError, StorageFull, TooLarge
 from .files import add_file_resource, discard_unreferenced
 from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
                      ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
@@ -263,6 +263,11 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
                                 max_size=current_app.config["UPLOAD_MAX_BYTES"])
     except TooLarge:
         raise  # the view answers 413
+    except StorageFull:
+        current_app.logger.error("file storage full: an upload of %s was refused", filename)
+        raise InsufficientStorage(_("The portal's file storage is full, so the file could not be saved; nothing "
+                                    "was stored. Please try again later; the administrators have been alerted."),
+                                  {"file": "storage_full"})
     except StorageError as exc:
         raise Invalid(_("The upload did not complete; nothing was stored. (%(error)s)", error=str(exc)[:100]),
                       {"file": "incomplete"})

@@ -281,7 +281,13 @@ PARALLEL_REINDEX_FROM = 20_000  # below this a single writer is quicker than sta
 
 
 def reindex_all(batch: int = 500) -> int:
-    """Rebuild the search index from the database (the database is the truth)."""
+    """Rebuild the search index from the database (the database is the truth).
+
+    Holds the applier lock, so no outbox change is applied into the index being replaced; the changes
+    recorded before the rebuild began are covered by it, and later ones are applied afterwards.
+    """
+    from . import indexing
+
     total = db.session.scalar(select(func.count()).select_from(public_datasets().subquery())) or 0
     procs = min(os.cpu_count() or 1, 4) if total >= PARALLEL_REINDEX_FROM else 1
 
@@ -296,18 +302,34 @@ def reindex_all(batch: int = 500) -> int:
                 yield search_doc(ds)
             last_id = rows[-1].id
             db.session.expunge_all()
-    return backend().bulk_index(docs(), procs=procs)
+    with indexing.indexer_lock(block=True):
+        covered = indexing.last_id()
+        db.session.commit()  # end the read transaction, so the rebuild sees every committed entry
+        n = backend().bulk_index(docs(), procs=procs)
+        indexing.forget_applied(covered)
+    indexing.apply_now_if_free()
+    return n
 
 
 def index_datasets(datasets: Iterable[Dataset]) -> None:
-    """Bring the index in line with these entries after commit: add public ones, drop the rest."""
+    """Bring the index in line with these entries after their change was committed.
+
+    The change was recorded in the search outbox with the commit (see indexing.py); this applies it
+    now when no other process is applying, and otherwise leaves it to that process or the indexer.
+    """
+    from . import indexing
+
     datasets = list(datasets)
-    public = [search_doc(d) for d in datasets if d.is_public]
-    hidden = [d.id for d in datasets if not d.is_public]
-    if public:
-        backend().index(public)
-    if hidden:
-        backend().remove(hidden)
+    if not datasets:
+        return
+    ids = [d.id for d in datasets]
+    queued = set(db.session.scalars(select(indexing.SearchOutbox.dataset_id)
+                                    .where(indexing.SearchOutbox.dataset_id.in_(ids))))
+    missing = [d for d in datasets if d.id not in queued]
+    if missing:  # changed outside the ORM (bulk updates): record them now
+        indexing.enqueue(missing)
+        db.session.commit()
+    indexing.apply_now_if_free()
 
 
 # ---- home page and listings -------------------------------------------------

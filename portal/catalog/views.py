@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..agencies.models import Agency
@@ -112,7 +112,23 @@ def send_resource(res):
     start = rng.ranges[0][0] if rng and rng.ranges else None
     if resp.status_code in (200, 206):
         services.record_download(res, resp.status_code, resp.content_length or 0, start)
+        prefix = current_app.config.get("ACCEL_REDIRECT_PREFIX")
+        if prefix:
+            resp = _hand_to_nginx(resp, prefix, res.storage_key)
     return resp
+
+
+def _hand_to_nginx(resp: Response, prefix: str, key: str) -> Response:
+    """Let nginx send the bytes (X-Accel-Redirect to its internal location for the stored file); the
+    portal keeps the headers it decided (name, type, ETag, caching) and nginx applies any Range."""
+    resp.close()  # the file send_file opened is not read here
+    out = Response(status=200)
+    for name, value in resp.headers.items():
+        if name.lower() not in ("content-length", "content-range", "accept-ranges"):
+            out.headers[name] = value
+    out.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + storage().internal_path(key)
+    out.headers["X-Accel-Buffering"] = "no"
+    return out
 
 
 @bp.get("/negative-list")

@@ -10,7 +10,11 @@ every match, score, filter, count and sort is a vector operation over those arra
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
+import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +38,7 @@ FIELD_WEIGHTS = (("title", 4), ("tags", 2), ("agency", 2), ("items", 1), ("summa
 WRITE_TIMEOUT_S = 10.0
 POSTING_CACHE_ENTRIES = 8_000_000  # postings kept in memory over all segments (~96 MB), then the cache restarts
 BM25_K1, BM25_B = 1.2, 0.75  # Whoosh's BM25F defaults
+log = logging.getLogger(__name__)
 
 
 PART_SEPARATOR = "\x1f"
@@ -81,7 +86,7 @@ class _Segment:
 class _View:
     """Arrays for the whole index at one generation (segments laid end to end)."""
 
-    generation: int
+    generation: tuple
     live: np.ndarray
     pairs: dict[str, tuple[np.ndarray, np.ndarray]]
     modified: np.ndarray
@@ -123,6 +128,7 @@ class WhooshBackend:
         self._cached_postings = 0
         self._codes: dict[str, dict[str, int]] = {f: {} for f in self.facet_fields}
         self._values: dict[str, list[str]] = {f: [] for f in self.facet_fields}
+        self._create_if_absent()
 
     # ---- index lifecycle -------------------------------------------------
     def _schema(self) -> Schema:
@@ -133,25 +139,60 @@ class WhooshBackend:
                       text=TEXT(analyzer=WeightedJiebaTokenizer(), phrase=False))
 
     def _index(self):
+        """The open index. It is never created here: a missing index is a fault that `reindex` repairs
+        (an empty index made silently would show visitors an empty catalog)."""
         if self._ix is None:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            if whoosh_index.exists_in(str(self.dir)):
-                ix = whoosh_index.open_dir(str(self.dir))
-                if sorted(ix.schema.names()) != sorted(self._schema().names()):
-                    raise SearchUnavailable("the search index was built by another version; run `flask portal reindex`")
-                self._ix = ix
-            else:
-                self._ix = whoosh_index.create_in(str(self.dir), self._schema())
+            if not whoosh_index.exists_in(str(self.dir)):
+                raise SearchUnavailable("there is no search index; run `flask portal reindex`")
+            ix = whoosh_index.open_dir(str(self.dir))
+            if sorted(ix.schema.names()) != sorted(self._schema().names()):
+                raise SearchUnavailable("the search index was built by another version; run `flask portal reindex`")
+            self._ix = ix
         return self._ix
+
+    def _create_if_absent(self) -> None:
+        """A new installation starts with an empty index; only when the directory does not exist at all."""
+        if self.dir.exists():
+            return
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = self.dir.parent / f".{self.dir.name}.create.lock"
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # several workers may start at once
+            if not self.dir.exists():
+                tmp = Path(tempfile.mkdtemp(prefix=f".{self.dir.name}-", dir=self.dir.parent))
+                whoosh_index.create_in(str(tmp), self._schema())
+                os.rename(tmp, self.dir)
+        finally:
+            os.close(fd)
+
+    def _refresh(self) -> None:
+        """Forget every open handle, so the next read opens the index as it is on disk now."""
+        if self._searcher is not None:
+            try:
+                self._searcher.close()
+            except Exception:
+                pass
+        self._searcher = None
+        self._ix = None
+        self._view = None
 
     def needs_rebuild(self) -> bool:
         """True when there is no index yet or it was built with another schema."""
-        if not whoosh_index.exists_in(str(self.dir)):
+        try:
+            if not whoosh_index.exists_in(str(self.dir)):
+                return True
+            return sorted(whoosh_index.open_dir(str(self.dir)).schema.names()) != sorted(self._schema().names())
+        except Exception:  # unreadable or corrupt
             return True
-        return sorted(whoosh_index.open_dir(str(self.dir)).schema.names()) != sorted(self._schema().names())
 
     def _writer(self):
         """A writer, waiting for the lock rather than failing; LockError never reaches a user."""
+        try:
+            self._index()
+        except SearchUnavailable:
+            self._refresh()
+            raise
         deadline = time.monotonic() + WRITE_TIMEOUT_S
         while True:
             try:
@@ -170,6 +211,7 @@ class WhooshBackend:
                 writer.commit()
             except BaseException:
                 writer.cancel()
+                self._refresh()
                 raise
 
     def bulk_index(self, docs: Iterable[SearchDoc], clear: bool = True, procs: int = 1) -> int:
@@ -207,6 +249,7 @@ class WhooshBackend:
                 writer.commit()
             except BaseException:
                 writer.cancel()
+                self._refresh()
                 raise
 
     def clear(self) -> None:
@@ -219,12 +262,23 @@ class WhooshBackend:
         self._searcher = None
         self._segments.clear()
         self._view = None
+        self._ix = None
         self.dir.mkdir(parents=True, exist_ok=True)
+        for leftover in self.dir.iterdir():  # a corrupt or half-written index is replaced whole
+            if leftover.is_file() and leftover.name != "WRITELOCK":
+                leftover.unlink()
         self._ix = whoosh_index.create_in(str(self.dir), self._schema())
 
     def count(self) -> int:
         with self._lock:
-            return self._current_searcher().doc_count()
+            try:
+                return self._current_searcher().doc_count()
+            except SearchUnavailable:
+                self._refresh()
+                raise
+            except Exception:
+                self._refresh()
+                return self._current_searcher().doc_count()
 
     @staticmethod
     def _fields(doc: SearchDoc) -> dict:
@@ -236,20 +290,17 @@ class WhooshBackend:
         """A searcher on the latest committed generation (reopened only when the index changed)."""
         if self._searcher is None or not self._searcher.up_to_date():
             old = self._searcher
-            try:
-                self._searcher = self._index().searcher()
-            except FileNotFoundError:
-                # A writer replaced files while we opened them; try once more on a fresh handle.
-                self._ix = None
-                self._searcher = self._index().searcher()
+            self._searcher = self._index().searcher()
             if old is not None:
                 old.close()
         return self._searcher
 
     def _build_view(self, searcher) -> _View:
         reader = searcher.reader()
-        generation = reader.generation() if hasattr(reader, "generation") else -1
-        if self._view is not None and self._view.generation == generation and generation != -1:
+        # An index rebuilt elsewhere can reach the same generation number again: key by segments too.
+        generation = (reader.generation() if hasattr(reader, "generation") else -1,
+                      tuple(sub.segment().segment_id() for sub, _ in reader.leaf_readers() if sub.segment() is not None))
+        if self._view is not None and self._view.generation == generation and generation[0] != -1:
             return self._view
         parts, lives = [], []
         seen = set()
@@ -409,33 +460,42 @@ class WhooshBackend:
         raise TypeError(f"not a filter expression: {expr!r}")
 
     def search(self, query: SearchQuery) -> SearchPage:
+        """Search the latest committed index. A read that races a commit in another process (a `.toc`
+        or segment file replaced while opening it) refreshes and retries once; what still fails is
+        SearchUnavailable (index missing, unreadable or corrupt), which the portal answers with 503."""
         with self._lock:
-            try:
-                searcher = self._current_searcher()
-                view = self._build_view(searcher)
-            except SearchUnavailable:
-                raise
-            except Exception as exc:  # index missing or unreadable
-                raise SearchUnavailable(str(exc)) from exc
-            mask = self._filter_mask(view, query.filters, query.where)
-            facet_fields = self.default_facets if query.facet_fields is None else query.facet_fields
-            words = query_terms(query.text) if query.text.strip() else []
-            if query.text.strip() and not words:
-                return SearchPage(hits=[], total=0,
-                                  facets=self._facets(view, np.zeros_like(mask), facet_fields) if query.with_facets else {})
-            try:
-                score = self._match_words(view, words, mask) if words else None
-            except Exception as exc:  # a segment file vanished under a concurrent rebuild
-                raise SearchUnavailable(str(exc)) from exc
-            total = int(mask.sum())
-            end = query.offset + query.limit
-            if score is not None and query.sort == "relevance":
-                docs = self._top(np.flatnonzero(mask), -score, query.offset, end)
-                hits = [SearchHit(view.ids[d], float(score[d])) for d in docs]
-            else:
-                hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
-            facets = self._facets(view, mask, facet_fields) if query.with_facets else {}
-            return SearchPage(hits=hits, total=total, facets=facets)
+            for attempt in (1, 2):
+                try:
+                    return self._search(query)
+                except SearchUnavailable:
+                    self._refresh()
+                    raise
+                except Exception as exc:
+                    self._refresh()
+                    if attempt == 2:
+                        log.warning("search index unreadable", exc_info=True)
+                        raise SearchUnavailable(str(exc)) from exc
+            raise AssertionError("unreachable")
+
+    def _search(self, query: SearchQuery) -> SearchPage:
+        searcher = self._current_searcher()
+        view = self._build_view(searcher)
+        mask = self._filter_mask(view, query.filters, query.where)
+        facet_fields = self.default_facets if query.facet_fields is None else query.facet_fields
+        words = query_terms(query.text) if query.text.strip() else []
+        if query.text.strip() and not words:
+            return SearchPage(hits=[], total=0,
+                              facets=self._facets(view, np.zeros_like(mask), facet_fields) if query.with_facets else {})
+        score = self._match_words(view, words, mask) if words else None
+        total = int(mask.sum())
+        end = query.offset + query.limit
+        if score is not None and query.sort == "relevance":
+            docs = self._top(np.flatnonzero(mask), -score, query.offset, end)
+            hits = [SearchHit(view.ids[d], float(score[d])) for d in docs]
+        else:
+            hits = [SearchHit(view.ids[d]) for d in self._sorted_docs(view, mask, query.sort, query.offset, end)]
+        facets = self._facets(view, mask, facet_fields) if query.with_facets else {}
+        return SearchPage(hits=hits, total=total, facets=facets)
 
     def _top(self, docs: np.ndarray, key: np.ndarray, start: int, end: int) -> list[int]:
         """docs[start:end] ordered by key (ascending; ties by document number)."""

@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 from flask import current_app
 
-from .base import FileStorage, StoredFile, StorageError, TooLarge  # noqa: F401
+from .base import FileStorage, StoredFile, StorageError, StorageFull, TooLarge  # noqa: F401
 from .local import LocalStorage
 
 

@@ -17,6 +17,10 @@ class StorageError(Exception):
     """Writing failed; nothing was stored."""
 
 
+class StorageFull(StorageError):
+    """The disk (or quota, or file-size limit) ran out while writing; nothing was stored."""
+
+
 class TooLarge(StorageError):
     """The stream exceeded the size limit; nothing was stored."""
 
@@ -30,6 +34,14 @@ class FileStorage(Protocol):
         """Local path of a stored file (for streaming and X-Accel-Redirect)."""
         ...
 
+    def internal_path(self, key: str) -> str:
+        """The file's path below the storage root, for a web server's internal location."""
+        ...
+
     def exists(self, key: str) -> bool: ...
+
+    def sweep_temp(self) -> int:
+        """Remove temporary files of uploads whose process died; returns how many."""
+        ...
 
     def delete(self, key: str) -> None: ...

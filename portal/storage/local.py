@@ -1,15 +1,19 @@
 """Local-directory FileStorage: content-addressed files under <root>/ab/cd/<sha256>."""
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import StoredFile, StorageError, TooLarge
+from .base import StorageError, StorageFull, StoredFile, TooLarge
 
 CHUNK = 1024 * 1024
+# Write failures that mean "no room": a full disk, a quota, a file-size limit on the process.
+FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class LocalStorage:
@@ -17,12 +21,18 @@ class LocalStorage:
         self.root = Path(root)
         self.tmp = self.root / ".tmp"
         self.tmp.mkdir(parents=True, exist_ok=True)
+        self.sweep_temp()
 
     def save(self, stream: BinaryIO, max_size: int | None = None) -> StoredFile:
-        """Stream to a temporary file in the same volume, hashing as we go, then rename into place."""
+        """Stream to a temporary file in the same volume, hashing as we go, then rename into place.
+
+        The temporary file is flock-ed while written: if the process is killed mid-upload the lock
+        goes with it, and `sweep_temp` (at every worker start and before every upload) removes it.
+        """
+        self.sweep_temp()
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+        fd, tmp_name = self._locked_temp()
         try:
             with os.fdopen(fd, "wb") as out:
                 while chunk := stream.read(CHUNK):
@@ -33,21 +43,66 @@ class LocalStorage:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            key = digest.hexdigest()
-            final = self.path(key)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_name, final)
+                # readable by the web server that sends it (X-Accel-Redirect); never writable by it
+                os.fchmod(out.fileno(), 0o644)
+                key = digest.hexdigest()
+                final = self.path(key)
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp_name, final)  # still locked: the sweeper never takes a finished file
         except BaseException as exc:
             _remove(tmp_name)
             if isinstance(exc, (StorageError, KeyboardInterrupt, SystemExit)):
                 raise
+            if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+                raise StorageFull(str(exc)) from exc
             raise StorageError(str(exc)) from exc
         return StoredFile(key=key, size=size, sha256=key)
+
+    def _locked_temp(self) -> tuple[int, str]:
+        """A new temporary file, flock-ed; made again if a sweeper removed it before we locked it."""
+        while True:
+            fd, name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                if os.stat(name).st_ino == os.fstat(fd).st_ino:
+                    return fd, name
+            except FileNotFoundError:
+                pass
+            os.close(fd)
+
+    def sweep_temp(self) -> int:
+        """Remove temporary files no live process is writing (left by a killed worker)."""
+        removed = 0
+        try:
+            names = os.listdir(self.tmp)
+        except FileNotFoundError:
+            return 0
+        for name in names:
+            path = self.tmp / name
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue  # an upload in progress
+            try:
+                _remove(path)
+                removed += 1
+            finally:
+                os.close(fd)
+        return removed
 
     def path(self, key: str) -> Path:
         if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
             raise StorageError("invalid storage key")  # never let a key walk out of the root
         return self.root / key[:2] / key[2:4] / key
+
+    def internal_path(self, key: str) -> str:
+        """The file's path below the storage root, as a web server maps it (X-Accel-Redirect)."""
+        return self.path(key).relative_to(self.root).as_posix()
 
     def exists(self, key: str) -> bool:
         try:

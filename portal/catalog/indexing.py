@@ -1,0 +1,205 @@
+"""Keeping the search index in line with the database through an outbox, safe under many processes.
+
+A change to an entry that the public can see (or could see before the change) adds a row to
+`search_outbox` in the same transaction as the change (a `before_flush` hook), so a committed change
+is never forgotten even if the process dies right after. One applier at a time — the holder of an
+exclusive file lock next to the data — reads the outbox in batches, re-reads the entries' current
+state, writes the index and deletes the rows it applied. The applier is:
+
+- the request that made the change, when the lock is free ("apply now"): a single-process server and
+  the tests see every change at once;
+- otherwise whoever holds the lock, which looks at the outbox again after releasing it, so a row
+  whose own request found the lock taken is picked up moments later;
+- `flask portal indexer`, a long-running loop that applies whatever is left (after a crash, or while
+  the search backend was unavailable).
+
+Applying is idempotent: the index is made to match the entry as it is now, not as the row says.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from flask import current_app
+from sqlalchemy import DateTime, Integer, String, delete, event, func, inspect as sa_inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
+
+from ..extensions import db
+from ..models_base import new_id, utcnow
+from .models import Dataset, DatasetState
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+class SearchOutbox(db.Model):
+    """An index change waiting to be applied: bring entry `dataset_id` in line with the database."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(10))  # "upsert" or "remove": what the change meant when made
+    enqueued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---- recording changes (same transaction as the change) ----------------------------------------
+def _was_public(ds: Dataset) -> bool:
+    """Whether the entry was public before this flush; True when unknown (the old state was not loaded)."""
+    state = sa_inspect(ds).attrs.state.history
+    if state.deleted:
+        return DatasetState.PUBLISHED in state.deleted
+    if state.added:
+        return True
+    return ds.state == DatasetState.PUBLISHED
+
+
+@event.listens_for(Session, "before_flush")
+def _record_index_changes(session: Session, _flush_context, _instances) -> None:
+    queued: set[str] = session.info.setdefault("search_outbox_queued", set())
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, Dataset) or obj.id in queued and obj not in session.deleted:
+            continue
+        if obj in session.deleted:
+            relevant, op = _was_public(obj), "remove"
+        elif obj in session.new:
+            relevant, op = obj.state == DatasetState.PUBLISHED, "upsert"
+        else:
+            relevant, op = (obj.state == DatasetState.PUBLISHED or _was_public(obj)), (
+                "upsert" if obj.state == DatasetState.PUBLISHED else "remove")
+        if not relevant:
+            continue
+        if obj.id is None:  # a new entry gets its id from the column default; set it now
+            obj.id = new_id()
+        queued.add(obj.id)
+        session.add(SearchOutbox(dataset_id=obj.id, op=op))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_queued(session: Session) -> None:
+    session.info.pop("search_outbox_queued", None)
+
+
+def enqueue(datasets: Iterable[Dataset]) -> None:
+    """Record index changes for these entries (for callers that changed them outside the ORM)."""
+    for ds in datasets:
+        db.session.add(SearchOutbox(dataset_id=ds.id, op="upsert" if ds.is_public else "remove"))
+
+
+# ---- the applier lock ---------------------------------------------------------------------------
+def lock_path() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "search-indexer.lock"
+
+
+@contextmanager
+def indexer_lock(block: bool) -> Iterator[bool]:
+    """The one-applier-at-a-time lock (an flock, so a killed holder releases it). Yields whether held."""
+    path = lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# ---- applying -----------------------------------------------------------------------------------
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+
+
+def _apply_batch(batch: int) -> int:
+    from ..search import backend
+    from .services import search_doc
+
+    rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.dataset_id)
+                              .order_by(SearchOutbox.id).limit(batch)).all()
+    if not rows:
+        return 0
+    ids = list(dict.fromkeys(r.dataset_id for r in rows))
+    found = db.session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(
+        selectinload(Dataset.tags), selectinload(Dataset.items), selectinload(Dataset.resources),
+        selectinload(Dataset.agency))).all()
+    public = [search_doc(d) for d in found if d.is_public]
+    shown = {d.id for d in public}
+    hidden = [i for i in ids if i not in shown]
+    if public:
+        backend().index(public)
+    if hidden:
+        backend().remove(hidden)
+    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
+    db.session.commit()
+    return len(rows)
+
+
+def apply_pending(block: bool = False, batch: int = BATCH) -> int:
+    """Apply the outbox if this process can take the applier lock (wait for it when `block`).
+
+    Returns the number of rows applied. Search backend errors propagate; the rows stay for later.
+    """
+    applied = 0
+    while True:
+        with indexer_lock(block) as held:
+            if not held:
+                return applied  # the holder looks at the outbox again after releasing the lock
+            while n := _apply_batch(batch):
+                applied += n
+        # A row added while we held the lock, by a request that found the lock taken, is ours to apply.
+        if not pending_count():
+            return applied
+        block = False
+
+
+def apply_now_if_free() -> None:
+    """After a committed change: apply it at once unless another process is applying (it will).
+
+    Never fails the request: when the search backend is down the rows wait for the indexer or reindex.
+    """
+    try:
+        apply_pending(block=False)
+    except Exception:
+        db.session.rollback()
+        log.warning("search index not updated now; the change waits in the outbox", exc_info=True)
+
+
+def run_indexer(interval: float = 1.0, once: bool = False, echo=print) -> None:
+    """The long-running indexer: apply the outbox in batches, then wait for more."""
+    while True:
+        try:
+            n = apply_pending(block=True)
+            if n:
+                echo(f"applied {n} index changes")
+        except Exception as exc:
+            db.session.rollback()
+            echo(f"search index not available ({exc}); retrying")
+        finally:
+            db.session.remove()
+        if once:
+            return
+        time.sleep(interval)
+
+
+def forget_applied(up_to_id: int) -> None:
+    """After a full rebuild: rows enqueued before it started are covered by it."""
+    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= up_to_id))
+    db.session.commit()
+
+
+def last_id() -> int:
+    return db.session.scalar(select(func.max(SearchOutbox.id))) or 0
