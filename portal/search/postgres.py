@@ -1,0 +1,306 @@
+"""PostgreSQL search backend: jieba words in a weighted `tsvector`, facet counts and sorts by SQL.
+
+The words come from the same segmenter as Whoosh (text.py): `tokenize()` for an entry, `query_terms()`
+for a query. They are written as a tsvector *literal* (`'word':1A,7B ...`) and queried with a tsquery
+literal (`'w1' & 'w2'`), so PostgreSQL's text-search parser and dictionaries never touch Chinese.
+Weights: title A, tags and agency B, data items C, summary D.
+
+With the `rum` extension (Debian `postgresql-15-rum`) the tsvector gets a RUM index and the top
+results come ranked from the index (`ORDER BY tsv <=> query`); without it, a GIN index finds the
+matches and `ts_rank` orders them. Facets are `field:value` strings in a text[] with a GIN index:
+values of one facet are OR-ed (`&&`), facets AND-ed, and counted within the current results.
+
+The table `search_documents` belongs to this backend (like Whoosh's index directory): migration
+0004_pg_search creates it on PostgreSQL, and the backend creates it itself when it is missing
+(a database made with `create_all()`, or after it was dropped). It is not an ORM model, so model
+autogeneration leaves it alone (`include_object`).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from .base import SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
+from .text import query_terms, tokenize
+
+log = logging.getLogger(__name__)
+
+SEARCH_TABLE = "search_documents"
+# (part, weight) in the order the positions are numbered
+WEIGHTS = (("title", "A"), ("tags", "B"), ("agency", "B"), ("items", "C"), ("summary", "D"))
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+TOTAL_KEY = "\x1f"    # pseudo facet value carrying the total in the facet query
+
+TABLE_DDL = f"""
+CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} (
+    id varchar(64) PRIMARY KEY,
+    tsv tsvector NOT NULL,
+    facets text[] NOT NULL,
+    modified double precision NOT NULL,
+    downloads bigint NOT NULL,
+    title_sort text COLLATE "C" NOT NULL
+)"""
+INDEX_DDL = (
+    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_facets ON {SEARCH_TABLE} USING gin (facets)",
+    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_modified ON {SEARCH_TABLE} (modified DESC, id)",
+    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_downloads ON {SEARCH_TABLE} (downloads DESC, modified DESC, id)",
+    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_title ON {SEARCH_TABLE} (title_sort, id)",
+)
+RUM_INDEX = f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE} USING rum (tsv rum_tsvector_ops)"
+GIN_INDEX = f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE} USING gin (tsv)"
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: the search table is the backend's, not a model's."""
+    if type_ == "table" and name == SEARCH_TABLE:
+        return False
+    if type_ == "index" and getattr(getattr(obj, "table", None), "name", None) == SEARCH_TABLE:
+        return False
+    return True
+
+
+def create_search_table(conn: Connection, allow_rum: bool = True) -> bool:
+    """Create the table and its indexes if missing; the RUM index when the extension can be had.
+
+    Returns True when the text index is a RUM index.
+    """
+    rum = allow_rum and _ensure_rum(conn)
+    conn.execute(text(TABLE_DDL))
+    conn.execute(text(RUM_INDEX if rum else GIN_INDEX))
+    for ddl in INDEX_DDL:
+        conn.execute(text(ddl))
+    return _text_index_is_rum(conn)
+
+
+def _ensure_rum(conn: Connection) -> bool:
+    if conn.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'rum'")):
+        return True
+    if not conn.scalar(text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")):
+        return False
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS rum"))
+        return True
+    except (ProgrammingError, OperationalError) as exc:  # no privilege: fall back to GIN + ts_rank
+        log.warning("rum extension not created (%s); falling back to GIN and ts_rank", exc)
+        return False
+
+
+def _text_index_is_rum(conn: Connection) -> bool:
+    am = conn.scalar(text(
+        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+        "WHERE c.oid = to_regclass(:name)"), {"name": f"ix_{SEARCH_TABLE}_tsv"})
+    return am == "rum"
+
+
+def _quote(word: str) -> str:
+    """A lexeme as a tsvector/tsquery literal: quoted, with quotes and backslashes doubled."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(doc: SearchDoc) -> str:
+    parts = {"title": doc.title, "tags": " ".join(doc.tags), "agency": doc.agency,
+             "items": " ".join(doc.items), "summary": doc.summary}
+    positions: dict[str, list[str]] = {}
+    pos = 0
+    for part, weight in WEIGHTS:
+        for word in tokenize(parts[part]):
+            pos = min(pos + 1, MAX_POSITION)
+            entries = positions.setdefault(word, [])
+            if len(entries) < 256:  # PostgreSQL keeps at most 256 positions per lexeme
+                entries.append(f"{pos}{weight}")
+    return " ".join(f"{_quote(w)}:{','.join(p)}" for w, p in positions.items())
+
+
+def tsquery_literal(terms: list[str]) -> str:
+    return " & ".join(_quote(t) for t in terms)
+
+
+def row(doc: SearchDoc) -> dict:
+    """The table row of one entry (module-level so that a process pool can build rows)."""
+    facets = [f"{field}:{value}" for field, values in doc.facets.items() for value in values]
+    return {"id": doc.id, "tsv": tsvector_literal(doc), "facets": facets, "modified": doc.modified.timestamp(),
+            "downloads": doc.downloads, "title_sort": doc.title_sort}
+
+
+UPSERT = text(f"""
+INSERT INTO {SEARCH_TABLE} (id, tsv, facets, modified, downloads, title_sort)
+VALUES (:id, CAST(:tsv AS tsvector), :facets, :modified, :downloads, :title_sort)
+ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv, facets = EXCLUDED.facets, modified = EXCLUDED.modified,
+    downloads = EXCLUDED.downloads, title_sort = EXCLUDED.title_sort""")
+
+
+class PostgresBackend:
+    """SearchBackend on the portal's own PostgreSQL database (the engine is looked up when used)."""
+
+    def __init__(self, engine: Callable[[], Engine], facet_fields: Iterable[str], allow_rum: bool = True) -> None:
+        self._engine = engine
+        self.allow_rum = allow_rum  # False: GIN + ts_rank even where RUM is available (tests, comparisons)
+        self.facet_fields = tuple(facet_fields)
+        self._lock = threading.Lock()
+        self._ready: dict[int, bool] = {}  # id(engine) -> text index is RUM
+
+    # ---- set-up ----------------------------------------------------------
+    def _conn(self):
+        return self._engine().connect()
+
+    def _rum(self, conn: Connection) -> bool:
+        key = id(self._engine())
+        if key not in self._ready:
+            with self._lock:
+                if key not in self._ready:
+                    check_utf8(conn)
+                    if conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None:
+                        create_search_table(conn, self.allow_rum)
+                        conn.commit()
+                    self._ready[key] = _text_index_is_rum(conn)
+        return self._ready[key]
+
+    def uses_rum(self) -> bool:
+        with self._conn() as conn:
+            return self._rum(conn)
+
+    def needs_rebuild(self) -> bool:
+        """True when the table is missing (it is created again on the next write)."""
+        with self._conn() as conn:
+            missing = conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None
+        if missing:
+            self._ready.clear()
+        return missing
+
+    # ---- writing ---------------------------------------------------------
+    def index(self, docs: Iterable[SearchDoc]) -> None:
+        rows = [row(d) for d in docs]
+        if not rows:
+            return
+        with self._conn() as conn:
+            self._rum(conn)
+            conn.execute(UPSERT, rows)
+            conn.commit()
+
+    def bulk_index(self, docs: Iterable[SearchDoc], clear: bool = True, procs: int = 1, batch: int = 1000) -> int:
+        """Rebuild (or add to) the table; with procs > 1 the jieba work runs in that many processes."""
+        pool = None
+        if procs > 1:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("fork").Pool(procs)
+            rows = pool.imap(row, docs, chunksize=64)
+        else:
+            rows = map(row, docs)
+        n = 0
+        try:
+            with self._conn() as conn:
+                self._rum(conn)
+                if clear:
+                    conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
+                chunk: list[dict] = []
+                for r in rows:
+                    chunk.append(r)
+                    if len(chunk) >= batch:
+                        conn.execute(UPSERT, chunk)
+                        n += len(chunk)
+                        chunk = []
+                if chunk:
+                    conn.execute(UPSERT, chunk)
+                    n += len(chunk)
+                conn.commit()
+                conn.execute(text(f"ANALYZE {SEARCH_TABLE}"))
+                conn.commit()
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+        return n
+
+    def remove(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._conn() as conn:
+            self._rum(conn)
+            conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids)"), {"ids": ids})
+            conn.commit()
+
+    def clear(self) -> None:
+        with self._conn() as conn:
+            self._rum(conn)
+            conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
+            conn.commit()
+
+    def count(self) -> int:
+        with self._conn() as conn:
+            self._rum(conn)
+            return int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE}")))
+
+    # ---- reading ---------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchPage:
+        try:
+            return self._search(query)
+        except ProgrammingError as exc:  # the table was dropped under us: `flask portal reindex`
+            self._ready.clear()
+            raise SearchUnavailable(str(exc.orig)) from exc
+
+    def _search(self, query: SearchQuery) -> SearchPage:
+        terms = query_terms(query.text) if query.text.strip() else []
+        if query.text.strip() and not terms:
+            return SearchPage(hits=[], total=0, facets={f: {} for f in self.facet_fields} if query.with_facets else {})
+        where, params = [], {}
+        if terms:
+            where.append("tsv @@ CAST(:q AS tsquery)")
+            params["q"] = tsquery_literal(terms)
+        for i, (field, values) in enumerate(sorted(query.filters.items())):
+            if field not in self.facet_fields or not values:
+                continue
+            where.append(f"facets && CAST(:f{i} AS text[])")
+            params[f"f{i}"] = [f"{field}:{v}" for v in values]
+        cond = " AND ".join(where) or "TRUE"
+        with self._conn() as conn:
+            rum = self._rum(conn)
+            if terms and query.sort == "relevance":
+                order = "tsv <=> CAST(:q AS tsquery)" if rum else "ts_rank(tsv, CAST(:q AS tsquery)) DESC, modified DESC, id"
+            elif query.sort == "downloads":
+                order = "downloads DESC, modified DESC, id"
+            elif query.sort == "title":
+                order = "title_sort, id"
+            else:  # modified, and relevance without text
+                order = "modified DESC, id"
+            rows = conn.execute(text(f"SELECT id FROM {SEARCH_TABLE} WHERE {cond} ORDER BY {order} "
+                                     "LIMIT :limit OFFSET :offset"),
+                                {**params, "limit": query.limit, "offset": query.offset}).all()
+            hits = [SearchHit(r[0]) for r in rows]
+            facets: dict[str, dict[str, int]] = {}
+            if query.with_facets:
+                facets = {f: {} for f in self.facet_fields}
+                total = 0
+                counts = conn.execute(text(
+                    f"SELECT v, count(*) FROM {SEARCH_TABLE}, "
+                    f"unnest(array_append(facets, CAST(:total AS text))) AS v WHERE {cond} GROUP BY v"),
+                    {**params, "total": TOTAL_KEY}).all()
+                for value, n in counts:
+                    if value == TOTAL_KEY:
+                        total = int(n)
+                        continue
+                    field, _, val = value.partition(":")
+                    if field in facets:
+                        facets[field][val] = int(n)
+            else:
+                total = int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {cond}"), params))
+        return SearchPage(hits=hits, total=total, facets=facets)
+
+
+def check_utf8(conn: Connection) -> None:
+    """The database must store UTF-8 and have a UTF-8 ctype; fail clearly otherwise."""
+    encoding, ctype = conn.execute(text(
+        "SELECT pg_encoding_to_char(encoding), datctype FROM pg_database WHERE datname = current_database()")).one()
+    if encoding.upper() != "UTF8" or "UTF8" not in ctype.upper().replace("-", ""):
+        raise SearchUnavailable(
+            f"the PostgreSQL search backend needs a UTF-8 database with a UTF-8 ctype, but this database has "
+            f"encoding {encoding} and ctype {ctype!r}; create it with "
+            f"`CREATE DATABASE … ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8' TEMPLATE template0` "
+            f"(or initdb --locale=C.UTF-8 -E UTF8)")
