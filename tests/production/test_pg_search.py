@@ -11,6 +11,7 @@ from portal.search.base import SearchQuery
 FACETS = ("theme", "agency", "open_type", "format", "frequency", "region")
 PG_URL = os.environ["PORTAL_TEST_DATABASE_URL"]
 
+
 def test_postgres_backend_refuses_a_database_without_utf8_ctype():
     import psycopg
     from sqlalchemy.engine import make_url
