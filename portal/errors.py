@@ -122,9 +122,9 @@ def register_error_handlers(app: Flask) -> None:
             return _unexpected(exc)
         try:
             db.session.rollback()
+            db.session.remove()
         except DBAPIError:
             pass
-        db.session.remove()
         _forget_user()  # the page must not load the signed-in user from the database it cannot reach
         app.logger.warning("Database unavailable: %s", exc.orig)
         return error_response(503, _("The database is temporarily unavailable, so nothing was changed. "

@@ -85,12 +85,8 @@ class PgCluster:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres")
             shutil.chown(self.socket_dir, "postgres")
-            for parent in [self.dir, *self.dir.parents]:  # the postgres user must reach its directory
-                if parent == Path("/"):
-                    break
-                mode = parent.stat().st_mode
-                if not mode & 0o001:
-                    os.chmod(parent, mode | 0o711)
+            # the postgres user must reach its directory: use one under a world-searchable /tmp
+            # (pytest's own temporary root is made private again by any pytest run that starts)
         subprocess.run(_as_owner([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "portal", "--auth=trust",
                                   "--locale=C.UTF-8", "-E", "UTF8", "--no-sync"]),
                        check=True, stdout=subprocess.DEVNULL)
@@ -161,6 +157,7 @@ class Redis:
 def run(command: list[str]) -> int:
     ensure_packages()
     root = Path(tempfile.mkdtemp(prefix="portal-prod-"))
+    os.chmod(root, 0o711)  # the cluster below belongs to the postgres user when run as root
     pg, redis = PgCluster(root / "pg"), Redis(root / "redis")
 
     def _interrupted(signum, _frame):
