@@ -1,4 +1,5 @@
-"""PostgreSQL search table (search_documents: weighted tsvector with a RUM or GIN index, facets)
+"""PostgreSQL search tables (search_documents: weighted tsvector with a RUM or GIN index, facets;
+search_facet_counts: facet counts of the whole index)
 
 Only on PostgreSQL: the embedded profile (SQLite) searches with Whoosh and gets no table.
 The statements are written out here, frozen, rather than imported from the backend.
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS search_documents (
     downloads bigint NOT NULL,
     title_sort text COLLATE "C" NOT NULL
 )"""
+COUNTS = "CREATE TABLE IF NOT EXISTS search_facet_counts (value text PRIMARY KEY, n bigint NOT NULL)"
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_search_documents_facets ON search_documents USING gin (facets)",
     "CREATE INDEX IF NOT EXISTS ix_search_documents_modified ON search_documents (modified DESC, id)",
@@ -48,6 +50,7 @@ def upgrade():
         except sa.exc.DBAPIError:  # not allowed to create extensions: GIN + ts_rank instead
             rum = False
     bind.execute(sa.text(TABLE))
+    bind.execute(sa.text(COUNTS))
     if rum:
         bind.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents "
                              "USING rum (tsv rum_tsvector_ops)"))
@@ -61,3 +64,4 @@ def downgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
     op.execute("DROP TABLE IF EXISTS search_documents")
+    op.execute("DROP TABLE IF EXISTS search_facet_counts")

@@ -45,6 +45,11 @@ CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} (
     downloads bigint NOT NULL,
     title_sort text COLLATE "C" NOT NULL
 )"""
+COUNTS_TABLE = "search_facet_counts"
+# Facet counts of the whole index (and the total under TOTAL_KEY), kept by every write: the plain
+# search page (no words, no filter) reads them instead of counting every entry's facets.
+COUNTS_DDL = f"CREATE TABLE IF NOT EXISTS {COUNTS_TABLE} (value text PRIMARY KEY, n bigint NOT NULL)"
+WRITE_LOCK = 7_230_401  # advisory lock id: one search writer at a time keeps the counts exact
 INDEX_DDL = (
     f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_facets ON {SEARCH_TABLE} USING gin (facets)",
     f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_modified ON {SEARCH_TABLE} (modified DESC, id)",
@@ -57,9 +62,9 @@ GIN_INDEX = f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE}
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic autogenerate filter: the search table is the backend's, not a model's."""
-    if type_ == "table" and name == SEARCH_TABLE:
+    if type_ == "table" and name in (SEARCH_TABLE, COUNTS_TABLE):
         return False
-    if type_ == "index" and getattr(getattr(obj, "table", None), "name", None) == SEARCH_TABLE:
+    if type_ == "index" and getattr(getattr(obj, "table", None), "name", None) in (SEARCH_TABLE, COUNTS_TABLE):
         return False
     return True
 
@@ -71,6 +76,7 @@ def create_search_table(conn: Connection, allow_rum: bool = True) -> bool:
     """
     rum = allow_rum and _ensure_rum(conn)
     conn.execute(text(TABLE_DDL))
+    conn.execute(text(COUNTS_DDL))
     conn.execute(text(RUM_INDEX if rum else GIN_INDEX))
     for ddl in INDEX_DDL:
         conn.execute(text(ddl))
@@ -158,6 +164,11 @@ class PostgresBackend:
                     if conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None:
                         create_search_table(conn, self.allow_rum)
                         conn.commit()
+                    elif conn.scalar(text("SELECT to_regclass(:t)"), {"t": COUNTS_TABLE}) is None:
+                        conn.execute(text(COUNTS_DDL))
+                        self._lock_writers(conn)
+                        self._recount(conn)
+                        conn.commit()
                     self._ready[key] = _text_index_is_rum(conn)
         return self._ready[key]
 
@@ -180,7 +191,12 @@ class PostgresBackend:
             return
         with self._conn() as conn:
             self._rum(conn)
+            self._lock_writers(conn)
+            old = conn.execute(text(f"SELECT facets FROM {SEARCH_TABLE} WHERE id = ANY(:ids)"),
+                               {"ids": [r["id"] for r in rows]}).scalars().all()
             conn.execute(UPSERT, rows)
+            self._add_counts(conn, [r["facets"] for r in rows], +1)
+            self._add_counts(conn, old, -1)
             conn.commit()
 
     def bulk_index(self, docs: Iterable[SearchDoc], clear: bool = True, procs: int = 1, batch: int = 1000) -> int:
@@ -197,6 +213,7 @@ class PostgresBackend:
         try:
             with self._conn() as conn:
                 self._rum(conn)
+                self._lock_writers(conn)
                 if clear:
                     conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
                 chunk: list[dict] = []
@@ -209,6 +226,7 @@ class PostgresBackend:
                 if chunk:
                     conn.execute(UPSERT, chunk)
                     n += len(chunk)
+                self._recount(conn)
                 conn.commit()
                 conn.execute(text(f"ANALYZE {SEARCH_TABLE}"))
                 conn.commit()
@@ -224,14 +242,39 @@ class PostgresBackend:
             return
         with self._conn() as conn:
             self._rum(conn)
-            conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids)"), {"ids": ids})
+            self._lock_writers(conn)
+            gone = conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids) RETURNING facets"),
+                                {"ids": ids}).scalars().all()
+            self._add_counts(conn, gone, -1)
             conn.commit()
 
     def clear(self) -> None:
         with self._conn() as conn:
             self._rum(conn)
-            conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
+            self._lock_writers(conn)
+            conn.execute(text(f"TRUNCATE {SEARCH_TABLE}, {COUNTS_TABLE}"))
             conn.commit()
+
+    @staticmethod
+    def _lock_writers(conn: Connection) -> None:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+
+    @staticmethod
+    def _add_counts(conn: Connection, facet_lists: list[list[str]], sign: int) -> None:
+        delta: dict[str, int] = {}
+        for facets in facet_lists:
+            for value in [*facets, TOTAL_KEY]:
+                delta[value] = delta.get(value, 0) + sign
+        if delta:
+            conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) VALUES (:v, :n) "
+                              f"ON CONFLICT (value) DO UPDATE SET n = {COUNTS_TABLE}.n + EXCLUDED.n"),
+                         [{"v": v, "n": n} for v, n in sorted(delta.items())])
+
+    @staticmethod
+    def _recount(conn: Connection) -> None:
+        conn.execute(text(f"DELETE FROM {COUNTS_TABLE}"))
+        conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) SELECT v, count(*) FROM {SEARCH_TABLE}, "
+                          f"unnest(array_append(facets, CAST(:total AS text))) AS v GROUP BY v"), {"total": TOTAL_KEY})
 
     def count(self) -> int:
         with self._conn() as conn:
@@ -278,10 +321,13 @@ class PostgresBackend:
             if query.with_facets:
                 facets = {f: {} for f in self.facet_fields}
                 total = 0
-                counts = conn.execute(text(
-                    f"SELECT v, count(*) FROM {SEARCH_TABLE}, "
-                    f"unnest(array_append(facets, CAST(:total AS text))) AS v WHERE {cond} GROUP BY v"),
-                    {**params, "total": TOTAL_KEY}).all()
+                if not where:  # everything: the kept counts
+                    counts = conn.execute(text(f"SELECT value, n FROM {COUNTS_TABLE} WHERE n > 0")).all()
+                else:
+                    counts = conn.execute(text(
+                        f"SELECT v, count(*) FROM {SEARCH_TABLE}, "
+                        f"unnest(array_append(facets, CAST(:total AS text))) AS v WHERE {cond} GROUP BY v"),
+                        {**params, "total": TOTAL_KEY}).all()
                 for value, n in counts:
                     if value == TOTAL_KEY:
                         total = int(n)
@@ -289,6 +335,8 @@ class PostgresBackend:
                     field, _, val = value.partition(":")
                     if field in facets:
                         facets[field][val] = int(n)
+            elif not where:
+                total = int(conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :t"), {"t": TOTAL_KEY}) or 0)
             else:
                 total = int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {cond}"), params))
         return SearchPage(hits=hits, total=total, facets=facets)
