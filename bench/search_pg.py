@@ -132,10 +132,10 @@ def run_size(base_url: str, size: int, seed: int, n_queries: int, procs: int) ->
             conn.execute(text("ALTER TABLE gin.search_documents ADD PRIMARY KEY (id)"))
             t = time.perf_counter()
             conn.execute(text("INSERT INTO gin.search_documents SELECT * FROM public.search_documents"))
-            from portal.search.postgres import GIN_INDEX, INDEX_DDL
+            from portal.search.postgres import index_ddl
 
             conn.execute(text("SET LOCAL search_path = gin, public"))
-            for ddl in (GIN_INDEX, *INDEX_DDL):
+            for ddl in index_ddl(rum=False):
                 conn.execute(text(ddl))
             conn.execute(text("ANALYZE gin.search_documents"))
             out["gin_copy_and_index_s"] = time.perf_counter() - t

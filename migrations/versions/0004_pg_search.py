@@ -21,12 +21,13 @@ depends_on = None
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS search_documents (
-    id varchar(64) PRIMARY KEY,
+    id varchar(64) NOT NULL,
     tsv tsvector NOT NULL,
     facets text[] NOT NULL,
     modified double precision NOT NULL,
     downloads bigint NOT NULL,
-    title_sort text COLLATE "C" NOT NULL
+    title_sort text COLLATE "C" NOT NULL,
+    CONSTRAINT ix_search_documents_pkey PRIMARY KEY (id)
 )"""
 COUNTS = "CREATE TABLE IF NOT EXISTS search_facet_counts (value text PRIMARY KEY, n bigint NOT NULL)"
 INDEXES = (

@@ -36,28 +36,37 @@ WEIGHTS = (("title", "A"), ("tags", "B"), ("agency", "B"), ("items", "C"), ("sum
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 TOTAL_KEY = "\x1f"    # pseudo facet value carrying the total in the facet query
 
-TABLE_DDL = f"""
-CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} (
-    id varchar(64) PRIMARY KEY,
-    tsv tsvector NOT NULL,
-    facets text[] NOT NULL,
-    modified double precision NOT NULL,
-    downloads bigint NOT NULL,
-    title_sort text COLLATE "C" NOT NULL
-)"""
 COUNTS_TABLE = "search_facet_counts"
 # Facet counts of the whole index (and the total under TOTAL_KEY), kept by every write: the plain
 # search page (no words, no filter) reads them instead of counting every entry's facets.
 COUNTS_DDL = f"CREATE TABLE IF NOT EXISTS {COUNTS_TABLE} (value text PRIMARY KEY, n bigint NOT NULL)"
 WRITE_LOCK = 7_230_401  # advisory lock id: one search writer at a time keeps the counts exact
-INDEX_DDL = (
-    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_facets ON {SEARCH_TABLE} USING gin (facets)",
-    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_modified ON {SEARCH_TABLE} (modified DESC, id)",
-    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_downloads ON {SEARCH_TABLE} (downloads DESC, modified DESC, id)",
-    f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_title ON {SEARCH_TABLE} (title_sort, id)",
-)
-RUM_INDEX = f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE} USING rum (tsv rum_tsvector_ops)"
-GIN_INDEX = f"CREATE INDEX IF NOT EXISTS ix_{SEARCH_TABLE}_tsv ON {SEARCH_TABLE} USING gin (tsv)"
+COLUMNS = ("id", "tsv", "facets", "modified", "downloads", "title_sort")
+INDEX_SUFFIXES = ("pkey", "tsv", "facets", "modified", "downloads", "title")
+
+
+def table_ddl(table: str = SEARCH_TABLE) -> str:
+    return f"""
+CREATE TABLE IF NOT EXISTS {table} (
+    id varchar(64) NOT NULL,
+    tsv tsvector NOT NULL,
+    facets text[] NOT NULL,
+    modified double precision NOT NULL,
+    downloads bigint NOT NULL,
+    title_sort text COLLATE "C" NOT NULL,
+    CONSTRAINT ix_{table}_pkey PRIMARY KEY (id)
+)"""
+
+
+def index_ddl(rum: bool, table: str = SEARCH_TABLE) -> tuple[str, ...]:
+    text_index = "rum (tsv rum_tsvector_ops)" if rum else "gin (tsv)"
+    return (
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_tsv ON {table} USING {text_index}",
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_facets ON {table} USING gin (facets)",
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_modified ON {table} (modified DESC, id)",
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_downloads ON {table} (downloads DESC, modified DESC, id)",
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_title ON {table} (title_sort, id)",
+    )
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -75,10 +84,9 @@ def create_search_table(conn: Connection, allow_rum: bool = True) -> bool:
     Returns True when the text index is a RUM index.
     """
     rum = allow_rum and _ensure_rum(conn)
-    conn.execute(text(TABLE_DDL))
+    conn.execute(text(table_ddl()))
     conn.execute(text(COUNTS_DDL))
-    conn.execute(text(RUM_INDEX if rum else GIN_INDEX))
-    for ddl in INDEX_DDL:
+    for ddl in index_ddl(rum):
         conn.execute(text(ddl))
     return _text_index_is_rum(conn)
 
@@ -200,7 +208,11 @@ class PostgresBackend:
             conn.commit()
 
     def bulk_index(self, docs: Iterable[SearchDoc], clear: bool = True, procs: int = 1, batch: int = 1000) -> int:
-        """Rebuild (or add to) the table; with procs > 1 the jieba work runs in that many processes."""
+        """Rebuild the index (clear=True) or add to it; with procs > 1 jieba runs in that many processes.
+
+        A rebuild fills a new table with COPY, indexes it, and swaps it in at the end in one short
+        transaction: searches keep using the old table meanwhile.
+        """
         pool = None
         if procs > 1:
             import multiprocessing
@@ -209,31 +221,53 @@ class PostgresBackend:
             rows = pool.imap(row, docs, chunksize=64)
         else:
             rows = map(row, docs)
-        n = 0
         try:
             with self._conn() as conn:
-                self._rum(conn)
-                self._lock_writers(conn)
-                if clear:
-                    conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
-                chunk: list[dict] = []
-                for r in rows:
-                    chunk.append(r)
-                    if len(chunk) >= batch:
-                        conn.execute(UPSERT, chunk)
-                        n += len(chunk)
-                        chunk = []
-                if chunk:
-                    conn.execute(UPSERT, chunk)
-                    n += len(chunk)
-                self._recount(conn)
-                conn.commit()
-                conn.execute(text(f"ANALYZE {SEARCH_TABLE}"))
-                conn.commit()
+                rum = self._rum(conn)
+                return self._rebuild(conn, rows, rum) if clear else self._add_all(conn, rows, batch)
         finally:
             if pool is not None:
                 pool.close()
                 pool.join()
+
+    def _add_all(self, conn: Connection, rows: Iterable[dict], batch: int) -> int:
+        n = 0
+        self._lock_writers(conn)
+        chunk: list[dict] = []
+        for r in rows:
+            chunk.append(r)
+            if len(chunk) >= batch:
+                conn.execute(UPSERT, chunk)
+                n, chunk = n + len(chunk), []
+        if chunk:
+            conn.execute(UPSERT, chunk)
+            n += len(chunk)
+        self._recount(conn)
+        conn.commit()
+        return n
+
+    def _rebuild(self, conn: Connection, rows: Iterable[dict], rum: bool) -> int:
+        new = f"{SEARCH_TABLE}_rebuild"
+        conn.execute(text(f"DROP TABLE IF EXISTS {new}"))
+        conn.execute(text(table_ddl(new).replace(f"CONSTRAINT ix_{new}_pkey PRIMARY KEY (id)", "CHECK (TRUE)")))
+        n = 0
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {new} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([r[c] for c in COLUMNS])
+                n += 1
+        conn.execute(text(f"ALTER TABLE {new} ADD CONSTRAINT ix_{new}_pkey PRIMARY KEY (id)"))
+        for ddl in index_ddl(rum, new):
+            conn.execute(text(ddl))
+        self._lock_writers(conn)
+        conn.execute(text(f"DROP TABLE {SEARCH_TABLE}"))
+        conn.execute(text(f"ALTER TABLE {new} RENAME TO {SEARCH_TABLE}"))
+        for suffix in INDEX_SUFFIXES:
+            conn.execute(text(f"ALTER INDEX ix_{new}_{suffix} RENAME TO ix_{SEARCH_TABLE}_{suffix}"))
+        self._recount(conn)
+        conn.commit()
+        conn.execute(text(f"ANALYZE {SEARCH_TABLE}"))
+        conn.commit()
         return n
 
     def remove(self, ids: Iterable[str]) -> None:
