@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from typing import Callable, Iterable
 
 from sqlalchemy import text
@@ -35,6 +36,8 @@ SEARCH_TABLE = "search_documents"
 WEIGHTS = (("title", "A"), ("tags", "B"), ("agency", "B"), ("items", "C"), ("summary", "D"))
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 TOTAL_KEY = "\x1f"    # pseudo facet value carrying the total in the facet query
+GENERATION_KEY = "\x1e"  # row of the counts table that every write increments
+CACHE_SIZE = 2048  # (generation, query) -> total and facet counts, per process
 
 COUNTS_TABLE = "search_facet_counts"
 # Facet counts of the whole index (and the total under TOTAL_KEY), kept by every write: the plain
@@ -158,6 +161,7 @@ class PostgresBackend:
         self.facet_fields = tuple(facet_fields)
         self._lock = threading.Lock()
         self._ready: dict[int, bool] = {}  # id(engine) -> text index is RUM
+        self._counts: OrderedDict[tuple, tuple[int, dict[str, dict[str, int]]]] = OrderedDict()
 
     # ---- set-up ----------------------------------------------------------
     def _conn(self):
@@ -171,6 +175,8 @@ class PostgresBackend:
                     check_utf8(conn)
                     if conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None:
                         create_search_table(conn, self.allow_rum)
+                        self._lock_writers(conn)
+                        self._recount(conn)
                         conn.commit()
                     elif conn.scalar(text("SELECT to_regclass(:t)"), {"t": COUNTS_TABLE}) is None:
                         conn.execute(text(COUNTS_DDL))
@@ -286,7 +292,8 @@ class PostgresBackend:
         with self._conn() as conn:
             self._rum(conn)
             self._lock_writers(conn)
-            conn.execute(text(f"TRUNCATE {SEARCH_TABLE}, {COUNTS_TABLE}"))
+            conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
+            self._recount(conn)  # to zero, and a new generation: cached counts are void
             conn.commit()
 
     @staticmethod
@@ -295,7 +302,7 @@ class PostgresBackend:
 
     @staticmethod
     def _add_counts(conn: Connection, facet_lists: list[list[str]], sign: int) -> None:
-        delta: dict[str, int] = {}
+        delta: dict[str, int] = {GENERATION_KEY: 1}
         for facets in facet_lists:
             for value in [*facets, TOTAL_KEY]:
                 delta[value] = delta.get(value, 0) + sign
@@ -306,7 +313,9 @@ class PostgresBackend:
 
     @staticmethod
     def _recount(conn: Connection) -> None:
-        conn.execute(text(f"DELETE FROM {COUNTS_TABLE}"))
+        conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) VALUES (:g, 1) "
+                          f"ON CONFLICT (value) DO UPDATE SET n = {COUNTS_TABLE}.n + 1"), {"g": GENERATION_KEY})
+        conn.execute(text(f"DELETE FROM {COUNTS_TABLE} WHERE value <> :g"), {"g": GENERATION_KEY})
         conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) SELECT v, count(*) FROM {SEARCH_TABLE}, "
                           f"unnest(array_append(facets, CAST(:total AS text))) AS v GROUP BY v"), {"total": TOTAL_KEY})
 
@@ -353,27 +362,48 @@ class PostgresBackend:
             hits = [SearchHit(r[0]) for r in rows]
             facets: dict[str, dict[str, int]] = {}
             if query.with_facets:
-                facets = {f: {} for f in self.facet_fields}
-                total = 0
-                if not where:  # everything: the kept counts
-                    counts = conn.execute(text(f"SELECT value, n FROM {COUNTS_TABLE} WHERE n > 0")).all()
-                else:
-                    counts = conn.execute(text(
-                        f"SELECT v, count(*) FROM {SEARCH_TABLE}, "
-                        f"unnest(array_append(facets, CAST(:total AS text))) AS v WHERE {cond} GROUP BY v"),
-                        {**params, "total": TOTAL_KEY}).all()
-                for value, n in counts:
-                    if value == TOTAL_KEY:
-                        total = int(n)
-                        continue
-                    field, _, val = value.partition(":")
-                    if field in facets:
-                        facets[field][val] = int(n)
+                total, facets = self._facet_counts(conn, where, cond, params)
             elif not where:
                 total = int(conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :t"), {"t": TOTAL_KEY}) or 0)
             else:
                 total = int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {cond}"), params))
         return SearchPage(hits=hits, total=total, facets=facets)
+
+
+    def _facet_counts(self, conn: Connection, where: list[str], cond: str,
+                      params: dict) -> tuple[int, dict[str, dict[str, int]]]:
+        """Total and facet counts within the results. Everything: the kept counts. Otherwise counted by SQL,
+        and remembered until the next write anywhere (the generation in the counts table): counting a
+        word that half the catalog contains means reading half the catalog."""
+        key = None
+        if not where:
+            counts = conn.execute(text(f"SELECT value, n FROM {COUNTS_TABLE} WHERE n > 0")).all()
+        else:
+            generation = conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :g"), {"g": GENERATION_KEY})
+            key = (generation, cond, tuple(sorted((k, str(v)) for k, v in params.items())))
+            with self._lock:
+                if key in self._counts:
+                    self._counts.move_to_end(key)
+                    total, facets = self._counts[key]
+                    return total, {f: dict(v) for f, v in facets.items()}
+            counts = conn.execute(text(
+                f"SELECT v, count(*) FROM (SELECT unnest(array_append(facets, CAST(:total AS text))) AS v "
+                f"FROM {SEARCH_TABLE} WHERE {cond}) AS s GROUP BY v"), {**params, "total": TOTAL_KEY}).all()
+        facets: dict[str, dict[str, int]] = {f: {} for f in self.facet_fields}
+        total = 0
+        for value, n in counts:
+            if value == TOTAL_KEY:
+                total = int(n)
+                continue
+            field, _, val = value.partition(":")
+            if field in facets:
+                facets[field][val] = int(n)
+        if key is not None:
+            with self._lock:
+                self._counts[key] = (total, {f: dict(v) for f, v in facets.items()})
+                while len(self._counts) > CACHE_SIZE:
+                    self._counts.popitem(last=False)
+        return total, facets
 
 
 def check_utf8(conn: Connection) -> None:
