@@ -26,6 +26,7 @@ def create_app(config: Any = None) -> Flask:
     from . import models  # noqa: F401  (every table registered before migrate/create_all)
 
     db.init_app(app)
+    _safe_session_teardown(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -113,3 +114,26 @@ def create_app(config: Any = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
+
+
+def _safe_session_teardown(app: Flask) -> None:
+    """End each request's session without letting a vanished database turn the answer into a 500.
+
+    Flask-SQLAlchemy's own teardown rolls back on the connection; when the database went away after
+    the response was made, that rollback raises. The connection is then invalidated, and the pool
+    replaces it (pool_pre_ping) once the database is back.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    app.teardown_appcontext_funcs[:] = [f for f in app.teardown_appcontext_funcs if f != db._teardown_session]
+
+    @app.teardown_appcontext
+    def _remove_session(exc: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            app.logger.warning("Session closed on a lost database connection: %s", error.orig)
+            try:
+                db.session.remove()
+            except DBAPIError:
+                pass

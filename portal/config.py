@@ -1,6 +1,7 @@
 """Configuration from PORTAL_* environment variables (documented in README)."""
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 from pathlib import Path
@@ -88,6 +89,16 @@ class TestConfig(Config):
                 os.environ["PORTAL_DATA_DIR"] = old
         if "PORTAL_TEST_DATABASE_URL" in os.environ:
             self.SQLALCHEMY_DATABASE_URI = os.environ["PORTAL_TEST_DATABASE_URL"]
+            if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+                # A fresh schema per app, first on the search path: each test sees an empty database.
+                self.TEST_SCHEMA = _fresh_pg_schema(self.SQLALCHEMY_DATABASE_URI)
+                self.SQLALCHEMY_ENGINE_OPTIONS = {
+                    **self.SQLALCHEMY_ENGINE_OPTIONS,
+                    "connect_args": {"options": f"-c search_path={self.TEST_SCHEMA},public"}}
+        if "PORTAL_TEST_REDIS_URL" in os.environ:
+            self.RATELIMIT_STORAGE_URI = os.environ["PORTAL_TEST_REDIS_URL"]
+        # Limits are counted apart for every test app, also in a shared Redis.
+        self.RATELIMIT_KEY_PREFIX = f"t{os.getpid()}-{next(_test_apps)}"
         self.TESTING = True
         # The limiter is one object per process, so every test app keeps it enabled (the last
         # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
@@ -96,3 +107,33 @@ class TestConfig(Config):
         self.RATELIMIT_API = self.RATELIMIT_API_TOKEN = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)
+
+
+_test_apps = itertools.count(1)
+
+
+def _fresh_pg_schema(url: str) -> str:
+    """Create an empty schema for one test app in the test database (PostgreSQL production profile)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    name = f"test_{os.getpid()}_{next(_test_apps)}"
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database,
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    return name
+
+
+def drop_test_schema(config) -> None:
+    """Drop the schema a TestConfig created (app.config; after the app's engine was disposed)."""
+    name = config.get("TEST_SCHEMA")
+    if not name:
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database,
+                         autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')

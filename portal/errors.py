@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -121,6 +122,25 @@ def register_error_handlers(app: Flask) -> None:
             headers["Retry-After"] = "60"
         return error_response(status, message, headers=headers)
 
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError) -> Response:
+        """The database is unreachable (stopped, restarting, connection lost): 503, nothing half-written.
+
+        The request's transaction never committed, so rolling back leaves nothing behind; the pool
+        checks connections before use (pool_pre_ping), so service resumes once the database is back.
+        """
+        if not _is_outage(exc):
+            return _unexpected(exc)
+        try:
+            db.session.rollback()
+            db.session.remove()
+        except DBAPIError:
+            pass
+        _forget_user()  # the page must not load the signed-in user from the database it cannot reach
+        app.logger.warning("Database unavailable: %s", exc.orig)
+        return error_response(503, _("The database is temporarily unavailable, so nothing was changed. "
+                                     "Please try again in a minute."), headers={"Retry-After": "30"})
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         db.session.rollback()
@@ -131,3 +151,16 @@ def register_error_handlers(app: Flask) -> None:
 def _is_custom(exc: HTTPException) -> bool:
     """True when the code that raised the error gave its own description."""
     return type(exc).description != exc.description
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    """A lost or refused connection (any backend), as opposed to a bad statement."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+
+
+def _forget_user() -> None:
+    from flask_login import AnonymousUserMixin
+
+    g._login_user = AnonymousUserMixin()

@@ -1,12 +1,18 @@
 """Shared fixtures: a fresh empty app per test, and one demo-loaded app for read-only tests."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.config import TestConfig
+from portal.config import TestConfig, drop_test_schema
 from portal.extensions import db
+
+PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
+# tests/production/ needs the real PostgreSQL and Redis that `scripts/services.py run` starts
+collect_ignore = [] if PRODUCTION else ["production"]
 
 
 class IsolatedClient(FlaskClient):
@@ -34,6 +40,8 @@ def app(tmp_path):
     with app.app_context():
         yield app
         db.session.remove()
+        db.engine.dispose()
+    drop_test_schema(app.config)
 
 
 @pytest.fixture()

@@ -22,6 +22,11 @@ def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str] | None =
         from .whoosh import WhooshBackend
 
         return WhooshBackend(config["SEARCH_INDEX_DIR"], facet_fields, filter_fields)
+    if name == "postgres":
+        from ..extensions import db
+        from .postgres import PostgresBackend
+
+        return PostgresBackend(lambda: db.engine, facet_fields)
     raise ValueError(f"unknown PORTAL_SEARCH_BACKEND {name!r}")
 
 

@@ -1,23 +1,42 @@
-"""The search contract every backend must pass (Whoosh now; PostgreSQL joins the list later)."""
+"""The search contract every backend must pass: Whoosh, and PostgreSQL in the production-profile run."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import create_engine
 
+from portal.config import _fresh_pg_schema, drop_test_schema
 from portal.search.base import SearchDoc, SearchQuery
 from portal.search.whoosh import WhooshBackend
 
 FACETS = ("theme", "agency", "open_type", "format", "frequency", "region")
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+# postgres: RUM index (the production-profile run installs postgresql-15-rum); postgres-gin: the fallback
+BACKENDS = ["whoosh"] + (["postgres", "postgres-gin"] if PG_URL.startswith("postgresql") else [])
 
 
-@pytest.fixture(params=["whoosh"])
+@pytest.fixture(params=BACKENDS)
 def make_backend(request, tmp_path):
+    engines = {}
+
     def make(subdir: str = "index"):
         if request.param == "whoosh":
             return WhooshBackend(tmp_path / subdir, FACETS)
-        raise AssertionError(request.param)
-    return make
+        from portal.search.postgres import PostgresBackend
+
+        if subdir not in engines:  # one schema per "index"; a second backend on it is another process's view
+            schema = _fresh_pg_schema(PG_URL)
+            engines[subdir] = (schema, create_engine(PG_URL, connect_args={"options": f"-c search_path={schema},public"}))
+        engine = engines[subdir][1]
+        backend = PostgresBackend(lambda: engine, FACETS, allow_rum=request.param == "postgres")
+        assert backend.uses_rum() == (request.param == "postgres")
+        return backend
+    yield make
+    for schema, engine in engines.values():
+        engine.dispose()
+        drop_test_schema({"TEST_SCHEMA": schema, "SQLALCHEMY_DATABASE_URI": PG_URL})
 
 
 def doc(i: int, title: str, *, summary: str = "", agency: str = "hhht", theme: str = "env", formats=("CSV",),
@@ -142,3 +161,4 @@ def test_parallel_rebuild_gives_the_same_answers(make_backend):
     assert parallel.search(SearchQuery(text="呼和浩特")).total == 150
     parallel.index([doc(1000, "鄂尔多斯市药店名录")])  # an ordinary update after a parallel rebuild
     assert parallel.search(SearchQuery(text="鄂尔多斯")).total == 1
+
