@@ -58,6 +58,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
     from .inbox.views import bp as inbox_bp
+    from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
@@ -70,6 +71,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(opening_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(catalog_api_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)

@@ -53,6 +53,20 @@ class Config:
         self.UPLOAD_MAX_BYTES = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
         self.REVIEW_WORKDAYS = int(_env("REVIEW_WORKDAYS", "5"))  # R2024 §11
+        # Conditional-open applications (SZ §25, R2024 §28, §36)
+        self.APPLICATION_WORKDAYS = int(_env("APPLICATION_WORKDAYS", "10"))
+        self.APPLICATION_MAX_DAYS = int(_env("APPLICATION_MAX_DAYS", "365"))
+        self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "pause")  # pause | restart (see docs/decisions.md)
+        self.APPLICATION_ATTACHMENT_MB = int(_env("APPLICATION_ATTACHMENT_MB", "10"))
+        self.USAGE_REPORT_DAYS = int(_env("USAGE_REPORT_DAYS", "90"))
+        # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+        self.SMTP_HOST = _env("SMTP_HOST", "")
+        self.SMTP_PORT = int(_env("SMTP_PORT", "25"))
+        self.SMTP_USER = _env("SMTP_USER", "")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
+        self.SMTP_FROM = _env("SMTP_FROM", "noreply@localhost")
+        self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TESTING = False
 

@@ -5,7 +5,10 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
 
+from flask_login import current_user
+
 from ..agencies.models import Agency
+from ..opening import services as opening
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..storage import storage
@@ -69,7 +72,8 @@ def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
     ds = services.get_public_dataset(slug)
     return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
-                           citation=services.citation(ds, date.today()), can_preview=can_preview)
+                           citation=services.citation(ds, date.today()), can_preview=can_preview,
+                           grant=opening.usable_grant(ds, current_user))
 
 
 @bp.get("/dataset/<slug>/resource/<resource_id>")
@@ -92,6 +96,11 @@ def download(slug: str, resource_id: str):
     res = services.downloadable_resource(resource_id)
     if res.dataset.slug != slug:
         raise NotFound("")
+    return send_resource(res)
+
+
+def send_resource(res):
+    """Stream a stored file with ETag, Last-Modified and Range, then count and log it."""
     mimetype = res.media_type
     if res.encoding and mimetype.startswith("text/"):
         mimetype += f"; charset={res.encoding}"
