@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, MultipleFileField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -24,7 +25,7 @@ class ApplicationForm(FlaskForm):
     records_scope = TextAreaField(_l("Records or period needed"), description=_l(
         "Which records (region, category …) and which time span of the data, e.g. 2024–2025, 呼和浩特市 only."))
     provision_methods = CheckboxesField(_l("Provision method"), validate_choice=False,
-                                        choices=[(k.value, v) for k, v in METHOD_LABELS.items()])
+                                        choices=[SelectChoice(k.value, v) for k, v in METHOD_LABELS.items()])
     period_start = DateField(_l("Use period from"), validators=[Optional()], format="%Y-%m-%d")
     period_end = DateField(_l("Use period until"), validators=[Optional()], format="%Y-%m-%d")
     security_measures = TextAreaField(_l("Security measures"), description=_l(

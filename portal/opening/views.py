@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
@@ -27,7 +28,8 @@ def _labels():
 
 # ---- the applicant's form ---------------------------------------------------------------
 def _form_page(form: ApplicationForm, ds, application=None, status: int = 200):
-    form.items.choices = [(i.name, f"{i.name}（{i.description}）" if i.description else i.name) for i in ds.items]
+    form.items.choices = [SelectChoice(i.name, f"{i.name}（{i.description}）" if i.description else i.name)
+                          for i in ds.items]
     return render_template("opening/form.html", form=form, ds=ds, application=application,
                            max_days=services.max_days()), status
 
@@ -42,7 +44,7 @@ def _show_errors(form: ApplicationForm, exc: PortalError) -> None:
 def _save(form: ApplicationForm, ds, application=None):
     """Save the draft or submit it, as the pressed button says; the form again with errors otherwise."""
     submit_now = request.form.get("action") == "submit"
-    form.items.choices = [(i.name, i.name) for i in ds.items]
+    form.items.choices = [SelectChoice(i.name, i.name) for i in ds.items]
     if not form.validate():
         return _form_page(form, ds, application, 422)
     try:
