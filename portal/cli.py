@@ -74,5 +74,6 @@ def deadlines_command(on: str | None) -> None:
     # Case links and translated texts are built as for a request to the portal's public address.
     with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
         summary = run(day)
-    click.echo(f"Reminders {summary.reminders}, escalations {summary.escalations}, other notices {summary.other}, "
+    click.echo(f"Reminders {summary.reminders}, overdue notices {summary.overdue}, escalations {summary.escalations}, "
+               f"other notices {summary.other}, "
                f"e-mails {summary.emailed}, already sent today {summary.skipped}.")

@@ -27,6 +27,7 @@ from .services import Notice, extra_notices, open_cases
 @dataclass
 class Summary:
     reminders: int = 0
+    overdue: int = 0
     escalations: int = 0
     other: int = 0
     emailed: int = 0
@@ -81,6 +82,8 @@ def run(today: date | None = None) -> Summary:
             notify(user_id, notice.subject, notice.body, link=notice.link, kind=notice.kind)
             if notice.kind == "deadline.reminder":
                 summary.reminders += 1
+            elif notice.kind == "deadline.overdue":
+                summary.overdue += 1
             elif notice.kind == "deadline.escalation":
                 summary.escalations += 1
             else:
