@@ -461,3 +461,11 @@ def test_every_decision_writes_an_audit_event(app, entry, users):
     from portal.audit.services import verify_chain
 
     assert verify_chain() == []
+
+
+def test_demo_has_applications_in_several_states(demo_client):
+    login(demo_client, "company@demo.nmg.example", "Demo-Passw0rd!")
+    mine = demo_client.get("/applications").get_data(as_text=True)
+    for state in ("approved", "submitted", "draft"):
+        assert f'data-state="{state}"' in mine
+    assert "企业公共信用综合评价结果" in demo_client.get("/decisions").get_data(as_text=True)
