@@ -141,6 +141,7 @@ def upgrade():
     sa.Column('state_changed_at', sa.DateTime(), nullable=True),
     sa.Column('state_changed_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('row_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], ),
     sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], ),
     sa.ForeignKeyConstraint(['state_changed_by_id'], ['users.id'], ),

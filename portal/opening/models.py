@@ -132,12 +132,15 @@ class Grant(db.Model):
     state_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     state_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     application: Mapped[Application] = relationship(back_populates="grant")
     dataset: Mapped[Dataset] = relationship(lazy="joined")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     reports: Mapped[list["UsageReport"]] = relationship(
         back_populates="grant", cascade="all, delete-orphan", order_by="UsageReport.due_date")
+
+    __mapper_args__ = {"version_id_col": row_version}  # a suspension and a revocation at once: one wins
 
 
 class UsageReport(db.Model):

@@ -543,6 +543,7 @@ def get_grant(grant_id: int, actor: User) -> Grant:
     return grant
 
 
+@one_decision
 def change_grant(grant: Grant, actor: User, action: str, reason: str) -> Grant:
     """Suspend, resume or revoke a grant, with a reason the holder sees."""
     if not permissions.can_manage_access(actor, grant.dataset.agency_id):

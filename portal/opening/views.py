@@ -73,6 +73,7 @@ def apply(slug: str):
     form = ApplicationForm()
     if request.method == "GET":
         form.provision_methods.data = ["download"]
+        form.period_start.data = services.today()
         return _form_page(form, ds)
     return _save(form, ds)
 

@@ -469,3 +469,19 @@ def test_demo_has_applications_in_several_states(demo_client):
     for state in ("approved", "submitted", "draft"):
         assert f'data-state="{state}"' in mine
     assert "企业公共信用综合评价结果" in demo_client.get("/decisions").get_data(as_text=True)
+
+
+def test_a_concurrent_grant_change_is_a_conflict(app, entry, users):
+    a, _user = submitted_app(app, entry)
+    grant, _staff = approve(app, a.id)
+    mine = db.session.get(Grant, grant.id)
+    mine.dataset, mine.application  # loaded, as a request would have them
+    other = Session(bind=db.engine)
+    theirs = other.get(Grant, grant.id)
+    theirs.state, theirs.state_reason = "revoked", "另一经办人撤销"
+    other.commit()
+    other.close()
+    with pytest.raises(Conflict):
+        services.change_grant(mine, users["agency_staff"], "suspend", "暂停")
+    db.session.expire_all()
+    assert db.session.get(Grant, grant.id).state == "revoked"
