@@ -65,6 +65,7 @@ def create_app(config: Any = None) -> Flask:
     from .feedback.views import bp as feedback_bp
     from .inbox.views import bp as inbox_bp
     from .exports.views import bp as exports_bp
+    from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
@@ -77,6 +78,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(opening_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(audit_bp)

@@ -144,3 +144,23 @@ def purge_command() -> None:
     except Invalid as exc:
         raise click.ClickException(exc.message)
     click.echo(f"Removed {removed} access events older than {cutoff:%Y-%m-%d %H:%M} UTC.")
+@portal_cli.command("deadlines")
+@click.option("--today", "on", help="Act as if today were this date (YYYY-MM-DD); for testing and catching up.")
+def deadlines_command(on: str | None) -> None:
+    """Send reminders for cases due soon and escalate overdue ones (run daily, e.g. from cron)."""
+    from datetime import date
+
+    from flask import current_app
+
+    from .supervision.deadlines import run
+
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError:
+        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--today")
+    # Case links and translated texts are built as for a request to the portal's public address.
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        summary = run(day)
+    click.echo(f"Reminders {summary.reminders}, overdue notices {summary.overdue}, escalations {summary.escalations}, "
+               f"other notices {summary.other}, "
+               f"e-mails {summary.emailed}, already sent today {summary.skipped}.")

@@ -64,6 +64,20 @@ class Config:
         self.RATELIMIT_COMPLAINT = _env("RATELIMIT_COMPLAINT", "5/day")  # per account
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
         self.ACCESS_LOG_RETENTION_DAYS = int(_env("ACCESS_LOG_RETENTION_DAYS", "730"))  # at least 2 years, R2018 §24
+        # Conditional-open applications (SZ §25, R2024 §28, §36)
+        self.APPLICATION_WORKDAYS = int(_env("APPLICATION_WORKDAYS", "10"))
+        self.APPLICATION_MAX_DAYS = int(_env("APPLICATION_MAX_DAYS", "365"))
+        self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "pause")  # pause | restart (see docs/decisions.md)
+        self.APPLICATION_ATTACHMENT_MB = int(_env("APPLICATION_ATTACHMENT_MB", "10"))
+        self.USAGE_REPORT_DAYS = int(_env("USAGE_REPORT_DAYS", "90"))
+        # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+        self.SMTP_HOST = _env("SMTP_HOST", "")
+        self.SMTP_PORT = int(_env("SMTP_PORT", "25"))
+        self.SMTP_USER = _env("SMTP_USER", "")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
+        self.SMTP_FROM = _env("SMTP_FROM", "noreply@localhost")
+        self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True
         # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are trusted
         # so that rate limits and access events see the visitor's address; 0 trusts none.

@@ -9,3 +9,5 @@ from .workdays import CalendarDay  # noqa: F401
 from .plans.models import OpenPlan, PlanItem  # noqa: F401
 from .inbox.models import Message  # noqa: F401
 from .feedback.models import Attachment, Complaint, Correction, Report  # noqa: F401
+from .opening.models import AccessBlock, Application, ApplicationAttachment, ApplicationEvent, Grant, UsageReport  # noqa: F401
+from .supervision.models import DeadlineNotice  # noqa: F401

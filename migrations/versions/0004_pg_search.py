@@ -5,7 +5,7 @@ Only on PostgreSQL: the embedded profile (SQLite) searches with Whoosh and gets 
 The statements are written out here, frozen, rather than imported from the backend.
 
 Revision ID: 0004_pg_search
-Revises: 9534b1df07f6
+Revises: 0004_complaints
 Create Date: 2026-11-21 09:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_pg_search'
-down_revision = '9534b1df07f6'
+down_revision = '0004_complaints'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """search outbox
 
 Revision ID: 0005_search_outbox
-Revises: 9534b1df07f6
+Revises: 0004_pg_search
 Create Date: 2026-11-21 09:11:50.257719
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_search_outbox'
-down_revision = '9534b1df07f6'
+down_revision = '0004_pg_search'
 branch_labels = None
 depends_on = None
 

@@ -40,6 +40,7 @@ class AccessEvent(db.Model):
     status: Mapped[int] = mapped_column(Integer)
     bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    grant_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # conditional data: whose grant
 
 
 class AppendOnlyError(RuntimeError):

@@ -67,13 +67,14 @@ def client_addr() -> str:
 
 
 def record_access(kind: str, status: int, *, dataset_id: str | None = None, resource_id: str | None = None,
-                  bytes_sent: int = 0, detail: str = "") -> AccessEvent:
+                  bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> AccessEvent:
     """Log one access (kept at least two years, R2018 §24); the caller commits."""
     user_id = None
     if has_request_context() and getattr(current_user, "is_authenticated", False):
         user_id = current_user.id
     event = AccessEvent(kind=kind, status=status, dataset_id=dataset_id, resource_id=resource_id,
-                        user_id=user_id, client_addr=client_addr(), bytes_sent=bytes_sent, detail=detail[:500])
+                        user_id=user_id, client_addr=client_addr(), bytes_sent=bytes_sent, detail=detail[:500],
+                        grant_id=grant_id)
     db.session.add(event)
     return event
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable, Mapping
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext as _
+from flask_login import current_user
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
@@ -397,13 +398,21 @@ def downloadable_resource(resource_id: str, user=None) -> Resource:
     if data_access_suspended(user):
         raise Forbidden(_("Your account's access to data is suspended; see the notice in your inbox."))
     if ds.open_type == OpenType.CONDITIONAL:
-        raise Forbidden(_("“%(title)s” is conditionally open: its data is provided only to applicants whose "
-                          "application has been approved.", title=ds.title))
+        grant_for_download(ds, res)
     if ds.open_type == OpenType.CLOSED:
         raise Forbidden(_("“%(title)s” is not open; its data is not provided through the portal.", title=ds.title))
     if res.kind != ResourceKind.FILE:
         raise NotFound(_("This resource is a link, not a stored file."))
     return res
+
+
+def grant_for_download(ds: Dataset, res: Resource) -> None:
+    """Conditional data: the caller must hold a grant usable now for this file and channel (site or API);
+    Forbidden saying why otherwise. The grant is remembered so the access is logged against it."""
+    from ..opening.services import require_grant
+
+    channel = "api" if has_request_context() and request.path.startswith("/api/") else "download"
+    g.download_grant_id = require_grant(ds, res, current_user, channel).id
 
 
 def record_download(res: Resource, status: int, bytes_sent: int, range_start: int | None) -> None:
@@ -415,7 +424,8 @@ def record_download(res: Resource, status: int, bytes_sent: int, range_start: in
                            .values(download_count=Dataset.download_count + 1, modified_at=Dataset.modified_at))
         db.session.execute(update(Resource).where(Resource.id == res.id)
                            .values(download_count=Resource.download_count + 1))
-    audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent)
+    audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent,
+                        grant_id=g.get("download_grant_id") if has_request_context() else None)
     db.session.commit()
 
 

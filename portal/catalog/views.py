@@ -6,7 +6,10 @@ from datetime import date
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from flask_login import current_user
+
 from ..agencies.models import Agency
+from ..opening import services as opening
 from ..errors import NotFound
 from ..extensions import db, limiter
 from ..storage import storage
@@ -72,7 +75,8 @@ def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
     ds = services.get_published_dataset(slug)  # a suspended entry keeps its page, saying so
     return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
-                           citation=services.citation(ds, date.today()), can_preview=can_preview)
+                           citation=services.citation(ds, date.today()), can_preview=can_preview,
+                           grant=opening.usable_grant(ds, current_user))
 
 
 @bp.get("/dataset/<slug>/resource/<resource_id>")

@@ -26,6 +26,7 @@ from ..catalog.models import Dataset, DatasetChange, DatasetState, DataItem, Ope
 from ..catalog.services import reindex_all
 from ..extensions import db
 from .accounts import load_demo_users
+from .applications import load_demo_applications
 from . import content, tables_env, tables_life, tables_market, tables_social, tables_transport  # noqa: F401 (registers tables)
 from .common import TABLES
 from .files import Table, csv_bytes, json_bytes, pdf_bytes, xlsx_bytes
@@ -56,6 +57,8 @@ def load_demo() -> str:
         ds = _dataset(entry, code, agencies[entry.agency], themes[entry.theme], tags, tables)
         n_resources += _resources(ds, entry, tables)
     n_users = load_demo_users(current_app.config["SECRET_KEY"])
+    db.session.flush()
+    load_demo_applications()
     db.session.commit()
     reindex_all()
     return (f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources, "

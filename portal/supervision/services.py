@@ -45,3 +45,30 @@ def open_cases(today: date | None = None) -> list[Case]:
         case.overdue = case.due < today
         case.due_soon = due_soon(case.due, today, DUE_SOON_WORKDAYS)
     return sorted(cases, key=lambda c: (not c.overdue, c.due, c.kind, c.title))
+
+
+@dataclass
+class Notice:
+    """A notice the deadline command sends to some users at most once a day (e.g. a missing usage report)."""
+
+    key: str             # identifies the thing reminded about, e.g. "grant:4:2026-12-01"
+    kind: str            # e.g. usage_report.missing
+    user_ids: list[int]
+    subject: str
+    body: str = ""
+    link: str = ""
+
+
+NoticeSource = Callable[[date], Iterable[Notice]]
+_NOTICE_SOURCES: list[NoticeSource] = []
+
+
+def register_notice_source(source: NoticeSource) -> NoticeSource:
+    """Register a workflow's own reminders for the deadline command (usable as a decorator)."""
+    if source not in _NOTICE_SOURCES:
+        _NOTICE_SOURCES.append(source)
+    return source
+
+
+def extra_notices(today: date) -> list[Notice]:
+    return [n for source in _NOTICE_SOURCES for n in source(today)]

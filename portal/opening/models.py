@@ -1,0 +1,178 @@
+"""Applications for conditional-open data, their timeline and attachments, grants, usage reports,
+and suspensions of a user's access for misuse (SPEC §3; R2024 §28, §36, §50; SZ §25)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..catalog.models import Dataset
+from ..extensions import db
+from ..models_base import utcnow
+
+
+class ApplicationState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"            # waiting for the agency; the clock runs
+    INFO_REQUESTED = "info_requested"  # waiting for the applicant; the clock rule decides
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class ProvisionMethod(StrEnum):
+    DOWNLOAD = "download"  # file download from the portal
+    API = "api"            # through the API with a token
+
+
+class GrantState(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+class Application(db.Model):
+    """One application for a conditional-open entry, with every field R2024 §28 asks for."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)  # who must answer
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=ApplicationState.DRAFT, index=True)
+    scenario: Mapped[str] = mapped_column(Text, default="")              # 应用场景
+    items: Mapped[list[str]] = mapped_column(JSON, default=list)         # 数据需求范围: data items
+    records_scope: Mapped[str] = mapped_column(Text, default="")         # 数据需求范围: records or period
+    provision_methods: Mapped[list[str]] = mapped_column(JSON, default=list)  # 数据提供方式
+    period_start: Mapped[date | None] = mapped_column(Date, nullable=True)    # 数据使用时限
+    period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    security_measures: Mapped[str] = mapped_column(Text, default="")     # 安全保障措施
+    commit_truth: Mapped[bool] = mapped_column(Boolean, default=False)
+    commit_compliance: Mapped[bool] = mapped_column(Boolean, default=False)
+    commit_security: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    # While the agency waits for more information, the workdays that were left (clock rule "pause").
+    remaining_workdays: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    permitted_purpose: Mapped[str] = mapped_column(Text, default="")
+    permitted_scope: Mapped[str] = mapped_column(Text, default="")
+    refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    refusal_legal_basis: Mapped[str] = mapped_column(Text, default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    dataset: Mapped[Dataset] = relationship(lazy="joined")
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="joined")
+    attachments: Mapped[list["ApplicationAttachment"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationAttachment.id")
+    events: Mapped[list["ApplicationEvent"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationEvent.id")
+    grant: Mapped["Grant | None"] = relationship(back_populates="application", uselist=False)
+
+    __mapper_args__ = {"version_id_col": row_version}  # two staff deciding at once: one wins, one 409s
+
+
+class ApplicationAttachment(db.Model):
+    """A proof of capability (PDF, PNG or JPEG), stored content-addressed through the storage backend."""
+
+    __tablename__ = "application_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    storage_key: Mapped[str] = mapped_column(String(200), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
+
+
+class ApplicationEvent(db.Model):
+    """A line of the case timeline the applicant and the agency both see."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="events")
+
+
+class Grant(db.Model):
+    """Approved access: one applicant, one entry, a period, a scope and a usage-report schedule."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text)
+    items: Mapped[list[str]] = mapped_column(JSON, default=list)
+    resource_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the files covered
+    provision_methods: Mapped[list[str]] = mapped_column(JSON, default=list)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    report_every_days: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default=GrantState.ACTIVE, index=True)
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    state_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    state_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    application: Mapped[Application] = relationship(back_populates="grant")
+    dataset: Mapped[Dataset] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    reports: Mapped[list["UsageReport"]] = relationship(
+        back_populates="grant", cascade="all, delete-orphan", order_by="UsageReport.due_date")
+
+    __mapper_args__ = {"version_id_col": row_version}  # a suspension and a revocation at once: one wins
+
+
+class UsageReport(db.Model):
+    """A usage report (利用情况) filed by the grant holder for one due date of the schedule (R2024 §36)."""
+
+    __tablename__ = "usage_reports"
+    __table_args__ = (UniqueConstraint("grant_id", "due_date", name="uq_usage_report_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    grant: Mapped[Grant] = relationship(back_populates="reports")
+
+
+class AccessBlock(db.Model):
+    """A user's access to data suspended for misuse (R2024 §50): to one agency's data, or (agency
+    empty, set by the authority) to all conditional data; lifted, not deleted."""
+
+    __tablename__ = "access_blocks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    lift_reason: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

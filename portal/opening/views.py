@@ -1,0 +1,276 @@
+"""Pages of conditional-open applications: the form, my applications, the case page, the agency's
+console list, decisions, grants, usage reports, and the public page of decisions."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..accounts.models import Role
+from ..accounts.permissions import login_required, roles_required
+from ..errors import BadRequest, Conflict, Invalid, PortalError
+from ..storage import storage
+from . import permissions, services
+from .forms import ApplicationForm
+from .vocab import EVENT_LABELS, GRANT_STATE_LABELS, METHOD_LABELS, REPORT_INTERVALS, STATE_LABELS
+
+bp = Blueprint("opening", __name__)
+
+
+@bp.context_processor
+def _labels():
+    return {"app_state_labels": STATE_LABELS, "grant_state_labels": GRANT_STATE_LABELS,
+            "method_labels": METHOD_LABELS, "event_labels": EVENT_LABELS, "report_intervals": REPORT_INTERVALS}
+
+
+# ---- the applicant's form ---------------------------------------------------------------
+def _form_page(form: ApplicationForm, ds, application=None, status: int = 200):
+    form.items.choices = [SelectChoice(i.name, f"{i.name}（{i.description}）" if i.description else i.name)
+                          for i in ds.items]
+    return render_template("opening/form.html", form=form, ds=ds, application=application,
+                           max_days=services.max_days()), status
+
+
+def _show_errors(form: ApplicationForm, exc: PortalError) -> None:
+    for name, message in exc.details.items():
+        if name in form._fields and message:
+            form[name].errors = [*(form[name].errors or []), message]
+    form.form_errors.append(exc.message)
+
+
+def _save(form: ApplicationForm, ds, application=None):
+    """Save the draft or submit it, as the pressed button says; the form again with errors otherwise."""
+    submit_now = request.form.get("action") == "submit"
+    form.items.choices = [SelectChoice(i.name, i.name) for i in ds.items]
+    if not form.validate():
+        return _form_page(form, ds, application, 422)
+    try:
+        application = services.save(ds, form.to_data(), form.uploads(), current_user, application=application,
+                                    submit_now=submit_now)
+    except (Invalid, services.AttachmentTooLarge) as exc:
+        _show_errors(form, exc)
+        return _form_page(form, ds, application, exc.status)
+    if submit_now:
+        flash(_("Your application was submitted. The agency answers by %(date)s.",
+                date=application.due_date.isoformat()), "success")
+    else:
+        flash(_("Draft saved. Submit it when it is complete."), "success")
+    return redirect(url_for("opening.show", app_id=application.id))
+
+
+@bp.route("/dataset/<slug>/apply", methods=["GET", "POST"])
+@roles_required(Role.DATA_USER)
+def apply(slug: str):
+    """Apply for a conditional-open entry; the entry's published conditions are shown beside the form."""
+    ds = services.applicable_dataset(slug)
+    existing = services.open_application(ds, current_user)
+    if existing is not None:
+        flash(_("You already have an application for this entry in progress."), "info")
+        return redirect(url_for("opening.show", app_id=existing.id))
+    form = ApplicationForm()
+    if request.method == "GET":
+        form.provision_methods.data = ["download"]
+        form.period_start.data = services.today()
+        return _form_page(form, ds)
+    return _save(form, ds)
+
+
+@bp.route("/applications/<int:app_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.DATA_USER)
+def edit(app_id: int):
+    """Edit a draft, then save it again or submit it."""
+    application = services.get_application(app_id, current_user)
+    if application.applicant_id != current_user.id or application.state != "draft":
+        raise Conflict(_("Only your own drafts can be edited."))
+    if request.method == "GET":
+        form = ApplicationForm(obj=application)
+        return _form_page(form, application.dataset, application)
+    return _save(ApplicationForm(), application.dataset, application)
+
+
+@bp.get("/applications")
+@roles_required(Role.DATA_USER)
+def mine():
+    """My applications with their state, my grants with their reports, and any suspension of my access."""
+    return render_template("opening/mine.html", applications=services.my_applications(current_user),
+                           grants=services.my_grants(current_user), blocks=services.active_blocks(current_user.id),
+                           schedule=services.report_schedule, today=services.today())
+
+
+# ---- the case page ----------------------------------------------------------------------------
+def _case_page(application, errors: dict | None = None, status: int = 200):
+    grant = application.grant
+    return render_template(
+        "opening/show.html", a=application, grant=grant, errors=errors or {},
+        schedule=services.report_schedule(grant) if grant else [],
+        can_decide=permissions.can_decide(current_user, application),
+        can_manage=permissions.can_manage_access(current_user, application.agency_id),
+        is_applicant=application.applicant_id == current_user.id,
+        blocks=services.active_blocks(application.applicant_id),
+        files=[r for r in application.dataset.resources if r.kind == "file"],
+        default_every=current_app.config["USAGE_REPORT_DAYS"], today=services.today()), status
+
+
+@bp.get("/applications/<int:app_id>")
+@login_required
+def show(app_id: int):
+    """One application: its fields, attachments, timeline, due date, decision, grant and reports."""
+    return _case_page(services.get_application(app_id, current_user))
+
+
+def _invalid_page(application, exc: Invalid):
+    errors = {k: (v or exc.message) for k, v in exc.details.items()}
+    errors["_form"] = exc.message
+    return _case_page(application, errors, exc.status)
+
+
+@bp.post("/applications/<int:app_id>/withdraw")
+@roles_required(Role.DATA_USER)
+def withdraw(app_id: int):
+    application = services.get_application(app_id, current_user)
+    services.withdraw(application, current_user)
+    flash(_("The application was withdrawn."), "success")
+    return redirect(url_for("opening.show", app_id=app_id))
+
+
+@bp.post("/applications/<int:app_id>/answer")
+@roles_required(Role.DATA_USER)
+def answer(app_id: int):
+    """The applicant answers the agency's request for more information."""
+    application = services.get_application(app_id, current_user)
+    uploads = [services.Upload(f.filename or "", f.stream) for f in request.files.getlist("attachments") if f.filename]
+    try:
+        services.answer(application, current_user, request.form.get("answer", ""), uploads)
+    except (Invalid, services.AttachmentTooLarge) as exc:
+        return _invalid_page(services.get_application(app_id, current_user), exc)
+    flash(_("Your answer was sent; the agency answers by %(date)s.", date=application.due_date.isoformat()), "success")
+    return redirect(url_for("opening.show", app_id=app_id))
+
+
+def _date(name: str) -> date | None:
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(_("Write the date as YYYY-MM-DD."), {name: _("Write the date as YYYY-MM-DD.")})
+
+
+@bp.post("/applications/<int:app_id>/decide")
+@roles_required(Role.AGENCY_STAFF)
+def decide(app_id: int):
+    """The agency approves, refuses, or asks for more information."""
+    application = services.get_application(app_id, current_user)
+    action = request.form.get("action")
+    try:
+        if action == "approve":
+            every = request.form.get("report_every_days", "")
+            approval = services.Approval(
+                purpose=request.form.get("purpose", ""), scope=request.form.get("scope", ""), end=_date("end"),
+                resource_ids=request.form.getlist("resources") if request.form.get("resources_sent") else None,
+                report_every_days=int(every) if every.isdigit() else None)
+            services.approve(application, current_user, approval)
+            flash(_("Approved. The applicant may now use the data."), "success")
+        elif action == "refuse":
+            services.refuse(application, current_user, request.form.get("reason", ""),
+                            request.form.get("legal_basis", ""))
+            flash(_("Refused. The applicant has been told the reason and legal basis."), "success")
+        elif action == "request_info":
+            services.request_info(application, current_user, request.form.get("question", ""))
+            flash(_("The applicant has been asked for more information."), "success")
+        else:
+            raise BadRequest(_("Choose approve, refuse or ask for more information."))
+    except Invalid as exc:
+        return _invalid_page(services.get_application(app_id, current_user), exc)
+    return redirect(url_for("opening.show", app_id=app_id))
+
+
+@bp.get("/applications/<int:app_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(app_id: int, attachment_id: int):
+    """An attachment, for those who may see the application."""
+    att = services.attachment(services.get_application(app_id, current_user), attachment_id)
+    return send_file(storage().path(att.storage_key), mimetype=att.media_type, as_attachment=True,
+                     download_name=att.filename, max_age=0)
+
+
+# ---- grants, reports, suspensions ---------------------------------------------------------------
+@bp.post("/grants/<int:grant_id>/reports")
+@roles_required(Role.DATA_USER)
+def report(grant_id: int):
+    """The holder files a usage report."""
+    grant = services.get_grant(grant_id, current_user)
+    try:
+        services.file_report(grant, current_user, request.form.get("report", ""))
+    except Invalid as exc:
+        return _invalid_page(grant.application, exc)
+    flash(_("Usage report filed. Thank you."), "success")
+    return redirect(url_for("opening.show", app_id=grant.application_id))
+
+
+@bp.post("/grants/<int:grant_id>/status")
+@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+def grant_status(grant_id: int):
+    """Suspend, resume or revoke a grant, with a reason (R2024 §50)."""
+    grant = services.get_grant(grant_id, current_user)
+    action = request.form.get("action", "")
+    if action not in services.GRANT_TRANSITIONS:
+        raise BadRequest(_("Choose suspend, resume or revoke."))
+    try:
+        services.change_grant(grant, current_user, action, request.form.get("reason", ""))
+    except Invalid as exc:
+        return _invalid_page(grant.application, exc)
+    flash(_("Access changed; the holder has been told why."), "success")
+    return redirect(url_for("opening.show", app_id=grant.application_id))
+
+
+@bp.post("/users/<int:user_id>/access-block")
+@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+def block(user_id: int):
+    """Suspend a data user's access for misuse: the agency for its data, the authority for all."""
+    back = request.form.get("application", "")
+    application = services.get_application(int(back), current_user) if back.isdigit() else None
+    try:
+        services.block_user(user_id, current_user, request.form.get("reason", ""))
+    except Invalid as exc:
+        if application is None:
+            raise
+        return _invalid_page(application, exc)
+    flash(_("The user's access to data is suspended; the user has been told why."), "success")
+    return redirect(url_for("opening.show", app_id=application.id) if application else url_for("opening.console"))
+
+
+@bp.post("/access-blocks/<int:block_id>/lift")
+@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+def lift(block_id: int):
+    services.lift_block(block_id, current_user, request.form.get("reason", ""))
+    flash(_("The suspension was lifted."), "success")
+    return redirect(url_for("opening.console"))
+
+
+# ---- the agency's console ----------------------------------------------------------------------------
+@bp.get("/console/applications")
+@roles_required(*permissions.CONSOLE_VIEWERS)
+def console():
+    """Applications by due date (overdue and due soon marked), missing usage reports, grants, suspensions."""
+    return render_template("opening/console.html", rows=services.queue(current_user),
+                           missing=services.missing_reports(current_user), grants=services.grants_for(current_user),
+                           blocks=services.blocks_for(current_user), decided=services.decided(current_user),
+                           today=services.today())
+
+
+# ---- public --------------------------------------------------------------------------------------------
+@bp.get("/decisions")
+def decision_index():
+    """Every conditional entry with decided applications, and its counts."""
+    return render_template("opening/decision_index.html", rows=services.decision_index())
+
+
+@bp.get("/dataset/<slug>/decisions")
+def public_decisions(slug: str):
+    """The entry's application outcomes: counts and anonymised decisions with refusal reasons."""
+    return render_template("opening/decisions.html", result=services.public_decisions(slug))
