@@ -1,7 +1,7 @@
 """complaints corrections reports
 
 Revision ID: 0004_complaints
-Revises: 0002_inbox
+Revises: 0003_applications
 Create Date: 2026-11-21 09:13:39.306570
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_complaints'
-down_revision = '0002_inbox'
+down_revision = '0003_applications'
 branch_labels = None
 depends_on = None
 
