@@ -363,3 +363,39 @@ def users_id(app, email):
     from portal.accounts.models import User
 
     return db.session.query(User).filter_by(email=email).one().id
+
+
+def test_two_decisions_at_once_one_wins(app, users, catalog):
+    from sqlalchemy.orm import Session
+
+    from portal.errors import Conflict
+    from portal.feedback import complaints
+
+    ds = catalog["ds"]
+    (user,) = clients(app, "user@example.cn")
+    cid = complaint_id(complain(user, ds))
+    db.session.expire_all()
+    mine = db.session.get(Complaint, cid)
+    mine.dataset.resources  # loaded, as a request would have them
+    other = Session(bind=db.engine)
+    theirs = other.get(Complaint, cid)
+    theirs.state, theirs.outcome, theirs.decision_reason = "decided", "withdraw", "另一位经办人先作出决定"
+    theirs.dataset.state, theirs.dataset.suspended_at = DatasetState.WITHDRAWN, None
+    other.commit()
+    other.close()
+    with pytest.raises(Conflict):
+        complaints.decide(mine, "resume", REASON, users["agency_staff"])
+    db.session.expire_all()
+    assert db.session.get(Complaint, cid).outcome == "withdraw"  # the first decision stands
+    assert db.session.get(Dataset, ds.id).state == DatasetState.WITHDRAWN
+
+
+def test_a_full_reindex_keeps_suspended_entries_out(app, users, catalog):
+    from portal.catalog import services
+
+    ds = catalog["ds"]
+    (user,) = clients(app, "user@example.cn")
+    complaint_id(complain(user, ds))
+    assert services.reindex_all() == 3  # the other open entry, the conditional and the closed one
+    html = app.test_client().get("/dataset").get_data(as_text=True)
+    assert f'href="/dataset/{ds.slug}"' not in html and facet_count(html, "agency", ds.agency.slug) == 3
