@@ -36,6 +36,11 @@ EXTRA_OPERATIONS: list[Operation] = [
     Operation("/api/v1/datasets/<dataset_id>/resources/<resource_id>", "get", "catalog_api.resource_versions",
               "A file with all its versions (agency staff, authority, auditors)", "", tag="agency uploads",
               response=ResourceOut, errors=(401, 403, 404, 429), auth=True, path_params=dict(_ID)),
+    Operation("/api/v1/catalog.jsonl.gz", "get", "exports.catalog_dump",
+              "The whole public catalog, or its changes, as gzipped JSON lines",
+              "One JSON object per public entry (catalog fields, data items, tags, themes, agency, resources with "
+              "download addresses and SHA-256), streamed. DCAT-AP 3 is at /catalog.ttl, /catalog.jsonld and "
+              "/catalog.rdf.", tag="bulk", query=s.CatalogDumpIn, media_type="application/gzip", errors=(400, 429)),
 ]
 
 DESCRIPTION = (

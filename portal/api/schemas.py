@@ -25,6 +25,13 @@ class PageIn(_In):
                               metadata={"description": f"Results per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})."})
 
 
+class CatalogDumpIn(_In):
+    modified_since = fields.String(metadata={
+        "description": "Only entries changed since this ISO 8601 date or time (e.g. 2026-01-05T08:00:00Z); entries "
+                       "no longer public since then come as tombstones {\"id\", \"name\", \"deleted\": true, \"modified\"}. "
+                       "The X-Next-Modified-Since header of each answer is the value for the next call."})
+
+
 def _multi(description: str) -> fields.List:
     return fields.List(fields.String(validate=validate.Length(max=100)), load_default=list,
                        validate=validate.Length(max=20), metadata={"description": description})

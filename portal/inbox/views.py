@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.permissions import login_required
@@ -23,8 +24,8 @@ def _unread():
 @login_required
 def index():
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        raise BadRequest()
+    if not page.isdigit() or not 1 <= int(page) <= 10_000:
+        raise BadRequest(_("The page number must be a whole number."), {"page": page[:40]})
     rows, total = services.messages(current_user.id, int(page))
     return render_template("inbox/list.html", rows=rows, total=total, page=int(page),
                            pages=max(1, -(-total // services.PAGE_SIZE)))

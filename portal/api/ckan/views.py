@@ -8,13 +8,11 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ...extensions import db
-from ..access import log_api_calls
 from ..limits import api_limit
 from . import actions
 
 bp = Blueprint("ckan_api", __name__)
 api_limit(bp)
-log_api_calls(bp)
 
 
 def _finish(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
