@@ -46,7 +46,7 @@ def test_there_are_protected_routes_to_walk(walk_app):
     endpoints = {endpoint for endpoint, *_ in protected_routes(walk_app)}
     assert {"console.home", "console.new_entry", "console.upload", "review.queue", "review.decide",
             "review.calendar", "accounts.account", "audit.audit_log", "audit.audit_csv",
-            "audit.access_log", "audit.access_csv"} <= endpoints
+            "audit.access_log", "audit.access_csv", "audit.verify"} <= endpoints
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -55,6 +55,10 @@ def verify_chain() -> list[int]:
     return broken
 
 
+def audit_count() -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id))) or 0
+
+
 def chain_head() -> tuple[int, str]:
     """The newest event's id and hash: kept outside the database (backup manifests, the verify output),
     it also reveals events removed from the end of the chain, which the chain itself cannot show."""

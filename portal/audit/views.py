@@ -72,3 +72,13 @@ def access_log():
 def access_csv():
     """The filtered access log as CSV, streamed."""
     return _csv("access")
+
+
+@bp.get("/audit/verify")
+@roles_required(*AUDITORS)
+def verify():
+    """Check the audit log's hash chain now (what `flask portal audit verify` does)."""
+    broken = services.verify_chain()
+    head_id, head_hash = services.chain_head()
+    return render_template("audit/verify.html", broken=broken, head_id=head_id, head_hash=head_hash,
+                           total=services.audit_count())

@@ -244,3 +244,16 @@ def test_other_roles_cannot_read_the_logs(app, users, client, email):
     login(client, email)
     for url in ("/console/audit", "/console/access", "/console/audit.csv", "/console/access.csv"):
         assert client.get(url).status_code == 403
+
+
+def test_auditor_checks_the_chain_in_the_console(app, users, client):
+    events = _events(4)
+    login(client, "auditor@example.cn")
+    page = client.get("/console/audit/verify").get_data(as_text=True)
+    assert 'data-intact="true"' in page and "完整" in page and events[-1].hash in page
+    db.session.execute(text("UPDATE audit_events SET object_id = 'ds-x' WHERE id = :id"), {"id": events[1].id})
+    db.session.commit()
+    page = client.get("/console/audit/verify").get_data(as_text=True)
+    assert 'data-intact="false"' in page and f"<li>{events[1].id}</li>" in page
+    login(other := app.test_client(), "staff@example.cn")
+    assert other.get("/console/audit/verify").status_code == 403
