@@ -378,7 +378,7 @@ class WhooshBackend:
         for field, values in filters.items():
             if field not in view.pairs or not values:
                 continue
-            mask &= self._match(view, field, values)
+            mask &= self._field_mask(view, field, values)
         if where is not None:
             mask &= self._eval(view, where)
         return mask
@@ -418,7 +418,7 @@ class WhooshBackend:
             score[docs] += idf * (tf * (BM25_K1 + 1)) / (tf + norm)
         return score
 
-    def _match(self, view: _View, field: str, values) -> np.ndarray:
+    def _field_mask(self, view: _View, field: str, values) -> np.ndarray:
         field_mask = np.zeros(len(view.live), dtype=bool)
         if field == "id":
             index = view.id_index()
@@ -437,7 +437,7 @@ class WhooshBackend:
     def _eval(self, view: _View, expr: Expr) -> np.ndarray:
         """A filter expression as a boolean vector over every document (deleted ones included)."""
         if isinstance(expr, Match):
-            return self._match(view, expr.field, expr.values)
+            return self._field_mask(view, expr.field, expr.values)
         if isinstance(expr, Range):
             out = np.ones(len(view.live), dtype=bool)
             if expr.low is not None:
