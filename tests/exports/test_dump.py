@@ -215,3 +215,14 @@ def test_an_interrupted_dump_leaves_nothing_behind(client, app, catalog, monkeyp
     assert list(cache.iterdir()) == []
     event = db.session.query(AccessEvent).filter_by(kind="bulk_dump").one()
     assert event.detail.endswith("(interrupted)") and 0 < event.bytes_sent < len(client.get(URL).data)
+
+
+def test_next_modified_since_picks_up_what_changed_after_the_dump(client, catalog):
+    first = client.get(URL)
+    assert len(entries(first)) == 3
+    since = first.headers["X-Next-Modified-Since"]
+    assert services.parse_since(since) is not None
+    f.dataset("之后发布的条目", slug="later")
+    rows = entries(client.get(URL, query_string={"modified_since": since}))
+    # the new entry, plus what changed within the minute of overlap (the fixture's rows, just written)
+    assert "later" in {e["name"] for e in rows if not e["deleted"]}

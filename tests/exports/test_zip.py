@@ -135,9 +135,16 @@ def test_zip_is_rate_limited_like_downloads(tmp_path):
         ds = f.dataset(agency_obj=f.agency("呼和浩特市生态环境局", slug="hhht-sthjj"))
         f.csv_resource(ds)
     client = app.test_client()
-    codes = [client.get("/agency/hhht-sthjj/files.zip").status_code for _ in range(3)]
+    codes = []
+    for _ in range(3):
+        r = client.get("/agency/hhht-sthjj/files.zip")
+        codes.append(r.status_code)
+        body = r.data  # a streamed body is read before the next request, as a client does
+        if r.status_code == 200:
+            assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
     assert codes == [200, 200, 429]
-    assert client.get("/api/v1/catalog.jsonl.gz").status_code == 200  # its own budget
+    dump = client.get("/api/v1/catalog.jsonl.gz")  # its own budget
+    assert dump.status_code == 200 and dump.data
 
 
 def test_an_entry_spanning_two_pages_keeps_unique_names(client, files, monkeypatch):
