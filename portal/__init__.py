@@ -110,6 +110,10 @@ def create_app(config: Any = None) -> Flask:
 
     app.cli.add_command(portal_cli)
 
+    from .catalog.indexing import apply_after_request
+
+    app.after_request(apply_after_request)
+
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -265,6 +265,7 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
         raise  # the view answers 413
     except StorageFull:
         current_app.logger.error("file storage full: an upload of %s was refused", filename)
+        _drain(stream)  # read the rest, so the client is still listening when the answer comes
         raise InsufficientStorage(_("The portal's file storage is full, so the file could not be saved; nothing "
                                     "was stored. Please try again later; the administrators have been alerted."),
                                   {"file": "storage_full"})
@@ -283,6 +284,15 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
         discard_unreferenced(key)
         raise
     return UploadResult(res, column_warnings(ds, res.columns))
+
+
+def _drain(stream: BinaryIO) -> None:
+    """Read and drop what is left of an upload's body (bounded by its Content-Length)."""
+    try:
+        while stream.read(1024 * 1024):
+            pass
+    except Exception:  # the client went away; there is nobody to answer
+        pass
 
 
 def agency_resource(ds: Dataset, resource_id: str) -> Resource:

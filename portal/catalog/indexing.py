@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from flask import current_app
+from flask import Response, current_app, g, has_request_context
 from sqlalchemy import DateTime, Integer, String, delete, event, func, inspect as sa_inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
@@ -80,6 +80,8 @@ def _record_index_changes(session: Session, _flush_context, _instances) -> None:
             obj.id = new_id()
         queued.add(obj.id)
         session.add(SearchOutbox(dataset_id=obj.id, op=op))
+        if has_request_context():
+            g.search_outbox_added = True  # applied after the request (see apply_after_request)
 
 
 @event.listens_for(Session, "after_commit")
@@ -176,6 +178,14 @@ def apply_now_if_free() -> None:
     except Exception:
         db.session.rollback()
         log.warning("search index not updated now; the change waits in the outbox", exc_info=True)
+
+
+def apply_after_request(response: Response) -> Response:
+    """Any request that recorded index changes (an upload to a published entry, an edit applied…)
+    applies them before answering, when no other process is applying, like index_datasets does."""
+    if g.pop("search_outbox_added", False):
+        apply_now_if_free()
+    return response
 
 
 def run_indexer(interval: float = 1.0, once: bool = False, echo=print) -> None:

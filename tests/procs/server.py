@@ -22,15 +22,15 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py wsgi:app` over a prepared data directory; stop() ends it."""
+    """`gunicorn -c gunicorn.conf.py wsgi:app` on the test app's data directory and database; stop() ends it."""
 
-    def __init__(self, data_dir: str | Path, *, workers: int = 1, env: dict[str, str] | None = None,
-                 preexec_fn=None) -> None:
-        self.data_dir = Path(data_dir)
+    def __init__(self, app, *, workers: int = 1, env: dict[str, str] | None = None, preexec_fn=None) -> None:
+        self.data_dir = Path(app.config["DATA_DIR"])
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.data_dir / f"gunicorn-{self.port}.log"
         self.env = {**os.environ, "PORTAL_DATA_DIR": str(self.data_dir), "PORTAL_SECRET_KEY": "test-secret",
+                    "PORTAL_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                     "PORTAL_BIND": f"127.0.0.1:{self.port}", "PORTAL_WORKERS": str(workers),
                     "PORTAL_RATELIMIT_SEARCH": "100000/minute", "PORTAL_RATELIMIT_DOWNLOAD": "100000/minute",
                     "PORTAL_RATELIMIT_LOGIN": "100000/minute", **(env or {})}

@@ -63,7 +63,7 @@ def test_worker_killed_mid_upload_leaves_no_row_and_no_file(app, users):
     ds_id = f.dataset("全区基础测绘成果", state=DatasetState.DRAFT, index=False).id
     storage_dir = Path(app.config["STORAGE_DIR"])
     db.session.remove()
-    with Gunicorn(app.config["DATA_DIR"], workers=1) as server:
+    with Gunicorn(app, workers=1) as server:
         browser = staff_browser(server)
         [worker] = server.workers()
         total = 200 * MB
@@ -103,8 +103,9 @@ def test_worker_killed_mid_upload_leaves_no_row_and_no_file(app, users):
 
 
 # ---- the search backend unavailable -------------------------------------------------------------
-def reindex(data_dir: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PORTAL_DATA_DIR": data_dir, "PORTAL_SECRET_KEY": "test-secret"}
+def reindex(app) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PORTAL_DATA_DIR": app.config["DATA_DIR"], "PORTAL_SECRET_KEY": "test-secret",
+           "PORTAL_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "reindex"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -133,7 +134,7 @@ def test_search_unavailable_answers_503_while_the_rest_works_and_reindex_restore
     slug, res_id = ds.slug, res.id
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
     db.session.remove()
-    with Gunicorn(app.config["DATA_DIR"], workers=2) as server:
+    with Gunicorn(app, workers=2) as server:
         visitor = Browser(server.url)
         assert f'href="/dataset/{slug}"' in visitor.get("/dataset?q=空气质量").text
 
@@ -159,7 +160,7 @@ def test_search_unavailable_answers_503_while_the_rest_works_and_reindex_restore
         new_slug = db.session.query(Dataset).filter_by(title="包头市公交线路信息").one().slug
         assert visitor.get(f"/dataset/{new_slug}").status_code == 200
 
-        out = reindex(app.config["DATA_DIR"])
+        out = reindex(app)
         assert out.returncode == 0, out.stderr[-2000:]
         for _ in range(4):
             r = visitor.get("/dataset?q=空气质量")
@@ -188,7 +189,7 @@ def test_disk_full_during_upload_is_a_clear_error_and_nothing_is_stored(app, use
     # EFBIG as they would with ENOSPC (the database and the log stay far below 8 MB).
     limit = None if mounted else (lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (8 * MB, 8 * MB)))
     try:
-        with Gunicorn(app.config["DATA_DIR"], workers=1, preexec_fn=limit) as server:
+        with Gunicorn(app, workers=1, preexec_fn=limit) as server:
             browser = staff_browser(server)
             url = f"/console/datasets/{ds_id}/upload"
             r = browser.put(url, params={"filename": "测绘成果.csv", "format": "CSV"}, data=csv_bytes(12 * MB),

@@ -46,3 +46,21 @@ def test_reindex_if_needed_rebuilds_an_incomplete_index(app):
     assert backend().search(SearchQuery(text="葡萄")).total == 1
     out = app.test_cli_runner().invoke(args=["portal", "reindex", "--if-needed"])
     assert "Search index is current." in out.output
+
+
+def test_a_request_that_changes_a_public_entry_applies_it(app, users, client):
+    """An upload to a published entry changes its formats; the search facets follow at once."""
+    import re
+
+    from tests.conftest import login
+
+    ds = f.dataset("乌海市葡萄种植基地名录")
+    assert backend().search(SearchQuery(text="葡萄", filters={"format": ["JSON"]})).total == 0
+    login(client, "staff@example.cn")
+    url = f"/console/datasets/{ds.id}/upload"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    r = client.put(url, query_string={"filename": "基地.json", "format": "JSON"}, data='[{"基地": "海勃湾"}]'.encode(),
+                   headers={"X-CSRFToken": token, "Content-Type": "application/json"})
+    assert r.status_code == 201, r.get_data(as_text=True)[:300]
+    assert indexing.pending_count() == 0
+    assert backend().search(SearchQuery(text="葡萄", filters={"format": ["JSON"]})).total == 1

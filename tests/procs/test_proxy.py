@@ -17,7 +17,7 @@ def test_real_client_address_behind_one_proxy(app):
     slug, res_id = ds.slug, res.id
     db.session.remove()
     env = {"PORTAL_PROXY_COUNT": "1", "PORTAL_RATELIMIT_SEARCH": "3/minute"}
-    with Gunicorn(app.config["DATA_DIR"], workers=1, env=env) as server:
+    with Gunicorn(app, workers=1, env=env) as server:
         def search(addr: str) -> int:
             # nginx appends the address it saw; a client may have sent its own made-up value before it
             return requests.get(server.url + "/dataset?q=空气", timeout=30,
@@ -25,12 +25,15 @@ def test_real_client_address_behind_one_proxy(app):
 
         assert [search("203.0.113.7") for _ in range(4)] == [200, 200, 200, 429]
         assert search("203.0.113.8") == 200  # another visitor has their own allowance
-        r = requests.get(f"{server.url}/dataset/{slug}/resource/{res_id}/download", timeout=30,
-                         headers={"X-Forwarded-For": "198.51.100.23", "X-Forwarded-Proto": "https"})
+        try:
+            r = requests.get(f"{server.url}/dataset/{slug}/resource/{res_id}/download", timeout=30,
+                             headers={"X-Forwarded-For": "198.51.100.23", "X-Forwarded-Proto": "https"})
+        except requests.ConnectionError as exc:
+            raise AssertionError(server.log()) from exc
         assert r.status_code == 200
         event = db.session.query(AccessEvent).filter_by(resource_id=res_id).one()
         assert event.client_addr == "198.51.100.23"
-        log = server.log()
+    log = server.log()  # after the server stopped: a line is written once its response has gone out
     assert any(line.startswith("198.51.100.23 ") and "/download" in line for line in log.splitlines()), log[-2000:]
     assert any(line.startswith("203.0.113.7 ") and " 429 " in line for line in log.splitlines())
 
