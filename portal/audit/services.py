@@ -19,6 +19,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from ..errors import BadRequest, Invalid
 from ..extensions import db
 from ..models_base import utcnow
+from .chain_lock import hold_append_lock
 from .models import AccessEvent, AuditEvent
 
 GENESIS = "0" * 64
@@ -33,7 +34,9 @@ def _event_hash(prev_hash: str, event: AuditEvent) -> str:
 
 def record(actor: Any, action: str, object_type: str, object_id: str, reason: str = "",
            details: dict[str, Any] | None = None) -> AuditEvent:
-    """Append an audit event in the caller's transaction (the caller commits with its change)."""
+    """Append an audit event in the caller's transaction (the caller commits with its change). The
+    append lock is held from reading the newest hash to the end of the transaction (chain_lock.py)."""
+    hold_append_lock(db.session())
     last = db.session.query(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar()
     prev = last or GENESIS
     event = AuditEvent(at=utcnow(), actor_id=getattr(actor, "id", None),
