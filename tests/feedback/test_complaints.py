@@ -2,12 +2,17 @@
 decisions; who sees what; the per-account rate limit and history."""
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import re
+import zipfile
+from datetime import datetime, timedelta
 
 import pytest
 
 from portal import workdays
+from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
 from portal.catalog.models import Dataset, DatasetState, OpenType, QuarantinedFile
 from portal.extensions import db
@@ -46,6 +51,42 @@ def facet_count(html: str, facet: str, value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def dump_entries(resp) -> list[dict]:
+    assert resp.status_code == 200
+    return [json.loads(line) for line in gzip.decompress(resp.data).decode().splitlines()]
+
+
+def developer_channels(client, ds, res, agency_slug: str) -> dict:
+    """Where the entry shows on the JSON API, the CKAN API, the bulk dump, DCAT and the agency's ZIP."""
+    out: dict = {}
+    search = client.get("/api/v1/datasets", query_string={"q": "空气质量"}).get_json()
+    out["api_search"] = ds.slug in [d["slug"] for d in search["results"]]
+    facets = {f["name"]: f for f in client.get("/api/v1/datasets").get_json()["facets"]}
+    out["api_facet"] = next((v["count"] for v in facets["agency"]["values"] if v["value"] == agency_slug), 0)
+    out["api_show"] = client.get(f"/api/v1/datasets/{ds.slug}").status_code
+    out["api_resource"] = client.get(f"/api/v1/resources/{res.id}").status_code
+    out["api_download"] = client.get(f"/api/v1/resources/{res.id}/download").status_code
+    found = client.get("/api/3/action/package_search",
+                       query_string={"q": "空气质量"}).get_json()["result"]
+    out["ckan_search"] = ds.slug in [p["name"] for p in found["results"]]
+    every = client.get("/api/3/action/package_search",
+                       query_string={"facet.field": '["organization"]', "rows": "100"}).get_json()["result"]
+    out["ckan_count"] = every["count"] - sum(1 for p in every["results"] if p["organization"]["name"] != agency_slug)
+    out["ckan_facet"] = every["facets"]["organization"].get(agency_slug, 0)
+    out["ckan_show"] = client.get("/api/3/action/package_show", query_string={"id": ds.slug}).status_code
+    out["ckan_list"] = ds.slug in client.get("/api/3/action/package_list").get_json()["result"]
+    out["ckan_resource"] = client.get("/api/3/action/resource_show", query_string={"id": res.id}).status_code
+    org = client.get("/api/3/action/organization_show", query_string={"id": agency_slug}).get_json()["result"]
+    out["ckan_org_count"] = org["package_count"]
+    out["dump"] = ds.id in [e["id"] for e in dump_entries(client.get("/api/v1/catalog.jsonl.gz"))]
+    out["dcat"] = f"/dataset/{ds.slug}" in client.get("/catalog.ttl").get_data(as_text=True)
+    out["dcat_entry"] = client.get(f"/dataset/{ds.slug}.ttl").status_code
+    z = client.get(f"/agency/{agency_slug}/files.zip")
+    out["zip"] = z.status_code == 200 and any(
+        name.endswith(f"({ds.slug})/{res.filename}") for name in zipfile.ZipFile(io.BytesIO(z.data)).namelist())
+    return out
+
+
 def test_suspension_is_effective_on_every_channel_in_the_next_response(app, users, catalog):
     ds, res = catalog["ds"], catalog["ds"].resources[0]
     visitor, user, staff = clients(app, None, "user@example.cn", "staff@example.cn")
@@ -56,6 +97,13 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
     card = f'href="/dataset/{ds.slug}"'
     assert card in visitor.get("/dataset?q=空气质量").get_data(as_text=True)
     assert facet_count(visitor.get("/dataset").get_data(as_text=True), "agency", agency_slug) == 4
+    # ... and on the developer channels (so that the checks after the complaint are not vacuous)
+    channels = developer_channels(visitor, ds, res, agency_slug)
+    assert channels == {"api_search": True, "api_facet": 4, "api_show": 200, "api_resource": 200, "api_download": 200,
+                        "ckan_search": True, "ckan_count": 4, "ckan_facet": 4, "ckan_show": 200, "ckan_list": True,
+                        "ckan_resource": 200, "ckan_org_count": 4, "dump": True, "dcat": True, "dcat_entry": 200,
+                        "zip": True}
+    since = (datetime.utcnow() - timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     r = complain(user, ds)
     cid = complaint_id(r)
@@ -91,9 +139,19 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
     actions = [e.action for e in db.session.query(AuditEvent).filter(AuditEvent.object_id.in_([ds.id, str(cid)]))]
     assert {"dataset.suspend", "complaint.file"} <= set(actions)
     assert ds.changes[0].kind == "suspended"
-    # NOTE for the merge: JSON API, CKAN API, bulk dump, DCAT and grant-holder download arrive with other
-    # branches; they select through public_datasets()/Dataset.is_public/downloadable_resource and must be
-    # asserted here as well (see the report).
+    # the developer channels in the next responses: the JSON API, the CKAN API, the bulk dump, DCAT, ZIP bundles
+    assert developer_channels(visitor, ds, res, agency_slug) == {
+        "api_search": False, "api_facet": 3, "api_show": 404, "api_resource": 404, "api_download": 451,
+        "ckan_search": False, "ckan_count": 3, "ckan_facet": 3, "ckan_show": 404, "ckan_list": False,
+        "ckan_resource": 404, "ckan_org_count": 3, "dump": False, "dcat": False, "dcat_entry": 404, "zip": False}
+    # the change feed carries a tombstone for it
+    changes = dump_entries(visitor.get("/api/v1/catalog.jsonl.gz", query_string={"modified_since": since}))
+    (tomb,) = [e for e in changes if e["id"] == ds.id]
+    assert tomb["deleted"] is True and set(tomb) == {"id", "name", "deleted", "modified"} and tomb["modified"] >= since
+    # the API download answers 451 for a token holder too, with the envelope
+    _token, raw = create_token(users["data_user"], "程序", "read", 30)
+    r = visitor.get(f"/api/v1/resources/{res.id}/download", headers={"Authorization": f"Bearer {raw}"})
+    assert r.status_code == 451 and r.get_json()["error"]["code"] == "unavailable_for_legal_reasons"
 
 
 def test_conditional_entries_take_complaints_closed_ones_do_not(app, users, catalog):
