@@ -275,6 +275,8 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     twin_download = f"/dataset/{twin.slug}/resource/{twin_res.id}/download"
     visitor, user, staff, auditor = clients(app, None, "user@example.cn", "staff@example.cn", "auditor@example.cn")
     download = f"/dataset/{ds.slug}/resource/{res_id}/download"
+    assert twin_download in visitor.get(f"/dataset/{twin.slug}.ttl").get_data(as_text=True)
+    assert visitor.get(f"/api/v1/resources/{twin_res.id}").get_json()["downloadable"] is True
     cid = complaint_id(complain(user, ds))
 
     r = decide(staff, cid, "process")
@@ -290,6 +292,19 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     assert db.session.get(QuarantinedFile, old_sha) is not None
     # the old bytes are never served again, whichever resource points at them
     assert visitor.get(twin_download).status_code == 451
+    # ... nor offered on the developer channels: no download address, left out of the dump and the ZIP
+    assert visitor.get(f"/api/v1/resources/{twin_res.id}/download").status_code == 451
+    meta = visitor.get(f"/api/v1/resources/{twin_res.id}").get_json()
+    assert meta["downloadable"] is False and meta["download_url"] is None
+    shown = visitor.get("/api/3/action/package_show", query_string={"id": twin.slug}).get_json()["result"]
+    assert [r["url"] for r in shown["resources"] if "/download" in r["url"]] == []
+    dumped = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz"))}
+    assert dumped[twin.slug]["resources"] == [] and dumped[ds.slug]["resources"][0]["sha256"] == sha(processed)
+    bundle = zipfile.ZipFile(io.BytesIO(visitor.get(f"/agency/{ds.agency.slug}/files.zip").data))
+    hashes = {row.split(",")[1] for row in bundle.read("manifest.csv").decode("utf-8-sig").splitlines()[1:]}
+    assert old_sha not in hashes and sha(processed) in hashes
+    assert all(sha(bundle.read(n)) != old_sha for n in bundle.namelist())
+    assert twin_download not in visitor.get(f"/dataset/{twin.slug}.ttl").get_data(as_text=True)
     # and cannot be uploaded again
     r = put_file(staff, ds, CSV, filename="旧版.csv", resource=res_id)
     assert r.status_code == 422 and "不得再次发布" in r.get_json()["error"]["message"]
