@@ -119,9 +119,12 @@ def changed_select(since: datetime) -> Select:
     last_change = (select(func.max(DatasetChange.at)).where(DatasetChange.dataset_id == D.id).scalar_subquery())
     history = select(DatasetChange.id).where(DatasetChange.dataset_id == D.id, DatasetChange.at >= since).exists()
     files = select(Resource.id).where(Resource.dataset_id == D.id, Resource.updated_at >= since).exists()
+    # a file whose bytes were quarantined since (possibly through another entry with the same bytes) left the entry
+    quarantined = (select(Resource.id).join(QuarantinedFile, QuarantinedFile.sha256 == Resource.sha256)
+                   .where(Resource.dataset_id == D.id, QuarantinedFile.created_at >= since).exists())
     return (_base().add_columns(is_public().label("is_public"), last_change.label("last_change"))
             .where(D.published_at.is_not(None))
-            .where(or_(D.modified_at >= since, history, files)))
+            .where(or_(D.modified_at >= since, history, files, quarantined)))
 
 
 def pages(stmt: Select, size: int | None = None) -> Iterator[list[Any]]:

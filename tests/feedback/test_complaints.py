@@ -14,7 +14,7 @@ import pytest
 from portal import workdays
 from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
-from portal.catalog.models import Dataset, DatasetState, OpenType, QuarantinedFile
+from portal.catalog.models import Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, Resource
 from portal.extensions import db
 from portal.feedback.models import Complaint
 from portal.inbox.models import Message
@@ -154,6 +154,38 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
     assert r.status_code == 451 and r.get_json()["error"]["code"] == "unavailable_for_legal_reasons"
 
 
+def test_grant_holders_get_451_on_the_site_and_by_api_token_after_a_complaint(app, users, catalog):
+    from portal.accounts.services import create_staff_user
+    from portal.opening import services as opening
+    from tests.conftest import PASSWORD
+
+    ds = f.dataset("重点排污单位自动监测数据", open_type=OpenType.CONDITIONAL, items=("排污单位名称",), slug="paiwu")
+    res = f.csv_resource(ds, "排污单位名称\n某热电厂\n", filename="排污监测.csv")
+    holder = users["data_user"]
+    today = opening.today()
+    application = opening.save(ds, opening.ApplicationData(
+        scenario="环保合规评估", items=["排污单位名称"], records_scope="2025年", provision_methods=["download", "api"],
+        period_start=today, period_end=today + timedelta(days=30), security_measures="内网存放",
+        commit_truth=True, commit_compliance=True, commit_security=True), [], holder, submit_now=True)
+    opening.approve(application, users["agency_staff"], opening.Approval(purpose="环保合规评估", scope="排污单位名称"))
+    create_staff_user("user2@example.cn", "另一用户", PASSWORD, "data_user")
+    site, complainant = clients(app, "user@example.cn", "user2@example.cn")
+    raw = create_token(holder, "程序", "read", 30)[1]
+    token = {"Authorization": f"Bearer {raw}"}
+    site_download = f"/dataset/{ds.slug}/resource/{res.id}/download"
+    api_download = f"/api/v1/resources/{res.id}/download"
+    assert site.get(site_download).status_code == 200  # the grant works on both channels
+    assert app.test_client().get(api_download, headers=token).status_code == 200
+
+    complaint_id(complain(complainant, ds))
+
+    r = site.get(site_download)
+    assert r.status_code == 451 and "权益申诉" in r.get_data(as_text=True)
+    r = app.test_client().get(api_download, headers=token)
+    assert r.status_code == 451 and r.get_json()["error"]["code"] == "unavailable_for_legal_reasons"
+    assert f'href="{site_download}"' not in site.get(f"/dataset/{ds.slug}").get_data(as_text=True)
+
+
 def test_conditional_entries_take_complaints_closed_ones_do_not(app, users, catalog):
     (user,) = clients(app, "user@example.cn")
     assert user.get(f"/dataset/{catalog['conditional'].slug}/complaint").status_code == 200
@@ -275,6 +307,14 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     twin_download = f"/dataset/{twin.slug}/resource/{twin_res.id}/download"
     visitor, user, staff, auditor = clients(app, None, "user@example.cn", "staff@example.cn", "auditor@example.cn")
     download = f"/dataset/{ds.slug}/resource/{res_id}/download"
+    # the twin has not changed for months: only the quarantine puts it in the change feed below
+    db.session.execute(db.update(Dataset).where(Dataset.id == twin.id).values(modified_at=datetime(2026, 1, 1)))
+    db.session.execute(db.update(DatasetChange).where(DatasetChange.dataset_id == twin.id).values(at=datetime(2026, 1, 1)))
+    db.session.execute(db.update(Resource).where(Resource.dataset_id == twin.id).values(updated_at=datetime(2026, 1, 1)))
+    db.session.commit()
+    since = (datetime.utcnow() - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert twin.slug not in {e["name"] for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz",
+                                                                           query_string={"modified_since": since}))}
     assert twin_download in visitor.get(f"/dataset/{twin.slug}.ttl").get_data(as_text=True)
     assert visitor.get(f"/api/v1/resources/{twin_res.id}").get_json()["downloadable"] is True
     cid = complaint_id(complain(user, ds))
@@ -300,6 +340,9 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     assert [r["url"] for r in shown["resources"] if "/download" in r["url"]] == []
     dumped = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz"))}
     assert dumped[twin.slug]["resources"] == [] and dumped[ds.slug]["resources"][0]["sha256"] == sha(processed)
+    feed = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz",
+                                                           query_string={"modified_since": since}))}
+    assert feed[twin.slug]["deleted"] is False and feed[twin.slug]["resources"] == []  # the twin changed too
     bundle = zipfile.ZipFile(io.BytesIO(visitor.get(f"/agency/{ds.agency.slug}/files.zip").data))
     hashes = {row.split(",")[1] for row in bundle.read("manifest.csv").decode("utf-8-sig").splitlines()[1:]}
     assert old_sha not in hashes and sha(processed) in hashes
