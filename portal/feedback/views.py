@@ -1,7 +1,7 @@
 """Pages of complaints, corrections and reports: forms for users, case pages, decisions for staff."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select

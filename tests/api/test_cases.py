@@ -19,7 +19,7 @@ from portal.opening.models import Application
 from tests import factories as f
 from tests.catalog.test_console import stored_files
 from tests.conftest import PASSWORD, login
-from tests.feedback.helpers import CSV, PDF, PNG, sha
+from tests.feedback.helpers import CSV, PDF, PNG, complain, sha
 
 CASES = ("applications", "complaints", "corrections", "reports")
 
@@ -230,13 +230,12 @@ def test_complaints_by_api_share_the_accounts_limit_with_the_site(tmp_path):
         first = f.dataset("呼和浩特市空气质量监测数据", slug="hhht-air")
         f.dataset("呼和浩特市地表水水质监测数据", slug="hhht-water")
         token = create_token(user, "程序", "read_write", 30)[1]
-        world = {"res_id": None}
-        client = app.test_client()
-        assert submit(client, "complaints", token, world, resources=[]).status_code == 201
-        r = submit(client, "complaints", token, world, dataset="hhht-water", resources=[])
+        site = app.test_client()
+        login(site, "user@example.cn")
+        assert complain(site, first, resources=[]).status_code == 302  # the day's one complaint, on the site
+        r = submit(app.test_client(), "complaints", token, {"res_id": None}, dataset="hhht-water", resources=[])
         assert r.status_code == 429 and r.get_json()["error"]["code"] == "rate_limited" and "Retry-After" in r.headers
         assert count(Complaint) == 1
-        del first
 
 
 def test_the_case_routes_are_in_the_openapi_document(app, world):
