@@ -47,7 +47,9 @@ EXTRA_OPERATIONS: list[Operation] = [
 DESCRIPTION = (
     "Public catalog of the portal: search with the site's filters, facets, sorting and paging; entries, "
     "resources and downloads; agencies, themes, tags, annual open plans, the negative list and key figures. "
-    "Reading needs no account. Every error has the body {\"error\": {\"code\", \"message\", \"details\"}}. "
+    "Reading needs no account. With an API token the caller submits and follows their own applications, "
+    "rights complaints, corrections and reports (multipart/form-data with files as parts; a read-write token "
+    "to submit). Every error has the body {\"error\": {\"code\", \"message\", \"details\"}}. "
     f"Paged lists take page (1 to 500) and per_page (1 to {s.MAX_PER_PAGE}, default {s.DEFAULT_PER_PAGE}). "
     "Rate limits apply per API token (sent as `Authorization: Bearer <token>`) or, without one, per client "
     "address; a 429 carries Retry-After and X-RateLimit-* headers. The CKAN-compatible Action API is at "
