@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models_base import utcnow
 from .models import ApiToken, TokenScope, User
@@ -81,6 +81,18 @@ def load_user_from_request(req) -> User | None:
     token.last_used_at = now
     db.session.commit()
     g.api_token = token
+    return token.user
+
+
+def token_user() -> User:
+    """The caller of an API request, by its API token only: a logged-in session does not count on the API
+    (it carries no CSRF token, and programs must not act with a person's browser session). 401 otherwise."""
+    from flask_login import current_user
+
+    current_user._get_current_object()  # runs the request loader, which sets g.api_token for a valid token
+    token = g.get("api_token")
+    if token is None:
+        raise Unauthorized(_("Send a valid API token in the header Authorization: Bearer <token>."))
     return token.user
 
 

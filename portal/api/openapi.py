@@ -18,7 +18,8 @@ from . import schemas as s
 from .v1 import OPERATIONS, Operation
 
 API_VERSION = "1.0.0"
-STATUS_TEXT = {400: "Bad request", 401: "No valid API token", 403: "Not allowed (the reason is in the message)",
+STATUS_TEXT = {400: "Bad request", 401: "No valid API token", 409: "Conflicts with the current state",
+               403: "Not allowed (the reason is in the message)",
                404: "Not found (unknown and non-public alike)", 413: "The upload is too large",
                422: "Invalid parameters (details per field)", 429: "Rate limit reached; see Retry-After",
                503: "Search is temporarily unavailable"}
@@ -46,7 +47,9 @@ EXTRA_OPERATIONS: list[Operation] = [
 DESCRIPTION = (
     "Public catalog of the portal: search with the site's filters, facets, sorting and paging; entries, "
     "resources and downloads; agencies, themes, tags, annual open plans, the negative list and key figures. "
-    "Reading needs no account. Every error has the body {\"error\": {\"code\", \"message\", \"details\"}}. "
+    "Reading needs no account. With an API token the caller submits and follows their own applications, "
+    "rights complaints, corrections and reports (multipart/form-data with files as parts; a read-write token "
+    "to submit). Every error has the body {\"error\": {\"code\", \"message\", \"details\"}}. "
     f"Paged lists take page (1 to 500) and per_page (1 to {s.MAX_PER_PAGE}, default {s.DEFAULT_PER_PAGE}). "
     "Rate limits apply per API token (sent as `Authorization: Bearer <token>`) or, without one, per client "
     "address; a 429 carries Retry-After and X-RateLimit-* headers. The CKAN-compatible Action API is at "
@@ -56,6 +59,21 @@ DESCRIPTION = (
 
 def openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _form_body(op: Operation) -> dict[str, Any]:
+    """A submission: the fields of `op.body` as multipart/form-data (with the file parts) or as JSON (no files)."""
+    name = op.body.__name__.removesuffix("Schema")
+    multipart: dict[str, Any] = {"allOf": [{"$ref": f"#/components/schemas/{name}"}]}
+    if op.files:
+        multipart["allOf"].append({"type": "object", "properties": {
+            part: {"type": "array", "items": {"type": "string", "format": "binary"}, "description": text}
+            for part, text in op.files.items()}})
+    content: dict[str, Any] = {"multipart/form-data": {"schema": multipart}}
+    content["application/json"] = {"schema": op.body}
+    return {"required": True, "content": content,
+            "description": "Fields as multipart/form-data (files as parts, repeated for several) or, without files, "
+                           "as a JSON object."}
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -72,7 +90,9 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.method == "put":
         out["requestBody"] = {"required": True, "description": "The file's bytes.",
                               "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
-    ok = "201" if op.method == "put" else "200"
+    elif op.body is not None:
+        out["requestBody"] = _form_body(op)
+    ok = "201" if op.method == "put" else str(op.ok_status)
     if op.response is not None:
         content = {op.media_type: {"schema": op.response}}
     elif op.media_type == "application/json":
@@ -104,6 +124,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer",
                                               "description": "An API token from the account page."})
     spec.components.schema("ErrorOut", schema=s.ErrorOut)
+    for op in OPERATIONS:  # request bodies are referenced from multipart content by name
+        if op.body is not None and op.body.__name__.removesuffix("Schema") not in spec.components.schemas:
+            spec.components.schema(op.body.__name__.removesuffix("Schema"), schema=op.body)
     by_path: dict[str, dict[str, Any]] = {}
     for op in [*OPERATIONS, *EXTRA_OPERATIONS]:
         by_path.setdefault(openapi_path(op.path), {})[op.method] = _operation(op)

@@ -274,3 +274,162 @@ class ErrorBodyOut(Schema):
 
 class ErrorOut(Schema):
     error = fields.Nested(ErrorBodyOut, required=True)
+
+
+# ---- the user's own cases (token required) ------------------------------------------------------
+def _text(description: str, max_len: int = 5000) -> fields.String:
+    """Free text; emptiness and the exact limits are the domain's rules (its messages are translated)."""
+    return fields.String(load_default="", validate=validate.Length(max=max_len), metadata={"description": description})
+
+
+def _list(description: str) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(max=200)), load_default=list,
+                       validate=validate.Length(max=50), metadata={"description": description})
+
+
+class ApplicationIn(_In):
+    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                            metadata={"description": "Slug of the conditionally open entry applied for."})
+    scenario = _text("Application scenario: what the data is used for, by whom and how.")
+    items = _list("Names of the entry's data items needed (least privilege).")
+    records_scope = _text("Which records or which period of the data.")
+    provision_methods = fields.List(fields.String(validate=validate.OneOf(("download", "api"))), load_default=list,
+                                    metadata={"description": "download, api or both."})
+    period_start = fields.Date(load_default=None, metadata={"description": "First day of the use period (YYYY-MM-DD)."})
+    period_end = fields.Date(load_default=None, metadata={"description": "Last day of the use period (YYYY-MM-DD)."})
+    security_measures = _text("How the data is kept secure.")
+    commit_truth = fields.Boolean(load_default=False, metadata={"description": "The application is true."})
+    commit_compliance = fields.Boolean(load_default=False, metadata={
+        "description": "The data is used lawfully, only as approved, not passed on."})
+    commit_security = fields.Boolean(load_default=False, metadata={"description": "The data is kept secure."})
+    submit = fields.Boolean(load_default=True, metadata={
+        "description": "true (default): submit now (every field and the three commitments required); "
+                       "false: save a draft, to be completed on the site."})
+
+
+class ComplaintIn(_In):
+    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                            metadata={"description": "Slug of the opened entry complained about."})
+    right = fields.String(load_default="", validate=validate.Length(max=40), metadata={
+        "description": "The right infringed: privacy, personal_information, trade_secret or other."})
+    right_other = _text("The lawful right, when right is other.", 200)
+    description = _text("How the data infringes the right (required).")
+    resources = _list("Ids of the entry's resources complained about (at least one when the entry has any).")
+
+
+class CorrectionIn(_In):
+    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                            metadata={"description": "Slug of the entry."})
+    resource = fields.String(load_default="", validate=validate.Length(max=36),
+                             metadata={"description": "Id of the resource concerned (optional)."})
+    location = _text("Which field or rows are wrong (required).", 500)
+    description = _text("What is wrong or missing (required).")
+
+
+class ReportIn(_In):
+    accused = _text("Who uses the data illegally: name, organisation, website or account (required).", 300)
+    description = _text("The illegal use (required).")
+    dataset = fields.String(load_default="", validate=validate.Length(max=200),
+                            metadata={"description": "Slug of the entry concerned (optional)."})
+    agency = fields.String(load_default="", validate=validate.Length(max=200),
+                           metadata={"description": "Slug of the agency concerned when no entry is named (optional)."})
+
+
+class AttachmentOut(Schema):
+    filename = fields.String()
+    media_type = fields.String()
+    size = fields.Integer()
+
+
+class CaseDatasetOut(Schema):
+    slug = fields.String()
+    title = fields.String()
+    url = fields.String()
+
+
+class ApplicationOut(Schema):
+    id = fields.Integer(required=True)
+    dataset = fields.Nested(CaseDatasetOut)
+    state = fields.String(metadata={"description": "draft, submitted, info_requested, approved, refused, withdrawn."})
+    scenario = fields.String()
+    items = fields.List(fields.String())
+    records_scope = fields.String()
+    provision_methods = fields.List(fields.String())
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    security_measures = fields.String()
+    created_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    due_date = fields.Date(allow_none=True, metadata={"description": "When the agency must answer."})
+    decided_at = fields.DateTime(allow_none=True)
+    permitted_purpose = fields.String()
+    permitted_scope = fields.String()
+    refusal_reason = fields.String()
+    refusal_legal_basis = fields.String()
+    attachments = fields.List(fields.Nested(AttachmentOut))
+    url = fields.String(metadata={"description": "The application's page on the portal."})
+
+
+class ComplaintOut(Schema):
+    id = fields.Integer(required=True)
+    dataset = fields.Nested(CaseDatasetOut)
+    right = fields.String()
+    right_other = fields.String()
+    description = fields.String()
+    resources = fields.List(fields.String())
+    state = fields.String(metadata={"description": "open or decided."})
+    outcome = fields.String(allow_none=True, metadata={"description": "withdraw, resume or process once decided."})
+    decision_reason = fields.String()
+    filed_at = fields.DateTime()
+    due_date = fields.Date()
+    decided_at = fields.DateTime(allow_none=True)
+    dataset_suspended = fields.Boolean(metadata={"description": "The entry is suspended now."})
+    evidence = fields.List(fields.Nested(AttachmentOut))
+    url = fields.String()
+
+
+class CorrectionOut(Schema):
+    id = fields.Integer(required=True)
+    dataset = fields.Nested(CaseDatasetOut)
+    resource = fields.String(allow_none=True)
+    location = fields.String()
+    description = fields.String()
+    state = fields.String(metadata={"description": "open, accepted or rejected."})
+    answer = fields.String()
+    filed_at = fields.DateTime()
+    due_date = fields.Date()
+    decided_at = fields.DateTime(allow_none=True)
+    fixed_in_version = fields.Integer(allow_none=True)
+    attachments = fields.List(fields.Nested(AttachmentOut))
+    url = fields.String()
+
+
+class ReportOut(Schema):
+    id = fields.Integer(required=True)
+    dataset = fields.Nested(CaseDatasetOut, allow_none=True)
+    agency = fields.Nested(AgencyRefOut, allow_none=True)
+    accused = fields.String()
+    description = fields.String()
+    state = fields.String(metadata={"description": "open or answered."})
+    answer = fields.String()
+    filed_at = fields.DateTime()
+    due_date = fields.Date()
+    answered_at = fields.DateTime(allow_none=True)
+    evidence = fields.List(fields.Nested(AttachmentOut))
+    url = fields.String()
+
+
+class ApplicationPageOut(PagingOut):
+    results = fields.List(fields.Nested(ApplicationOut), required=True)
+
+
+class ComplaintPageOut(PagingOut):
+    results = fields.List(fields.Nested(ComplaintOut), required=True)
+
+
+class CorrectionPageOut(PagingOut):
+    results = fields.List(fields.Nested(CorrectionOut), required=True)
+
+
+class ReportPageOut(PagingOut):
+    results = fields.List(fields.Nested(ReportOut), required=True)

@@ -37,6 +37,9 @@ class Operation:
     errors: tuple[int, ...] = ()
     auth: bool = False
     path_params: dict[str, str] = field(default_factory=dict)
+    body: type[Schema] | None = None                     # POST: the form fields (multipart or JSON)
+    files: dict[str, str] = field(default_factory=dict)  # POST: file parts of a multipart body, with their meaning
+    ok_status: int = 200
 
 
 OPERATIONS: list[Operation] = []
@@ -44,14 +47,19 @@ OPERATIONS: list[Operation] = []
 
 def route(rule: str, *, summary: str, tag: str, query: type[Schema] | None = None,
           response: type[Schema] | None = None, errors: tuple[int, ...] = (), media_type: str = "application/json",
-          path_params: dict[str, str] | None = None) -> Callable:
-    """Register a GET route and its OpenAPI operation together, so none can go undocumented."""
+          path_params: dict[str, str] | None = None, method: str = "get", body: type[Schema] | None = None,
+          files: dict[str, str] | None = None, auth: bool = False) -> Callable:
+    """Register a route and its OpenAPI operation together, so none can go undocumented.
+
+    GET by default; `method="post"` with `body` (and `files` for the file parts of a multipart body)
+    for submissions, which answer 201. `auth` marks routes that need an API token."""
     def decorate(fn: Callable) -> Callable:
-        bp.add_url_rule(rule, view_func=fn, methods=["GET"])
-        OPERATIONS.append(Operation(path=bp.url_prefix + rule, method="get", endpoint=f"{bp.name}.{fn.__name__}",
+        bp.add_url_rule(rule, view_func=fn, methods=[method.upper()])
+        OPERATIONS.append(Operation(path=bp.url_prefix + rule, method=method, endpoint=f"{bp.name}.{fn.__name__}",
                                     summary=summary, description=" ".join((fn.__doc__ or "").split()), tag=tag,
                                     query=query, response=response, media_type=media_type,
-                                    errors=tuple(sorted({*errors, 429})), path_params=path_params or {}))
+                                    errors=tuple(sorted({*errors, 429})), auth=auth, path_params=path_params or {},
+                                    body=body, files=files or {}, ok_status=201 if method == "post" else 200))
         return fn
     return decorate
 
@@ -178,6 +186,9 @@ def openapi():
     if spec is None:
         spec = current_app.extensions["openapi_spec"] = build_spec(current_app)
     return jsonify(spec)
+
+
+from . import cases  # noqa: E402,F401  (the user's own cases: registers its routes on bp)
 
 
 @bp.errorhandler(429)

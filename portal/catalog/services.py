@@ -79,6 +79,16 @@ def quarantined_hashes(hashes: Iterable[str]) -> set[str]:
     return set(db.session.scalars(select(QuarantinedFile.sha256).where(QuarantinedFile.sha256.in_(hashes))))
 
 
+def servable_sql():
+    """SQL: the resource's current bytes are not quarantined (for queries that list files to serve)."""
+    return ~select(QuarantinedFile.sha256).where(QuarantinedFile.sha256 == Resource.sha256).exists()
+
+
+def is_servable(res: Resource) -> bool:
+    """A link, or a file whose bytes are not quarantined: what may be offered for download at all."""
+    return res.kind != ResourceKind.FILE or not is_quarantined(res.sha256)
+
+
 def require_servable(res: Resource) -> None:
     """Refuse bytes that are quarantined, whichever resource points to them (storage is content-addressed)."""
     if res.kind == ResourceKind.FILE and is_quarantined(res.sha256):

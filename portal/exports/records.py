@@ -18,9 +18,9 @@ from sqlalchemy import Select, Text, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from ..agencies.models import Agency
-from ..catalog.models import (DataItem, Dataset, DatasetChange, OpenType, Resource, ResourceKind, Tag, Theme,
-                              dataset_tags)
-from ..catalog.services import public_datasets
+from ..catalog.models import (DataItem, Dataset, DatasetChange, OpenType, QuarantinedFile, Resource, ResourceKind, Tag,
+                              Theme, dataset_tags)
+from ..catalog.services import public_datasets, servable_sql
 from ..extensions import db
 
 PAGE_SIZE = 500
@@ -119,9 +119,12 @@ def changed_select(since: datetime) -> Select:
     last_change = (select(func.max(DatasetChange.at)).where(DatasetChange.dataset_id == D.id).scalar_subquery())
     history = select(DatasetChange.id).where(DatasetChange.dataset_id == D.id, DatasetChange.at >= since).exists()
     files = select(Resource.id).where(Resource.dataset_id == D.id, Resource.updated_at >= since).exists()
+    # a file whose bytes were quarantined since (possibly through another entry with the same bytes) left the entry
+    quarantined = (select(Resource.id).join(QuarantinedFile, QuarantinedFile.sha256 == Resource.sha256)
+                   .where(Resource.dataset_id == D.id, QuarantinedFile.created_at >= since).exists())
     return (_base().add_columns(is_public().label("is_public"), last_change.label("last_change"))
             .where(D.published_at.is_not(None))
-            .where(or_(D.modified_at >= since, history, files)))
+            .where(or_(D.modified_at >= since, history, files, quarantined)))
 
 
 def pages(stmt: Select, size: int | None = None) -> Iterator[list[Any]]:
@@ -150,7 +153,7 @@ _TAGS = (select(dataset_tags.c.dataset_id, Tag.name).join(Tag, Tag.id == dataset
          .where(dataset_tags.c.dataset_id.in_(_IDS)).order_by(Tag.name))
 _ITEMS = (select(DataItem.dataset_id, DataItem.name, DataItem.type, DataItem.description)
           .where(DataItem.dataset_id.in_(_IDS)).order_by(DataItem.dataset_id, DataItem.position))
-_RESOURCES = (select(*RESOURCE_COLUMNS).where(Resource.dataset_id.in_(_IDS))
+_RESOURCES = (select(*RESOURCE_COLUMNS).where(Resource.dataset_id.in_(_IDS), servable_sql())  # no quarantined bytes
               .order_by(Resource.dataset_id, Resource.position))
 
 
@@ -245,6 +248,7 @@ def catalog_version() -> CatalogVersion:
     newest_res = db.session.scalar(select(func.max(Resource.updated_at)).join(Dataset).where(
         Dataset.published_at.is_not(None)))
     last_change = db.session.scalar(select(func.max(DatasetChange.id))) or 0
+    quarantined = db.session.scalar(select(func.count()).select_from(QuarantinedFile)) or 0
     labels = hashlib.sha256(json.dumps(
         [list(r) for r in db.session.execute(select(Agency.id, Agency.slug, Agency.name, Agency.level, Agency.region,
                                                     Agency.contact, Agency.website).order_by(Agency.id))]
@@ -252,4 +256,4 @@ def catalog_version() -> CatalogVersion:
         ensure_ascii=False).encode()).hexdigest()[:16]
     stamps = [s for s in (newest, newest_res) if s is not None]
     newest_all = max(stamps) if stamps else None
-    return CatalogVersion(count, newest_all, f"{count}|{iso(newest_all)}|{last_change}|{labels}")
+    return CatalogVersion(count, newest_all, f"{count}|{iso(newest_all)}|{last_change}|{quarantined}|{labels}")

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.models import OpenType, Resource, ResourceKind, Theme
+from ..catalog.services import servable_sql
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models_base import utcnow
@@ -176,7 +177,8 @@ class FileSet:
 def _file_filter(stmt, agency_id: int | None, theme_id: int | None):
     stmt = (stmt.join(D, D.id == Resource.dataset_id)
             .where(records.is_public(), D.open_type == OpenType.UNCONDITIONAL,
-                   Resource.kind == ResourceKind.FILE, Resource.storage_key != ""))
+                   Resource.kind == ResourceKind.FILE, Resource.storage_key != "",
+                   servable_sql()))  # bytes quarantined after a rights complaint are never bundled
     if agency_id is not None:
         stmt = stmt.where(D.agency_id == agency_id)
     if theme_id is not None:

@@ -7,7 +7,7 @@ through `catalog.services.public_datasets` / `Dataset.is_public`; downloads answ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from flask import url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -46,6 +46,21 @@ class ComplaintData:
     description: str = ""
     resource_ids: list[str] = field(default_factory=list)
     files: list[evidence.Upload] = field(default_factory=list)
+
+
+# ---- the per-account limit, one budget for the site's form and the API ------------------------
+RATE_LIMIT_SCOPE = "complaint"
+
+
+def rate_limit() -> str:
+    return current_app.config["RATELIMIT_COMPLAINT"]
+
+
+def rate_limit_key() -> str:
+    """The account filing (by session on the site, by token on the API), else the client address."""
+    from flask_login import current_user
+
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
 
 
 # ---- who may do what ------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Pages of complaints, corrections and reports: forms for users, case pages, decisions for staff."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -49,14 +49,6 @@ def _attachment(owner_type: str, owner_id: int, attachment_id: int) -> Attachmen
 
 
 # ---- rights complaints ------------------------------------------------------------
-def _complaint_limit() -> str:
-    return current_app.config["RATELIMIT_COMPLAINT"]
-
-
-def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
-
-
 def _complaint_form(ds, data: complaints.ComplaintData, errors: dict, status: int = 200):
     return render_template("feedback/complaint_form.html", ds=ds, data=data, errors=errors, rights=list(Right),
                            max_files=evidence.MAX_FILES, limit=evidence.size_limit(),
@@ -65,8 +57,8 @@ def _complaint_form(ds, data: complaints.ComplaintData, errors: dict, status: in
 
 @bp.route("/dataset/<slug>/complaint", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_complaint_limit, key_func=_user_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code in (302, 303))
+@limiter.shared_limit(complaints.rate_limit, scope=complaints.RATE_LIMIT_SCOPE, key_func=complaints.rate_limit_key,
+                      methods=["POST"], deduct_when=lambda response: response.status_code in (302, 303))
 def new_complaint(slug: str):
     """File a rights complaint with evidence; the entry is suspended at once (R2024 §28)."""
     ds = get_published_dataset(slug)

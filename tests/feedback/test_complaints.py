@@ -2,14 +2,19 @@
 decisions; who sees what; the per-account rate limit and history."""
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import re
+import zipfile
+from datetime import datetime, timedelta
 
 import pytest
 
 from portal import workdays
+from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
-from portal.catalog.models import Dataset, DatasetState, OpenType, QuarantinedFile
+from portal.catalog.models import Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, Resource
 from portal.extensions import db
 from portal.feedback.models import Complaint
 from portal.inbox.models import Message
@@ -46,6 +51,42 @@ def facet_count(html: str, facet: str, value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def dump_entries(resp) -> list[dict]:
+    assert resp.status_code == 200
+    return [json.loads(line) for line in gzip.decompress(resp.data).decode().splitlines()]
+
+
+def developer_channels(client, ds, res, agency_slug: str) -> dict:
+    """Where the entry shows on the JSON API, the CKAN API, the bulk dump, DCAT and the agency's ZIP."""
+    out: dict = {}
+    search = client.get("/api/v1/datasets", query_string={"q": "空气质量"}).get_json()
+    out["api_search"] = ds.slug in [d["slug"] for d in search["results"]]
+    facets = {f["name"]: f for f in client.get("/api/v1/datasets").get_json()["facets"]}
+    out["api_facet"] = next((v["count"] for v in facets["agency"]["values"] if v["value"] == agency_slug), 0)
+    out["api_show"] = client.get(f"/api/v1/datasets/{ds.slug}").status_code
+    out["api_resource"] = client.get(f"/api/v1/resources/{res.id}").status_code
+    out["api_download"] = client.get(f"/api/v1/resources/{res.id}/download").status_code
+    found = client.get("/api/3/action/package_search",
+                       query_string={"q": "空气质量"}).get_json()["result"]
+    out["ckan_search"] = ds.slug in [p["name"] for p in found["results"]]
+    every = client.get("/api/3/action/package_search",
+                       query_string={"facet.field": '["organization"]', "rows": "100"}).get_json()["result"]
+    out["ckan_count"] = every["count"] - sum(1 for p in every["results"] if p["organization"]["name"] != agency_slug)
+    out["ckan_facet"] = every["facets"]["organization"].get(agency_slug, 0)
+    out["ckan_show"] = client.get("/api/3/action/package_show", query_string={"id": ds.slug}).status_code
+    out["ckan_list"] = ds.slug in client.get("/api/3/action/package_list").get_json()["result"]
+    out["ckan_resource"] = client.get("/api/3/action/resource_show", query_string={"id": res.id}).status_code
+    org = client.get("/api/3/action/organization_show", query_string={"id": agency_slug}).get_json()["result"]
+    out["ckan_org_count"] = org["package_count"]
+    out["dump"] = ds.id in [e["id"] for e in dump_entries(client.get("/api/v1/catalog.jsonl.gz"))]
+    out["dcat"] = f"/dataset/{ds.slug}" in client.get("/catalog.ttl").get_data(as_text=True)
+    out["dcat_entry"] = client.get(f"/dataset/{ds.slug}.ttl").status_code
+    z = client.get(f"/agency/{agency_slug}/files.zip")
+    out["zip"] = z.status_code == 200 and any(
+        name.endswith(f"({ds.slug})/{res.filename}") for name in zipfile.ZipFile(io.BytesIO(z.data)).namelist())
+    return out
+
+
 def test_suspension_is_effective_on_every_channel_in_the_next_response(app, users, catalog):
     ds, res = catalog["ds"], catalog["ds"].resources[0]
     visitor, user, staff = clients(app, None, "user@example.cn", "staff@example.cn")
@@ -56,6 +97,13 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
     card = f'href="/dataset/{ds.slug}"'
     assert card in visitor.get("/dataset?q=空气质量").get_data(as_text=True)
     assert facet_count(visitor.get("/dataset").get_data(as_text=True), "agency", agency_slug) == 4
+    # ... and on the developer channels (so that the checks after the complaint are not vacuous)
+    channels = developer_channels(visitor, ds, res, agency_slug)
+    assert channels == {"api_search": True, "api_facet": 4, "api_show": 200, "api_resource": 200, "api_download": 200,
+                        "ckan_search": True, "ckan_count": 4, "ckan_facet": 4, "ckan_show": 200, "ckan_list": True,
+                        "ckan_resource": 200, "ckan_org_count": 4, "dump": True, "dcat": True, "dcat_entry": 200,
+                        "zip": True}
+    since = (datetime.utcnow() - timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     r = complain(user, ds)
     cid = complaint_id(r)
@@ -91,9 +139,51 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
     actions = [e.action for e in db.session.query(AuditEvent).filter(AuditEvent.object_id.in_([ds.id, str(cid)]))]
     assert {"dataset.suspend", "complaint.file"} <= set(actions)
     assert ds.changes[0].kind == "suspended"
-    # NOTE for the merge: JSON API, CKAN API, bulk dump, DCAT and grant-holder download arrive with other
-    # branches; they select through public_datasets()/Dataset.is_public/downloadable_resource and must be
-    # asserted here as well (see the report).
+    # the developer channels in the next responses: the JSON API, the CKAN API, the bulk dump, DCAT, ZIP bundles
+    assert developer_channels(visitor, ds, res, agency_slug) == {
+        "api_search": False, "api_facet": 3, "api_show": 404, "api_resource": 404, "api_download": 451,
+        "ckan_search": False, "ckan_count": 3, "ckan_facet": 3, "ckan_show": 404, "ckan_list": False,
+        "ckan_resource": 404, "ckan_org_count": 3, "dump": False, "dcat": False, "dcat_entry": 404, "zip": False}
+    # the change feed carries a tombstone for it
+    changes = dump_entries(visitor.get("/api/v1/catalog.jsonl.gz", query_string={"modified_since": since}))
+    (tomb,) = [e for e in changes if e["id"] == ds.id]
+    assert tomb["deleted"] is True and set(tomb) == {"id", "name", "deleted", "modified"} and tomb["modified"] >= since
+    # the API download answers 451 for a token holder too, with the envelope
+    _token, raw = create_token(users["data_user"], "程序", "read", 30)
+    r = visitor.get(f"/api/v1/resources/{res.id}/download", headers={"Authorization": f"Bearer {raw}"})
+    assert r.status_code == 451 and r.get_json()["error"]["code"] == "unavailable_for_legal_reasons"
+
+
+def test_grant_holders_get_451_on_the_site_and_by_api_token_after_a_complaint(app, users, catalog):
+    from portal.accounts.services import create_staff_user
+    from portal.opening import services as opening
+    from tests.conftest import PASSWORD
+
+    ds = f.dataset("重点排污单位自动监测数据", open_type=OpenType.CONDITIONAL, items=("排污单位名称",), slug="paiwu")
+    res = f.csv_resource(ds, "排污单位名称\n某热电厂\n", filename="排污监测.csv")
+    holder = users["data_user"]
+    today = opening.today()
+    application = opening.save(ds, opening.ApplicationData(
+        scenario="环保合规评估", items=["排污单位名称"], records_scope="2025年", provision_methods=["download", "api"],
+        period_start=today, period_end=today + timedelta(days=30), security_measures="内网存放",
+        commit_truth=True, commit_compliance=True, commit_security=True), [], holder, submit_now=True)
+    opening.approve(application, users["agency_staff"], opening.Approval(purpose="环保合规评估", scope="排污单位名称"))
+    create_staff_user("user2@example.cn", "另一用户", PASSWORD, "data_user")
+    site, complainant = clients(app, "user@example.cn", "user2@example.cn")
+    raw = create_token(holder, "程序", "read", 30)[1]
+    token = {"Authorization": f"Bearer {raw}"}
+    site_download = f"/dataset/{ds.slug}/resource/{res.id}/download"
+    api_download = f"/api/v1/resources/{res.id}/download"
+    assert site.get(site_download).status_code == 200  # the grant works on both channels
+    assert app.test_client().get(api_download, headers=token).status_code == 200
+
+    complaint_id(complain(complainant, ds))
+
+    r = site.get(site_download)
+    assert r.status_code == 451 and "权益申诉" in r.get_data(as_text=True)
+    r = app.test_client().get(api_download, headers=token)
+    assert r.status_code == 451 and r.get_json()["error"]["code"] == "unavailable_for_legal_reasons"
+    assert f'href="{site_download}"' not in site.get(f"/dataset/{ds.slug}").get_data(as_text=True)
 
 
 def test_conditional_entries_take_complaints_closed_ones_do_not(app, users, catalog):
@@ -217,6 +307,16 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     twin_download = f"/dataset/{twin.slug}/resource/{twin_res.id}/download"
     visitor, user, staff, auditor = clients(app, None, "user@example.cn", "staff@example.cn", "auditor@example.cn")
     download = f"/dataset/{ds.slug}/resource/{res_id}/download"
+    # the twin has not changed for months: only the quarantine puts it in the change feed below
+    db.session.execute(db.update(Dataset).where(Dataset.id == twin.id).values(modified_at=datetime(2026, 1, 1)))
+    db.session.execute(db.update(DatasetChange).where(DatasetChange.dataset_id == twin.id).values(at=datetime(2026, 1, 1)))
+    db.session.execute(db.update(Resource).where(Resource.dataset_id == twin.id).values(updated_at=datetime(2026, 1, 1)))
+    db.session.commit()
+    since = (datetime.utcnow() - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert twin.slug not in {e["name"] for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz",
+                                                                           query_string={"modified_since": since}))}
+    assert twin_download in visitor.get(f"/dataset/{twin.slug}.ttl").get_data(as_text=True)
+    assert visitor.get(f"/api/v1/resources/{twin_res.id}").get_json()["downloadable"] is True
     cid = complaint_id(complain(user, ds))
 
     r = decide(staff, cid, "process")
@@ -232,6 +332,22 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     assert db.session.get(QuarantinedFile, old_sha) is not None
     # the old bytes are never served again, whichever resource points at them
     assert visitor.get(twin_download).status_code == 451
+    # ... nor offered on the developer channels: no download address, left out of the dump and the ZIP
+    assert visitor.get(f"/api/v1/resources/{twin_res.id}/download").status_code == 451
+    meta = visitor.get(f"/api/v1/resources/{twin_res.id}").get_json()
+    assert meta["downloadable"] is False and meta["download_url"] is None
+    shown = visitor.get("/api/3/action/package_show", query_string={"id": twin.slug}).get_json()["result"]
+    assert [r["url"] for r in shown["resources"] if "/download" in r["url"]] == []
+    dumped = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz"))}
+    assert dumped[twin.slug]["resources"] == [] and dumped[ds.slug]["resources"][0]["sha256"] == sha(processed)
+    feed = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz",
+                                                           query_string={"modified_since": since}))}
+    assert feed[twin.slug]["deleted"] is False and feed[twin.slug]["resources"] == []  # the twin changed too
+    bundle = zipfile.ZipFile(io.BytesIO(visitor.get(f"/agency/{ds.agency.slug}/files.zip").data))
+    hashes = {row.split(",")[1] for row in bundle.read("manifest.csv").decode("utf-8-sig").splitlines()[1:]}
+    assert old_sha not in hashes and sha(processed) in hashes
+    assert all(sha(bundle.read(n)) != old_sha for n in bundle.namelist())
+    assert twin_download not in visitor.get(f"/dataset/{twin.slug}.ttl").get_data(as_text=True)
     # and cannot be uploaded again
     r = put_file(staff, ds, CSV, filename="旧版.csv", resource=res_id)
     assert r.status_code == 422 and "不得再次发布" in r.get_json()["error"]["message"]

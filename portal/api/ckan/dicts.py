@@ -80,8 +80,11 @@ def licence_dict(licence_id: str) -> dict[str, Any]:
 
 
 def downloadable(res: Resource) -> bool:
-    """The file itself is served to anyone: a stored file of an unconditionally open entry."""
-    return res.kind == ResourceKind.FILE and res.dataset.open_type == OpenType.UNCONDITIONAL
+    """The file itself is served to anyone: a stored file of an unconditionally open entry whose bytes are
+    not quarantined after a rights complaint (those answer 451, so no download address is offered)."""
+    from ...catalog.services import is_servable
+
+    return res.kind == ResourceKind.FILE and res.dataset.open_type == OpenType.UNCONDITIONAL and is_servable(res)
 
 
 def resource_url(res: Resource) -> str:

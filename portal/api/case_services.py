@@ -1,0 +1,160 @@
+"""The caller's own cases on the native API: applications, rights complaints, corrections and reports.
+
+Filing goes through each domain's own service (the same checks, transactions, audit events, notices and,
+for a complaint, the immediate suspension of the entry); this module only picks the caller's own records
+(another account's case is not found, whatever the caller's role) and shapes them for the schemas.
+"""
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from ..catalog.models import Dataset
+from ..catalog.services import get_published_dataset
+from ..errors import NotFound
+from ..extensions import db
+from ..feedback import complaints, corrections, evidence, reports
+from ..feedback.models import Complaint, Correction, Report
+from ..opening import services as opening
+from ..opening.models import Application
+from .services import Page, page_of
+
+Files = list[tuple[str, BinaryIO]]  # (filename, stream) of each uploaded part
+
+
+def _dataset(ds: Dataset | None) -> dict[str, Any] | None:
+    if ds is None:
+        return None
+    return {"slug": ds.slug, "title": ds.title, "url": url_for("catalog.dataset", slug=ds.slug, _external=True)}
+
+
+def _files(rows) -> list[dict[str, Any]]:
+    return [{"filename": a.filename, "media_type": a.media_type, "size": a.size} for a in rows]
+
+
+# ---- applications (conditional open) ----------------------------------------------------------
+def application_out(a: Application) -> dict[str, Any]:
+    out = {f: getattr(a, f) for f in ("id", "state", "scenario", "items", "records_scope", "provision_methods",
+                                      "period_start", "period_end", "security_measures", "created_at",
+                                      "submitted_at", "due_date", "decided_at", "permitted_purpose",
+                                      "permitted_scope", "refusal_reason", "refusal_legal_basis")}
+    out["dataset"] = _dataset(a.dataset)
+    out["attachments"] = _files(a.attachments)
+    out["url"] = url_for("opening.show", app_id=a.id, _external=True)
+    return out
+
+
+def submit_application(args: dict[str, Any], files: Files, user: User) -> Application:
+    ds = opening.applicable_dataset(args["dataset"])
+    data = opening.ApplicationData(**{k: args[k] for k in (
+        "scenario", "items", "records_scope", "provision_methods", "period_start", "period_end",
+        "security_measures", "commit_truth", "commit_compliance", "commit_security")})
+    return opening.save(ds, data, [opening.Upload(n, s) for n, s in files], user, submit_now=args["submit"])
+
+
+def own_application(app_id: int, user: User) -> Application:
+    a = db.session.get(Application, app_id)
+    if a is None or a.applicant_id != user.id:
+        raise NotFound(_("No application of yours has this number."))
+    return a
+
+
+def own_applications(user: User, page: int, per_page: int) -> Page:
+    return page_of([application_out(a) for a in opening.my_applications(user)], page, per_page)
+
+
+# ---- rights complaints ------------------------------------------------------------------------
+def complaint_out(c: Complaint) -> dict[str, Any]:
+    out = {f: getattr(c, f) for f in ("id", "right", "right_other", "description", "state", "outcome",
+                                      "decision_reason", "filed_at", "due_date", "decided_at")}
+    out["resources"] = list(c.resource_ids)
+    out["dataset"] = _dataset(c.dataset)
+    out["dataset_suspended"] = c.dataset.suspended_at is not None
+    out["evidence"] = _files(evidence.attachments("complaint", c.id))
+    out["url"] = url_for("feedback.complaint", complaint_id=c.id, _external=True)
+    return out
+
+
+def _uploads(files: Files) -> list[evidence.Upload]:
+    return [evidence.Upload(n, s) for n, s in files]
+
+
+def file_complaint(args: dict[str, Any], files: Files, user: User) -> Complaint:
+    ds = get_published_dataset(args["dataset"])
+    if not complaints.can_complain(ds):
+        raise NotFound(_("Rights complaints can be filed only on opened catalog entries."))
+    data = complaints.ComplaintData(right=args["right"], right_other=args["right_other"],
+                                    description=args["description"], resource_ids=list(args["resources"]),
+                                    files=_uploads(files))
+    return complaints.file_complaint(ds, data, user)
+
+
+def own_complaint(complaint_id: int, user: User) -> Complaint:
+    c = db.session.get(Complaint, complaint_id)
+    if c is None or c.complainant_id != user.id:
+        raise NotFound(_("No complaint of yours has this number."))
+    return c
+
+
+def own_complaints(user: User, page: int, per_page: int) -> Page:
+    return page_of([complaint_out(c) for c in complaints.own_complaints(user)], page, per_page)
+
+
+# ---- corrections ------------------------------------------------------------------------------
+def correction_out(c: Correction) -> dict[str, Any]:
+    out = {f: getattr(c, f) for f in ("id", "location", "description", "state", "answer", "filed_at", "due_date",
+                                      "decided_at", "fixed_in_version")}
+    out["resource"] = c.resource_id
+    out["dataset"] = _dataset(c.dataset)
+    out["attachments"] = _files(evidence.attachments("correction", c.id))
+    out["url"] = url_for("feedback.correction", correction_id=c.id, _external=True)
+    return out
+
+
+def file_correction(args: dict[str, Any], files: Files, user: User) -> Correction:
+    ds = get_published_dataset(args["dataset"])
+    return corrections.file_correction(ds, resource_id=args["resource"], location=args["location"],
+                                       description=args["description"], files=_uploads(files), actor=user)
+
+
+def own_correction(correction_id: int, user: User) -> Correction:
+    c = db.session.get(Correction, correction_id)
+    if c is None or c.reporter_id != user.id:
+        raise NotFound(_("No correction of yours has this number."))
+    return c
+
+
+def own_corrections(user: User, page: int, per_page: int) -> Page:
+    return page_of([correction_out(c) for c in corrections.own_corrections(user)], page, per_page)
+
+
+# ---- reports of illegal use -------------------------------------------------------------------
+def report_out(r: Report) -> dict[str, Any]:
+    out = {f: getattr(r, f) for f in ("id", "accused", "description", "state", "answer", "filed_at", "due_date",
+                                      "answered_at")}
+    out["dataset"] = _dataset(r.dataset)
+    out["agency"] = {"slug": r.agency.slug, "name": r.agency.name} if r.agency else None
+    out["evidence"] = _files(evidence.attachments("report", r.id))
+    out["url"] = url_for("feedback.report", report_id=r.id, _external=True)
+    return out
+
+
+def file_report(args: dict[str, Any], files: Files, user: User) -> Report:
+    return reports.file_report(accused=args["accused"], description=args["description"],
+                               dataset_slug=args["dataset"], agency_slug=args["agency"], files=_uploads(files),
+                               actor=user)
+
+
+def own_report(report_id: int, user: User) -> Report:
+    r = db.session.get(Report, report_id)
+    if r is None or r.reporter_id != user.id:
+        raise NotFound(_("No report of yours has this number."))
+    return r
+
+
+def own_reports(user: User, page: int, per_page: int) -> Page:
+    return page_of([report_out(r) for r in reports.own_reports(user)], page, per_page)
+
