@@ -101,7 +101,7 @@ SCHEMA = schemathesis.openapi.from_dict(DOCUMENT)
 # operations that change data or need a token: called with the agency staff's read-write token
 WITH_TOKEN = {(method, path) for path, operations in DOCUMENT["paths"].items()
               for method, operation in operations.items() if method not in READ_METHODS or "security" in operation}
-SETTINGS = settings(max_examples=15, derandomize=True, deadline=None, database=None,
+SETTINGS = settings(max_examples=30, derandomize=True, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
 
 
