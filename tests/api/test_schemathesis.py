@@ -179,3 +179,15 @@ def test_times_carry_their_offset(demo_client):
     body = demo_client.get("/api/v1/datasets?per_page=1").get_json()
     modified = body["results"][0]["modified_at"]
     assert modified.endswith("+00:00"), modified
+
+
+def test_the_dump_lists_the_columns_of_files(demo_client):
+    """On PostgreSQL the stored JSON text came back decoded, and the dump failed half-way."""
+    import gzip
+    import json
+
+    r = demo_client.get("/api/v1/catalog.jsonl.gz")
+    assert r.status_code == 200
+    entries = [json.loads(line) for line in gzip.decompress(r.data).splitlines()]
+    columns = [res["columns"] for entry in entries for res in entry["resources"] if res["columns"]]
+    assert columns and all(isinstance(c, list) and all(isinstance(n, str) for n in c) for c in columns)
