@@ -33,9 +33,9 @@ def _refuse_nul() -> None:
 
     from .errors import BadRequest
 
-    values = [request.path, *request.args.keys(), *request.args.values()]
+    values = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values += [*request.form.keys(), *request.form.values()]
+        values += [text for pair in request.form.items(multi=True) for text in pair]
     if any("\x00" in v for v in values):
         raise BadRequest(_("The request could not be understood."))
 

@@ -18,8 +18,8 @@ from . import schemas as s
 from .v1 import OPERATIONS, Operation
 
 API_VERSION = "1.0.0"
-STATUS_TEXT = {400: "Bad request", 401: "No valid API token", 409: "Conflicts with the current state",
-               403: "Not allowed (the reason is in the message)",
+STATUS_TEXT = {400: "Bad request (e.g. a NUL character in the address)", 401: "No valid API token",
+               409: "Conflicts with the current state", 403: "Not allowed (the reason is in the message)",
                404: "Not found (unknown and non-public alike)", 413: "The upload is too large",
                422: "Invalid parameters (details per field)", 429: "Rate limit reached; see Retry-After",
                503: "Search is temporarily unavailable"}
@@ -97,10 +97,12 @@ def _operation(op: Operation) -> dict[str, Any]:
         content = {op.media_type: {"schema": op.response}}
     elif op.media_type == "application/json":
         content = {"application/json": {"schema": {"type": "object"}}}
+    elif op.media_type == "*/*":  # a stored file in its own media type: any bytes, JSON files included
+        content = {op.media_type: {"schema": {"description": "The file's bytes."}}}
     else:
         content = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
     out["responses"] = {ok: {"description": "OK", "content": content}}
-    for status in op.errors:
+    for status in sorted({*op.errors, 400}):  # every request is refused with 400 when it holds a NUL character
         response: dict[str, Any] = {"description": STATUS_TEXT.get(status, "Error"),
                                     "content": {"application/json": {"schema": "ErrorOut"}}}
         if status == 429:

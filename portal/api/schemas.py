@@ -7,6 +7,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..catalog.services import MAX_PAGE
+from ..fields import UtcDateTime
 from ..search.base import SORTS
 
 MAX_PER_PAGE = 100   # every paged list of the native API; more per page is refused (422)
@@ -113,7 +114,7 @@ class ResourcePublicOut(Schema):
     row_count = fields.Integer(allow_none=True)
     columns = fields.List(fields.String())
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
     download_count = fields.Integer()
     downloadable = fields.Boolean(metadata={"description": "True when anyone may download the file "
                                                            "(a stored file of an unconditionally open entry)."})
@@ -141,8 +142,8 @@ class DatasetSummaryOut(Schema):
     region = fields.String()
     formats = fields.List(fields.String())
     download_count = fields.Integer()
-    published_at = fields.DateTime(allow_none=True)
-    modified_at = fields.DateTime()
+    published_at = UtcDateTime(allow_none=True)
+    modified_at = UtcDateTime()
     url = fields.String(metadata={"description": "The entry's page on the portal."})
 
 
@@ -166,8 +167,8 @@ class DatasetOut(DatasetSummaryOut):
     timeliness = fields.String()
     related = fields.String()
     licence_id = fields.String()
-    data_updated_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    data_updated_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
     overdue = fields.Boolean(metadata={"description": "The data is older than its update frequency allows."})
     tags = fields.List(fields.String())
     items = fields.List(fields.Nested(DataItemOut))
@@ -242,7 +243,7 @@ class PlanOut(Schema):
     agency = fields.Nested(AgencyRefOut, allow_none=True, metadata={"description": "null for the regional plan."})
     year = fields.Integer()
     priorities = fields.String()
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
     total = fields.Integer()
     opened = fields.Integer()
     completion_percent = fields.Integer()

@@ -119,7 +119,7 @@ def resource(resource_id: str):
 
 
 @route("/resources/<resource_id>/download", summary="Download a file", tag="resources",
-       media_type="application/octet-stream", errors=(403, 404, 451),
+       media_type="*/*", errors=(403, 404, 451),
        path_params={"resource_id": "The resource's id."})
 def resource_download(resource_id: str):
     """The file, streamed with ETag, Last-Modified and Range. Files of unconditionally open entries need

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..fields import UtcDateTime
+
 FORMATS = ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP")
 
 
@@ -22,7 +24,7 @@ class VersionOut(Schema):
     filename = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ResourceOut(Schema):
@@ -39,7 +41,7 @@ class ResourceOut(Schema):
     row_count = fields.Integer(allow_none=True)
     columns = fields.List(fields.String())
     version = fields.Integer()
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
     versions = fields.List(fields.Nested(VersionOut))
 
 

@@ -104,12 +104,12 @@ def download(slug: str, resource_id: str):
 def send_resource(res):
     """The file's response (streamed, ETag, Last-Modified, Range), counted and logged; the site's
     download and the API's share it."""
-    mimetype = res.media_type
-    if res.encoding and mimetype.startswith("text/"):
-        mimetype += f"; charset={res.encoding}"
-    resp = send_file(storage().path(res.storage_key), mimetype=mimetype, as_attachment=True,
+    resp = send_file(storage().path(res.storage_key), mimetype=res.media_type, as_attachment=True,
                      download_name=res.filename or f"{res.id}.{res.format.lower()}", conditional=True,
                      etag=res.sha256, last_modified=res.updated_at, max_age=0)
+    if res.encoding and res.media_type.startswith("text/"):
+        # set here, not in `mimetype`: send_file would add its own charset=utf-8 after ours
+        resp.content_type = f"{res.media_type}; charset={res.encoding}"
     rng = request.range
     start = rng.ranges[0][0] if rng and rng.ranges else None
     if resp.status_code in (200, 206):
