@@ -36,7 +36,7 @@ def _refuse_nul() -> None:
     values = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values += [text for pair in request.form.items(multi=True) for text in pair]
-    if any("\x00" in v for v in values):
+    if any(isinstance(v, str) and "\x00" in v for v in values):
         raise BadRequest(_("The request could not be understood."))
 
 
