@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, Iterator
 
 import orjson
-from sqlalchemy import Select, Text, bindparam, func, or_, select, type_coerce
+from sqlalchemy import Select, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..agencies.models import Agency
@@ -31,11 +31,12 @@ FIELDS = ("code", "title", "summary", "classification", "collecting_agency", "ap
           "share_scope", "share_mode", "open_type", "open_conditions", "open_reason", "open_legal_basis",
           "update_frequency", "timeliness", "related", "licence_id")
 # `columns` is read as its stored JSON text and decoded only when not empty (most are; decoding every
-# row's "[]" through the JSON type costs more than the rest of the resource).
+# row's "[]" through the JSON type costs more than the rest of the resource). A real CAST: PostgreSQL's
+# driver would decode a `json` column itself.
 RESOURCE_COLUMNS = (Resource.id, Resource.dataset_id, Resource.position, Resource.name, Resource.description,
                     Resource.kind, Resource.format, Resource.url, Resource.filename, Resource.media_type,
                     Resource.size, Resource.sha256, Resource.encoding, Resource.row_count,
-                    type_coerce(Resource.columns, Text).label("columns"),
+                    cast(Resource.columns, Text).label("columns"),
                     Resource.version, Resource.updated_at, Resource.storage_key)
 
 
