@@ -20,7 +20,7 @@ from portal.catalog.models import Dataset, DatasetState, Resource
 from portal.extensions import db
 from tests import factories as f
 from tests.conftest import PASSWORD
-from tests.procs.server import ROOT, Browser, Gunicorn
+from tests.procs.server import ROOT, Browser, Gunicorn, database_env
 
 MB = 1024 * 1024
 
@@ -104,7 +104,7 @@ def test_worker_killed_mid_upload_leaves_no_row_and_no_file(app, users):
 
 # ---- the search backend unavailable -------------------------------------------------------------
 def reindex(data_dir: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PORTAL_DATA_DIR": data_dir, "PORTAL_SECRET_KEY": "test-secret"}
+    env = {**os.environ, "PORTAL_DATA_DIR": data_dir, "PORTAL_SECRET_KEY": "test-secret", **database_env(data_dir)}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "reindex"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
