@@ -14,8 +14,9 @@ Index-only filter fields (tags, licence, name) are in the same array: filters an
 The counts kept for the whole index (COUNTS_TABLE) hold the default facet fields only.
 
 The table `search_documents` belongs to this backend (like Whoosh's index directory): migration
-0004_pg_search creates it on PostgreSQL, and the backend creates it itself when it is missing
-(a database made with `create_all()`, or after it was dropped). It is not an ORM model, so model
+0004_pg_search creates it on PostgreSQL, and the backend creates it itself in a database that has
+neither of its tables (one made with `create_all()`); a search table dropped later is a fault, answered
+with SearchUnavailable until `flask portal reindex` rebuilds it. It is not an ORM model, so model
 autogeneration leaves it alone (`include_object`).
 """
 from __future__ import annotations
@@ -174,13 +175,20 @@ class PostgresBackend:
     def _conn(self):
         return self._engine().connect()
 
-    def _rum(self, conn: Connection) -> bool:
+    def _rum(self, conn: Connection, create: bool = False) -> bool:
+        """Whether the text index is RUM; checks the tables once per engine. A database without either
+        table (a new one, made by `create_all()`) gets them. A search table that is gone while its counts
+        table is there was dropped: like a removed Whoosh index it is a fault that only a rebuild
+        (`create`, `flask portal reindex`) repairs, since an empty table made silently would show
+        visitors an empty catalog."""
         key = id(self._engine())
         if key not in self._ready:
             with self._lock:
                 if key not in self._ready:
                     check_utf8(conn)
                     if conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None:
+                        if not create and conn.scalar(text("SELECT to_regclass(:t)"), {"t": COUNTS_TABLE}) is not None:
+                            raise SearchUnavailable(f"the table {SEARCH_TABLE} is missing; run `flask portal reindex`")
                         create_search_table(conn, self.allow_rum)
                         self._lock_writers(conn)
                         self._recount(conn)
@@ -206,10 +214,21 @@ class PostgresBackend:
         return missing
 
     # ---- writing ---------------------------------------------------------
+    def _damaged(self, exc: ProgrammingError) -> SearchUnavailable:
+        """The table was dropped or changed under us: `flask portal reindex` repairs it."""
+        self._ready.clear()
+        return SearchUnavailable(str(exc.orig))
+
     def index(self, docs: Iterable[SearchDoc]) -> None:
         rows = [row(d) for d in docs]
         if not rows:
             return
+        try:
+            self._index_rows(rows)
+        except ProgrammingError as exc:
+            raise self._damaged(exc) from exc
+
+    def _index_rows(self, rows: list[dict]) -> None:
         with self._conn() as conn:
             self._rum(conn)
             self._lock_writers(conn)
@@ -236,7 +255,7 @@ class PostgresBackend:
             rows = map(row, docs)
         try:
             with self._conn() as conn:
-                rum = self._rum(conn)
+                rum = self._rum(conn, create=clear)
                 return self._rebuild(conn, rows, rum) if clear else self._add_all(conn, rows, batch)
         finally:
             if pool is not None:
@@ -287,17 +306,20 @@ class PostgresBackend:
         ids = list(ids)
         if not ids:
             return
-        with self._conn() as conn:
-            self._rum(conn)
-            self._lock_writers(conn)
-            gone = conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids) RETURNING facets"),
-                                {"ids": ids}).scalars().all()
-            self._add_counts(conn, gone, -1)
-            conn.commit()
+        try:
+            with self._conn() as conn:
+                self._rum(conn)
+                self._lock_writers(conn)
+                gone = conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids) RETURNING facets"),
+                                    {"ids": ids}).scalars().all()
+                self._add_counts(conn, gone, -1)
+                conn.commit()
+        except ProgrammingError as exc:
+            raise self._damaged(exc) from exc
 
     def clear(self) -> None:
         with self._conn() as conn:
-            self._rum(conn)
+            self._rum(conn, create=True)
             self._lock_writers(conn)
             conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
             self._recount(conn)  # to zero, and a new generation: cached counts are void
@@ -330,17 +352,19 @@ class PostgresBackend:
                      {"total": TOTAL_KEY, "fields": list(self.default_facets)})
 
     def count(self) -> int:
-        with self._conn() as conn:
-            self._rum(conn)
-            return int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE}")))
+        try:
+            with self._conn() as conn:
+                self._rum(conn)
+                return int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE}")))
+        except ProgrammingError as exc:
+            raise self._damaged(exc) from exc
 
     # ---- reading ---------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchPage:
         try:
             return self._search(query)
-        except ProgrammingError as exc:  # the table was dropped under us: `flask portal reindex`
-            self._ready.clear()
-            raise SearchUnavailable(str(exc.orig)) from exc
+        except ProgrammingError as exc:  # the table was dropped or changed under us: `flask portal reindex`
+            raise self._damaged(exc) from exc
 
     def _search(self, query: SearchQuery) -> SearchPage:
         facet_fields = tuple(f for f in (self.default_facets if query.facet_fields is None else query.facet_fields)
