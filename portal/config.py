@@ -105,7 +105,9 @@ class TestConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = os.environ["PORTAL_TEST_DATABASE_URL"]
             if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
                 # A fresh schema per app, first on the search path: each test sees an empty database.
-                self.TEST_SCHEMA = _fresh_pg_schema(self.SQLALCHEMY_DATABASE_URI)
+                # Another process of the same test (a worker, a writer) passes TEST_SCHEMA to share it.
+                shared = overrides.pop("TEST_SCHEMA", None)
+                self.TEST_SCHEMA = str(shared) if shared else _fresh_pg_schema(self.SQLALCHEMY_DATABASE_URI)
                 self.SQLALCHEMY_ENGINE_OPTIONS = {
                     **self.SQLALCHEMY_ENGINE_OPTIONS,
                     "connect_args": {"options": f"-c search_path={self.TEST_SCHEMA},public"}}
@@ -137,6 +139,22 @@ def _fresh_pg_schema(url: str) -> str:
                          autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{name}"')
     return name
+
+
+def shared_database_env(config) -> dict[str, str]:
+    """Environment for a server or command in another process that must use this test app's database:
+    the PostgreSQL schema on the search path of PORTAL_DATABASE_URL (nothing for the embedded SQLite
+    database, which the data directory already locates)."""
+    name = config.get("TEST_SCHEMA")
+    if not name:
+        return {}
+    from sqlalchemy.engine import make_url
+
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"]).update_query_dict({"options": f"-c search_path={name},public"})
+    env = {"PORTAL_DATABASE_URL": url.render_as_string(hide_password=False)}
+    if config.get("SEARCH_BACKEND"):
+        env["PORTAL_SEARCH_BACKEND"] = config["SEARCH_BACKEND"]
+    return env
 
 
 def drop_test_schema(config) -> None:

@@ -14,11 +14,12 @@ HEADERS = {
 
 
 class DatabaseInteger(IntegerConverter):
-    """`<int:id>` within a signed 64-bit integer: a larger id exists nowhere, so the route does not match
-    (404) instead of overflowing the database driver (500)."""
+    """`<int:id>` within SQL's INTEGER (signed 32 bits, what the models' ids and years are on PostgreSQL):
+    a larger id exists nowhere, so the route does not match (404) instead of overflowing the database
+    (PostgreSQL casts the bound value to `integer` and refuses it: a 500)."""
 
     def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2 ** 63 - 1)
+        kwargs.setdefault("max", 2 ** 31 - 1)
         super().__init__(map, *args, **kwargs)
 
 

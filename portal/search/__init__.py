@@ -26,7 +26,7 @@ def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str] | None =
         from ..extensions import db
         from .postgres import PostgresBackend
 
-        return PostgresBackend(lambda: db.engine, facet_fields)
+        return PostgresBackend(lambda: db.engine, facet_fields, filter_fields=filter_fields)
     raise ValueError(f"unknown PORTAL_SEARCH_BACKEND {name!r}")
 
 

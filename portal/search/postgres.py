@@ -9,10 +9,14 @@ With the `rum` extension (Debian `postgresql-15-rum`) the tsvector gets a RUM in
 results come ranked from the index (`ORDER BY tsv <=> query`); without it, a GIN index finds the
 matches and `ts_rank` orders them. Facets are `field:value` strings in a text[] with a GIN index:
 values of one facet are OR-ed (`&&`), facets AND-ed, and counted within the current results.
+Index-only filter fields (tags, licence, name) are in the same array: filters and expressions
+(`SearchQuery.where`, compiled to SQL) use them, and they are counted only when a query asks for them.
+The counts kept for the whole index (COUNTS_TABLE) hold the default facet fields only.
 
 The table `search_documents` belongs to this backend (like Whoosh's index directory): migration
-0004_pg_search creates it on PostgreSQL, and the backend creates it itself when it is missing
-(a database made with `create_all()`, or after it was dropped). It is not an ORM model, so model
+0004_pg_search creates it on PostgreSQL, and the backend creates it itself in a database that has
+neither of its tables (one made with `create_all()`); a search table dropped later is a fault, answered
+with SearchUnavailable until `flask portal reindex` rebuilds it. It is not an ORM model, so model
 autogeneration leaves it alone (`include_object`).
 """
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from .base import SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
+from .base import AllOf, AnyOf, Expr, Match, Not, Range, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
 from .text import query_terms, tokenize
 
 log = logging.getLogger(__name__)
@@ -155,10 +159,14 @@ ON CONFLICT (id) DO UPDATE SET tsv = EXCLUDED.tsv, facets = EXCLUDED.facets, mod
 class PostgresBackend:
     """SearchBackend on the portal's own PostgreSQL database (the engine is looked up when used)."""
 
-    def __init__(self, engine: Callable[[], Engine], facet_fields: Iterable[str], allow_rum: bool = True) -> None:
+    def __init__(self, engine: Callable[[], Engine], facet_fields: Iterable[str], allow_rum: bool = True,
+                 filter_fields: Iterable[str] = ()) -> None:
+        """facet_fields are counted by default (and kept counted for the whole index); filter_fields are
+        stored the same way for filters and expressions and counted only when a query names them."""
         self._engine = engine
         self.allow_rum = allow_rum  # False: GIN + ts_rank even where RUM is available (tests, comparisons)
-        self.facet_fields = tuple(facet_fields)
+        self.default_facets = tuple(facet_fields)
+        self.facet_fields = self.default_facets + tuple(f for f in filter_fields if f not in self.default_facets)
         self._lock = threading.Lock()
         self._ready: dict[int, bool] = {}  # id(engine) -> text index is RUM
         self._counts: OrderedDict[tuple, tuple[int, dict[str, dict[str, int]]]] = OrderedDict()
@@ -167,13 +175,20 @@ class PostgresBackend:
     def _conn(self):
         return self._engine().connect()
 
-    def _rum(self, conn: Connection) -> bool:
+    def _rum(self, conn: Connection, create: bool = False) -> bool:
+        """Whether the text index is RUM; checks the tables once per engine. A database without either
+        table (a new one, made by `create_all()`) gets them. A search table that is gone while its counts
+        table is there was dropped: like a removed Whoosh index it is a fault that only a rebuild
+        (`create`, `flask portal reindex`) repairs, since an empty table made silently would show
+        visitors an empty catalog."""
         key = id(self._engine())
         if key not in self._ready:
             with self._lock:
                 if key not in self._ready:
                     check_utf8(conn)
                     if conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None:
+                        if not create and conn.scalar(text("SELECT to_regclass(:t)"), {"t": COUNTS_TABLE}) is not None:
+                            raise SearchUnavailable(f"the table {SEARCH_TABLE} is missing; run `flask portal reindex`")
                         create_search_table(conn, self.allow_rum)
                         self._lock_writers(conn)
                         self._recount(conn)
@@ -199,10 +214,21 @@ class PostgresBackend:
         return missing
 
     # ---- writing ---------------------------------------------------------
+    def _damaged(self, exc: ProgrammingError) -> SearchUnavailable:
+        """The table was dropped or changed under us: `flask portal reindex` repairs it."""
+        self._ready.clear()
+        return SearchUnavailable(str(exc.orig))
+
     def index(self, docs: Iterable[SearchDoc]) -> None:
         rows = [row(d) for d in docs]
         if not rows:
             return
+        try:
+            self._index_rows(rows)
+        except ProgrammingError as exc:
+            raise self._damaged(exc) from exc
+
+    def _index_rows(self, rows: list[dict]) -> None:
         with self._conn() as conn:
             self._rum(conn)
             self._lock_writers(conn)
@@ -229,7 +255,7 @@ class PostgresBackend:
             rows = map(row, docs)
         try:
             with self._conn() as conn:
-                rum = self._rum(conn)
+                rum = self._rum(conn, create=clear)
                 return self._rebuild(conn, rows, rum) if clear else self._add_all(conn, rows, batch)
         finally:
             if pool is not None:
@@ -280,17 +306,20 @@ class PostgresBackend:
         ids = list(ids)
         if not ids:
             return
-        with self._conn() as conn:
-            self._rum(conn)
-            self._lock_writers(conn)
-            gone = conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids) RETURNING facets"),
-                                {"ids": ids}).scalars().all()
-            self._add_counts(conn, gone, -1)
-            conn.commit()
+        try:
+            with self._conn() as conn:
+                self._rum(conn)
+                self._lock_writers(conn)
+                gone = conn.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE id = ANY(:ids) RETURNING facets"),
+                                    {"ids": ids}).scalars().all()
+                self._add_counts(conn, gone, -1)
+                conn.commit()
+        except ProgrammingError as exc:
+            raise self._damaged(exc) from exc
 
     def clear(self) -> None:
         with self._conn() as conn:
-            self._rum(conn)
+            self._rum(conn, create=True)
             self._lock_writers(conn)
             conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
             self._recount(conn)  # to zero, and a new generation: cached counts are void
@@ -300,42 +329,49 @@ class PostgresBackend:
     def _lock_writers(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
 
-    @staticmethod
-    def _add_counts(conn: Connection, facet_lists: list[list[str]], sign: int) -> None:
+    def _kept(self, value: str) -> bool:
+        """Whether the kept counts hold this `field:value` (the default facet fields only)."""
+        return value.partition(":")[0] in self.default_facets
+
+    def _add_counts(self, conn: Connection, facet_lists: list[list[str]], sign: int) -> None:
         delta: dict[str, int] = {GENERATION_KEY: 1}
         for facets in facet_lists:
-            for value in [*facets, TOTAL_KEY]:
+            for value in [*(v for v in facets if self._kept(v)), TOTAL_KEY]:
                 delta[value] = delta.get(value, 0) + sign
-        if delta:
-            conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) VALUES (:v, :n) "
-                              f"ON CONFLICT (value) DO UPDATE SET n = {COUNTS_TABLE}.n + EXCLUDED.n"),
-                         [{"v": v, "n": n} for v, n in sorted(delta.items())])
+        conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) VALUES (:v, :n) "
+                          f"ON CONFLICT (value) DO UPDATE SET n = {COUNTS_TABLE}.n + EXCLUDED.n"),
+                     [{"v": v, "n": n} for v, n in sorted(delta.items())])
 
-    @staticmethod
-    def _recount(conn: Connection) -> None:
+    def _recount(self, conn: Connection) -> None:
         conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) VALUES (:g, 1) "
                           f"ON CONFLICT (value) DO UPDATE SET n = {COUNTS_TABLE}.n + 1"), {"g": GENERATION_KEY})
         conn.execute(text(f"DELETE FROM {COUNTS_TABLE} WHERE value <> :g"), {"g": GENERATION_KEY})
         conn.execute(text(f"INSERT INTO {COUNTS_TABLE} (value, n) SELECT v, count(*) FROM {SEARCH_TABLE}, "
-                          f"unnest(array_append(facets, CAST(:total AS text))) AS v GROUP BY v"), {"total": TOTAL_KEY})
+                          f"unnest(array_append(facets, CAST(:total AS text))) AS v "
+                          f"WHERE v = :total OR split_part(v, ':', 1) = ANY(CAST(:fields AS text[])) GROUP BY v"),
+                     {"total": TOTAL_KEY, "fields": list(self.default_facets)})
 
     def count(self) -> int:
-        with self._conn() as conn:
-            self._rum(conn)
-            return int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE}")))
+        try:
+            with self._conn() as conn:
+                self._rum(conn)
+                return int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE}")))
+        except ProgrammingError as exc:
+            raise self._damaged(exc) from exc
 
     # ---- reading ---------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchPage:
         try:
             return self._search(query)
-        except ProgrammingError as exc:  # the table was dropped under us: `flask portal reindex`
-            self._ready.clear()
-            raise SearchUnavailable(str(exc.orig)) from exc
+        except ProgrammingError as exc:  # the table was dropped or changed under us: `flask portal reindex`
+            raise self._damaged(exc) from exc
 
     def _search(self, query: SearchQuery) -> SearchPage:
+        facet_fields = tuple(f for f in (self.default_facets if query.facet_fields is None else query.facet_fields)
+                             if f in self.facet_fields) if query.with_facets else ()
         terms = query_terms(query.text) if query.text.strip() else []
         if query.text.strip() and not terms:
-            return SearchPage(hits=[], total=0, facets={f: {} for f in self.facet_fields} if query.with_facets else {})
+            return SearchPage(hits=[], total=0, facets={f: {} for f in facet_fields} if query.with_facets else {})
         where, params = [], {}
         if terms:
             where.append("tsv @@ CAST(:q AS tsquery)")
@@ -345,6 +381,8 @@ class PostgresBackend:
                 continue
             where.append(f"facets && CAST(:f{i} AS text[])")
             params[f"f{i}"] = [f"{field}:{v}" for v in values]
+        if query.where is not None:
+            where.append(self._compile(query.where, params))
         cond = " AND ".join(where) or "TRUE"
         with self._conn() as conn:
             rum = self._rum(conn)
@@ -354,6 +392,8 @@ class PostgresBackend:
                 order = "downloads DESC, modified DESC, id"
             elif query.sort == "title":
                 order = "title_sort, id"
+            elif query.sort == "modified_asc":
+                order = "modified, id"
             else:  # modified, and relevance without text
                 order = "modified DESC, id"
             rows = conn.execute(text(f"SELECT id FROM {SEARCH_TABLE} WHERE {cond} ORDER BY {order} "
@@ -361,35 +401,64 @@ class PostgresBackend:
                                 {**params, "limit": query.limit, "offset": query.offset}).all()
             hits = [SearchHit(r[0]) for r in rows]
             facets: dict[str, dict[str, int]] = {}
-            if query.with_facets:
-                total, facets = self._facet_counts(conn, where, cond, params)
+            if facet_fields:
+                total, facets = self._facet_counts(conn, where, cond, params, facet_fields)
             elif not where:
                 total = int(conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :t"), {"t": TOTAL_KEY}) or 0)
             else:
                 total = int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {cond}"), params))
         return SearchPage(hits=hits, total=total, facets=facets)
 
+    def _compile(self, expr: Expr, params: dict) -> str:
+        """A filter expression as an SQL condition on the search table (its values bound in `params`)."""
+        if isinstance(expr, Match):
+            name = f"w{len(params)}"
+            if expr.field == "id":
+                params[name] = list(expr.values)
+                return f"id = ANY(CAST(:{name} AS varchar[]))"
+            if expr.field not in self.facet_fields:
+                raise ValueError(f"unknown filter field {expr.field!r}")
+            params[name] = [f"{expr.field}:{v}" for v in expr.values]
+            return f"facets && CAST(:{name} AS text[])"
+        if isinstance(expr, Range):
+            parts = []
+            for value, op in ((expr.low, ">="), (expr.high, "<=")):
+                if value is not None:
+                    name = f"w{len(params)}"
+                    params[name] = value.timestamp()
+                    parts.append(f"modified {op} CAST(:{name} AS double precision)")
+            return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
+        if isinstance(expr, Not):
+            return f"NOT ({self._compile(expr.expr, params)})"
+        if isinstance(expr, AllOf):
+            return "(" + " AND ".join(self._compile(e, params) for e in expr.exprs) + ")" if expr.exprs else "TRUE"
+        if isinstance(expr, AnyOf):
+            return "(" + " OR ".join(self._compile(e, params) for e in expr.exprs) + ")" if expr.exprs else "FALSE"
+        raise TypeError(f"not a filter expression: {expr!r}")
 
-    def _facet_counts(self, conn: Connection, where: list[str], cond: str,
-                      params: dict) -> tuple[int, dict[str, dict[str, int]]]:
-        """Total and facet counts within the results. Everything: the kept counts. Otherwise counted by SQL,
-        and remembered until the next write anywhere (the generation in the counts table): counting a
-        word that half the catalog contains means reading half the catalog."""
+    def _facet_counts(self, conn: Connection, where: list[str], cond: str, params: dict,
+                      fields: tuple[str, ...]) -> tuple[int, dict[str, dict[str, int]]]:
+        """Total and facet counts of `fields` within the results. No condition and default fields only: the
+        kept counts. Otherwise counted by SQL, and remembered until the next write anywhere (the generation
+        in the counts table), keyed on the condition, its values and the fields counted: counting a word
+        that half the catalog contains means reading half the catalog."""
         key = None
-        if not where:
+        if not where and set(fields) <= set(self.default_facets):
             counts = conn.execute(text(f"SELECT value, n FROM {COUNTS_TABLE} WHERE n > 0")).all()
         else:
             generation = conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :g"), {"g": GENERATION_KEY})
-            key = (generation, cond, tuple(sorted((k, str(v)) for k, v in params.items())))
+            key = (generation, cond, tuple(sorted((k, repr(v)) for k, v in params.items())), tuple(sorted(fields)))
             with self._lock:
                 if key in self._counts:
                     self._counts.move_to_end(key)
                     total, facets = self._counts[key]
-                    return total, {f: dict(v) for f, v in facets.items()}
+                    return total, {f: dict(facets[f]) for f in fields}
             counts = conn.execute(text(
                 f"SELECT v, count(*) FROM (SELECT unnest(array_append(facets, CAST(:total AS text))) AS v "
-                f"FROM {SEARCH_TABLE} WHERE {cond}) AS s GROUP BY v"), {**params, "total": TOTAL_KEY}).all()
-        facets: dict[str, dict[str, int]] = {f: {} for f in self.facet_fields}
+                f"FROM {SEARCH_TABLE} WHERE {cond}) AS s "
+                f"WHERE v = :total OR split_part(v, ':', 1) = ANY(CAST(:count_fields AS text[])) GROUP BY v"),
+                {**params, "total": TOTAL_KEY, "count_fields": list(fields)}).all()
+        facets: dict[str, dict[str, int]] = {f: {} for f in fields}
         total = 0
         for value, n in counts:
             if value == TOTAL_KEY:

@@ -21,12 +21,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def database_env(data_dir: str | Path) -> dict[str, str]:
+    """The test app's database for another process (production profile: its PostgreSQL schema), when
+    the test runs inside the app of that data directory."""
+    from flask import current_app, has_app_context
+
+    from portal.config import shared_database_env
+
+    if has_app_context() and Path(current_app.config["DATA_DIR"]) == Path(data_dir).resolve():
+        return shared_database_env(current_app.config)
+    return {}
+
+
 class Gunicorn:
     """`gunicorn -c gunicorn.conf.py wsgi:app` on the test app's data directory and database; stop() ends it."""
 
     def __init__(self, app, *, workers: int = 1, env: dict[str, str] | None = None, preexec_fn=None) -> None:
         self.data_dir = Path(app.config["DATA_DIR"])
         self.port = free_port()
+        env = {**database_env(self.data_dir), **(env or {})}
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.data_dir / f"gunicorn-{self.port}.log"
         self.env = {**os.environ, "PORTAL_DATA_DIR": str(self.data_dir), "PORTAL_SECRET_KEY": "test-secret",

@@ -19,10 +19,10 @@ WRITERS, CHANGES, READERS = 4, 50, 2
 WORD = "河套灌区"
 
 
-def _writer(data_dir: str, ids: list[str], out) -> None:
+def _writer(data_dir: str, ids: list[str], out, shared: dict) -> None:
     """One web worker's worth of publishing: change, commit, index_datasets — as review.publish does."""
     try:
-        app = build_app(data_dir)
+        app = build_app(data_dir, **shared)
         with app.app_context():
             for ds_id in ids:
                 ds = db.session.get(Dataset, ds_id)
@@ -36,11 +36,11 @@ def _writer(data_dir: str, ids: list[str], out) -> None:
         out.put(("error", traceback.format_exc()))
 
 
-def _reader(data_dir: str, stop, out) -> None:
+def _reader(data_dir: str, stop, out, shared: dict) -> None:
     """A visitor searching again and again through the portal's pages."""
     requests, errors = 0, []
     try:
-        app = build_app(data_dir)
+        app = build_app(data_dir, **shared)
         client = app.test_client()
         while not stop.is_set():
             for url in (f"/dataset?q={WORD}", "/dataset", f"/dataset?q={WORD}&sort=title"):
@@ -61,10 +61,11 @@ def test_four_writer_processes_and_two_readers(tmp_path):
         assert backend().search(SearchQuery(text=WORD)).total == 0
         db.session.remove()
 
+    shared = {"TEST_SCHEMA": app.config["TEST_SCHEMA"]} if app.config.get("TEST_SCHEMA") else {}  # PostgreSQL
     ctx = mp.get_context("spawn")
     out, stop = ctx.Queue(), ctx.Event()
-    readers = [ctx.Process(target=_reader, args=(str(tmp_path), stop, out)) for _ in range(READERS)]
-    writers = [ctx.Process(target=_writer, args=(str(tmp_path), ids[w * CHANGES:(w + 1) * CHANGES], out))
+    readers = [ctx.Process(target=_reader, args=(str(tmp_path), stop, out, shared)) for _ in range(READERS)]
+    writers = [ctx.Process(target=_writer, args=(str(tmp_path), ids[w * CHANGES:(w + 1) * CHANGES], out, shared))
                for w in range(WRITERS)]
     for p in readers + writers:
         p.start()

@@ -20,7 +20,7 @@ from portal.catalog.models import Dataset, DatasetState, Resource
 from portal.extensions import db
 from tests import factories as f
 from tests.conftest import PASSWORD
-from tests.procs.server import ROOT, Browser, Gunicorn
+from tests.procs.server import ROOT, Browser, Gunicorn, database_env
 
 MB = 1024 * 1024
 
@@ -103,9 +103,8 @@ def test_worker_killed_mid_upload_leaves_no_row_and_no_file(app, users):
 
 
 # ---- the search backend unavailable -------------------------------------------------------------
-def reindex(app) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PORTAL_DATA_DIR": app.config["DATA_DIR"], "PORTAL_SECRET_KEY": "test-secret",
-           "PORTAL_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+def reindex(data_dir: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PORTAL_DATA_DIR": data_dir, "PORTAL_SECRET_KEY": "test-secret", **database_env(data_dir)}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "portal", "reindex"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -138,7 +137,13 @@ def test_search_unavailable_answers_503_while_the_rest_works_and_reindex_restore
         visitor = Browser(server.url)
         assert f'href="/dataset/{slug}"' in visitor.get("/dataset?q=空气质量").text
 
-        if fault == "removed":
+        if app.config["SEARCH_BACKEND"] == "postgres":  # the production profile: the search table
+            from sqlalchemy import text
+
+            db.session.execute(text("DROP TABLE search_documents" if fault == "removed"
+                                    else "ALTER TABLE search_documents RENAME COLUMN id TO id_damaged"))
+            db.session.commit()
+        elif fault == "removed":
             shutil.rmtree(index_dir)
         else:  # a half-written commit: a newer table of contents that cannot be read
             (index_dir / "_MAIN_9999.toc").write_bytes(b"\x00garbage" * 64)
@@ -160,7 +165,7 @@ def test_search_unavailable_answers_503_while_the_rest_works_and_reindex_restore
         new_slug = db.session.query(Dataset).filter_by(title="包头市公交线路信息").one().slug
         assert visitor.get(f"/dataset/{new_slug}").status_code == 200
 
-        out = reindex(app)
+        out = reindex(app.config["DATA_DIR"])
         assert out.returncode == 0, out.stderr[-2000:]
         for _ in range(4):
             r = visitor.get("/dataset?q=空气质量")

@@ -21,16 +21,17 @@ BACKENDS = ["whoosh"] + (["postgres", "postgres-gin"] if PG_URL.startswith("post
 def make_backend(request, tmp_path):
     engines = {}
 
-    def make(subdir: str = "index"):
+    def make(subdir: str = "index", filter_fields: tuple[str, ...] = ()):
         if request.param == "whoosh":
-            return WhooshBackend(tmp_path / subdir, FACETS)
+            return WhooshBackend(tmp_path / subdir, FACETS, filter_fields)
         from portal.search.postgres import PostgresBackend
 
         if subdir not in engines:  # one schema per "index"; a second backend on it is another process's view
             schema = _fresh_pg_schema(PG_URL)
             engines[subdir] = (schema, create_engine(PG_URL, connect_args={"options": f"-c search_path={schema},public"}))
         engine = engines[subdir][1]
-        backend = PostgresBackend(lambda: engine, FACETS, allow_rum=request.param == "postgres")
+        backend = PostgresBackend(lambda: engine, FACETS, allow_rum=request.param == "postgres",
+                                  filter_fields=filter_fields)
         assert backend.uses_rum() == (request.param == "postgres")
         return backend
     yield make
