@@ -576,7 +576,7 @@ class _Stages:
 
         self._wrap(WhooshBackend, "search", "backend.search (all)")
         self._wrap(WhooshBackend, "_filter_mask", "filter mask")
-        self._wrap(WhooshBackend, "_match", "match + BM25 (numpy)")
+        self._wrap(WhooshBackend, "_match_words", "match + BM25 (numpy)")
         self._wrap(WhooshBackend, "_postings", "  of which: posting lists (cache or read)")
         self._wrap(WhooshBackend, "_top", "top 20 (numpy)")
         self._wrap(WhooshBackend, "_facets", "facet counts (numpy)")
