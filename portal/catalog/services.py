@@ -303,14 +303,17 @@ def reindex_all(batch: int = 500) -> int:
     procs = min(os.cpu_count() or 1, 4) if total >= PARALLEL_REINDEX_FROM else 1
 
     def docs() -> Iterable[SearchDoc]:
+        # Pages walk the primary key and visibility is checked per row: with the visibility condition in
+        # the WHERE clause SQLite picks the (unselective) state or suspension index and sorts every page.
         last_id = ""
         while True:
-            rows = db.session.scalars(public_datasets().where(Dataset.id > last_id)
+            rows = db.session.scalars(select(Dataset).where(Dataset.id > last_id)
                                       .order_by(Dataset.id).limit(batch)).all()
             if not rows:
                 return
             for ds in rows:
-                yield search_doc(ds)
+                if ds.is_public:
+                    yield search_doc(ds)
             last_id = rows[-1].id
             db.session.expunge_all()
     with indexing.indexer_lock(block=True):
