@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
-from typing import Callable
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workdays
 from ..accounts.models import Role, User
@@ -25,6 +22,7 @@ from ..supervision.services import Case, register_case_source
 from . import editing
 from .models import Dataset, DatasetChange, DatasetState, Review, ReviewState
 from .services import index_datasets
+from ..concurrency import one_decision as one_decision_with
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     "submit": {DatasetState.DRAFT: DatasetState.SUBMITTED, DatasetState.RETURNED: DatasetState.SUBMITTED},
@@ -49,17 +47,7 @@ def _require_authority(actor: User) -> None:
         raise Forbidden(_("Only the data authority reviews catalog entries."))
 
 
-def one_decision(func: Callable) -> Callable:
-    """If another reviewer changed the same review meanwhile (its row version moved on), exactly one
-    decision wins: this one is rolled back whole and answered with Conflict (409)."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except StaleDataError:
-            db.session.rollback()
-            raise Conflict(_("Another reviewer decided this submission at the same time; reload the page."))
-    return wrapper
+one_decision = one_decision_with(lambda: _("Another reviewer decided this submission at the same time; reload the page."))
 
 
 def submit(ds: Dataset, actor: User) -> Review:

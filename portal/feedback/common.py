@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
-from typing import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workdays
 from ..accounts.models import Role, User
-from ..errors import Conflict
 from ..extensions import db
 from ..models_base import utcnow
+from ..concurrency import one_decision as one_decision_with
 
 OVERSEERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)  # see every case
 MAX_TEXT = 5000
@@ -38,13 +35,4 @@ def authority_users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.AUTHORITY, User.active.is_(True))))
 
 
-def one_decision(func: Callable) -> Callable:
-    """Two people deciding the same case at once: exactly one commits, the other gets 409 with nothing applied."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except StaleDataError:
-            db.session.rollback()
-            raise Conflict(_("Someone else decided this case at the same time; reload the page."))
-    return wrapper
+one_decision = one_decision_with(lambda: _("Someone else decided this case at the same time; reload the page."))

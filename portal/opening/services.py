@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import wraps
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Iterable
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind, ResourceVersion
 from ..errors import Conflict, Forbidden, Invalid, NotFound, PortalError
 from ..extensions import db
+from ..concurrency import one_decision as one_decision_with
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
 from ..storage import StorageError, TooLarge, storage
@@ -64,17 +64,7 @@ def next_state(table: dict[str, dict[str, str]], state: str, action: str) -> str
     return target
 
 
-def one_decision(func: Callable) -> Callable:
-    """If another member of staff changed the same application meanwhile (its row version moved on),
-    exactly one decision wins: this one is rolled back whole and answered with Conflict (409)."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except StaleDataError:
-            db.session.rollback()
-            raise Conflict(_("Someone else acted on this application at the same time; reload the page."))
-    return wrapper
+one_decision = one_decision_with(lambda: _("Someone else acted on this application at the same time; reload the page."))
 
 
 def today() -> date:
