@@ -427,17 +427,18 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
     last_id = ""
     while True:
         t = time.perf_counter()
-        db.session.scalars(services.public_datasets().with_only_columns(Dataset.id).where(Dataset.id > last_id)
-                           .order_by(Dataset.id).limit(batch)).all()
+        # the same page query as reindex_all: walk the primary key, visibility checked per row
+        db.session.scalars(select(Dataset.id).where(Dataset.id > last_id).order_by(Dataset.id).limit(batch)).all()
         t_select += time.perf_counter() - t
         t = time.perf_counter()
-        rows = db.session.scalars(services.public_datasets().where(Dataset.id > last_id)
-                                  .order_by(Dataset.id).limit(batch)).all()
+        rows = db.session.scalars(select(Dataset).where(Dataset.id > last_id).order_by(Dataset.id).limit(batch)).all()
         t_load += time.perf_counter() - t
         if not rows:
             break
         docs = []
         for ds in rows:
+            if not ds.is_public:
+                continue
             t = time.perf_counter()
             docs.append(services.search_doc(ds))
             t_doc += time.perf_counter() - t
@@ -453,7 +454,7 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
         db.session.expunge_all()
     n = db.session.scalar(select(func.count()).select_from(Dataset)) or 0
     plan = " / ".join(r[3] for r in db.session.execute(text(
-        "EXPLAIN QUERY PLAN SELECT id FROM datasets WHERE state = 'published' AND id > '' ORDER BY id LIMIT 500")))
+        "EXPLAIN QUERY PLAN SELECT id FROM datasets WHERE id > '' ORDER BY id LIMIT 500")))
     parts = {
         "entry load: reindex_all's page SELECTs + selectin loads": t_load,
         "  of which the id-page SELECT alone": t_select,

@@ -29,16 +29,36 @@ def tokenize(text: str) -> list[str]:
 
     Full mode is what lets 呼和浩特 find 呼和浩特市 and 鄂尔多斯 find 鄂尔多斯市: search mode alone only
     adds the two- and three-character pieces of a long word.
+
+    jieba segments whitespace-separated pieces independently, so the text is segmented piece by piece
+    and short pieces (agency names, tags, data-item names, which recur across thousands of entries)
+    are segmented once per process: the result is the same as segmenting the whole text.
     """
-    jieba = _jieba()
-    words = [t.lower() for t in jieba.cut_for_search(text) if _WORD.search(t)]
+    words: list[str] = []
+    extra: list[str] = []
+    for piece in text.split():
+        search, full = _segment_short(piece) if len(piece) <= SHORT_PIECE else _segment(piece)
+        words.extend(search)
+        extra.extend(full)
     seen = set(words)
-    for t in jieba.cut(text, cut_all=True):
-        t = t.lower()
-        if t not in seen and _WORD.search(t):
+    for t in extra:
+        if t not in seen:
             seen.add(t)
             words.append(t)
     return words
+
+
+SHORT_PIECE = 24  # characters; longer pieces (summaries) rarely recur
+
+
+def _segment(piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Search-mode words (with repeats) and full-mode words of one piece, lower-cased, punctuation dropped."""
+    jieba = _jieba()
+    return (tuple(t.lower() for t in jieba.cut_for_search(piece) if _WORD.search(t)),
+            tuple(t.lower() for t in jieba.cut(piece, cut_all=True) if _WORD.search(t)))
+
+
+_segment_short = lru_cache(maxsize=50_000)(_segment)
 
 
 def query_terms(text: str) -> list[str]:
