@@ -72,7 +72,8 @@ def measure(data_dir: Path, n_queries: int, seed: int, repeat: int, wait_idle: f
     from portal.search import AllOf, Match, Not
 
     queries = bench_search.synth_queries(n_queries, seed)
-    app = create_app(TestConfig(data_dir))
+    # The page cache is off: every call does the whole search (repeats would otherwise be cache hits).
+    app = create_app(TestConfig(data_dir, PAGE_CACHE_SECONDS=0))
     client = app.test_client()
     samples: dict[str, list[float]] = {k: [] for k in ("service", "ckan", "service_fq", "ckan_fq", "site_service",
                                                         "access_log")}

@@ -44,6 +44,9 @@ class Config:
         self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
         self.SEARCH_PAGE_SIZE = int(_env("SEARCH_PAGE_SIZE", "20"))
+        # Anonymous pages kept per process; any change empties it at once, download counts may lag this long.
+        self.PAGE_CACHE_SECONDS = int(_env("PAGE_CACHE_SECONDS", "60"))
+        self.PAGE_CACHE_MB = int(_env("PAGE_CACHE_MB", "64"))
         self.SITE_NAME = _env("SITE_NAME", "内蒙古自治区公共数据开放平台")
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

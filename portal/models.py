@@ -11,3 +11,4 @@ from .inbox.models import Message  # noqa: F401
 from .feedback.models import Attachment, Complaint, Correction, Report  # noqa: F401
 from .opening.models import AccessBlock, Application, ApplicationAttachment, ApplicationEvent, Grant, UsageReport  # noqa: F401
 from .supervision.models import DeadlineNotice  # noqa: F401
+from .pagecache import SiteState  # noqa: F401

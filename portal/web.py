@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from .catalog import services as catalog
+from .pagecache import cached
 
 bp = Blueprint("web", __name__)
 
@@ -13,8 +14,9 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 def home():
     """Home page: search box, themes with counts, newest and most downloaded entries, key figures."""
-    return render_template("home.html", figures=catalog.figures(), themes=catalog.themes_with_counts(),
-                           newest=catalog.newest(), popular=catalog.most_downloaded())
+    return cached(lambda: render_template("home.html", figures=catalog.figures(),
+                                          themes=catalog.themes_with_counts(), newest=catalog.newest(),
+                                          popular=catalog.most_downloaded()))
 
 
 @bp.get("/lang/<code>")

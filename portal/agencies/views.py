@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from ..catalog import services as catalog
+from ..pagecache import cached
 from . import services
 
 bp = Blueprint("agencies", __name__)
@@ -12,15 +13,17 @@ bp = Blueprint("agencies", __name__)
 @bp.get("/agency")
 def agencies():
     """All agencies with their entry counts."""
-    return render_template("agencies/list.html", agencies=services.agencies_with_counts())
+    return cached(lambda: render_template("agencies/list.html", agencies=services.agencies_with_counts()))
 
 
 @bp.get("/agency/<slug>")
 def agency(slug: str):
     """One agency and its public entries (a search filtered by the agency)."""
-    agency = services.get_agency(slug)
-    args = request.args.to_dict(flat=True)
-    params = catalog.parse_search_params(args, lambda name: [slug] if name == "agency" else [],
-                                         current_app.config["SEARCH_PAGE_SIZE"])
-    return render_template("agencies/detail.html", agency=agency, result=catalog.search(params),
-                           page_url=lambda page: url_for("agencies.agency", slug=slug, page=page))
+    def render() -> str:
+        agency = services.get_agency(slug)
+        args = request.args.to_dict(flat=True)
+        params = catalog.parse_search_params(args, lambda name: [slug] if name == "agency" else [],
+                                             current_app.config["SEARCH_PAGE_SIZE"])
+        return render_template("agencies/detail.html", agency=agency, result=catalog.search(params),
+                               page_url=lambda page: url_for("agencies.agency", slug=slug, page=page))
+    return cached(render)

@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields
 from ..catalog import services as catalog
 from ..catalog.views import send_resource
 from ..errors import Invalid
+from ..pagecache import cached
 from . import schemas as s
 from . import services
 from .limits import api_limit
@@ -90,17 +91,19 @@ def paged(page: services.Page, **extra: Any) -> dict[str, Any]:
 def datasets():
     """The site's search: words, facet filters (several values of one filter combine with OR, different
     filters with AND), sorting, facet counts within the results, and pages of at most 100."""
-    args = load_args(s.DatasetSearchIn)
-    result, page = services.search_datasets(args)
-    facets = [{"name": f.name, "title": f.title, "values": [v.__dict__ for v in f.values]} for f in result.facets]
-    return s.DatasetPageOut().dump(paged(page, facets=facets, sort=result.params.sort))
+    def render() -> dict[str, Any]:
+        result, page = services.search_datasets(load_args(s.DatasetSearchIn))
+        facets = [{"name": f.name, "title": f.title, "values": [v.__dict__ for v in f.values]}
+                  for f in result.facets]
+        return s.DatasetPageOut().dump(paged(page, facets=facets, sort=result.params.sort))
+    return cached(render)
 
 
 @route("/datasets/<slug>", summary="One public entry", tag="datasets", response=s.DatasetOut, errors=(404,),
        path_params={"slug": "The entry's slug (or its id)."})
 def dataset(slug: str):
     """Every catalog field, data items, tags, resources with their download addresses, and the citation."""
-    return s.DatasetOut().dump(services.dataset_detail(services.get_dataset(slug)))
+    return cached(lambda: s.DatasetOut().dump(services.dataset_detail(services.get_dataset(slug))))
 
 
 @route("/datasets/<slug>/resources", summary="The resources of an entry", tag="resources",

@@ -43,8 +43,8 @@ class BackupSummary:
 
 
 # Derived state that a restore rebuilds rather than copies: the pending search-index changes (the
-# restore rebuilds the whole index).
-NOT_BACKED_UP = frozenset({"search_outbox"})
+# restore rebuilds the whole index) and the page cache's generation (a fresh installation has its own).
+NOT_BACKED_UP = frozenset({"search_outbox", "site_state"})
 
 
 def _tables() -> list[Table]:

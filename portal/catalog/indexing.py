@@ -30,6 +30,7 @@ from flask import Response, current_app, g, has_request_context
 from sqlalchemy import DateTime, Integer, String, delete, event, func, inspect as sa_inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
+from .. import pagecache
 from ..extensions import db
 from ..models_base import new_id, utcnow
 from .models import Dataset, DatasetState
@@ -146,6 +147,7 @@ def _apply_batch(batch: int) -> int:
     if hidden:
         backend().remove(hidden)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
+    pagecache.bump()  # pages rendered from the index before it caught up are stale now
     db.session.commit()
     return len(rows)
 
@@ -208,6 +210,7 @@ def run_indexer(interval: float = 1.0, once: bool = False, echo=print) -> None:
 def forget_applied(up_to_id: int) -> None:
     """After a full rebuild: rows enqueued before it started are covered by it."""
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= up_to_id))
+    pagecache.bump()
     db.session.commit()
 
 

@@ -10,6 +10,7 @@ from ..agencies.models import Agency
 from ..opening import services as opening
 from ..errors import NotFound
 from ..extensions import db, limiter
+from ..pagecache import cached
 from ..storage import storage
 from . import services
 from .filters import FILTERS
@@ -61,34 +62,37 @@ def search():
     """Catalog search with facets, sorting and paging."""
     params = services.parse_search_params(request.args, request.args.getlist,
                                           current_app.config["SEARCH_PAGE_SIZE"])
-    result = services.search(params)
-    page = render_template("catalog/search.html", result=result, params=params, search_url=search_url,
-                           page_url=lambda page: search_url(params, page=page))
-    services.record_search(params)  # after rendering: the commit would expire the results
-    return page
+    page = cached(lambda: render_template("catalog/search.html", result=services.search(params), params=params,
+                                          search_url=search_url, page_url=lambda page: search_url(params, page=page)))
+    services.record_search(params)  # every search is logged, from the cache too; after rendering (the commit
+    return page                     # would expire the results)
 
 
 @bp.get("/dataset/<slug>")
 def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
-    ds = services.get_published_dataset(slug)  # a suspended entry keeps its page, saying so
-    return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
-                           citation=services.citation(ds, date.today()), can_preview=can_preview,
-                           grant=opening.usable_grant(ds, current_user))
+    def render() -> str:
+        ds = services.get_published_dataset(slug)  # a suspended entry keeps its page, saying so
+        return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
+                               citation=services.citation(ds, date.today()), can_preview=can_preview,
+                               grant=opening.usable_grant(ds, current_user))
+    return cached(render)
 
 
 @bp.get("/dataset/<slug>/resource/<resource_id>")
 def resource(slug: str, resource_id: str):
     """A resource's page with a preview of its first rows."""
-    ds = services.get_published_dataset(slug)
-    res = next((r for r in ds.resources if r.id == resource_id), None)
-    if res is None:
-        raise NotFound("")
-    table = None
-    servable = ds.is_public and not services.is_quarantined(res.sha256)
-    if servable and can_preview(res) and ds.open_type == "unconditional" and storage().exists(res.storage_key):
-        table = preview(res, storage().path(res.storage_key))
-    return render_template("catalog/resource.html", ds=ds, res=res, table=table, servable=servable)
+    def render() -> str:
+        ds = services.get_published_dataset(slug)
+        res = next((r for r in ds.resources if r.id == resource_id), None)
+        if res is None:
+            raise NotFound("")
+        table = None
+        servable = ds.is_public and not services.is_quarantined(res.sha256)
+        if servable and can_preview(res) and ds.open_type == "unconditional" and storage().exists(res.storage_key):
+            table = preview(res, storage().path(res.storage_key))
+        return render_template("catalog/resource.html", ds=ds, res=res, table=table, servable=servable)
+    return cached(render)
 
 
 @bp.get("/dataset/<slug>/resource/<resource_id>/download")
@@ -137,6 +141,6 @@ def _hand_to_nginx(resp: Response, prefix: str, key: str) -> Response:
 def negative_list():
     """Every conditional and closed entry with conditions, reason and legal basis (负面清单)."""
     agency = request.args.get("agency") or None
-    agencies = db.session.scalars(db.select(Agency).order_by(Agency.level.desc(), Agency.name)).all()
-    return render_template("catalog/negative_list.html", entries=services.negative_list(agency),
-                           agencies=agencies, selected=agency)
+    return cached(lambda: render_template(
+        "catalog/negative_list.html", entries=services.negative_list(agency), selected=agency,
+        agencies=db.session.scalars(db.select(Agency).order_by(Agency.level.desc(), Agency.name)).all()))

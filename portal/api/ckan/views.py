@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ...extensions import db
+from ...pagecache import cached
 from ..limits import api_limit
 from . import actions
 
@@ -69,15 +70,18 @@ def action(name: str) -> Response:
     except ValueError as exc:
         return _bad_request(f"JSON Error: {exc}")
     data.pop("callback", None)
-    try:
-        envelope["result"] = actions.call(name, data)
-        envelope["success"] = True
-    except actions.CkanError as exc:
-        db.session.rollback()
-        envelope["success"] = False
-        envelope["error"] = exc.body()
-        return _finish(exc.status, envelope)
-    return _finish(200, envelope)
+
+    def run() -> Response:
+        try:
+            envelope["result"] = actions.call(name, data)
+            envelope["success"] = True
+        except actions.CkanError as exc:
+            db.session.rollback()
+            envelope["success"] = False
+            envelope["error"] = exc.body()
+            return _finish(exc.status, envelope)
+        return _finish(200, envelope)
+    return cached(run) if name in actions.ACTIONS else run()
 
 
 @bp.get("/api/3")
