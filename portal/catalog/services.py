@@ -13,7 +13,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..agencies.models import Agency
 from ..audit import services as audit
@@ -402,7 +402,11 @@ def downloadable_resource(resource_id: str, user=None) -> Resource:
     """
     from ..accounts.access import data_access_suspended
 
-    res = db.session.get(Resource, resource_id) if len(resource_id) <= 36 else None
+    # The resource with its entry in one query; the entry's lists (tags, items, other resources) are
+    # not needed to decide and stay unloaded unless asked for.
+    res = db.session.get(Resource, resource_id, options=[joinedload(Resource.dataset).options(
+        lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources))]) \
+        if len(resource_id) <= 36 else None
     if res is None or not res.dataset.is_published:
         raise NotFound(_("No downloadable file has this address."))
     ds = res.dataset
@@ -433,10 +437,13 @@ def record_download(res: Resource, status: int, bytes_sent: int, range_start: in
     counted = status == 200 or (status == 206 and range_start == 0)
     if counted:
         # modified_at stays: a download is not a change of the entry (the column has onupdate)
+        # Counters move in SQL (no lost update between processes); the loaded objects need not follow.
         db.session.execute(update(Dataset).where(Dataset.id == res.dataset_id)
-                           .values(download_count=Dataset.download_count + 1, modified_at=Dataset.modified_at))
+                           .values(download_count=Dataset.download_count + 1, modified_at=Dataset.modified_at),
+                           execution_options={"synchronize_session": False})
         db.session.execute(update(Resource).where(Resource.id == res.id)
-                           .values(download_count=Resource.download_count + 1))
+                           .values(download_count=Resource.download_count + 1),
+                           execution_options={"synchronize_session": False})
     audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent,
                         grant_id=g.get("download_grant_id") if has_request_context() else None)
     db.session.commit()

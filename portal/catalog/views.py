@@ -108,7 +108,8 @@ def download(slug: str, resource_id: str):
 def send_resource(res):
     """The file's response (streamed, ETag, Last-Modified, Range), counted and logged; the site's
     download and the API's share it."""
-    resp = send_file(storage().path(res.storage_key), mimetype=res.media_type, as_attachment=True,
+    key = res.storage_key  # read before the commit below expires the object
+    resp = send_file(storage().path(key), mimetype=res.media_type, as_attachment=True,
                      download_name=res.filename or f"{res.id}.{res.format.lower()}", conditional=True,
                      etag=res.sha256, last_modified=res.updated_at, max_age=0)
     if res.encoding and res.media_type.startswith("text/"):
@@ -120,7 +121,7 @@ def send_resource(res):
         services.record_download(res, resp.status_code, resp.content_length or 0, start)
         prefix = current_app.config.get("ACCEL_REDIRECT_PREFIX")
         if prefix:
-            resp = _hand_to_nginx(resp, prefix, res.storage_key)
+            resp = _hand_to_nginx(resp, prefix, key)
     return resp
 
 
