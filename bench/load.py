@@ -101,7 +101,8 @@ def build_catalog(data_dir: Path, size: int, seed: int, files: int) -> dict:
 def portal_env(data_dir: Path, args, **extra) -> dict:
     env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), "PORTAL_SECRET_KEY": "bench-secret",
            "PORTAL_RATELIMIT_SEARCH": "10000000/minute", "PORTAL_RATELIMIT_DOWNLOAD": "10000000/minute",
-           "PORTAL_RATELIMIT_LOGIN": "10000000/minute", "PORTAL_ACCESS_LOG": str(data_dir / "access.log")}
+           "PORTAL_RATELIMIT_LOGIN": "10000000/minute",
+           "PORTAL_RATELIMIT_API": "10000000/minute", "PORTAL_RATELIMIT_API_TOKEN": "10000000/minute", "PORTAL_ACCESS_LOG": str(data_dir / "access.log")}
     if args.database_url:
         env["PORTAL_DATABASE_URL"] = args.database_url
     if args.search_backend:
