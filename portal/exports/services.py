@@ -15,6 +15,8 @@ import secrets
 import tempfile
 import zipfile
 import zlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -76,13 +78,12 @@ class Dump:
 
     def lines(self) -> Iterator[bytes]:
         """One JSON object per line: public entries (and, with modified_since, tombstones)."""
-        if self.since is None:
-            stmt = records.public_select()
+        if self.since is None:  # every row is public
+            paged = ((rows, records.related_page(rows)) for rows in records.pages(records.public_select()))
         else:
-            stmt = records.changed_select(self.since)
-        for rows in records.pages(stmt):
-            public = [r for r in rows if self.since is None or r.is_public]
-            rel = records.related([r.id for r in public])
+            paged = ((rows, records.related([r.id for r in rows if r.is_public]))
+                     for rows in records.pages(records.changed_select(self.since)))
+        for rows, rel in paged:
             db.session.rollback()  # end the read transaction between pages
             out = []
             for row in rows:
@@ -135,15 +136,33 @@ def prepare_dump(urls: Urls, since: datetime | None) -> Dump:
 
 def gzip_chunks(parts: Iterable[bytes], level: int = 3) -> Iterator[bytes]:
     """A gzip stream (RFC 1952) of `parts`, in chunks of about CHUNK bytes. Each part (a page of
-    entries) is flushed to a byte boundary, so the client receives every page as soon as it is read."""
+    entries) is flushed to a byte boundary, so the client receives every page as soon as it is read.
+
+    zlib compresses without holding the interpreter lock, so one helper thread compresses a page while
+    this one reads and encodes the next: on a dump of the whole catalog the compression is off the
+    critical path. Parts are compressed in order (one thread), at most two pages ahead of the reader.
+    """
     z = zlib.compressobj(level, zlib.DEFLATED, 31)
+
+    def compress(part: bytes) -> bytes:
+        return z.compress(part) + z.flush(zlib.Z_SYNC_FLUSH)
+
     buf = bytearray()
-    for part in parts:
-        buf += z.compress(part)
-        buf += z.flush(zlib.Z_SYNC_FLUSH)
-        if len(buf) >= CHUNK:
-            yield bytes(buf)
-            buf.clear()
+    pending: deque[Future[bytes]] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gzip") as pool:
+        try:
+            for part in parts:
+                pending.append(pool.submit(compress, part))
+                while len(pending) > 2 or (pending and pending[0].done()):
+                    buf += pending.popleft().result()
+                if len(buf) >= CHUNK:
+                    yield bytes(buf)
+                    buf.clear()
+            while pending:
+                buf += pending.popleft().result()
+        finally:
+            for future in pending:  # the client went away: drop what was queued
+                future.cancel()
     buf += z.flush()
     yield bytes(buf)
 
