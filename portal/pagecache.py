@@ -81,8 +81,12 @@ def bump(session: Session | None = None) -> None:
         update(SiteState).where(SiteState.name == GENERATION_KEY).values(value=SiteState.value + 1))
 
 
+_GENERATION = select(SiteState.__table__.c.value).where(SiteState.__table__.c.name == GENERATION_KEY)
+
+
 def generation() -> int:
-    return db.session.scalar(select(SiteState.value).where(SiteState.name == GENERATION_KEY)) or 0
+    # A Core statement built once, on the session's connection: this runs on every cacheable request.
+    return db.session.connection().execute(_GENERATION).scalar() or 0
 
 
 class _LRU:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime
+from flask import Flask, current_app, g, request
+from flask_babel import format_date, format_datetime, get_translations
 
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
@@ -28,7 +28,23 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
+def _translations():
+    """The request's catalog, looked up once per request (Flask-Babel looks it up on every string, and a
+    page has about seventy)."""
+    try:
+        return g._translations
+    except AttributeError:
+        g._translations = get_translations()
+        return g._translations
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel installs them, with the lookup above
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n))
     app.jinja_env.filters.update(
         filesize=filesize,
         open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),
