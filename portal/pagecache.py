@@ -67,7 +67,8 @@ def _bump_before_commit(session: Session) -> None:
     # held for an instant: writers never wait on each other through it in a cycle.
     session.flush()
     if session.info.pop("pages_changed", False):
-        bump(session)
+        session.connection().execute(
+            update(SiteState).where(SiteState.name == GENERATION_KEY).values(value=SiteState.value + 1))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -75,10 +76,10 @@ def _forget_write(session: Session) -> None:
     session.info.pop("pages_changed", None)
 
 
-def bump(session: Session | None = None) -> None:
-    """Make every cached page stale, in the caller's transaction (it counts once that commits)."""
-    (session or db.session).connection().execute(
-        update(SiteState).where(SiteState.name == GENERATION_KEY).values(value=SiteState.value + 1))
+def mark_changed(session: Session | None = None) -> None:
+    """For changes made outside the ORM that alter what pages show: the generation moves when the
+    caller's transaction commits, as for any ORM write."""
+    (session or db.session).info["pages_changed"] = True
 
 
 _GENERATION = select(SiteState.__table__.c.value).where(SiteState.__table__.c.name == GENERATION_KEY)

@@ -55,11 +55,16 @@ def submit_application(args: dict[str, Any], files: Files, user: User) -> Applic
     return opening.save(ds, data, [opening.Upload(n, s) for n, s in files], user, submit_now=args["submit"])
 
 
+def _own(model: type, case_id: int, owner_column: str, user: User, not_found: str):
+    """The caller's own case by number; another account's case, like a missing one, is NotFound."""
+    case = db.session.get(model, case_id)
+    if case is None or getattr(case, owner_column) != user.id:
+        raise NotFound(not_found)
+    return case
+
+
 def own_application(app_id: int, user: User) -> Application:
-    a = db.session.get(Application, app_id)
-    if a is None or a.applicant_id != user.id:
-        raise NotFound(_("No application of yours has this number."))
-    return a
+    return _own(Application, app_id, "applicant_id", user, _("No application of yours has this number."))
 
 
 def own_applications(user: User, page: int, per_page: int) -> Page:
@@ -93,10 +98,7 @@ def file_complaint(args: dict[str, Any], files: Files, user: User) -> Complaint:
 
 
 def own_complaint(complaint_id: int, user: User) -> Complaint:
-    c = db.session.get(Complaint, complaint_id)
-    if c is None or c.complainant_id != user.id:
-        raise NotFound(_("No complaint of yours has this number."))
-    return c
+    return _own(Complaint, complaint_id, "complainant_id", user, _("No complaint of yours has this number."))
 
 
 def own_complaints(user: User, page: int, per_page: int) -> Page:
@@ -121,10 +123,7 @@ def file_correction(args: dict[str, Any], files: Files, user: User) -> Correctio
 
 
 def own_correction(correction_id: int, user: User) -> Correction:
-    c = db.session.get(Correction, correction_id)
-    if c is None or c.reporter_id != user.id:
-        raise NotFound(_("No correction of yours has this number."))
-    return c
+    return _own(Correction, correction_id, "reporter_id", user, _("No correction of yours has this number."))
 
 
 def own_corrections(user: User, page: int, per_page: int) -> Page:
@@ -149,10 +148,7 @@ def file_report(args: dict[str, Any], files: Files, user: User) -> Report:
 
 
 def own_report(report_id: int, user: User) -> Report:
-    r = db.session.get(Report, report_id)
-    if r is None or r.reporter_id != user.id:
-        raise NotFound(_("No report of yours has this number."))
-    return r
+    return _own(Report, report_id, "reporter_id", user, _("No report of yours has this number."))
 
 
 def own_reports(user: User, page: int, per_page: int) -> Page:

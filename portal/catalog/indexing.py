@@ -147,7 +147,7 @@ def _apply_batch(batch: int) -> int:
     if hidden:
         backend().remove(hidden)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
-    pagecache.bump()  # pages rendered from the index before it caught up are stale now
+    pagecache.mark_changed()  # pages rendered from the index before it caught up are stale now
     db.session.commit()
     return len(rows)
 
@@ -210,7 +210,7 @@ def run_indexer(interval: float = 1.0, once: bool = False, echo=print) -> None:
 def forget_applied(up_to_id: int) -> None:
     """After a full rebuild: rows enqueued before it started are covered by it."""
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= up_to_id))
-    pagecache.bump()
+    pagecache.mark_changed()
     db.session.commit()
 
 

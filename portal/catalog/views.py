@@ -64,8 +64,9 @@ def search():
                                           current_app.config["SEARCH_PAGE_SIZE"])
     page = cached(lambda: render_template("catalog/search.html", result=services.search(params), params=params,
                                           search_url=search_url, page_url=lambda page: search_url(params, page=page)))
-    services.record_search(params)  # every search is logged, from the cache too; after rendering (the commit
-    return page                     # would expire the results)
+    # Every search is logged, answered from the cache or not; after rendering, as the commit expires the results.
+    services.record_search(params)
+    return page
 
 
 @bp.get("/dataset/<slug>")
