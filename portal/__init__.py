@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext
 
 from .config import Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .i18n import refresh_locale, select_locale
+from .i18n import babel_locale, refresh_locale
 
 
 def create_app(config: Any = None) -> Flask:
@@ -32,17 +32,19 @@ def create_app(config: Any = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
+    babel.init_app(app, locale_selector=babel_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     # The locale is chosen per request, even when an outer app context (tests, CLI) outlives requests.
     app.before_request(refresh_locale)
     limiter.init_app(app)
 
     from .search import load_backend
+    from .pagecache import shared_store
     from .storage import load_storage
 
     app.extensions["search"] = load_backend(app.config)
     app.extensions["storage"] = load_storage(app.config)
+    app.extensions["page_store"] = shared_store(app.config)
 
     from .accounts.models import User
 

@@ -44,14 +44,19 @@ class Config:
         self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
         self.SEARCH_PAGE_SIZE = int(_env("SEARCH_PAGE_SIZE", "20"))
-        # Anonymous pages kept per process; any change empties it at once, download counts may lag this long.
+        # Anonymous pages kept a while; any change empties it at once, download counts may lag this long.
         self.PAGE_CACHE_SECONDS = int(_env("PAGE_CACHE_SECONDS", "60"))
-        self.PAGE_CACHE_MB = int(_env("PAGE_CACHE_MB", "64"))
+        self.PAGE_CACHE_MB = int(_env("PAGE_CACHE_MB", "64"))  # per process, in memory
+        # Shared by every worker: "file" (under DATA_DIR/cache/pages, the workers of one machine),
+        # a redis:// URL (every machine), or "none" (each process renders its own).
+        self.PAGE_CACHE_URI = _env("PAGE_CACHE_URI", "file")
         self.SITE_NAME = _env("SITE_NAME", "内蒙古自治区公共数据开放平台")
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = ["zh_CN", "en"]
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server database is pinged before a pooled connection is reused, so service resumes after it
+        # restarts; an SQLite file has no connection to lose, and the ping would cost every request.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "0") == "1"
@@ -115,7 +120,7 @@ class TestConfig(Config):
                     **self.SQLALCHEMY_ENGINE_OPTIONS,
                     "connect_args": {"options": f"-c search_path={self.TEST_SCHEMA},public"}}
         if "PORTAL_TEST_REDIS_URL" in os.environ:
-            self.RATELIMIT_STORAGE_URI = os.environ["PORTAL_TEST_REDIS_URL"]
+            self.RATELIMIT_STORAGE_URI = self.PAGE_CACHE_URI = os.environ["PORTAL_TEST_REDIS_URL"]
         # Limits are counted apart for every test app, also in a shared Redis.
         self.RATELIMIT_KEY_PREFIX = f"t{os.getpid()}-{next(_test_apps)}"
         self.TESTING = True

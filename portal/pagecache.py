@@ -1,8 +1,10 @@
 """Anonymous public pages and API answers, kept a short while and dropped at once when anything changes.
 
 Most traffic is anonymous reads of the same pages (the home page, popular searches, dataset pages, API
-searches). Each worker process keeps the bodies it rendered in a byte-bounded LRU, keyed by the
-request (path and query, language, date) and by the *site generation*: a counter in the database
+searches). Each worker process keeps the bodies it rendered in a byte-bounded LRU, and puts them in a
+store every worker shares (`PAGE_CACHE_URI`: files under the data directory for the workers of one
+machine, or Redis for several machines), so a page one worker rendered is not rendered again by the
+others. Both are keyed by the request (path and query, language, date) and by the *site generation*: a counter in the database
 that every write through the ORM bumps in its own transaction (just before it commits), as does the
 search indexer when it has applied changes. So a suspended entry, a published one, a decision or a
 correction shows on the very next request in every process, and no page of the old state is served.
@@ -15,11 +17,16 @@ the rendering.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import shutil
 import threading
 import time
 from collections import OrderedDict
 from datetime import date
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Protocol
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
@@ -30,6 +37,7 @@ from .extensions import db
 from .i18n import select_locale
 
 GENERATION_KEY = "pages"
+log = logging.getLogger(__name__)
 
 
 class SiteState(db.Model):
@@ -125,11 +133,146 @@ class _LRU:
         self.size -= len(self.items.pop(key)[1])
 
 
+class SharedStore(Protocol):
+    """Pages every worker process sees; best effort: a store that fails is a miss, never an error."""
+
+    def get(self, generation: int, digest: str) -> tuple[bytes, str] | None: ...
+
+    def put(self, generation: int, digest: str, body: bytes, mimetype: str) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class FileStore:
+    """One file per page under `root/<generation>/`, written whole and renamed into place, so a reader
+    sees a complete page or none. A file is good for `seconds` after it was written; expired files are
+    swept as pages are added, and a new generation removes the directories of the older ones."""
+
+    def __init__(self, root: Path, seconds: int):
+        self.root, self.seconds = root, seconds
+        self._made = -1           # the generation whose directory this process made or saw
+        self._next_sweep = 0.0
+
+    def get(self, generation: int, digest: str) -> tuple[bytes, str] | None:
+        try:
+            with open(self.root / str(generation) / digest, "rb") as fh:
+                if os.fstat(fh.fileno()).st_mtime + self.seconds <= time.time():
+                    return None
+                mimetype, _, body = fh.read().partition(b"\n")
+        except OSError:
+            return None
+        return body, mimetype.decode()
+
+    def put(self, generation: int, digest: str, body: bytes, mimetype: str) -> None:
+        folder = self.root / str(generation)
+        tmp = folder / f".{digest}.{os.getpid()}.{threading.get_ident()}"
+        try:
+            if generation != self._made:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._made = generation
+                self._drop_generations(keep=str(generation))
+            with open(tmp, "wb") as fh:
+                fh.write(mimetype.encode() + b"\n" + body)
+            os.replace(tmp, folder / digest)
+        except OSError as exc:  # disk full, a directory another process just removed: no page kept
+            log.warning("page cache: could not keep a page: %s", exc)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            return
+        if time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + self.seconds
+            self._sweep(folder)
+
+    def _sweep(self, folder: Path) -> None:
+        too_old = time.time() - self.seconds
+        try:
+            for entry in os.scandir(folder):
+                try:
+                    if entry.stat().st_mtime <= too_old:
+                        os.unlink(entry.path)
+                except FileNotFoundError:
+                    pass
+        except OSError:
+            pass
+
+    def _drop_generations(self, keep: str = "") -> None:
+        try:
+            for entry in os.scandir(self.root):
+                if entry.name != keep:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            pass
+
+    def clear(self) -> None:
+        self._made = -1
+        self._drop_generations()
+
+
+class RedisStore:
+    """Pages in Redis, shared by the workers of every machine; Redis expires them."""
+
+    def __init__(self, uri: str, namespace: str, seconds: int):
+        import redis
+
+        self.redis = redis.Redis.from_url(uri, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.errors = (redis.RedisError, OSError)
+        self.prefix, self.seconds = f"portal:pages:{namespace}:", seconds
+
+    def get(self, generation: int, digest: str) -> tuple[bytes, str] | None:
+        try:
+            value = self.redis.get(f"{self.prefix}{generation}:{digest}")
+        except self.errors as exc:
+            log.warning("page cache: Redis unavailable: %s", exc)
+            return None
+        if value is None:
+            return None
+        mimetype, _, body = value.partition(b"\n")
+        return body, mimetype.decode()
+
+    def put(self, generation: int, digest: str, body: bytes, mimetype: str) -> None:
+        try:
+            self.redis.set(f"{self.prefix}{generation}:{digest}", mimetype.encode() + b"\n" + body, ex=self.seconds)
+        except self.errors as exc:
+            log.warning("page cache: Redis unavailable: %s", exc)
+
+    def clear(self) -> None:
+        try:
+            keys = list(self.redis.scan_iter(match=self.prefix + "*", count=1000))
+            for i in range(0, len(keys), 1000):
+                self.redis.delete(*keys[i:i + 1000])
+        except self.errors as exc:
+            log.warning("page cache: Redis unavailable: %s", exc)
+
+
+def shared_store(config) -> SharedStore | None:
+    """The store PAGE_CACHE_URI names; its keys are apart for every installation (data directory and
+    database), so installations sharing one Redis never see each other's pages."""
+    uri, seconds = config["PAGE_CACHE_URI"], config["PAGE_CACHE_SECONDS"]
+    if seconds <= 0 or uri in ("", "none"):
+        return None
+    if uri == "file":
+        return FileStore(Path(config["DATA_DIR"]) / "cache" / "pages", seconds)
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        where = f"{config['DATA_DIR']}|{config['SQLALCHEMY_DATABASE_URI']}|{config.get('TEST_SCHEMA', '')}"
+        return RedisStore(uri, hashlib.sha1(where.encode()).hexdigest()[:12], seconds)
+    raise ValueError(f"PORTAL_PAGE_CACHE_URI must be file, none or a redis:// URL, not {uri!r}")
+
+
 def _store() -> _LRU:
     store = current_app.extensions.get("page_cache")
     if store is None:
         store = current_app.extensions["page_cache"] = _LRU(current_app.config["PAGE_CACHE_MB"] * 1024 * 1024)
     return store
+
+
+def clear() -> None:
+    """Forget every kept page (after a restore: the generation starts again from its first value)."""
+    _store().__init__(current_app.config["PAGE_CACHE_MB"] * 1024 * 1024)
+    shared = current_app.extensions.get("page_store")
+    if shared is not None:
+        shared.clear()
 
 
 def _cacheable() -> bool:
@@ -148,12 +291,19 @@ def cached(render: Callable[[], str | Response]) -> Response:
     if not _cacheable():
         return make_response(render())
     key = (generation(), request.host, request.full_path, select_locale(), date.today().isoformat())
-    store, now = _store(), time.monotonic()
+    store, shared, now = _store(), current_app.extensions.get("page_store"), time.monotonic()
+    expires = now + current_app.config["PAGE_CACHE_SECONDS"]
     hit = store.get(key, now)
+    if hit is None and shared is not None:
+        digest = hashlib.sha1(repr(key[1:]).encode()).hexdigest()
+        hit = shared.get(key[0], digest)  # not copied into this process: its age is the shared store's
     if hit is not None:
         return Response(hit[0], content_type=hit[1])
     resp = make_response(render())
     if resp.status_code == 200 and not resp.direct_passthrough and not session.modified \
             and "Set-Cookie" not in resp.headers:
-        store.put(key, now + current_app.config["PAGE_CACHE_SECONDS"], resp.get_data(), resp.content_type)
+        body = resp.get_data()
+        store.put(key, expires, body, resp.content_type)
+        if shared is not None:
+            shared.put(key[0], digest, body, resp.content_type)
     return resp

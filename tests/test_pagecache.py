@@ -95,10 +95,71 @@ def test_counters_changed_without_a_decision_lag_at_most_the_cache_time(client, 
     client.get("/dataset/hhht-aqi/resource/" + entry.resources[0].id + "/download")
     assert ">1</td>" in client.get("/dataset/hhht-aqi").get_data(as_text=True)  # the count may lag…
 
-    now = pagecache.time.monotonic()
-    seconds = client.application.config["PAGE_CACHE_SECONDS"]
-    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + seconds + 1)
+    _time_passes(client.application, monkeypatch, client.application.config["PAGE_CACHE_SECONDS"] + 1)
     assert ">2</td>" in client.get("/dataset/hhht-aqi").get_data(as_text=True)  # …for PAGE_CACHE_SECONDS
+
+
+def _time_passes(app, monkeypatch, seconds: float) -> None:
+    """Move this process's clocks on; Redis keeps its own, so there the kept pages must carry that expiry
+    and are then dropped as Redis would drop them."""
+    monotonic, wall = pagecache.time.monotonic(), pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: monotonic + seconds)
+    monkeypatch.setattr(pagecache.time, "time", lambda: wall + seconds)
+    shared = app.extensions["page_store"]
+    if isinstance(shared, pagecache.RedisStore):
+        keys = list(shared.redis.scan_iter(match=shared.prefix + "*"))
+        assert keys and all(0 < shared.redis.ttl(k) <= app.config["PAGE_CACHE_SECONDS"] for k in keys)
+        if seconds > app.config["PAGE_CACHE_SECONDS"]:
+            shared.clear()
+
+
+def _second_worker(app):
+    """Another worker process of the same installation: its own app, memory cache and connections."""
+    from tests.conftest import build_app
+
+    return build_app(app.config["DATA_DIR"], TEST_SCHEMA=app.config.get("TEST_SCHEMA"))
+
+
+def test_a_page_one_worker_rendered_is_served_by_the_others(app, client, entry):
+    other = _second_worker(app)
+    assert "呼和浩特市空气质量监测数据" in client.get("/dataset/hhht-aqi").get_data(as_text=True)
+    _retitle_behind_the_orm(entry, "包头市空气质量监测数据")
+    assert "呼和浩特市空气质量监测数据" in other.test_client().get("/dataset/hhht-aqi").get_data(as_text=True)
+
+    f.agency("包头市生态环境局", slug="bt", region="包头市")  # a change through the ORM, in the first worker
+    db.session.commit()
+    page = other.test_client().get("/dataset/hhht-aqi").get_data(as_text=True)
+    assert "包头市空气质量监测数据" in page and "呼和浩特市空气质量监测数据" not in page
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_pages_kept_for_all_workers_expire(app, client, entry, monkeypatch):
+    other = _second_worker(app)
+    client.get("/dataset/hhht-aqi")
+    _retitle_behind_the_orm(entry, "包头市空气质量监测数据")
+    _time_passes(app, monkeypatch, app.config["PAGE_CACHE_SECONDS"] - 5)
+    assert "呼和浩特市空气质量监测数据" in other.test_client().get("/dataset/hhht-aqi").get_data(as_text=True)
+    _time_passes(app, monkeypatch, app.config["PAGE_CACHE_SECONDS"] + 1)
+    assert "包头市空气质量监测数据" in other.test_client().get("/dataset/hhht-aqi").get_data(as_text=True)
+    with other.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("uri", ["redis://127.0.0.1:9/0", "file"])
+def test_a_failing_shared_store_only_costs_a_render(tmp_path, uri):
+    """Redis down, or the cache directory impossible to create (a file stands in its way)."""
+    from tests.conftest import build_app
+
+    (tmp_path / "cache").write_text("not a directory")
+    broken = build_app(tmp_path, PAGE_CACHE_URI=uri)
+    with broken.app_context():
+        f.dataset("呼和浩特市空气质量监测数据", slug="hhht-aqi")
+        for _ in range(2):
+            resp = broken.test_client().get("/dataset/hhht-aqi")
+            assert resp.status_code == 200 and "呼和浩特市空气质量监测数据" in resp.get_data(as_text=True)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_no_cache_when_turned_off(app, client, entry):

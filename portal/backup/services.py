@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Iterator
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, func, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import pagecache
 from ..audit import services as audit
 from ..extensions import db
 from ..models_base import utcnow
@@ -231,6 +232,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
         if seen_files != set(expected_files):
             raise BackupError("The archive lacks files its manifest lists.")
         _reset_sequences()
+        pagecache.mark_changed()  # rows went in through Core: pages of the empty installation are stale
         audit.record("cli", "system.restore", "installation", "-",
                      details={"archive": Path(archive_path).name, "created_at": manifest["created_at"],
                               "rows": sum(counts.values()), "files": len(seen_files)})
@@ -249,6 +251,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
     from ..catalog.services import reindex_all
 
     reindex_all()
+    pagecache.clear()  # the generation may repeat values pages of another state were kept under
     return BackupSummary(tables=counts, files=len(seen_files), bytes=sum(f["size"] for f in manifest["files"]))
 
 
