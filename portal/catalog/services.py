@@ -12,7 +12,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from pypinyin import lazy_pinyin
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from ..agencies.models import Agency
@@ -432,18 +432,23 @@ def grant_for_download(ds: Dataset, res: Resource) -> None:
     g.download_grant_id = require_grant(ds, res, current_user, channel).id
 
 
+_entries, _files = Dataset.__table__, Resource.__table__
+_COUNT_ENTRY_DOWNLOAD = update(_entries).where(_entries.c.id == bindparam("entry")).values(
+    download_count=_entries.c.download_count + 1, modified_at=_entries.c.modified_at)
+_COUNT_FILE_DOWNLOAD = update(_files).where(_files.c.id == bindparam("file")).values(
+    download_count=_files.c.download_count + 1)
+
+
 def record_download(res: Resource, status: int, bytes_sent: int, range_start: int | None) -> None:
     """Log the access and count it: a full download, or a ranged one that starts at the first byte."""
     counted = status == 200 or (status == 206 and range_start == 0)
     if counted:
         # modified_at stays: a download is not a change of the entry (the column has onupdate)
-        # Counters move in SQL (no lost update between processes); the loaded objects need not follow.
-        db.session.execute(update(Dataset).where(Dataset.id == res.dataset_id)
-                           .values(download_count=Dataset.download_count + 1, modified_at=Dataset.modified_at),
-                           execution_options={"synchronize_session": False})
-        db.session.execute(update(Resource).where(Resource.id == res.id)
-                           .values(download_count=Resource.download_count + 1),
-                           execution_options={"synchronize_session": False})
+        # Counters move in SQL (no lost update between processes), as plain statements on the session's
+        # connection: the loaded objects need not follow, and this runs on every download.
+        conn = db.session.connection()
+        conn.execute(_COUNT_ENTRY_DOWNLOAD, {"entry": res.dataset_id})
+        conn.execute(_COUNT_FILE_DOWNLOAD, {"file": res.id})
     audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent,
                         grant_id=g.get("download_grant_id") if has_request_context() else None)
     db.session.commit()

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..agencies.models import Agency
@@ -53,7 +54,11 @@ def search_url(params: services.SearchParams, **changes) -> str:
     page = changes.get("page", 1 if ("toggle" in changes or "clear" in changes or "sort" in changes) else params.page)
     if page and page != 1:
         args["page"] = page
-    return url_for("catalog.search", **args)
+    # A search page links to itself some forty times (facets, sorts, pages): the path is built once per
+    # request, the query as url_for encodes it.
+    base = g.get("_search_path") or g.setdefault("_search_path", url_for("catalog.search"))
+    items = [(k, v) for k, values in args.items() for v in (values if isinstance(values, list) else [values])]
+    return base + "?" + urlencode(items, safe="!$'()*,/:;?@") if items else base
 
 
 @bp.get("/dataset")

@@ -235,7 +235,12 @@ def package_search(data: dict) -> dict[str, Any]:
         search_facets[name] = {"title": name, "items": [{"name": v.value, "display_name": v.label,
                                                          "count": v.count} for v in values]}
     return {"count": result.total, "sort": sort_value, "facets": facets, "search_facets": search_facets,
-            "results": [dicts.package_dict(d) for d in result.datasets] if rows else []}
+            "results": _package_dicts(result.datasets) if rows else []}
+
+
+def _package_dicts(datasets: list) -> list[dict[str, Any]]:
+    quarantined = dicts.quarantined_among(datasets)
+    return [dicts.package_dict(d, quarantined) for d in datasets]
 
 
 def public_dataset(id_or_name: str) -> Dataset:
@@ -284,7 +289,7 @@ def current_package_list_with_resources(data: dict) -> list[dict[str, Any]]:
         offset = (page - 1) * limit
     rows = db.session.scalars(catalog.public_datasets().order_by(Dataset.modified_at.desc(), Dataset.id)
                               .offset(offset).limit(limit))
-    return [dicts.package_dict(d) for d in rows if d.is_public]
+    return _package_dicts([d for d in rows if d.is_public])
 
 
 def _counts(column) -> dict[int, int]:
@@ -339,7 +344,7 @@ def group_list(data: dict) -> list:
 def _group_packages(field: str, value: str) -> list[dict[str, Any]]:
     result = catalog.search(catalog.SearchParams(sort="modified", per_page=LIST_MAX,
                                                  where=Match(field, (value,)), facet_fields=()), detail=True)
-    return [dicts.package_dict(d) for d in result.datasets]
+    return _package_dicts(result.datasets)
 
 
 def _find(model, value: str):

@@ -79,47 +79,61 @@ def licence_dict(licence_id: str) -> dict[str, Any]:
             "domain_data": True, "domain_content": False, "domain_software": False, "is_generic": False}
 
 
-def downloadable(res: Resource) -> bool:
+def downloadable(res: Resource, quarantined: set[str] | None = None) -> bool:
     """The file itself is served to anyone: a stored file of an unconditionally open entry whose bytes are
-    not quarantined after a rights complaint (those answer 451, so no download address is offered)."""
-    from ...catalog.services import is_servable
+    not quarantined after a rights complaint (those answer 451, so no download address is offered).
+    quarantined: the quarantined hashes among the caller's files, when it looked them up at once."""
+    from ...catalog.services import is_quarantined
 
-    return res.kind == ResourceKind.FILE and res.dataset.open_type == OpenType.UNCONDITIONAL and is_servable(res)
+    if res.kind != ResourceKind.FILE or res.dataset.open_type != OpenType.UNCONDITIONAL:
+        return False
+    return res.sha256 not in quarantined if quarantined is not None else not is_quarantined(res.sha256)
 
 
-def resource_url(res: Resource) -> str:
+def resource_url(res: Resource, can_download: bool | None = None) -> str:
     """Where the data is: the download for open files, the link itself, or the resource's page (which
     explains the conditions) for files of conditional and closed entries."""
     if res.kind == ResourceKind.LINK:
         return res.url
-    if downloadable(res):
+    if downloadable(res) if can_download is None else can_download:
         return url_for("catalog.download", slug=res.dataset.slug, resource_id=res.id, _external=True)
     return url_for("catalog.resource", slug=res.dataset.slug, resource_id=res.id, _external=True)
 
 
-def resource_dict(res: Resource) -> dict[str, Any]:
+def resource_dict(res: Resource, quarantined: set[str] | None = None) -> dict[str, Any]:
+    can_download = downloadable(res, quarantined)
     return {
         "id": res.id, "package_id": res.dataset_id, "name": res.name, "description": res.description,
-        "format": res.format, "url": resource_url(res), "url_type": None,
+        "format": res.format, "url": resource_url(res, can_download), "url_type": None,
         "size": res.size if res.kind == ResourceKind.FILE else None,
         "hash": f"sha256:{res.sha256}" if res.sha256 else "",
         "mimetype": res.media_type, "position": res.position, "state": "active",
         "created": ckan_time(res.created_at), "last_modified": ckan_time(res.updated_at),
         "resource_type": "api" if res.kind == ResourceKind.LINK else "file",
         # the portal's own, as CKAN keeps extra resource keys at the top level
-        "downloadable": downloadable(res), "encoding": res.encoding, "row_count": res.row_count,
+        "downloadable": can_download, "encoding": res.encoding, "row_count": res.row_count,
         "columns": list(res.columns or []), "download_count": res.download_count,
         "page_url": url_for("catalog.resource", slug=res.dataset.slug, resource_id=res.id, _external=True),
     }
 
 
-def package_dict(ds: Dataset) -> dict[str, Any]:
-    """A public entry as CKAN's package_show returns it."""
+def quarantined_among(datasets: list[Dataset]) -> set[str]:
+    """The quarantined hashes among these entries' files, in one query."""
+    from ...catalog.services import quarantined_hashes
+
+    return quarantined_hashes(r.sha256 for ds in datasets for r in ds.resources)
+
+
+def package_dict(ds: Dataset, quarantined: set[str] | None = None) -> dict[str, Any]:
+    """A public entry as CKAN's package_show returns it; `quarantined` as quarantined_among() gives it
+    for a list of entries (looked up here otherwise)."""
+    if quarantined is None:
+        quarantined = quarantined_among([ds])
     lic = licence_dict(ds.licence_id)
     extras = [{"key": f, "value": _extra_value(getattr(ds, f))} for f in EXTRA_FIELDS]
     extras.append({"key": "data_items", "value": json.dumps(
         [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items], ensure_ascii=False)})
-    resources = [resource_dict(r) for r in ds.resources]
+    resources = [resource_dict(r, quarantined) for r in ds.resources]
     tags = [tag_dict(t) for t in ds.tags]
     return {
         "id": ds.id, "name": ds.slug, "title": ds.title, "notes": ds.summary, "type": "dataset",
