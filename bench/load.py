@@ -26,6 +26,7 @@ import multiprocessing as mp
 import os
 import pwd
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -135,6 +136,22 @@ class Gunicorn:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the master and its workers (from /proc)."""
+        pids = [self.proc.pid]
+        try:
+            pids += [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+        except OSError:
+            pass
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -193,7 +210,8 @@ def client_process(port: int, urls: dict, connections: int, seconds: float, seed
         t.start()
     for t in threads:
         t.join()
-    out.put((results, time.monotonic() - start_at))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out.put((results, time.monotonic() - start_at, usage.ru_utime + usage.ru_stime))
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -205,18 +223,21 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def run_mix(port: int, urls: dict, clients: int, connections: int, seconds: float) -> dict:
+def run_mix(port: int, urls: dict, clients: int, connections: int, seconds: float, server=None) -> dict:
     ctx = mp.get_context("fork")
     out = ctx.Queue()
     procs = [ctx.Process(target=client_process, args=(port, urls, connections, seconds, i, out))
              for i in range(clients)]
+    server_cpu = server.cpu_seconds() if server else 0.0
     for p in procs:
         p.start()
     gathered = [out.get() for _ in procs]
+    server_cpu = server.cpu_seconds() - server_cpu if server else 0.0
     for p in procs:
         p.join()
-    samples = [s for results, _ in gathered for s in results]
-    elapsed = max(e for _, e in gathered)
+    samples = [s for results, _, _ in gathered for s in results]
+    elapsed = max(e for _, e, _ in gathered)
+    client_cpu = sum(c for _, _, c in gathered)
     ok = [ms for _, ms, status in samples if 200 <= status < 400]
     errors = [s for s in samples if not 200 <= s[2] < 400]
     by_kind = {}
@@ -227,7 +248,10 @@ def run_mix(port: int, urls: dict, clients: int, connections: int, seconds: floa
     return {"requests": len(samples), "seconds": round(elapsed, 1), "rps": round(len(samples) / elapsed, 1),
             "median_ms": round(statistics.median(ok), 1) if ok else None, "p99_ms": round(percentile(ok, 99), 1),
             "errors": len(errors), "error_statuses": sorted({s[2] for s in errors}), "by_kind": by_kind,
-            "clients": clients, "connections": clients * connections}
+            "clients": clients, "connections": clients * connections,
+            # CPU per request: the portal's (gunicorn master and workers) and the load clients' own
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / max(len(samples), 1), 2) if server else None,
+            "client_cpu_ms_per_request": round(client_cpu * 1000 / max(len(samples), 1), 2)}
 
 
 # ---- nginx and the 1 GB download ------------------------------------------------------------------
@@ -453,6 +477,7 @@ def main(argv=None) -> int:
                 "search": [f"/dataset?q={quote(q)}" for q in queries] + ["/dataset", "/dataset?sort=downloads"],
                 "dataset": [f"/dataset/{s}" for s in rng.sample(cat["slugs"], min(2000, len(cat["slugs"])))],
                 "download": cat["downloads"]}
+        shutil.rmtree(data_dir / "cache" / "pages", ignore_errors=True)  # every run starts with no kept page
         g = Gunicorn(portal_env(data_dir, args), data_dir / "gunicorn.log")
         try:
             api = next((c for c in API_SEARCH_CANDIDATES
@@ -465,12 +490,13 @@ def main(argv=None) -> int:
             run_mix(g.port, urls, 1, 4, 5)
             result["loadavg_at_start"] = os.getloadavg()
             log(f"mix for {args.seconds:.0f}s with {args.clients}x{args.connections} connections")
-            result["mix"] = run_mix(g.port, urls, args.clients, args.connections, args.seconds)
+            result["mix"] = run_mix(g.port, urls, args.clients, args.connections, args.seconds, server=g)
             result["loadavg_after"] = os.getloadavg()
         finally:
             g.stop()
         m = result["mix"]
-        log(f"mix: {m['rps']} req/s, median {m['median_ms']} ms, p99 {m['p99_ms']} ms, errors {m['errors']}")
+        log(f"mix: {m['rps']} req/s, median {m['median_ms']} ms, p99 {m['p99_ms']} ms, errors {m['errors']}; "
+            f"CPU per request: portal {m['server_cpu_ms_per_request']} ms, load clients {m['client_cpu_ms_per_request']} ms")
         if not args.skip_nginx:
             first = cat["downloads"][0].split("/")
             result["download"] = big_file_bench(data_dir, args, (first[2], first[4]), work / "nginx")
