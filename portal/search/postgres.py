@@ -50,14 +50,14 @@ COUNTS_TABLE = "search_facet_counts"
 COUNTS_DDL = f"CREATE TABLE IF NOT EXISTS {COUNTS_TABLE} (value text PRIMARY KEY, n bigint NOT NULL)"
 WRITE_LOCK = 7_230_401  # advisory lock id: one search writer at a time keeps the counts exact
 POSTINGS_TABLE = "search_postings"
-# The numbers (docno) of the entries containing each frequent word: the total and facet counts of a query
-# whose words are all frequent come from these arrays and the per-process facet arrays, without reading
-# the tens of thousands of table rows the words match. Kept exact by every write.
+# The numbers (docno) of the entries containing each frequent word, as a bitmap: the total and facet
+# counts of a query whose words are frequent come from these and the per-process facet arrays, without
+# reading the tens of thousands of table rows the words match. Kept exact by every write.
 POSTINGS_MIN_DF = 2000  # words in at least this many entries get a row (at each recount)
 
 
 def postings_ddl(table: str = POSTINGS_TABLE) -> str:
-    return (f"CREATE TABLE IF NOT EXISTS {table} (lexeme text NOT NULL, docnos integer[] NOT NULL, "
+    return (f"CREATE TABLE IF NOT EXISTS {table} (lexeme text NOT NULL, docnos bytea NOT NULL, "
             f"CONSTRAINT {table}_pkey PRIMARY KEY (lexeme))")
 
 
@@ -379,9 +379,12 @@ class PostgresBackend:
 
     def _fill_postings(self, conn: Connection, table: str, postings: str) -> None:
         """The postings rows of every word that at least `postings_min_df` entries of `table` contain."""
-        conn.execute(text(f"INSERT INTO {postings} (lexeme, docnos) SELECT w, array_agg(docno) FROM {table}, "
-                          f"unnest(tsvector_to_array(tsv)) AS w GROUP BY w HAVING count(*) >= :min_df"),
-                     {"min_df": self.postings_min_df})
+        rows = conn.execute(text(
+            f"SELECT w, array_send(array_agg(docno)) FROM {table}, unnest(tsvector_to_array(tsv)) AS w "
+            f"GROUP BY w HAVING count(*) >= :min_df"), {"min_df": self.postings_min_df}).all()
+        if rows:
+            conn.execute(text(f"INSERT INTO {postings} (lexeme, docnos) VALUES (:w, :bits)"),
+                         [{"w": w, "bits": _bits(_int_array(data))} for w, data in rows])
 
     @staticmethod
     def _add_postings(conn: Connection, old: list, new: list) -> None:
@@ -400,14 +403,16 @@ class PostgresBackend:
         changed = sorted(add.keys() | drop.keys())
         if not changed:
             return
-        kept = conn.execute(text(f"SELECT lexeme FROM {POSTINGS_TABLE} WHERE lexeme = ANY(:w)"),
-                            {"w": changed}).scalars().all()
-        if kept:
-            conn.execute(text(
-                f"UPDATE {POSTINGS_TABLE} SET docnos = CASE WHEN cardinality(CAST(:drop AS integer[])) = 0 "
-                f"THEN docnos ELSE ARRAY(SELECT d FROM unnest(docnos) AS d WHERE d <> ALL(CAST(:drop AS integer[]))) "
-                f"END || CAST(:add AS integer[]) WHERE lexeme = :w"),
-                [{"w": w, "add": add.get(w, []), "drop": drop.get(w, [])} for w in sorted(kept)])
+        rows = conn.execute(text(f"SELECT lexeme, docnos FROM {POSTINGS_TABLE} WHERE lexeme = ANY(:w)"),
+                            {"w": changed}).all()
+        updates = []
+        for word, data in rows:
+            docnos = _docnos(data)
+            if word in drop:
+                docnos = docnos[~np.isin(docnos, drop[word])]
+            updates.append({"w": word, "bits": _bits(np.concatenate((docnos, add.get(word, []))).astype(np.int64))})
+        if updates:
+            conn.execute(text(f"UPDATE {POSTINGS_TABLE} SET docnos = :bits WHERE lexeme = :w"), updates)
 
     def _recount(self, conn: Connection, postings: bool = True) -> None:
         if postings:
@@ -483,8 +488,8 @@ class PostgresBackend:
             elif not where:
                 total, facets = self._whole_index(conn, facet_fields)
             else:
-                postings = terms if query.where is None and set(filters) <= set(self.default_facets) else None
-                total, facets = self._counted(conn, cond, params, facet_fields, postings, filters)
+                arrays_only = query.where is None and set(filters) <= set(self.default_facets)
+                total, facets = self._counted(conn, where, params, facet_fields, terms, filters if arrays_only else None)
             conn.commit()
         return SearchPage(hits=hits, total=total, facets=facets)
 
@@ -503,14 +508,19 @@ class PostgresBackend:
                 facets[field][val] = int(n)
         return total, facets
 
-    def _counted(self, conn: Connection, cond: str, params: dict, fields: tuple[str, ...], terms: list[str] | None,
-                 filters: dict[str, list[str]]) -> tuple[int, dict[str, dict[str, int]]]:
+    def _counted(self, conn: Connection, where: list[str], params: dict, fields: tuple[str, ...],
+                 terms: list[str], filters: dict[str, list[str]] | None) -> tuple[int, dict[str, dict[str, int]]]:
         """Total and counts of default facet `fields` (none: the total only) within the results.
 
-        The matching entries are found as entry numbers: from the postings rows when every word has one
-        (`terms`, with the facet filters applied to the facet arrays), else from the table (one aggregated
-        array, or `count(*)` for the total alone); their facet values are counted in the per-process facet
-        arrays of the current generation. The answer is remembered like `_facet_counts`'s."""
+        The matching entries are found as entry numbers. The words with a postings row give theirs
+        (intersected in numpy); when every word has one and the other conditions are facet `filters`
+        (None: not only), the filters are applied to the facet arrays and no table row is read. Otherwise
+        the table answers the rest of the condition (the words without a row, the filters, the expression)
+        as one binary array of numbers, and the two are intersected; or all of it, when no word has a row or
+        every word has one but an expression or index-only filter is part of the condition.
+        Their facet values are counted in the per-process facet arrays of the current generation. The
+        answer is remembered like `_facet_counts`'s."""
+        cond = " AND ".join(where)
         generation = conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :g"), {"g": GENERATION_KEY})
         key = (generation, cond, tuple(sorted((k, repr(v)) for k, v in params.items())), tuple(sorted(fields)))
         with self._lock:
@@ -518,40 +528,48 @@ class PostgresBackend:
                 self._counts.move_to_end(key)
                 total, facets = self._counts[key]
                 return total, {f: dict(facets[f]) for f in fields}
-        docnos = self._postings(conn, terms, filters, generation) if terms else None
-        if docnos is None and not fields:
-            total, facets = int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {cond}"), params)), {}
+        docnos, missing = self._postings(conn, terms) if terms else (None, terms)
+        if docnos is not None and not missing and filters is not None:
+            if filters and len(docnos):
+                docnos = self._facet_arrays(conn, generation).filter(docnos, filters)
+        elif docnos is not None and missing:  # where[0] is the words' condition: the missing words instead
+            rest = ["tsv @@ CAST(:q AS tsquery)", *where[1:]]
+            rest_params = {**params, "q": tsquery_literal(missing)}
+            found = _int_array(conn.scalar(text(
+                f"SELECT array_send(array_agg(docno)) FROM {SEARCH_TABLE} WHERE {' AND '.join(rest)}"), rest_params))
+            docnos = _intersect(docnos, found)
+        elif not fields:
+            docnos = None
+            total = int(conn.scalar(text(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {cond}"), params))
         else:
-            if docnos is None:
-                docnos = _int_array(conn.scalar(text(
-                    f"SELECT array_send(array_agg(docno)) FROM {SEARCH_TABLE} WHERE {cond}"), params))
+            docnos = _int_array(conn.scalar(text(
+                f"SELECT array_send(array_agg(docno)) FROM {SEARCH_TABLE} WHERE {cond}"), params))
+        facets: dict[str, dict[str, int]] = {}
+        if docnos is not None:
             total = int(len(docnos))
-            facets = self._facet_arrays(conn, generation).count(docnos, fields) if fields else {}
+            if fields:
+                facets = self._facet_arrays(conn, generation).count(docnos, fields)
         with self._lock:
             self._counts[key] = (total, {f: dict(v) for f, v in facets.items()})
             while len(self._counts) > CACHE_SIZE:
                 self._counts.popitem(last=False)
         return total, facets
 
-    def _postings(self, conn: Connection, terms: list[str], filters: dict[str, list[str]],
-                  generation) -> np.ndarray | None:
-        """The entry numbers matching all `terms` and `filters`, when every term has a postings row."""
+    def _postings(self, conn: Connection, terms: list[str]) -> tuple[np.ndarray | None, list[str]]:
+        """The entry numbers containing every word of `terms` that has a postings row (None: no word has
+        one), and the words without a row."""
         words = sorted(set(terms))
-        rows = conn.execute(text(f"SELECT array_send(docnos) FROM {POSTINGS_TABLE} WHERE lexeme = ANY(:w)"),
-                            {"w": words}).scalars().all()
-        if len(rows) < len(words):
-            return None
-        lists = sorted((_int_array(r) for r in rows), key=len)
-        docnos = lists[0]
-        for other in lists[1:]:
-            if not len(docnos):
-                break
-            seen = np.zeros(int(max(docnos.max(), other.max() if len(other) else 0)) + 1, dtype=bool)
-            seen[other] = True
-            docnos = docnos[seen[docnos]]
-        if filters and len(docnos):
-            docnos = self._facet_arrays(conn, generation).filter(docnos, filters)
-        return docnos
+        rows = conn.execute(text(f"SELECT lexeme, docnos FROM {POSTINGS_TABLE} WHERE lexeme = ANY(:w)"),
+                            {"w": words}).all()
+        if not rows:
+            return None, words
+        bitmaps = [np.frombuffer(r[1], dtype=np.uint8) for r in rows]
+        both = bitmaps[0][:min(len(b) for b in bitmaps)].copy()
+        for other in bitmaps[1:]:
+            both &= other[:len(both)]
+        docnos = np.flatnonzero(np.unpackbits(both, bitorder="little"))
+        have = {r[0] for r in rows}
+        return docnos, [w for w in words if w not in have]
 
     def _facet_arrays(self, conn: Connection, generation) -> "FacetArrays":
         """The default facet values of every entry, loaded once per generation (in the caller's snapshot)."""
@@ -639,6 +657,28 @@ def _int_array(data: bytes | None) -> np.ndarray:
     if words[0] != 1 or words[1] != 0:
         raise ValueError("expected a one-dimensional integer array without NULLs")
     return words[6::2].astype(np.int64)  # after the header, (length 4, value) per element
+
+
+def _bits(docnos: np.ndarray) -> bytes:
+    """Entry numbers as a bitmap (bit n of the bytes, least significant bit first, is entry n)."""
+    if not len(docnos):
+        return b""
+    flags = np.zeros(int(docnos.max()) + 1, dtype=bool)
+    flags[docnos] = True
+    return np.packbits(flags, bitorder="little").tobytes()
+
+
+def _docnos(bits: bytes) -> np.ndarray:
+    return np.flatnonzero(np.unpackbits(np.frombuffer(bits, dtype=np.uint8), bitorder="little"))
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The numbers in both (each without repeats), in a's order."""
+    if not len(a) or not len(b):
+        return a[:0]
+    seen = np.zeros(int(max(a.max(), b.max())) + 1, dtype=bool)
+    seen[b] = True
+    return a[seen[a]]
 
 
 class FacetArrays:
