@@ -69,8 +69,9 @@ def test_counts_from_postings_and_facet_arrays_stay_exact_through_writes():
         return len(hits), facets
 
     queries = [SearchQuery(text=w) for w in words] + [
-        SearchQuery(text="空气质量 统计"), SearchQuery(text="年度 监测 日报"), SearchQuery(text="药店 没有的词"),
-        SearchQuery(text="统计", filters={"agency": ["a", "b"]}), SearchQuery(text="地址", filters={"format": ["JSON"]}),
+        SearchQuery(text="空气质量 统计"), SearchQuery(text="年度 监测 日报"),
+        SearchQuery(text="药店 没有的词"), SearchQuery(text="统计", filters={"agency": ["a", "b"]}),
+        SearchQuery(text="地址", filters={"format": ["JSON"]}),
         SearchQuery(text="年度 地址", filters={"agency": ["c"], "theme": ["env", "health"]})]
 
     schema = _fresh_pg_schema(PG_URL)
