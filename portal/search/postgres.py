@@ -25,6 +25,8 @@ unnest and group their facets, cost up to 100 ms at 100,000 entries. So every ro
   search generation (the counts table's generation row, moved by every write) with one GROUP BY over
   the table (0.6–0.9 s at 100,000 entries, 70–90 ms at 10,000; paid by the first counted query after a
   start or a write).
+Numbers only grow (an upsert uses one of the sequence even when the entry keeps its number): bitmaps and
+arrays are as long as the largest number, until a rebuild numbers the entries afresh.
 A query's words with a postings row are intersected as bitmaps; when they are all of the words and the
 other conditions are facet filters, the filters are applied to the arrays and no table row is read.
 Otherwise the table answers the rest (the words without a row, the filters, the expression) as one
@@ -33,8 +35,9 @@ bitmaps. The total is the number of entries, and the facet counts one numpy gath
 page, the generation, the postings and the arrays are read in one REPEATABLE READ snapshot, so counts
 stay exact while writers commit. Counts of index-only fields are still counted by SQL (unnest and GROUP
 BY); all answers are remembered per process until the next write. What remains at 100,000 entries is
-RUM's ranking: it scores every match of the words to return the top 20 (about 30–50 ms for the few
-queries of one or two words in a third of the catalog or more).
+RUM's ranking: it scores every match of the words to return the top 20 (about 30–60 ms for the few
+queries of one or two words in a third of the catalog or more). Measured at 51c5128 (bench/README.md,
+load average 2–3): 100,000 entries, facets, first time in a fresh process, p95 16.6 ms (90.9 ms before).
 
 The tables `search_documents` and `search_postings` belong to this backend (like Whoosh's index
 directory): migrations 0004_pg_search and 0008_pg_search_postings create them on PostgreSQL, and the
