@@ -2,7 +2,12 @@
 
     .venv/bin/python bench/load.py                         # embedded profile: SQLite, Whoosh, memory limiter
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://... --search-backend postgres \\
-                                   --ratelimit-uri redis://127.0.0.1:6379/0   # production profile
+                                   --ratelimit-uri redis://127.0.0.1:6379/0 \\
+                                   --page-cache-uri redis://127.0.0.1:6379/1   # production profile
+    # or on the throw-away servers of the tests:
+    .venv/bin/python scripts/services.py run -- sh -c '.venv/bin/python bench/load.py --skip-nginx \\
+        --database-url "$PORTAL_TEST_DATABASE_URL" --search-backend postgres \\
+        --ratelimit-uri "$PORTAL_TEST_REDIS_URL" --page-cache-uri "$PORTAL_TEST_REDIS_URL"'
 
 1. Builds the catalog with bench/search.py's synthetic builder into a temporary data directory,
    indexes it, and stores real files for a few hundred downloadable resources.
@@ -110,6 +115,8 @@ def portal_env(data_dir: Path, args, **extra) -> dict:
         env["PORTAL_SEARCH_BACKEND"] = args.search_backend
     if args.ratelimit_uri:
         env["PORTAL_RATELIMIT_STORAGE_URI"] = args.ratelimit_uri
+    if args.page_cache_uri:
+        env["PORTAL_PAGE_CACHE_URI"] = args.page_cache_uri
     if args.workers:
         env["PORTAL_WORKERS"] = str(args.workers)
     if args.threads:
@@ -445,6 +452,7 @@ def main(argv=None) -> int:
     p.add_argument("--database-url", help="PORTAL_DATABASE_URL (production profile)")
     p.add_argument("--search-backend", help="PORTAL_SEARCH_BACKEND")
     p.add_argument("--ratelimit-uri", help="PORTAL_RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/0")
+    p.add_argument("--page-cache-uri", help="PORTAL_PAGE_CACHE_URI (file, none, redis://...)")
     p.add_argument("--skip-nginx", action="store_true")
     p.add_argument("--file-mb", type=int, default=1024)
     p.add_argument("--rounds", type=int, default=3)
@@ -460,9 +468,12 @@ def main(argv=None) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     if args.database_url:
         os.environ["PORTAL_DATABASE_URL"] = args.database_url
+        # the catalog goes into that database itself, not into a test schema of it
+        os.environ.pop("PORTAL_TEST_DATABASE_URL", None)
     if args.search_backend:
         os.environ["PORTAL_SEARCH_BACKEND"] = args.search_backend
     result: dict = {"profile": "production" if args.database_url else "embedded", "size": args.size,
+                    "page_cache": args.page_cache_uri or os.environ.get("PORTAL_PAGE_CACHE_URI", "file"),
                     "machine": {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg()}}
     try:
         saved = work / "catalog.json"

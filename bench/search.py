@@ -407,7 +407,7 @@ def stage_gen(data_dir: Path, size: int, seed: int, analyze: bool = False) -> di
     counts = {k: len(v) for k, v in rows.items()}
     _log(f"gen {size}: synthesised in {t_synth:.1f}s, inserted {counts} in {t_insert:.1f}s")
     return {"synth_s": t_synth, "insert_s": t_insert, "rows": counts, "sqlite_analyze": analyze,
-            "db_mb": (data_dir / "portal.db").stat().st_size / 2**20}
+            "db_mb": (data_dir / "portal.db").stat().st_size / 2**20 if (data_dir / "portal.db").exists() else None}
 
 
 # ---------------------------------------------------------------------------------------------
