@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_translations
+from markupsafe import Markup
 
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
@@ -38,6 +39,10 @@ def _translations():
         return g._translations
 
 
+def _gettext(string: str, **variables) -> Markup:
+    return Markup(_translations().ugettext(string)) % variables
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(  # as Flask-Babel installs them, with the lookup above
         gettext=lambda s: _translations().ugettext(s),
@@ -45,6 +50,11 @@ def register_template_helpers(app: Flask) -> None:
         newstyle=True,
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n))
+    # `_()` and `gettext()` as plain functions: Jinja's own take the template context, which makes every
+    # call inside a loop or block copy that context first (about fifty copies on a dataset page). Every
+    # template is HTML with autoescaping, so the result is what Jinja's newstyle gettext gives there:
+    # the translation as markup, always %-formatted with its (escaped) variables.
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext)
     app.jinja_env.filters.update(
         filesize=filesize,
         open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),

@@ -53,10 +53,16 @@ def get_public_dataset(slug: str) -> Dataset:
 
 def get_published_dataset(slug: str) -> Dataset:
     """The entry behind a dataset page: public, or suspended (its page stays, saying it is suspended)."""
-    ds = db.session.scalar(select(Dataset).where(Dataset.slug == slug, Dataset.state == DatasetState.PUBLISHED))
+    ds = db.session.scalar(_PUBLISHED_BY_SLUG, {"slug": slug})
     if ds is None:
         raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
     return ds
+
+
+# One entry's lists load when first used, each with the plain lazy loader: for a single parent the
+# models' default (SELECT ... IN, built for lists of entries) costs more to prepare than the query.
+_PUBLISHED_BY_SLUG = select(Dataset).where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED) \
+    .options(lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources))
 
 
 def require_not_suspended(ds: Dataset) -> None:
@@ -402,11 +408,7 @@ def downloadable_resource(resource_id: str, user=None) -> Resource:
     """
     from ..accounts.access import data_access_suspended
 
-    # The resource with its entry in one query; the entry's lists (tags, items, other resources) are
-    # not needed to decide and stay unloaded unless asked for.
-    res = db.session.get(Resource, resource_id, options=[joinedload(Resource.dataset).options(
-        lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources))]) \
-        if len(resource_id) <= 36 else None
+    res = db.session.scalar(_RESOURCE_WITH_ENTRY, {"id": resource_id}) if len(resource_id) <= 36 else None
     if res is None or not res.dataset.is_published:
         raise NotFound(_("No downloadable file has this address."))
     ds = res.dataset
@@ -421,6 +423,12 @@ def downloadable_resource(resource_id: str, user=None) -> Resource:
     if res.kind != ResourceKind.FILE:
         raise NotFound(_("This resource is a link, not a stored file."))
     return res
+
+
+# The resource with its entry in one query, built once; the entry's lists (tags, items, other resources)
+# are not needed to decide and stay unloaded unless asked for.
+_RESOURCE_WITH_ENTRY = select(Resource).where(Resource.id == bindparam("id")).options(
+    joinedload(Resource.dataset).options(lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources)))
 
 
 def grant_for_download(ds: Dataset, res: Resource) -> None:
