@@ -1,10 +1,10 @@
 """Template filters and globals: labels for coded values, sizes, dates in China time, language links."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_translations
+from flask_babel import get_translations, to_user_timezone
 from markupsafe import Markup
 
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
@@ -25,8 +25,22 @@ def filesize(n: int | None) -> str:
     return f"{size:.1f} GB"
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+# Dates in pages are numeric (yyyy-MM-dd, the same in every language), in the portal's timezone (stored
+# times are UTC): formatted directly, as Babel's pattern formatting costs tens of microseconds a call and a
+# search page shows dozens.
+def day(value: date | datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def day_and_minute(value: datetime | None) -> str:
+    if not value:
+        return ""
+    value = to_user_timezone(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def _translations():
@@ -63,8 +77,8 @@ def register_template_helpers(app: Flask) -> None:
         classification=lambda v: vocab.label(vocab.CLASSIFICATION_LABELS, v),
         data_form=lambda v: vocab.label(vocab.DATA_FORM_LABELS, v),
         region_level=lambda v: vocab.label(vocab.REGION_LEVEL_LABELS, v),
-        dt=lambda v: format_datetime(_utc(v), "yyyy-MM-dd HH:mm") if v else "",
-        d=lambda v: format_date(v, "yyyy-MM-dd") if v else "",
+        dt=day_and_minute,
+        d=day,
         number=lambda v: f"{v:,}",
         role=lambda v: vocab.label(ROLE_LABELS, v),
         entry_state=lambda v: vocab.label(vocab.STATE_LABELS, v),
