@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from ..agencies.models import RegionLevel
+from ..i18n import select_locale
 from .models import Classification, DataForm, OpenType, ShareType, UpdateFrequency
 
 OPEN_TYPE_LABELS = {
@@ -75,7 +77,16 @@ LICENCES = {
 
 def label(mapping: dict, value: str) -> str:
     """The display label of a coded value, or the value itself when unknown."""
-    return str(mapping.get(value, value))
+    if not has_app_context():
+        return str(mapping.get(value, value))
+    locale = select_locale()
+    labels = _translated.get((id(mapping), locale))
+    if labels is None:  # each table translated once per process and language (the catalogs never change)
+        labels = _translated[(id(mapping), locale)] = {k: str(v) for k, v in mapping.items()}
+    return labels.get(value, str(value))
+
+
+_translated: dict[tuple[int, str], dict] = {}
 
 STATE_LABELS = {
     "draft": _l("Draft"),
