@@ -4,10 +4,11 @@ Most traffic is anonymous reads of the same pages (the home page, popular search
 searches). Each worker process keeps the bodies it rendered in a byte-bounded LRU, and puts them in a
 store every worker shares (`PAGE_CACHE_URI`: files under the data directory for the workers of one
 machine, or Redis for several machines), so a page one worker rendered is not rendered again by the
-others. Both are keyed by the request (path and query, language, date) and by the *site generation*: a counter in the database
-that every write through the ORM bumps in its own transaction (just before it commits), as does the
-search indexer when it has applied changes. So a suspended entry, a published one, a decision or a
-correction shows on the very next request in every process, and no page of the old state is served.
+others. Both are keyed by the request (path and query, language, date) and by the *site generation*:
+a counter in the database that every write through the ORM bumps in its own transaction (just before
+it commits), as does the search indexer when it has applied changes. So a suspended entry, a published
+one, a decision or a correction shows on the very next request in every process, and no page of the old
+state is served.
 
 Only counters updated outside the ORM (download counts) and the date-free parts of a page may lag, by
 at most `PAGE_CACHE_SECONDS` (default 60; 0 turns the cache off). Requests with a session cookie or
@@ -206,11 +207,12 @@ class FileStore:
             if generation != self._made:
                 folder.mkdir(parents=True, exist_ok=True)
                 self._made = generation
-                self._drop_generations(keep=str(generation))
+                self._drop_generations(older_than=generation)
             with open(tmp, "wb") as fh:
                 fh.write(mimetype.encode() + b"\n" + body)
             os.replace(tmp, folder / digest)
         except OSError as exc:  # disk full, a directory another process just removed: no page kept
+            self._made = -1  # make the directory again next time
             log.warning("page cache: could not keep a page: %s", exc)
             try:
                 tmp.unlink(missing_ok=True)
@@ -233,10 +235,12 @@ class FileStore:
         except OSError:
             pass
 
-    def _drop_generations(self, keep: str = "") -> None:
+    def _drop_generations(self, older_than: int | None = None) -> None:
+        """Remove the directories of generations before `older_than` (all when None). A process still
+        rendering in an older generation never removes a newer one."""
         try:
             for entry in os.scandir(self.root):
-                if entry.name != keep:
+                if older_than is None or (entry.name.isdigit() and int(entry.name) < older_than):
                     shutil.rmtree(entry.path, ignore_errors=True)
         except OSError:
             pass

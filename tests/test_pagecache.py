@@ -186,3 +186,16 @@ def test_the_cache_is_bounded(app):
     assert store.get(("k", 49), 0.0) == (b"x" * 100, "text/html")
     assert store.get(("k", 0), 0.0) is None
     assert store.get(("k", 49), 11.0) is None  # expired
+
+
+def test_a_worker_still_in_an_older_generation_leaves_the_newer_pages(tmp_path):
+    store = pagecache.FileStore(tmp_path / "pages", seconds=60)
+    behind = pagecache.FileStore(tmp_path / "pages", seconds=60)  # another worker
+    store.put(6, "a", b"<p>six</p>", "text/html")
+    behind.put(5, "b", b"<p>five</p>", "text/html")  # rendered from a request that began before the write
+    assert store.get(6, "a") == (b"<p>six</p>", "text/html")
+    store.put(7, "c", b"<p>seven</p>", "text/html")  # the next generation clears the older ones
+    assert store.get(6, "a") is None and behind.get(5, "b") is None
+    store.clear()
+    store.put(7, "c", b"<p>seven</p>", "text/html")  # and makes its directory again after a clear
+    assert store.get(7, "c") == (b"<p>seven</p>", "text/html")
