@@ -22,7 +22,6 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-
 @lru_cache(maxsize=None)
 def _parsed(code: str) -> Locale:
     return Locale.parse(code)

@@ -80,13 +80,14 @@ def label(mapping: dict, value: str) -> str:
     if not has_app_context():
         return str(mapping.get(value, value))
     locale = select_locale()
-    labels = _translated.get((id(mapping), locale))
-    if labels is None:  # each table translated once per process and language (the catalogs never change)
-        labels = _translated[(id(mapping), locale)] = {k: str(v) for k, v in mapping.items()}
-    return labels.get(value, str(value))
+    kept = _translated.get((id(mapping), locale))
+    if kept is None:  # each table translated once per process and language (the catalogs never change)
+        # the table itself is kept too, so its id is never reused by another while the labels are here
+        kept = _translated[(id(mapping), locale)] = (mapping, {k: str(v) for k, v in mapping.items()})
+    return kept[1].get(value, str(value))
 
 
-_translated: dict[tuple[int, str], dict] = {}
+_translated: dict[tuple[int, str], tuple[dict, dict]] = {}
 
 STATE_LABELS = {
     "draft": _l("Draft"),
