@@ -524,16 +524,28 @@ class PostgresBackend:
         """Total and counts of the whole index: the kept counts."""
         if not fields:
             return int(conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :t"), {"t": TOTAL_KEY}) or 0), {}
-        facets: dict[str, dict[str, int]] = {f: {} for f in fields}
-        total = 0
-        for value, n in conn.execute(text(f"SELECT value, n FROM {COUNTS_TABLE} WHERE n > 0")).all():
-            if value == TOTAL_KEY:
-                total = int(n)
-                continue
-            field, _, val = value.partition(":")
-            if field in facets:
-                facets[field][val] = int(n)
-        return total, facets
+        return _split_counts(conn.execute(text(f"SELECT value, n FROM {COUNTS_TABLE} WHERE n > 0")).all(), fields)
+
+    def _count_key(self, conn: Connection, cond: str, params: dict, fields: tuple[str, ...]) -> tuple[int, tuple]:
+        """The current search generation, and the key counts are remembered under until the next write
+        anywhere: the generation, the condition, its values and the fields counted."""
+        generation = conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :g"), {"g": GENERATION_KEY})
+        return generation, (generation, cond, tuple(sorted((k, repr(v)) for k, v in params.items())),
+                            tuple(sorted(fields)))
+
+    def _remembered(self, key: tuple, fields: tuple[str, ...]) -> tuple[int, dict[str, dict[str, int]]] | None:
+        with self._lock:
+            if key not in self._counts:
+                return None
+            self._counts.move_to_end(key)
+            total, facets = self._counts[key]
+            return total, {f: dict(facets[f]) for f in fields}
+
+    def _remember(self, key: tuple, total: int, facets: dict[str, dict[str, int]]) -> None:
+        with self._lock:
+            self._counts[key] = (total, {f: dict(v) for f, v in facets.items()})
+            while len(self._counts) > CACHE_SIZE:
+                self._counts.popitem(last=False)
 
     def _counted(self, conn: Connection, where: list[str], params: dict, fields: tuple[str, ...],
                  terms: list[str], filters: dict[str, list[str]] | None) -> tuple[int, dict[str, dict[str, int]]]:
@@ -548,13 +560,10 @@ class PostgresBackend:
         Their facet values are counted in the per-process facet arrays of the current generation. The
         answer is remembered like `_facet_counts`'s."""
         cond = " AND ".join(where)
-        generation = conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :g"), {"g": GENERATION_KEY})
-        key = (generation, cond, tuple(sorted((k, repr(v)) for k, v in params.items())), tuple(sorted(fields)))
-        with self._lock:
-            if key in self._counts:
-                self._counts.move_to_end(key)
-                total, facets = self._counts[key]
-                return total, {f: dict(facets[f]) for f in fields}
+        generation, key = self._count_key(conn, cond, params, fields)
+        remembered = self._remembered(key, fields)
+        if remembered is not None:
+            return remembered
         docnos, missing = self._postings(conn, terms) if terms else (None, terms)
         if docnos is not None and not missing and filters is not None:
             if filters and len(docnos):
@@ -576,10 +585,7 @@ class PostgresBackend:
             total = int(len(docnos))
             if fields:
                 facets = self._facet_arrays(conn, generation).count(docnos, fields)
-        with self._lock:
-            self._counts[key] = (total, {f: dict(v) for f, v in facets.items()})
-            while len(self._counts) > CACHE_SIZE:
-                self._counts.popitem(last=False)
+        self._remember(key, total, facets)
         return total, facets
 
     def _postings(self, conn: Connection, terms: list[str]) -> tuple[np.ndarray | None, list[str]]:
@@ -641,32 +647,32 @@ class PostgresBackend:
         facet arrays hold the default fields only): counted by SQL, every match's values unnested and
         grouped, and remembered until the next write anywhere (the generation in the counts table), keyed
         on the condition, its values and the fields counted."""
-        generation = conn.scalar(text(f"SELECT n FROM {COUNTS_TABLE} WHERE value = :g"), {"g": GENERATION_KEY})
-        key = (generation, cond, tuple(sorted((k, repr(v)) for k, v in params.items())), tuple(sorted(fields)))
-        with self._lock:
-            if key in self._counts:
-                self._counts.move_to_end(key)
-                total, facets = self._counts[key]
-                return total, {f: dict(facets[f]) for f in fields}
+        _, key = self._count_key(conn, cond, params, fields)
+        remembered = self._remembered(key, fields)
+        if remembered is not None:
+            return remembered
         counts = conn.execute(text(
             f"SELECT v, count(*) FROM (SELECT unnest(array_append(facets, CAST(:total AS text))) AS v "
             f"FROM {SEARCH_TABLE} WHERE {cond}) AS s "
             f"WHERE v = :total OR split_part(v, ':', 1) = ANY(CAST(:count_fields AS text[])) GROUP BY v"),
             {**params, "total": TOTAL_KEY, "count_fields": list(fields)}).all()
-        facets: dict[str, dict[str, int]] = {f: {} for f in fields}
-        total = 0
-        for value, n in counts:
-            if value == TOTAL_KEY:
-                total = int(n)
-                continue
-            field, _, val = value.partition(":")
-            if field in facets:
-                facets[field][val] = int(n)
-        with self._lock:
-            self._counts[key] = (total, {f: dict(v) for f, v in facets.items()})
-            while len(self._counts) > CACHE_SIZE:
-                self._counts.popitem(last=False)
+        total, facets = _split_counts(counts, fields)
+        self._remember(key, total, facets)
         return total, facets
+
+
+def _split_counts(rows, fields: tuple[str, ...]) -> tuple[int, dict[str, dict[str, int]]]:
+    """(`field:value` or TOTAL_KEY, n) rows as the total and the counts of `fields`."""
+    facets: dict[str, dict[str, int]] = {f: {} for f in fields}
+    total = 0
+    for value, n in rows:
+        if value == TOTAL_KEY:
+            total = int(n)
+            continue
+        field, _, val = value.partition(":")
+        if field in facets:
+            facets[field][val] = int(n)
+    return total, facets
 
 
 def _int_array(data: bytes | None) -> np.ndarray:
