@@ -24,7 +24,8 @@ from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
 from .filters import FACET_FIELDS, FILTERS, FILTERS_BY_NAME, INDEX_ONLY_FIELDS
-from .models import Dataset, DatasetState, OpenType, QuarantinedFile, Resource, ResourceKind, Theme
+from .models import (DataItem, Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, Resource, ResourceKind, Tag,
+                     Theme, dataset_tags)
 from .vocab import FREQUENCY_MAX_AGE
 
 MAX_PAGE = 500           # deeper pages are refused; narrow the search instead
@@ -63,6 +64,45 @@ def get_published_dataset(slug: str) -> Dataset:
 # models' default (SELECT ... IN, built for lists of entries) costs more to prepare than the query.
 _PUBLISHED_BY_SLUG = select(Dataset).where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED) \
     .options(lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources))
+
+
+@dataclass(frozen=True)
+class DatasetPage:
+    """What an entry's public page shows: the entry, and its lists as plain read-only rows (attribute
+    access like the models'). The page is read far more often than anything else and changes nothing,
+    so its lists skip the ORM, which costs more than the four queries themselves (2.7 → 1.1 ms)."""
+    ds: Dataset
+    tags: list[str]
+    resources: list  # rows of _PAGE_RESOURCES
+    items: list      # rows of _PAGE_ITEMS
+    changes: list    # rows of _PAGE_CHANGES, newest first
+
+    @property
+    def formats(self) -> list[str]:
+        """As Dataset.formats."""
+        return sorted({r.format for r in self.resources if r.format})
+
+
+def _rows_of(model, *names: str, order_by):
+    table = model.__table__
+    return select(*(table.c[n] for n in names)).where(table.c.dataset_id == bindparam("id")).order_by(*order_by)
+
+
+_PAGE_RESOURCES = _rows_of(Resource, "id", "name", "kind", "format", "url", "size", "row_count", "updated_at",
+                           order_by=[Resource.__table__.c.position])
+_PAGE_ITEMS = _rows_of(DataItem, "name", "type", "description", order_by=[DataItem.__table__.c.position])
+_PAGE_CHANGES = _rows_of(DatasetChange, "at", "summary", "field", "from_value", "to_value", "reason",
+                         order_by=[DatasetChange.__table__.c.at.desc()])
+_PAGE_TAGS = select(Tag.__table__.c.name).join(dataset_tags, dataset_tags.c.tag_id == Tag.__table__.c.id) \
+    .where(dataset_tags.c.dataset_id == bindparam("id")).order_by(Tag.__table__.c.name)
+
+
+def dataset_page(slug: str) -> DatasetPage:
+    """A published entry (suspended or not) with what its page lists; NotFound as get_published_dataset."""
+    ds = get_published_dataset(slug)
+    conn, key = db.session.connection(), {"id": ds.id}
+    return DatasetPage(ds, tags=list(conn.scalars(_PAGE_TAGS, key)), resources=conn.execute(_PAGE_RESOURCES, key).all(),
+                       items=conn.execute(_PAGE_ITEMS, key).all(), changes=conn.execute(_PAGE_CHANGES, key).all())
 
 
 def require_not_suspended(ds: Dataset) -> None:

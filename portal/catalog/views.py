@@ -78,8 +78,9 @@ def search():
 def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
     def render() -> str:
-        ds = services.get_published_dataset(slug)  # a suspended entry keeps its page, saying so
-        return render_template("catalog/dataset.html", ds=ds, status=services.update_status(ds),
+        page = services.dataset_page(slug)  # a suspended entry keeps its page, saying so
+        ds = page.ds
+        return render_template("catalog/dataset.html", ds=ds, page=page, status=services.update_status(ds),
                                citation=services.citation(ds, date.today()), can_preview=can_preview,
                                grant=opening.usable_grant(ds, current_user))
     return cached(render)
