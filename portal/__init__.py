@@ -96,6 +96,9 @@ def create_app(config: Any = None) -> Flask:
         csrf.exempt(api_bp)
     app.register_blueprint(developers_bp)
     login_manager.request_loader(load_user_from_request)
+    from .api.limits import check_blueprint_limits_only_where_declared
+
+    check_blueprint_limits_only_where_declared(app)
 
     from .errors import register_error_handlers
     from .security import register_security_headers

@@ -80,6 +80,20 @@ def test_anonymous_clients_are_limited_per_address_across_both_apis(limited):
     assert client.get("/", environ_base=addr).status_code == 200
 
 
+def test_the_publishing_api_shares_the_budget_and_site_pages_stay_outside_it(limited):
+    """Blueprint limits are checked only in the API blueprints: all three count, pages of the site do not."""
+    client = limited.test_client()
+    addr = {"REMOTE_ADDR": "10.6.0.7"}
+    assert client.get("/api/v1/figures", environ_base=addr).status_code == 200
+    r = client.get("/api/v1/datasets/no-such-entry/resources/no-such-file", environ_base=addr)
+    assert r.status_code == 401 and r.headers["X-RateLimit-Remaining"] == "1"  # the publishing API counted
+    for _ in range(5):
+        page = client.get("/agency", environ_base=addr)  # a page without a limit of its own
+        assert page.status_code == 200 and "X-RateLimit-Limit" not in page.headers
+    assert client.get("/api/3/action/site_read", environ_base=addr).status_code == 200
+    assert client.get("/api/v1/figures", environ_base=addr).status_code == 429
+
+
 def test_successful_answers_carry_the_rate_limit_headers(limited):
     r = limited.test_client().get("/api/v1/figures", environ_base={"REMOTE_ADDR": "10.6.0.3"})
     assert r.status_code == 200
