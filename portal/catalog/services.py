@@ -60,10 +60,15 @@ def get_published_dataset(slug: str) -> Dataset:
     return ds
 
 
-# One entry's lists load when first used, each with the plain lazy loader: for a single parent the
-# models' default (SELECT ... IN, built for lists of entries) costs more to prepare than the query.
-_PUBLISHED_BY_SLUG = select(Dataset).where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED) \
-    .options(lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources))
+def without_lists(stmt):
+    """`stmt`'s entries without their tags, data items and resources, each loaded only when first used,
+    with the plain lazy loader: for a single entry the models' default (SELECT ... IN, built for lists of
+    entries) costs more to prepare than the query, and many readers do not use them at all."""
+    return stmt.options(lazyload(Dataset.tags), lazyload(Dataset.items), lazyload(Dataset.resources))
+
+
+_PUBLISHED_BY_SLUG = without_lists(select(Dataset).where(Dataset.slug == bindparam("slug"),
+                                                         Dataset.state == DatasetState.PUBLISHED))
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,12 @@ def require_not_suspended(ds: Dataset) -> None:
 
 def is_quarantined(sha256: str) -> bool:
     """True when these bytes were withdrawn after a rights complaint and must never be served."""
-    return bool(sha256) and db.session.get(QuarantinedFile, sha256) is not None
+    return bool(sha256) and db.session.scalar(_QUARANTINED, {"sha256": sha256}) is not None
+
+
+# Built once, and asked through the session (which flushes first, so a quarantine added in this
+# transaction counts): every download asks, and a miss of session.get costs twice as much.
+_QUARANTINED = select(QuarantinedFile.sha256).where(QuarantinedFile.sha256 == bindparam("sha256"))
 
 
 def quarantined_hashes(hashes: Iterable[str]) -> set[str]:
@@ -232,10 +242,11 @@ def parse_search_params(args: Mapping[str, str], getlist, per_page: int) -> Sear
     return SearchParams(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
-def search(params: SearchParams, detail: bool = False) -> SearchResult:
+def search(params: SearchParams, bare: bool = False) -> SearchResult:
     """Run a catalog search; hits are re-checked against the database so nothing non-public shows.
 
-    detail: load the hits' data items, tags and whole resources (the APIs), not only what a result card shows.
+    bare: the entries only, without the file formats a result card shows (the CKAN API reads the lists
+    of its packages itself, as plain rows).
     """
     offset = params.offset if params.offset is not None else (params.page - 1) * params.per_page
     try:
@@ -250,15 +261,11 @@ def search(params: SearchParams, detail: bool = False) -> SearchResult:
     # WHERE clause SQLite walks the (unselective) state index, 50 ms at 100,000 entries instead of 1.
     # A result card shows the entry's row, agency, theme and file formats; the formats come from one
     # narrow query instead of loading resource objects, data items and tags are not loaded.
-    if detail:  # items, tags and resources each in one SELECT ... IN for all the hits (the models' selectin)
-        stmt = select(Dataset).where(Dataset.id.in_(ids))
-    else:
-        stmt = select(Dataset).where(Dataset.id.in_(ids)).options(
-            lazyload(Dataset.items), lazyload(Dataset.tags), lazyload(Dataset.resources))
+    stmt = without_lists(select(Dataset).where(Dataset.id.in_(ids)))
     found = {d.id: d for d in db.session.scalars(stmt) if d.is_public} if ids else {}
     datasets = [found[i] for i in ids if i in found]
     formats: dict[str, list[str]] = {}
-    if found:
+    if found and not bare:
         rows = db.session.execute(select(Resource.dataset_id, Resource.format).distinct()
                                   .where(Resource.dataset_id.in_(list(found)), Resource.format != ""))
         for dataset_id, fmt in rows:

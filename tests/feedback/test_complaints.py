@@ -338,6 +338,12 @@ def test_open_after_processing_quarantines_the_old_bytes(app, users, catalog):
     assert meta["downloadable"] is False and meta["download_url"] is None
     shown = visitor.get("/api/3/action/package_show", query_string={"id": twin.slug}).get_json()["result"]
     assert [r["url"] for r in shown["resources"] if "/download" in r["url"]] == []
+    # the package lists read their files as plain rows: the same answer there
+    listed = visitor.get("/api/3/action/current_package_list_with_resources").get_json()["result"]
+    found = visitor.get("/api/3/action/package_search", query_string={"fq": f"name:{twin.slug}"}).get_json()["result"]
+    for package in [p for p in listed if p["name"] == twin.slug] + found["results"]:
+        assert [(r["downloadable"], "/download" in r["url"]) for r in package["resources"]] == [(False, False)]
+    assert len(found["results"]) == 1 and twin.slug in {p["name"] for p in listed}
     dumped = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz"))}
     assert dumped[twin.slug]["resources"] == [] and dumped[ds.slug]["resources"][0]["sha256"] == sha(processed)
     feed = {e["name"]: e for e in dump_entries(visitor.get("/api/v1/catalog.jsonl.gz",

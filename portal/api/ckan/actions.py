@@ -224,7 +224,7 @@ def package_search(data: dict) -> dict[str, Any]:
     where = None if not parts else parts[0] if len(parts) == 1 else AllOf(parts)
     params = catalog.SearchParams(q=text[:MAX_QUERY_CHARS], sort=sort, per_page=max(rows, 1), offset=start,
                                   where=where, facet_fields=tuple(dict.fromkeys(FACETS[f] for f in facet_fields)))
-    result = catalog.search(params, detail=True)
+    result = catalog.search(params, bare=True)
     by_field = {f.name: f for f in result.facets}
     facets, search_facets = {}, {}
     for name in facet_fields:
@@ -235,12 +235,9 @@ def package_search(data: dict) -> dict[str, Any]:
         search_facets[name] = {"title": name, "items": [{"name": v.value, "display_name": v.label,
                                                          "count": v.count} for v in values]}
     return {"count": result.total, "sort": sort_value, "facets": facets, "search_facets": search_facets,
-            "results": _package_dicts(result.datasets) if rows else []}
+            "results": dicts.package_dicts(result.datasets) if rows else []}
 
 
-def _package_dicts(datasets: list) -> list[dict[str, Any]]:
-    quarantined = dicts.quarantined_among(datasets)
-    return [dicts.package_dict(d, quarantined) for d in datasets]
 
 
 def public_dataset(id_or_name: str) -> Dataset:
@@ -287,9 +284,9 @@ def current_package_list_with_resources(data: dict) -> list[dict[str, Any]]:
     limit = min(limit, LIST_MAX)
     if page is not None:
         offset = (page - 1) * limit
-    rows = db.session.scalars(catalog.public_datasets().order_by(Dataset.modified_at.desc(), Dataset.id)
-                              .offset(offset).limit(limit))
-    return _package_dicts([d for d in rows if d.is_public])
+    rows = db.session.scalars(catalog.without_lists(catalog.public_datasets())
+                              .order_by(Dataset.modified_at.desc(), Dataset.id).offset(offset).limit(limit))
+    return dicts.package_dicts([d for d in rows if d.is_public])
 
 
 def _counts(column) -> dict[int, int]:
@@ -343,8 +340,8 @@ def group_list(data: dict) -> list:
 
 def _group_packages(field: str, value: str) -> list[dict[str, Any]]:
     result = catalog.search(catalog.SearchParams(sort="modified", per_page=LIST_MAX,
-                                                 where=Match(field, (value,)), facet_fields=()), detail=True)
-    return _package_dicts(result.datasets)
+                                                 where=Match(field, (value,)), facet_fields=()), bare=True)
+    return dicts.package_dicts(result.datasets)
 
 
 def _find(model, value: str):

@@ -6,14 +6,18 @@ stores them; lists and dates as JSON or ISO text).
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Iterable
 
 from flask import url_for
+from sqlalchemy import bindparam, select
 
 from ...agencies.models import Agency
-from ...catalog.models import Dataset, OpenType, Resource, ResourceKind, Tag, Theme
+from ...catalog.models import DataItem, Dataset, OpenType, Resource, ResourceKind, Tag, Theme, dataset_tags
 from ...catalog.vocab import LICENCES
+from ...extensions import db
 
 # Catalog fields published as CKAN extras, in this order.
 EXTRA_FIELDS = ("code", "classification", "region", "region_level", "collecting_agency", "approving_agency",
@@ -79,32 +83,36 @@ def licence_dict(licence_id: str) -> dict[str, Any]:
             "domain_data": True, "domain_content": False, "domain_software": False, "is_generic": False}
 
 
-def downloadable(res: Resource, quarantined: set[str] | None = None) -> bool:
+def downloadable(res: Resource, quarantined: set[str] | None = None, ds: Dataset | None = None) -> bool:
     """The file itself is served to anyone: a stored file of an unconditionally open entry whose bytes are
     not quarantined after a rights complaint (those answer 451, so no download address is offered).
-    quarantined: the quarantined hashes among the caller's files, when it looked them up at once."""
+    quarantined: the quarantined hashes among the caller's files, when it looked them up at once;
+    ds: the resource's entry, when `res` is a plain row (EntryLists)."""
     from ...catalog.services import is_quarantined
 
-    if res.kind != ResourceKind.FILE or res.dataset.open_type != OpenType.UNCONDITIONAL:
+    if res.kind != ResourceKind.FILE or (ds or res.dataset).open_type != OpenType.UNCONDITIONAL:
         return False
     return res.sha256 not in quarantined if quarantined is not None else not is_quarantined(res.sha256)
 
 
-def resource_url(res: Resource, can_download: bool | None = None) -> str:
+def resource_url(res: Resource, can_download: bool | None = None, ds: Dataset | None = None) -> str:
     """Where the data is: the download for open files, the link itself, or the resource's page (which
     explains the conditions) for files of conditional and closed entries."""
     if res.kind == ResourceKind.LINK:
         return res.url
-    if downloadable(res) if can_download is None else can_download:
-        return url_for("catalog.download", slug=res.dataset.slug, resource_id=res.id, _external=True)
-    return url_for("catalog.resource", slug=res.dataset.slug, resource_id=res.id, _external=True)
+    slug = (ds or res.dataset).slug
+    if downloadable(res, ds=ds) if can_download is None else can_download:
+        return url_for("catalog.download", slug=slug, resource_id=res.id, _external=True)
+    return url_for("catalog.resource", slug=slug, resource_id=res.id, _external=True)
 
 
-def resource_dict(res: Resource, quarantined: set[str] | None = None) -> dict[str, Any]:
-    can_download = downloadable(res, quarantined)
+def resource_dict(res: Resource, quarantined: set[str] | None = None, ds: Dataset | None = None) -> dict[str, Any]:
+    """A resource as CKAN's resource_show gives it; `res` a model or a row of EntryLists (then with its `ds`)."""
+    ds = ds or res.dataset
+    can_download = downloadable(res, quarantined, ds)
     return {
         "id": res.id, "package_id": res.dataset_id, "name": res.name, "description": res.description,
-        "format": res.format, "url": resource_url(res, can_download), "url_type": None,
+        "format": res.format, "url": resource_url(res, can_download, ds), "url_type": None,
         "size": res.size if res.kind == ResourceKind.FILE else None,
         "hash": f"sha256:{res.sha256}" if res.sha256 else "",
         "mimetype": res.media_type, "position": res.position, "state": "active",
@@ -113,28 +121,70 @@ def resource_dict(res: Resource, quarantined: set[str] | None = None) -> dict[st
         # the portal's own, as CKAN keeps extra resource keys at the top level
         "downloadable": can_download, "encoding": res.encoding, "row_count": res.row_count,
         "columns": list(res.columns or []), "download_count": res.download_count,
-        "page_url": url_for("catalog.resource", slug=res.dataset.slug, resource_id=res.id, _external=True),
+        "page_url": url_for("catalog.resource", slug=ds.slug, resource_id=res.id, _external=True),
     }
 
 
-def quarantined_among(datasets: list[Dataset]) -> set[str]:
-    """The quarantined hashes among these entries' files, in one query."""
+@dataclass(frozen=True)
+class EntryLists:
+    """An entry's tags, data items and resources as plain rows, with the attributes package_dict reads.
+    A package list reads them with three queries for all its entries: loading them as model objects
+    cost more than the rest of a 20-entry package_search."""
+    tags: list = ()
+    items: list = ()
+    resources: list = ()
+
+
+_IDS = bindparam("ids", expanding=True)
+# In the order of the models' relationships (tags by name, items and resources by position).
+_LIST_TAGS = select(dataset_tags.c.dataset_id, Tag.id, Tag.name).join(Tag, Tag.id == dataset_tags.c.tag_id) \
+    .where(dataset_tags.c.dataset_id.in_(_IDS)).order_by(Tag.name)
+_LIST_ITEMS = select(DataItem.dataset_id, DataItem.name, DataItem.type, DataItem.description) \
+    .where(DataItem.dataset_id.in_(_IDS)).order_by(DataItem.dataset_id, DataItem.position)
+_LIST_RESOURCES = select(
+    Resource.id, Resource.dataset_id, Resource.name, Resource.description, Resource.format, Resource.kind,
+    Resource.url, Resource.size, Resource.sha256, Resource.media_type, Resource.position, Resource.created_at,
+    Resource.updated_at, Resource.encoding, Resource.row_count, Resource.columns, Resource.download_count,
+).where(Resource.dataset_id.in_(_IDS)).order_by(Resource.dataset_id, Resource.position)
+
+
+def entry_lists(ids: list[str]) -> dict[str, EntryLists]:
+    """The lists of these entries (every id gets one, empty when it has none)."""
+    found: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+    if ids:
+        conn, params = db.session.connection(), {"ids": ids}
+        for place, stmt in enumerate((_LIST_TAGS, _LIST_ITEMS, _LIST_RESOURCES)):
+            for row in conn.execute(stmt, params):
+                found[row.dataset_id][place].append(row)
+    return {i: EntryLists(*found[i]) for i in ids}
+
+
+def quarantined_among(resources: Iterable[Resource]) -> set[str]:
+    """The quarantined hashes among these files, in one query."""
     from ...catalog.services import quarantined_hashes
 
-    return quarantined_hashes(r.sha256 for ds in datasets for r in ds.resources)
+    return quarantined_hashes(r.sha256 for r in resources)
 
 
-def package_dict(ds: Dataset, quarantined: set[str] | None = None) -> dict[str, Any]:
-    """A public entry as CKAN's package_show returns it; `quarantined` as quarantined_among() gives it
-    for a list of entries (looked up here otherwise)."""
+def package_dicts(datasets: list[Dataset]) -> list[dict[str, Any]]:
+    """package_dict for a list of entries (loaded without their lists), with their lists read at once."""
+    lists = entry_lists([d.id for d in datasets])
+    quarantined = quarantined_among(r for one in lists.values() for r in one.resources)
+    return [package_dict(d, quarantined, lists[d.id]) for d in datasets]
+
+
+def package_dict(ds: Dataset, quarantined: set[str] | None = None, lists: EntryLists | None = None) -> dict[str, Any]:
+    """A public entry as CKAN's package_show returns it. `lists`: its lists as entry_lists() reads them
+    (the model's otherwise); `quarantined` as quarantined_among() gives it (looked up here otherwise)."""
+    lists = lists or ds
     if quarantined is None:
-        quarantined = quarantined_among([ds])
+        quarantined = quarantined_among(lists.resources)
     lic = licence_dict(ds.licence_id)
     extras = [{"key": f, "value": _extra_value(getattr(ds, f))} for f in EXTRA_FIELDS]
     extras.append({"key": "data_items", "value": json.dumps(
-        [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items], ensure_ascii=False)})
-    resources = [resource_dict(r, quarantined) for r in ds.resources]
-    tags = [tag_dict(t) for t in ds.tags]
+        [{"name": i.name, "type": i.type, "description": i.description} for i in lists.items], ensure_ascii=False)})
+    resources = [resource_dict(r, quarantined, ds) for r in lists.resources]
+    tags = [tag_dict(t) for t in lists.tags]
     return {
         "id": ds.id, "name": ds.slug, "title": ds.title, "notes": ds.summary, "type": "dataset",
         "state": "active", "private": False, "version": None,
