@@ -12,6 +12,7 @@ def refresh_locale() -> None:
     """Before each request: choose the locale again, and forget the catalog templates looked up."""
     refresh()
     g.pop("_translations", None)
+    g.pop("_plain_strings", None)
 
 
 def select_locale() -> str:
