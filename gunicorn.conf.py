@@ -12,6 +12,8 @@ behind nginx. Decisions (docs/decisions.md):
 import multiprocessing
 import os
 
+from gunicorn import glogging
+
 
 def _env(name, default):
     return os.environ.get(f"PORTAL_{name}", default)
@@ -35,6 +37,27 @@ errorlog = _env("ERROR_LOG", "-")
 loglevel = _env("LOG_LEVEL", "info")
 # %(h)s is REMOTE_ADDR after ProxyFix: the real client behind nginx. %(M)s is the time taken in ms.
 access_log_format = '%(h)s - %(u)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(M)sms'
+
+
+class AccessLogger(glogging.Logger):
+    """gunicorn's logger, with the atoms of the portal's access line gathered directly: the stock logger
+    first copies every request header, response header and environ variable into the atoms, for a line
+    that uses none of them (about 0.1 ms a request, 2% of the CPU of the load mix). Any other format
+    gets the stock atoms."""
+
+    def atoms(self, resp, req, environ, request_time):
+        if self.cfg.access_log_format != access_log_format:
+            return super().atoms(resp, req, environ, request_time)
+        status = resp.status
+        return {"h": environ.get("REMOTE_ADDR", "-"), "u": self._get_user(environ) or "-", "t": self.now(),
+                "r": f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}",
+                "s": status.split(None, 1)[0] if isinstance(status, str) else status,
+                "B": getattr(resp, "sent", None), "f": environ.get("HTTP_REFERER", "-"),
+                "a": environ.get("HTTP_USER_AGENT", "-"),
+                "M": request_time.seconds * 1000 + request_time.microseconds // 1000}
+
+
+logger_class = AccessLogger
 # gunicorn itself trusts X-Forwarded-Proto only from these; ProxyFix does the rest in the app.
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicornc's control socket only when asked for: a fixed default path would be shared by every
