@@ -322,6 +322,8 @@ def _cacheable() -> bool:
         return False
     if request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key"):
         return False
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies:
+        return True  # no session, no token, no remember-me cookie: anonymous without loading the user
     return not current_user.is_authenticated  # a remember-me cookie logs in without a session cookie
 
 

@@ -52,10 +52,15 @@ def register_security_headers(app: Flask) -> None:
 
     https_only = bool(app.config.get("SESSION_COOKIE_SECURE"))
 
+    wanted = list(HEADERS.items())
+    if https_only:  # served over HTTPS (PORTAL_SECURE_COOKIES=1): browsers keep to HTTPS for a year
+        wanted.append(("Strict-Transport-Security", "max-age=31536000"))
+
     @app.after_request
     def _headers(resp: Response) -> Response:
-        for name, value in HEADERS.items():
-            resp.headers.setdefault(name, value)
-        if https_only:  # served over HTTPS (PORTAL_SECURE_COOKIES=1): browsers keep to HTTPS for a year
-            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        """Each header unless the view set its own (one pass over the response's headers)."""
+        present = {name.lower() for name in resp.headers.keys()}
+        for name, value in wanted:
+            if name.lower() not in present:
+                resp.headers.add(name, value)
         return resp

@@ -66,6 +66,13 @@ def test_logged_in_users_and_api_tokens_always_get_a_fresh_answer(client, users,
     other = client.application.test_client()
     assert "呼和浩特市空气质量监测数据" in other.get("/dataset/hhht-aqi").get_data(as_text=True)  # kept
     assert "呼和浩特市空气质量监测数据" in other.get("/api/3/action/package_show?id=hhht-aqi").get_data(as_text=True)
+    # a remember-me cookie logs in without a session cookie: no kept page either
+    from flask_login.utils import encode_cookie
+
+    remembered = client.application.test_client()
+    with client.application.test_request_context():
+        remembered.set_cookie("remember_token", encode_cookie(str(users["data_user"].id)))
+    assert "包头市空气质量监测数据" in remembered.get("/dataset/hhht-aqi").get_data(as_text=True)
     login(client, "user@example.cn")
     assert "包头市空气质量监测数据" in client.get("/dataset/hhht-aqi").get_data(as_text=True)
     fresh = other.get("/api/3/action/package_show?id=hhht-aqi", headers={"Authorization": f"Bearer {token}"})
