@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable, Mapping
@@ -76,7 +77,7 @@ class DatasetPage:
     """What an entry's public page shows: the entry, and its lists as plain read-only rows (attribute
     access like the models'). The page is read far more often than anything else and changes nothing,
     so its lists skip the ORM, which costs more than the four queries themselves (2.7 → 1.1 ms)."""
-    ds: Dataset
+    ds: PageEntry
     tags: list[str]
     resources: list  # rows of _PAGE_RESOURCES
     items: list      # rows of _PAGE_ITEMS
@@ -102,10 +103,41 @@ _PAGE_TAGS = select(Tag.__table__.c.name).join(dataset_tags, dataset_tags.c.tag_
     .where(dataset_tags.c.dataset_id == bindparam("id")).order_by(Tag.__table__.c.name)
 
 
+class PageEntry:
+    """An entry as its page reads it: the columns of its row as attributes, its agency and theme (id, slug,
+    name), and the model's state properties. One plain query; the model object with its joined agency and
+    theme costs about three times as much, and the page only reads it."""
+    __slots__ = ("_row", "agency", "theme")
+
+    def __init__(self, row) -> None:
+        self._row = row
+        self.agency = _Named(row.agency_id, row.agency_slug, row.agency_name)
+        self.theme = _Named(row.theme_id, row.theme_slug, row.theme_name)
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
+
+    is_published = Dataset.is_published
+    is_suspended = Dataset.is_suspended
+    is_public = Dataset.is_public
+
+
+_Named = namedtuple("_Named", "id slug name")
+_PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  # a waiting edit is not shown
+                     Agency.slug.label("agency_slug"), Agency.name.label("agency_name"),
+                     Theme.slug.label("theme_slug"), Theme.name.label("theme_name")) \
+    .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id) \
+    .where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED)
+
+
 def dataset_page(slug: str) -> DatasetPage:
     """A published entry (suspended or not) with what its page lists; NotFound as get_published_dataset."""
-    ds = get_published_dataset(slug)
-    conn, key = db.session.connection(), {"id": ds.id}
+    conn = db.session.connection()
+    row = conn.execute(_PAGE_ENTRY, {"slug": slug}).first()
+    if row is None:
+        raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
+    ds = PageEntry(row)
+    key = {"id": ds.id}
     return DatasetPage(ds, tags=list(conn.scalars(_PAGE_TAGS, key)), resources=conn.execute(_PAGE_RESOURCES, key).all(),
                        items=conn.execute(_PAGE_ITEMS, key).all(), changes=conn.execute(_PAGE_CHANGES, key).all())
 
