@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
 HEADERS = {
@@ -47,7 +48,18 @@ def _refuse_nul() -> None:
         raise BadRequest(_("The request could not be understood."))
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions; a request without a session cookie (most of them: visitors who
+    never logged in) gets its empty session without building the cookie signer first."""
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def register_security_headers(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.before_request(_refuse_nul)
 
     https_only = bool(app.config.get("SESSION_COOKIE_SECURE"))
