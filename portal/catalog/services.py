@@ -103,6 +103,9 @@ _PAGE_TAGS = select(Tag.__table__.c.name).join(dataset_tags, dataset_tags.c.tag_
     .where(dataset_tags.c.dataset_id == bindparam("id")).order_by(Tag.__table__.c.name)
 
 
+_Named = namedtuple("_Named", "id slug name")
+
+
 class PageEntry:
     """An entry as its page reads it: the columns of its row as attributes, its agency and theme (id, slug,
     name), and the model's state properties. One plain query; the model object with its joined agency and
@@ -122,7 +125,6 @@ class PageEntry:
     is_public = Dataset.is_public
 
 
-_Named = namedtuple("_Named", "id slug name")
 _PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  # a waiting edit is not shown
                      Agency.slug.label("agency_slug"), Agency.name.label("agency_name"),
                      Theme.slug.label("theme_slug"), Theme.name.label("theme_name")) \
