@@ -600,7 +600,7 @@ def main(argv=None) -> int:
             log(f"warming up ({api})")
             run_mix(g.port, urls, 1, 4, 5)
             result["loadavg_at_start"] = os.getloadavg()
-            log(f"mix for {args.seconds:.0f}s with {args.clients}x{args.connections} connections")
+            log(f"mix for {args.seconds:.0f}s from {args.driver} with {args.clients * args.connections} connections")
             if args.driver == "wrk":
                 result["mix"] = run_wrk(g.port, urls, args.clients * args.connections, args.seconds, g,
                                         data_dir / "access.log", args.seed)
