@@ -105,6 +105,17 @@ def build_catalog(data_dir: Path, size: int, seed: int, files: int) -> dict:
             "build_s": time.perf_counter() - t0}
 
 
+def ensure_program(name: str, installed_at: str) -> str:
+    """The program's path; its Debian package (of the same name) is installed when it is missing."""
+    path = shutil.which(name) or (installed_at if os.path.exists(installed_at) else None)
+    if path:
+        return path
+    log(f"installing the Debian {name} package")
+    subprocess.run(["apt-get", "install", "-y", "-q", name], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
+    return shutil.which(name) or installed_at
+
+
 # ---- gunicorn -------------------------------------------------------------------------------------
 def portal_env(data_dir: Path, args, **extra) -> dict:
     env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), "PORTAL_SECRET_KEY": "bench-secret",
@@ -181,6 +192,17 @@ def get(host: str, port: int, path: str) -> tuple[int, bytes]:
 
 
 # ---- the mix --------------------------------------------------------------------------------------
+def mix_urls(cat: dict, seed: int = 1, api: str = API_SEARCH_CANDIDATES[0]) -> dict[str, list[str]]:
+    """The URLs of each kind of the mix, from a catalog build_catalog() described."""
+    queries = cat["queries"]
+    return {"home": ["/"],
+            "search": [f"/dataset?q={quote(q)}" for q in queries] + ["/dataset", "/dataset?sort=downloads"],
+            "dataset": [f"/dataset/{s}" for s in random.Random(seed).sample(cat["slugs"], min(2000, len(cat["slugs"])))],
+            "api_search": [api.format(q=quote(q)) for q in queries],
+            # the first file is the one the nginx comparison replaces with 1 GB: never in the mix
+            "download": cat["downloads"][1:]}
+
+
 def client_process(port: int, urls: dict, connections: int, seconds: float, seed: int, out) -> None:
     """`connections` keep-alive connections in threads, each sending the mix until the deadline."""
     results: list[tuple[str, float, int]] = []
@@ -290,16 +312,6 @@ end
 """
 
 
-def ensure_wrk() -> str:
-    path = shutil.which("wrk")
-    if path:
-        return path
-    log("installing the Debian wrk package")
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
-    return shutil.which("wrk") or "/usr/bin/wrk"
-
-
 def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -316,7 +328,7 @@ def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, acc
     server_cpu = server.cpu_seconds()
     try:
         with tempfile.TemporaryFile("w+") as stdout:
-            proc = subprocess.Popen([ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "60s",
+            proc = subprocess.Popen([ensure_program("wrk", "/usr/bin/wrk"), "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "60s",
                                      "-s", script.name, f"http://127.0.0.1:{port}"], stdout=stdout)
             _, status, usage = os.wait4(proc.pid, 0)  # wrk's own CPU time
             proc.returncode = os.waitstatus_to_exitcode(status)
@@ -360,13 +372,7 @@ def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, acc
 
 # ---- nginx and the 1 GB download ------------------------------------------------------------------
 def ensure_nginx() -> str:
-    path = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
-    if path:
-        return path
-    log("installing the Debian nginx package")
-    subprocess.run(["apt-get", "install", "-y", "-q", "nginx"], check=True,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
-    return shutil.which("nginx") or "/usr/sbin/nginx"
+    return ensure_program("nginx", "/usr/sbin/nginx")
 
 
 NGINX_CONF = """
@@ -581,13 +587,7 @@ def main(argv=None) -> int:
         else:
             cat = build_catalog(data_dir, args.size, args.seed, args.files)
             saved.write_text(json.dumps(cat, ensure_ascii=False))
-        rng = random.Random(args.seed)
-        queries = cat["queries"]
-        urls = {"home": ["/"],
-                "search": [f"/dataset?q={quote(q)}" for q in queries] + ["/dataset", "/dataset?sort=downloads"],
-                "dataset": [f"/dataset/{s}" for s in rng.sample(cat["slugs"], min(2000, len(cat["slugs"])))],
-                # the first file is the one the nginx comparison replaces with 1 GB: never in the mix
-                "download": cat["downloads"][1:]}
+        urls = mix_urls(cat, args.seed)
         shutil.rmtree(data_dir / "cache" / "pages", ignore_errors=True)  # every run starts with no kept page
         g = Gunicorn(portal_env(data_dir, args), data_dir / "gunicorn.log")
         try:
@@ -596,7 +596,7 @@ def main(argv=None) -> int:
             if api is None:  # no JSON search API in this build: the search page sorted by date instead
                 api = "/dataset?q={q}&sort=modified"
             result["api_search"] = api
-            urls["api_search"] = [api.format(q=quote(q)) for q in queries]
+            urls["api_search"] = [api.format(q=quote(q)) for q in cat["queries"]]
             log(f"warming up ({api})")
             run_mix(g.port, urls, 1, 4, 5)
             result["loadavg_at_start"] = os.getloadavg()

@@ -17,7 +17,6 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,16 +33,11 @@ def main(argv=None) -> int:
     os.environ.update({"PORTAL_DATA_DIR": str(work / "data"), "PORTAL_SECRET_KEY": "bench-secret",
                        "PORTAL_PAGE_CACHE_URI": "none", "PORTAL_RATELIMIT_SEARCH": unlimited,
                        "PORTAL_RATELIMIT_DOWNLOAD": unlimited, "PORTAL_RATELIMIT_API": unlimited})
-    from load import MIX
+    from load import MIX, mix_urls
 
     from portal import create_app
 
-    cat = json.loads((work / "catalog.json").read_text())
-    rng, queries = random.Random(1), cat["queries"]
-    urls = {"home": ["/"], "search": [f"/dataset?q={quote(q)}" for q in queries] + ["/dataset", "/dataset?sort=downloads"],
-            "dataset": [f"/dataset/{s}" for s in rng.sample(cat["slugs"], min(2000, len(cat["slugs"])))],
-            "api_search": [f"/api/3/action/package_search?q={quote(q)}&rows=20" for q in queries],
-            "download": cat["downloads"][1:]}
+    urls = mix_urls(json.loads((work / "catalog.json").read_text()))
     order = random.Random(2)
     kinds, weights = zip(*MIX)
     sequence = [(k, order.choice(urls[k])) for k in order.choices(kinds, weights, k=args.requests)]

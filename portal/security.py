@@ -64,15 +64,16 @@ def register_security_headers(app: Flask) -> None:
 
     https_only = bool(app.config.get("SESSION_COOKIE_SECURE"))
 
-    wanted = list(HEADERS.items())
+    wanted = dict(HEADERS)
     if https_only:  # served over HTTPS (PORTAL_SECURE_COOKIES=1): browsers keep to HTTPS for a year
-        wanted.append(("Strict-Transport-Security", "max-age=31536000"))
+        wanted["Strict-Transport-Security"] = "max-age=31536000"
+    wanted_by_key = [(name.lower(), name, value) for name, value in wanted.items()]
 
     @app.after_request
     def _headers(resp: Response) -> Response:
         """Each header unless the view set its own (one pass over the response's headers)."""
         present = {name.lower() for name in resp.headers.keys()}
-        for name, value in wanted:
-            if name.lower() not in present:
+        for key, name, value in wanted_by_key:
+            if key not in present:
                 resp.headers.add(name, value)
         return resp

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Iterator
 
 import orjson
+from flask import request
 from sqlalchemy import Select, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -45,6 +46,11 @@ class Urls:
     """Absolute URL patterns, built once per export (url_for per resource would dominate a 100,000-entry dump)."""
 
     base: str  # e.g. https://data.nmg.gov.cn (no trailing slash)
+
+    @classmethod
+    def for_request(cls) -> Urls:
+        """The addresses of the site the current request came to."""
+        return cls(request.url_root.rstrip("/"))
 
     def dataset(self, slug: str) -> str:
         return f"{self.base}/dataset/{slug}"

@@ -24,8 +24,6 @@ def _search_limit() -> str:
     return current_app.config["RATELIMIT_SEARCH"]
 
 
-def _urls() -> Urls:
-    return Urls(request.url_root.rstrip("/"))
 
 
 def _attachment(filename: str, fallback: str) -> str:
@@ -39,7 +37,7 @@ def catalog_dump():
     """The whole public catalog as gzipped JSON lines; with modified_since, the changes since then
     (tombstones `{"id", "name", "deleted": true, "modified"}` for entries no longer public)."""
     since = services.parse_since(request.args.get("modified_since"))
-    dump = services.prepare_dump(_urls(), since)
+    dump = services.prepare_dump(Urls.for_request(), since)
     headers = {"ETag": f'"{dump.etag}"', "Cache-Control": "no-cache",
                "X-Next-Modified-Since": iso(dump.next_since) or ""}
     if dump.last_modified is not None:
@@ -98,7 +96,7 @@ def catalog(fmt: str):
     page = _int_arg("page", 1, 1, 10**9)
     if page > pages:
         raise NotFound(_("The catalog has %(n)d pages.", n=pages))
-    base = _urls()
+    base = Urls.for_request()
 
     def page_url(n: int) -> str:
         args = {"page": n} if per_page == dcat.DEFAULT_PAGE_SIZE else {"page": n, "per_page": per_page}
@@ -117,7 +115,7 @@ def catalog(fmt: str):
 @limiter.limit(_search_limit)
 def dataset(slug: str, fmt: str):
     """One public entry in DCAT-AP 3."""
-    graph = dcat.dataset_graph(_urls(), current_app.config["SITE_NAME"], slug)
+    graph = dcat.dataset_graph(Urls.for_request(), current_app.config["SITE_NAME"], slug)
     if graph is None:
         raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
     return Response(graph.serialize(fmt), mimetype=dcat.FORMATS[fmt][1])
@@ -135,7 +133,7 @@ def _zip(kind: str, slug: str):
     if fs.files == 0:
         raise NotFound(_("%(name)s has no unconditionally open files to download.", name=fs.name))
     stats: dict = {}
-    urls = _urls()
+    urls = Urls.for_request()
 
     def body():
         try:

@@ -238,8 +238,6 @@ def package_search(data: dict) -> dict[str, Any]:
             "results": dicts.package_dicts(result.datasets) if rows else []}
 
 
-
-
 def public_dataset(id_or_name: str) -> Dataset:
     ds = db.session.scalar(catalog.public_datasets().where(Dataset.slug == id_or_name))
     if ds is None and len(id_or_name) <= 36:

@@ -6,19 +6,16 @@ stores them; lists and dates as JSON or ISO text).
 from __future__ import annotations
 
 import json
-import re
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
 from flask import g, url_for
-from sqlalchemy import bindparam, select
 
 from ...agencies.models import Agency
-from ...catalog.models import DataItem, Dataset, OpenType, Resource, ResourceKind, Tag, Theme, dataset_tags
+from ...catalog.models import Dataset, OpenType, Resource, ResourceKind, Tag, Theme
+from ...catalog.services import EntryLists, entry_lists
 from ...catalog.vocab import LICENCES
-from ...extensions import db
+from ...exports.records import Urls
 
 # Catalog fields published as CKAN extras, in this order.
 EXTRA_FIELDS = ("code", "classification", "region", "region_level", "collecting_agency", "approving_agency",
@@ -84,31 +81,21 @@ def licence_dict(licence_id: str) -> dict[str, Any]:
             "domain_data": True, "domain_content": False, "domain_software": False, "is_generic": False}
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._~-]+")
-
-
-def _address(endpoint: str, slug: str, resource_id: str | None = None) -> str:
-    """url_for(endpoint, slug=..., resource_id=..., _external=True) for the entry and file addresses; names
-    that need no quoting (every slug and id the portal makes) are joined onto the catalog's address, found
-    once per request: url_for for each resource was a third of a package_search's time."""
+def _urls() -> Urls:
+    """The site's addresses, built once per request: url_for for each resource was a third of a
+    package_search's time (slugs and ids never need quoting, as the exports rely on too)."""
     try:
-        base = g._ckan_catalog_address
+        return g._ckan_urls
     except AttributeError:
-        base = g._ckan_catalog_address = url_for("catalog.search", _external=True)  # .../dataset
-    if not _PLAIN_NAME.fullmatch(slug) or (resource_id is not None and not _PLAIN_NAME.fullmatch(resource_id)):
-        values = {"slug": slug} if resource_id is None else {"slug": slug, "resource_id": resource_id}
-        return url_for(endpoint, **values, _external=True)
-    if endpoint == "catalog.dataset":
-        return f"{base}/{slug}"
-    page = f"{base}/{slug}/resource/{resource_id}"
-    return page + "/download" if endpoint == "catalog.download" else page
+        g._ckan_urls = Urls.for_request()
+        return g._ckan_urls
 
 
 def downloadable(res: Resource, quarantined: set[str] | None = None, ds: Dataset | None = None) -> bool:
     """The file itself is served to anyone: a stored file of an unconditionally open entry whose bytes are
     not quarantined after a rights complaint (those answer 451, so no download address is offered).
     quarantined: the quarantined hashes among the caller's files, when it looked them up at once;
-    ds: the resource's entry, when `res` is a plain row (EntryLists)."""
+    ds: the resource's entry, when `res` is a plain row (catalog.services.EntryLists)."""
     from ...catalog.services import is_quarantined
 
     if res.kind != ResourceKind.FILE or (ds or res.dataset).open_type != OpenType.UNCONDITIONAL:
@@ -123,8 +110,8 @@ def resource_url(res: Resource, can_download: bool | None = None, ds: Dataset | 
         return res.url
     slug = (ds or res.dataset).slug
     if downloadable(res, ds=ds) if can_download is None else can_download:
-        return _address("catalog.download", slug, res.id)
-    return _address("catalog.resource", slug, res.id)
+        return _urls().download(slug, res.id)
+    return _urls().resource(slug, res.id)
 
 
 def resource_dict(res: Resource, quarantined: set[str] | None = None, ds: Dataset | None = None) -> dict[str, Any]:
@@ -142,42 +129,8 @@ def resource_dict(res: Resource, quarantined: set[str] | None = None, ds: Datase
         # the portal's own, as CKAN keeps extra resource keys at the top level
         "downloadable": can_download, "encoding": res.encoding, "row_count": res.row_count,
         "columns": list(res.columns or []), "download_count": res.download_count,
-        "page_url": _address("catalog.resource", ds.slug, res.id),
+        "page_url": _urls().resource(ds.slug, res.id),
     }
-
-
-@dataclass(frozen=True)
-class EntryLists:
-    """An entry's tags, data items and resources as plain rows, with the attributes package_dict reads.
-    A package list reads them with three queries for all its entries: loading them as model objects
-    cost more than the rest of a 20-entry package_search."""
-    tags: list = ()
-    items: list = ()
-    resources: list = ()
-
-
-_IDS = bindparam("ids", expanding=True)
-# In the order of the models' relationships (tags by name, items and resources by position).
-_LIST_TAGS = select(dataset_tags.c.dataset_id, Tag.id, Tag.name).join(Tag, Tag.id == dataset_tags.c.tag_id) \
-    .where(dataset_tags.c.dataset_id.in_(_IDS)).order_by(Tag.name)
-_LIST_ITEMS = select(DataItem.dataset_id, DataItem.name, DataItem.type, DataItem.description) \
-    .where(DataItem.dataset_id.in_(_IDS)).order_by(DataItem.dataset_id, DataItem.position)
-_LIST_RESOURCES = select(
-    Resource.id, Resource.dataset_id, Resource.name, Resource.description, Resource.format, Resource.kind,
-    Resource.url, Resource.size, Resource.sha256, Resource.media_type, Resource.position, Resource.created_at,
-    Resource.updated_at, Resource.encoding, Resource.row_count, Resource.columns, Resource.download_count,
-).where(Resource.dataset_id.in_(_IDS)).order_by(Resource.dataset_id, Resource.position)
-
-
-def entry_lists(ids: list[str]) -> dict[str, EntryLists]:
-    """The lists of these entries (every id gets one, empty when it has none)."""
-    found: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
-    if ids:
-        conn, params = db.session.connection(), {"ids": ids}
-        for place, stmt in enumerate((_LIST_TAGS, _LIST_ITEMS, _LIST_RESOURCES)):
-            for row in conn.execute(stmt, params):
-                found[row.dataset_id][place].append(row)
-    return {i: EntryLists(*found[i]) for i in ids}
 
 
 def quarantined_among(resources: Iterable[Resource]) -> set[str]:
@@ -195,7 +148,7 @@ def package_dicts(datasets: list[Dataset]) -> list[dict[str, Any]]:
 
 
 def package_dict(ds: Dataset, quarantined: set[str] | None = None, lists: EntryLists | None = None) -> dict[str, Any]:
-    """A public entry as CKAN's package_show returns it. `lists`: its lists as entry_lists() reads them
+    """A public entry as CKAN's package_show returns it. `lists`: its lists as catalog.services.entry_lists() reads them
     (the model's otherwise); `quarantined` as quarantined_among() gives it (looked up here otherwise)."""
     lists = lists or ds
     if quarantined is None:
@@ -209,7 +162,7 @@ def package_dict(ds: Dataset, quarantined: set[str] | None = None, lists: EntryL
     return {
         "id": ds.id, "name": ds.slug, "title": ds.title, "notes": ds.summary, "type": "dataset",
         "state": "active", "private": False, "version": None,
-        "url": _address("catalog.dataset", ds.slug),
+        "url": _urls().dataset(ds.slug),
         "author": ds.agency.name, "author_email": None, "maintainer": ds.agency.name,
         "maintainer_email": None, "creator_user_id": None,
         "license_id": ds.licence_id, "license_title": lic["title"], "license_url": lic["url"],
