@@ -10,7 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import Pool
 
 
 class Base(DeclarativeBase):
@@ -38,7 +39,37 @@ def _sqlite_for_several_processes(dbapi_connection, _record) -> None:
     try:
         cursor.execute("PRAGMA busy_timeout = 15000")
         cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
     except sqlite3.OperationalError:  # another connection holds a lock; it will be set on the next connect
         pass
     finally:
         cursor.close()
+
+
+def asynchronous_commit(session: Session) -> None:
+    """Let the transaction the session is about to begin commit without waiting for the disk; for
+    transactions that hold only access-log lines and download counters (docs/decisions.md).
+
+    PostgreSQL's asynchronous commit (synchronous_commit off for this transaction only) and SQLite's
+    synchronous=NORMAL (for this commit; the connection is set back to FULL when it returns to the pool).
+    A crash of the portal's processes loses nothing; a crash of the operating system or a power cut may
+    lose the last moments of such lines, never a decision or an audit event, whose commits stay
+    synchronous. If the transaction has written already, its commit stays synchronous too.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # a transaction that has written has its id; until then it holds no change of the caller's
+        conn.exec_driver_sql("SELECT set_config('synchronous_commit', 'off', true) "
+                             "WHERE pg_current_xact_id_if_assigned() IS NULL")
+    elif conn.dialect.name == "sqlite":
+        proxied = conn.connection
+        raw = proxied.dbapi_connection
+        if not raw.in_transaction:  # the driver begins at the first write; SQLite refuses the change after
+            raw.execute("PRAGMA synchronous = NORMAL")
+            proxied.info["asynchronous_commit"] = True
+
+
+@event.listens_for(Pool, "checkin")
+def _synchronous_again(dbapi_connection, record) -> None:
+    if dbapi_connection is not None and record is not None and record.info.pop("asynchronous_commit", False):
+        dbapi_connection.execute("PRAGMA synchronous = FULL")

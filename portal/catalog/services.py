@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableForLegalReasons
-from ..extensions import db
+from ..extensions import asynchronous_commit, db
 from ..models_base import utcnow
 from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
@@ -552,6 +552,7 @@ _COUNT_FILE_DOWNLOAD = update(_files).where(_files.c.id == bindparam("file")).va
 def record_download(res: Resource, status: int, bytes_sent: int, range_start: int | None) -> None:
     """Log the access and count it: a full download, or a ranged one that starts at the first byte."""
     counted = status == 200 or (status == 206 and range_start == 0)
+    asynchronous_commit(db.session)  # log lines and counters only
     if counted:
         # modified_at stays: a download is not a change of the entry (the column has onupdate)
         # Counters move in SQL (no lost update between processes), as plain statements on the session's
@@ -568,5 +569,6 @@ def record_search(params: SearchParams, status: int = 200) -> None:
     """Log a catalog search as an access event (SPEC §6: queries are traceable)."""
     filters = "&".join(f"{k}={v}" for k, values in sorted(params.filters.items()) for v in values)
     detail = f"q={params.q}" + (f"&{filters}" if filters else "") + (f"&page={params.page}" if params.page > 1 else "")
+    asynchronous_commit(db.session)
     audit.record_access("search", status, detail=detail)
     db.session.commit()

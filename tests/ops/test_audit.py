@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from portal.accounts.tokens import create_token
 from portal.audit import services as audit
 from portal.audit.models import AccessEvent, AppendOnlyError, AuditEvent
 from portal.errors import Invalid
-from portal.extensions import db
+from portal.extensions import asynchronous_commit, db
 from portal.models_base import utcnow
 from tests import factories as f
 from tests.conftest import login
@@ -84,6 +85,45 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(app):
     db.session.rollback()
     assert [e.reason for e in db.session.query(AuditEvent).order_by(AuditEvent.id)] == ["第0次发布", "第1次发布", "第2次发布"]
     assert audit.verify_chain() == []
+
+
+# ---- durability of access-log commits ----------------------------------------------------
+def _commit_waits_for_disk(raw) -> bool:
+    """Whether a commit on this driver connection waits for the disk: SQLite synchronous=FULL, PostgreSQL
+    synchronous_commit on (asked in the connection's current transaction)."""
+    if isinstance(raw, sqlite3.Connection):
+        return raw.execute("PRAGMA synchronous").fetchone()[0] == 2
+    with raw.cursor() as cur:
+        cur.execute("SHOW synchronous_commit")
+        return cur.fetchone()[0] == "on"
+
+
+def test_a_transaction_of_log_lines_only_commits_without_waiting_for_the_disk(app):
+    raw = db.session.connection().connection.dbapi_connection
+    if not isinstance(raw, sqlite3.Connection):
+        raw.execute("SET synchronous_commit = on")  # the test server's own default is off: it is thrown away
+    assert _commit_waits_for_disk(raw)  # the default for every transaction
+    asynchronous_commit(db.session)
+    assert _commit_waits_for_disk(raw) is False
+    audit.record_access("search", 200, detail="q=水质")
+    db.session.commit()
+    # the same driver connection, back in the pool: its next transaction waits for the disk again
+    assert _commit_waits_for_disk(raw)
+    if not isinstance(raw, sqlite3.Connection):
+        raw.rollback()
+    assert db.session.query(AccessEvent).filter_by(detail="q=水质").count() == 1
+
+
+def test_a_transaction_that_wrote_something_else_first_stays_synchronous(app):
+    raw = db.session.connection().connection.dbapi_connection
+    if not isinstance(raw, sqlite3.Connection):
+        raw.execute("SET synchronous_commit = on")
+    f.agency()  # a change a visitor sees, not yet committed
+    db.session.flush()
+    asynchronous_commit(db.session)
+    assert _commit_waits_for_disk(raw)
+    audit.record_access("search", 200, detail="q=x")
+    db.session.commit()
 
 
 # ---- retention ---------------------------------------------------------------------------
