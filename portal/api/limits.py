@@ -49,7 +49,9 @@ def check_blueprint_limits_only_where_declared(app: Flask) -> None:
     request (7% of the CPU of the load mix): it runs in the API blueprints only. Call after init_app."""
     if app.config.get("RATELIMIT_APPLICATION") or app.config.get("RATELIMIT_DEFAULT"):
         return  # limits on every route after all: leave the check where Flask-Limiter put it
-    check = limiter._check_request_limit  # the hook init_app registered
+    check = limiter._check_request_limit  # the hook init_app registered, unless limits are turned off
+    if check not in app.before_request_funcs.get(None, []):
+        return
     app.before_request_funcs[None].remove(check)
     for name in _LIMITED_BLUEPRINTS:
         app.before_request_funcs.setdefault(name, []).insert(0, check)

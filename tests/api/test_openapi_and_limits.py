@@ -94,6 +94,13 @@ def test_the_publishing_api_shares_the_budget_and_site_pages_stay_outside_it(lim
     assert client.get("/api/v1/figures", environ_base=addr).status_code == 429
 
 
+def test_with_rate_limits_turned_off_the_portal_starts_and_nothing_is_limited(tmp_path):
+    client = build_app(tmp_path, RATELIMIT_ENABLED=False, RATELIMIT_API="1/minute").test_client()
+    for _ in range(3):
+        r = client.get("/api/v1/figures")
+        assert r.status_code == 200 and "X-RateLimit-Limit" not in r.headers
+
+
 def test_successful_answers_carry_the_rate_limit_headers(limited):
     r = limited.test_client().get("/api/v1/figures", environ_base={"REMOTE_ADDR": "10.6.0.3"})
     assert r.status_code == 200
