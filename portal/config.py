@@ -36,7 +36,7 @@ class Config:
         self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
         self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))
-        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "worker-memory://")
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
         self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import Pool
 
+from . import limit_storage  # noqa: F401  (registers the worker-memory:// scheme)
+
 
 class Base(DeclarativeBase):
     pass
@@ -23,7 +25,8 @@ migrate = Migrate(render_as_batch=True)  # SQLite needs batch mode for ALTER
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()  # every state-changing form carries a token
-# Limits are declared per route (search, download); storage comes from RATELIMIT_STORAGE_URI.
+# Limits are declared per route (search, download); storage comes from RATELIMIT_STORAGE_URI
+# (worker-memory:// is registered by importing limit_storage).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -28,3 +28,40 @@ def test_download_limit(tmp_path):
         url = f"/dataset/{ds.slug}/resource/{res.id}/download"
     client = app.test_client()
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_budget_comes_back_when_the_window_ends(tmp_path):
+    import time
+
+    client = build_app(tmp_path, RATELIMIT_SEARCH="2/second").test_client()
+    assert [client.get("/dataset").status_code for _ in range(3)] == [200, 200, 429]
+    time.sleep(1.05)
+    assert client.get("/dataset").status_code == 200
+
+
+def test_counting_a_request_starts_no_thread(tmp_path):
+    """The embedded storage expires counters inline (limits' memory:// starts a timer thread after hits)."""
+    import threading
+
+    client = build_app(tmp_path, RATELIMIT_SEARCH="1000/minute").test_client()
+    client.get("/dataset")
+    before = threading.active_count()
+    for _ in range(20):
+        assert client.get("/dataset").status_code == 200
+    assert threading.active_count() == before
+
+
+def test_expired_counters_are_swept_without_a_thread(monkeypatch):
+    from portal import limit_storage
+
+    now = [1000.0]
+    monkeypatch.setattr(limit_storage.time, "time", lambda: now[0])
+    storage = limit_storage.WorkerMemoryStorage()
+    assert [storage.incr("a", 10), storage.incr("a", 10), storage.incr("b", 100)] == [1, 2, 1]
+    assert storage.get("a") == 2 and storage.get_expiry("a") == 1010.0
+    now[0] = 1011.0  # a's window is over: read as empty at once
+    assert storage.get("a") == 0 and storage.get("b") == 1
+    assert storage.incr("a", 10) == 1  # a new window
+    now[0] = 1000.0 + limit_storage.SWEEP_SECONDS + 101  # both windows over; the next hit sweeps
+    storage.incr("c", 10)
+    assert set(storage._windows) == {"c"}
