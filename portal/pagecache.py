@@ -35,6 +35,7 @@ from flask_login import current_user
 from sqlalchemy import DDL, Integer, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .accounts.permissions import may_be_signed_in
 from .extensions import db
 from .i18n import select_locale
 
@@ -318,12 +319,12 @@ def clear() -> None:
 def _cacheable() -> bool:
     if current_app.config["PAGE_CACHE_SECONDS"] <= 0 or request.method != "GET":
         return False
+    if not may_be_signed_in():
+        return True  # anonymous, known without loading the user
     if current_app.config["SESSION_COOKIE_NAME"] in request.cookies:  # logged in, or flashed messages
         return False
     if request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key"):
         return False
-    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies:
-        return True  # no session, no token, no remember-me cookie: anonymous without loading the user
     return not current_user.is_authenticated  # a remember-me cookie logs in without a session cookie
 
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, has_request_context, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import Select, delete, func, or_, select
 
+from ..accounts.permissions import signed_in_user
 from ..errors import BadRequest, Invalid
 from ..extensions import asynchronous_commit, db
 from ..models_base import utcnow
@@ -77,12 +77,10 @@ def record_access(kind: str, status: int, *, dataset_id: str | None = None, reso
                   bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> None:
     """Log one access (kept at least two years, R2018 §24) in the session's transaction; the caller commits.
     A plain INSERT, not an ORM object: most requests log one, and the unit of work would cost twice as much."""
-    user_id = None
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        user_id = current_user.id
+    user = signed_in_user()
     db.session.connection().execute(_INSERT_ACCESS, {
         "at": utcnow(), "kind": kind, "status": status, "dataset_id": dataset_id, "resource_id": resource_id,
-        "user_id": user_id, "client_addr": client_addr(), "bytes_sent": bytes_sent, "detail": detail[:500],
+        "user_id": user.id if user is not None else None, "client_addr": client_addr(), "bytes_sent": bytes_sent, "detail": detail[:500],
         "grant_id": grant_id})
 
 

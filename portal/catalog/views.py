@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, g, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from ..accounts.permissions import signed_in_user
 from ..agencies.models import Agency
 from ..opening import services as opening
 from ..errors import NotFound
@@ -106,7 +107,7 @@ def resource(slug: str, resource_id: str):
 @limiter.limit(_download_limit)
 def download(slug: str, resource_id: str):
     """Stream an unconditional-open file with ETag, Last-Modified and Range; count and log it."""
-    res = services.downloadable_resource(resource_id, current_user)
+    res = services.downloadable_resource(resource_id, signed_in_user())
     if res.dataset.slug != slug:
         raise NotFound("")
     return send_resource(res)

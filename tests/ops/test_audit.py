@@ -181,6 +181,25 @@ def test_searches_and_api_calls_are_access_events(app, users, client):
     assert ("api", 401, None) in rows
 
 
+def test_a_signed_in_visitors_searches_and_downloads_carry_their_account(app, users, client):
+    ds = f.dataset("呼和浩特市空气质量监测数据")
+    res = f.csv_resource(ds)
+    user = users["data_user"]
+    login(client, user.email)
+    assert client.get("/dataset?q=空气质量").status_code == 200
+    assert client.get(f"/dataset/{ds.slug}/resource/{res.id}/download").status_code == 200
+    from flask_login.utils import encode_cookie
+
+    remembered = app.test_client()  # signed in by a remember-me cookie alone, without a session
+    with app.test_request_context():
+        remembered.set_cookie("remember_token", encode_cookie(str(user.id)))
+    assert remembered.get("/dataset?q=水质").status_code == 200
+    assert app.test_client().get("/dataset?q=土壤").status_code == 200  # nobody
+    rows = {(e.kind, e.detail): e.user_id for e in db.session.query(AccessEvent)}
+    assert rows[("search", "q=空气质量")] == user.id and rows[("download", "")] == user.id
+    assert rows[("search", "q=水质")] == user.id and rows[("search", "q=土壤")] is None
+
+
 # ---- console pages --------------------------------------------------------------------------
 @pytest.fixture()
 def logged(app, users):
