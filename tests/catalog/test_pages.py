@@ -51,6 +51,21 @@ def test_dataset_page_shows_every_field_items_resources_history_citation(app, cl
     assert ds.agency.name in citation and ds.title in citation and datetime.now().strftime("%Y-%m-%d") in citation
 
 
+def test_times_are_shown_in_china_time(app, client):
+    """Stored times are UTC; pages show Beijing time, so 17:30 UTC is already the next day."""
+    ds = f.dataset("呼和浩特市空气质量实时监测数据")
+    res = f.csv_resource(ds)
+    ds.published_at = datetime(2026, 5, 3, 17, 30)
+    res.updated_at = datetime(2026, 5, 3, 15, 59)  # 23:59 in Beijing: still the same day
+    db.session.add(DatasetChange(dataset=ds, kind="reclassified", summary="开放属性调整",
+                                 at=datetime(2026, 5, 3, 17, 30)))
+    db.session.commit()
+    html = text(client.get(f"/dataset/{ds.slug}"))
+    assert '<th scope="row">发布日期</th><td>2026-05-04</td>' in html
+    assert "<td>2026-05-03</td>" in html  # the file's last update
+    assert '2026-05-04 01:30</time> — 开放属性调整' in html
+
+
 def test_overdue_entry_is_marked(app, client):
     old = f.dataset("过期条目", update_frequency="monthly", data_updated_at=datetime(2025, 1, 1))
     fresh = f.dataset("新鲜条目", update_frequency="monthly", data_updated_at=datetime.utcnow())
