@@ -20,6 +20,7 @@ from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableForLegalReasons
 from ..extensions import asynchronous_commit, db
+from ..feedback.models import Correction, CorrectionState
 from ..models_base import utcnow
 from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
@@ -147,9 +148,13 @@ class PageEntry:
     is_public = Dataset.is_public
 
 
+# The number of open corrections, which mark the page "纠错处理中" (R2024 §45), read with the entry.
+_OPEN_CORRECTIONS = select(func.count(Correction.id)).where(
+    Correction.dataset_id == Dataset.id, Correction.state == CorrectionState.OPEN).scalar_subquery()
 _PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  # a waiting edit is not shown
                      Agency.slug.label("agency_slug"), Agency.name.label("agency_name"),
-                     Theme.slug.label("theme_slug"), Theme.name.label("theme_name")) \
+                     Theme.slug.label("theme_slug"), Theme.name.label("theme_name"),
+                     _OPEN_CORRECTIONS.label("open_corrections")) \
     .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id) \
     .where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import services as audit
@@ -37,16 +37,6 @@ def get_correction(correction_id: int, user: User) -> Correction:
     if correction is None or not can_view(user, correction):
         raise NotFound(_("No correction of yours has this number."))
     return correction
-
-
-def open_count(ds: Dataset) -> int:
-    """Open corrections of the entry; while above 0 the entry shows “纠错处理中”."""
-    return db.session.scalar(_OPEN_COUNT, {"entry": ds.id}) or 0
-
-
-# Built once: every dataset page asks, and building the statement cost more than running it.
-_OPEN_COUNT = select(func.count(Correction.id)).where(
-    Correction.dataset_id == bindparam("entry"), Correction.state == CorrectionState.OPEN)
 
 
 def public_list(ds: Dataset) -> list[Correction]:

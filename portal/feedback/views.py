@@ -24,7 +24,7 @@ CASE_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 
 @bp.app_context_processor
 def _helpers():
-    return {"open_corrections": corrections.open_count, "can_complain": complaints.can_complain,
+    return {"can_complain": complaints.can_complain,
             "open_complaints": complaints.open_complaints, "right_labels": complaints.RIGHT_LABELS,
             "outcome_labels": complaints.OUTCOME_LABELS, "correction_labels": corrections.STATE_LABELS,
             "report_labels": reports.STATE_LABELS}
