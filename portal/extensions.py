@@ -49,15 +49,19 @@ def _sqlite_for_several_processes(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-def asynchronous_commit(session: Session) -> None:
-    """Let the transaction the session is about to begin commit without waiting for the disk; for
-    transactions that hold only access-log lines and download counters (docs/decisions.md).
+def begin_log_writes(session: Session) -> None:
+    """What the session writes next, until it commits, is access-log lines and download counters only:
+    let it commit without waiting for the disk (docs/decisions.md). Call before the transaction's first
+    write; if something else was written already, nothing changes.
 
-    PostgreSQL's asynchronous commit (synchronous_commit off for this transaction only) and SQLite's
-    synchronous=NORMAL (for this commit; the connection is set back to FULL when it returns to the pool).
+    - PostgreSQL: asynchronous commit (synchronous_commit off) for this transaction.
+    - SQLite: synchronous=NORMAL, and each statement commits on its own (the driver's autocommit), so
+      that SQLite's one write lock is held for a statement and not across the waits for the interpreter
+      lock between statements, while the other workers' writers sleep. Both are set back when the
+      connection returns to the pool.
+
     A crash of the portal's processes loses nothing; a crash of the operating system or a power cut may
-    lose the last moments of such lines, never a decision or an audit event, whose commits stay
-    synchronous. If the transaction has written already, its commit stays synchronous too.
+    lose the last moments of such lines, never a decision or an audit event, whose commits still wait.
     """
     conn = session.connection()
     if conn.dialect.name == "postgresql":
@@ -69,10 +73,12 @@ def asynchronous_commit(session: Session) -> None:
         raw = proxied.dbapi_connection
         if not raw.in_transaction:  # the driver begins at the first write; SQLite refuses the change after
             raw.execute("PRAGMA synchronous = NORMAL")
-            proxied.info["asynchronous_commit"] = True
+            proxied.info["log_writes"] = raw.isolation_level
+            raw.isolation_level = None
 
 
 @event.listens_for(Pool, "checkin")
-def _synchronous_again(dbapi_connection, record) -> None:
-    if dbapi_connection is not None and record is not None and record.info.pop("asynchronous_commit", False):
+def _back_to_full_transactions(dbapi_connection, record) -> None:
+    if dbapi_connection is not None and record is not None and "log_writes" in record.info:
+        dbapi_connection.isolation_level = record.info.pop("log_writes")
         dbapi_connection.execute("PRAGMA synchronous = FULL")

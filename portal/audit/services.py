@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, func, or_, select
 
 from ..accounts.permissions import signed_in_user
 from ..errors import BadRequest, Invalid
-from ..extensions import asynchronous_commit, db
+from ..extensions import begin_log_writes, db
 from ..models_base import utcnow
 from .chain_lock import hold_append_lock
 from .models import AccessEvent, AuditEvent
@@ -126,7 +126,7 @@ def log_request_access(response: Response) -> Response:
             # rollback expire each one (a package_search holds hundreds).
             db.session.expunge_all()
         db.session.rollback()  # the request's own work is committed by now; nothing of it rides along
-        asynchronous_commit(db.session)
+        begin_log_writes(db.session)
         resource_id = (request.view_args or {}).get("resource_id")
         record_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}",
                       resource_id=resource_id if isinstance(resource_id, str) and len(resource_id) <= 36 else None)

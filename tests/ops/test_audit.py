@@ -14,7 +14,7 @@ from portal.accounts.tokens import create_token
 from portal.audit import services as audit
 from portal.audit.models import AccessEvent, AppendOnlyError, AuditEvent
 from portal.errors import Invalid
-from portal.extensions import asynchronous_commit, db
+from portal.extensions import begin_log_writes, db
 from portal.models_base import utcnow
 from tests import factories as f
 from tests.conftest import login
@@ -103,13 +103,18 @@ def test_a_transaction_of_log_lines_only_commits_without_waiting_for_the_disk(ap
     if not isinstance(raw, sqlite3.Connection):
         raw.execute("SET synchronous_commit = on")  # the test server's own default is off: it is thrown away
     assert _commit_waits_for_disk(raw)  # the default for every transaction
-    asynchronous_commit(db.session)
+    begin_log_writes(db.session)
     assert _commit_waits_for_disk(raw) is False
     audit.record_access("search", 200, detail="q=水质")
+    if isinstance(raw, sqlite3.Connection):
+        # SQLite: the statement committed by itself, so the one write lock is already free again
+        assert not raw.in_transaction
     db.session.commit()
     # the same driver connection, back in the pool: its next transaction waits for the disk again
     assert _commit_waits_for_disk(raw)
-    if not isinstance(raw, sqlite3.Connection):
+    if isinstance(raw, sqlite3.Connection):
+        assert raw.isolation_level == ""  # and writes open a transaction again
+    else:
         raw.rollback()
     assert db.session.query(AccessEvent).filter_by(detail="q=水质").count() == 1
 
@@ -120,10 +125,11 @@ def test_a_transaction_that_wrote_something_else_first_stays_synchronous(app):
         raw.execute("SET synchronous_commit = on")
     f.agency()  # a change a visitor sees, not yet committed
     db.session.flush()
-    asynchronous_commit(db.session)
+    begin_log_writes(db.session)
     assert _commit_waits_for_disk(raw)
     audit.record_access("search", 200, detail="q=x")
-    db.session.commit()
+    db.session.rollback()  # one transaction still: the entry and the line go together
+    assert db.session.query(AccessEvent).count() == 0
 
 
 # ---- retention ---------------------------------------------------------------------------
