@@ -1,9 +1,10 @@
 """Rate-limit counters in the worker's own memory (`worker-memory://`, the embedded default).
 
-limits' `memory://` storage starts a timer thread 10 ms after a hit whenever the last one has ended, to
-drop expired counters; under steady traffic that is a new thread for most limited requests, about
-0.4 ms of CPU each on a 2-core machine (docs/decisions.md). These counters expire when read, and the
-expired ones are swept inline, at most once a minute, so memory stays bounded without a thread.
+limits' `memory://` storage starts a timer thread 10 ms after a hit whenever the previous one has ended,
+to drop expired counters: a thread's start and end cost about 0.4 ms of CPU on this 2-core machine, paid
+whenever limited requests come more than 10 ms apart (under steady load the timer is mostly still
+running, so the load mix gained little; bench/README.md). These counters expire when read, and the
+expired ones are swept inline, at most once a minute, so memory stays bounded without any thread.
 
 Fixed windows only (Flask-Limiter's default strategy). Each worker counts alone, as with `memory://`;
 Redis (`redis://…`) counts once for all workers and machines.

@@ -80,8 +80,8 @@ def record_access(kind: str, status: int, *, dataset_id: str | None = None, reso
     user = signed_in_user()
     db.session.connection().execute(_INSERT_ACCESS, {
         "at": utcnow(), "kind": kind, "status": status, "dataset_id": dataset_id, "resource_id": resource_id,
-        "user_id": user.id if user is not None else None, "client_addr": client_addr(), "bytes_sent": bytes_sent, "detail": detail[:500],
-        "grant_id": grant_id})
+        "user_id": user.id if user is not None else None, "client_addr": client_addr(), "bytes_sent": bytes_sent,
+        "detail": detail[:500], "grant_id": grant_id})
 
 
 _INSERT_ACCESS = AccessEvent.__table__.insert()
