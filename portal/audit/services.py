@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, has_request_context, request
@@ -87,6 +87,18 @@ def record_access(kind: str, status: int, *, dataset_id: str | None = None, reso
 _INSERT_ACCESS = AccessEvent.__table__.insert()
 
 
+def log_access(kind: str, status: int, *, counters: Sequence[tuple] = (), **fields) -> None:
+    """Record one access in a transaction of its own that holds only log lines, and commit it without
+    waiting for the disk (extensions.begin_log_writes). `counters`: (statement, parameters) pairs written
+    after the line, such as a download's counts. The session must hold nothing else uncommitted."""
+    begin_log_writes(db.session)
+    record_access(kind, status, **fields)
+    conn = db.session.connection()
+    for statement, params in counters:
+        conn.execute(statement, params)
+    db.session.commit()
+
+
 # ---- retention ------------------------------------------------------------------------
 MIN_RETENTION_DAYS = 730  # R2018 §24: at least two years
 
@@ -126,11 +138,9 @@ def log_request_access(response: Response) -> Response:
             # rollback expire each one (a package_search holds hundreds).
             db.session.expunge_all()
         db.session.rollback()  # the request's own work is committed by now; nothing of it rides along
-        begin_log_writes(db.session)
         resource_id = (request.view_args or {}).get("resource_id")
-        record_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}",
-                      resource_id=resource_id if isinstance(resource_id, str) and len(resource_id) <= 36 else None)
-        db.session.commit()
+        log_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}",
+                   resource_id=resource_id if isinstance(resource_id, str) and len(resource_id) <= 36 else None)
     except Exception:  # the answer is already made; a lost log line must not turn it into an error
         db.session.rollback()
         current_app.logger.exception("Could not record an API access event")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableForLegalReasons
-from ..extensions import begin_log_writes, db
+from ..extensions import db
 from ..feedback.models import Correction, CorrectionState
 from ..models_base import utcnow
 from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
@@ -557,23 +557,16 @@ _COUNT_FILE_DOWNLOAD = update(_files).where(_files.c.id == bindparam("file")).va
 def record_download(res: Resource, status: int, bytes_sent: int, range_start: int | None) -> None:
     """Log the access and count it: a full download, or a ranged one that starts at the first byte."""
     counted = status == 200 or (status == 206 and range_start == 0)
-    begin_log_writes(db.session)  # the access line first, then the counters
-    audit.record_access("download", status, dataset_id=res.dataset_id, resource_id=res.id, bytes_sent=bytes_sent,
-                        grant_id=g.get("download_grant_id") if has_request_context() else None)
-    if counted:
-        # modified_at stays: a download is not a change of the entry (the column has onupdate)
-        # Counters move in SQL (no lost update between processes), as plain statements on the session's
-        # connection: the loaded objects need not follow, and this runs on every download.
-        conn = db.session.connection()
-        conn.execute(_COUNT_ENTRY_DOWNLOAD, {"entry": res.dataset_id})
-        conn.execute(_COUNT_FILE_DOWNLOAD, {"file": res.id})
-    db.session.commit()
+    # modified_at stays: a download is not a change of the entry (the column has onupdate). Counters move
+    # in SQL (no lost update between processes): the loaded objects need not follow.
+    counters = [(_COUNT_ENTRY_DOWNLOAD, {"entry": res.dataset_id}), (_COUNT_FILE_DOWNLOAD, {"file": res.id})]
+    audit.log_access("download", status, counters=counters if counted else [], dataset_id=res.dataset_id,
+                     resource_id=res.id, bytes_sent=bytes_sent,
+                     grant_id=g.get("download_grant_id") if has_request_context() else None)
 
 
 def record_search(params: SearchParams, status: int = 200) -> None:
     """Log a catalog search as an access event (SPEC §6: queries are traceable)."""
     filters = "&".join(f"{k}={v}" for k, values in sorted(params.filters.items()) for v in values)
     detail = f"q={params.q}" + (f"&{filters}" if filters else "") + (f"&page={params.page}" if params.page > 1 else "")
-    begin_log_writes(db.session)
-    audit.record_access("search", status, detail=detail)
-    db.session.commit()
+    audit.log_access("search", status, detail=detail)

@@ -24,8 +24,6 @@ def _search_limit() -> str:
     return current_app.config["RATELIMIT_SEARCH"]
 
 
-
-
 def _attachment(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 

@@ -13,7 +13,7 @@ from flask import g, url_for
 
 from ...agencies.models import Agency
 from ...catalog.models import Dataset, OpenType, Resource, ResourceKind, Tag, Theme
-from ...catalog.services import EntryLists, entry_lists
+from ...catalog.services import EntryLists, entry_lists, is_quarantined, quarantined_hashes
 from ...catalog.vocab import LICENCES
 from ...exports.records import Urls
 
@@ -96,8 +96,6 @@ def downloadable(res: Resource, quarantined: set[str] | None = None, ds: Dataset
     not quarantined after a rights complaint (those answer 451, so no download address is offered).
     quarantined: the quarantined hashes among the caller's files, when it looked them up at once;
     ds: the resource's entry, when `res` is a plain row (catalog.services.EntryLists)."""
-    from ...catalog.services import is_quarantined
-
     if res.kind != ResourceKind.FILE or (ds or res.dataset).open_type != OpenType.UNCONDITIONAL:
         return False
     return res.sha256 not in quarantined if quarantined is not None else not is_quarantined(res.sha256)
@@ -135,8 +133,6 @@ def resource_dict(res: Resource, quarantined: set[str] | None = None, ds: Datase
 
 def quarantined_among(resources: Iterable[Resource]) -> set[str]:
     """The quarantined hashes among these files, in one query."""
-    from ...catalog.services import quarantined_hashes
-
     return quarantined_hashes(r.sha256 for r in resources)
 
 
