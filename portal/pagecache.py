@@ -22,7 +22,6 @@ import hashlib
 import logging
 import os
 import shutil
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -32,12 +31,13 @@ from typing import Callable, Protocol
 
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
-from sqlalchemy import DDL, Integer, String, event, select, update
+from sqlalchemy import DDL, Integer, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .accounts.permissions import may_be_signed_in
 from .extensions import db
 from .i18n import select_locale
+from .side_db import side_connections
 
 GENERATION_KEY = "pages"
 log = logging.getLogger(__name__)
@@ -93,47 +93,15 @@ def mark_changed(session: Session | None = None) -> None:
     (session or db.session).info["pages_changed"] = True
 
 
-_GENERATION = select(SiteState.__table__.c.value).where(SiteState.__table__.c.name == GENERATION_KEY)
-
-
 def generation() -> int:
-    """The site generation, read on a connection of its own rather than the request's session, so that a
-    cache hit never starts a database session (a fifth of a hit's cost). It is read before any of the
-    page's data, so a page is never kept under a generation newer than what it shows."""
-    reader = current_app.extensions.get("generation_reader")
-    if reader is None:
-        reader = current_app.extensions["generation_reader"] = _GenerationReader(db.engine)
-    return reader.read()
+    """The site generation, read on the thread's side connection (side_db) rather than the request's
+    session, so that a cache hit never starts a database session nor takes a pooled connection. It is
+    read before any of the page's data, so a page is never kept under a generation newer than what it
+    shows; in autocommit mode, each read sees the latest commit."""
+    return side_connections().read_value(_GENERATION_SQL) or 0
 
 
-class _GenerationReader:
-    """On an SQLite file, a plain sqlite3 connection per thread in autocommit mode (each read sees the
-    latest commit, as WAL lets readers do without locks); on a server database, a pooled connection."""
-
-    def __init__(self, engine):
-        url = engine.url
-        self.engine = engine
-        self.path = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-            else None
-        self.local = threading.local()
-
-    def read(self) -> int:
-        if self.path is not None:
-            conn = getattr(self.local, "conn", None)
-            if conn is None or self.local.pid != os.getpid():  # not a connection inherited through fork
-                conn = self.local.conn = sqlite3.connect(self.path, isolation_level=None, timeout=15)
-                self.local.pid = os.getpid()
-            try:
-                row = conn.execute(_GENERATION_SQL, (GENERATION_KEY,)).fetchone()
-                return row[0] if row else 0
-            except sqlite3.Error:
-                self.local.conn = None
-                conn.close()  # and ask through the engine, which reports a real fault as any query does
-        with self.engine.connect() as conn:
-            return conn.execute(_GENERATION).scalar() or 0
-
-
-_GENERATION_SQL = "SELECT value FROM site_state WHERE name = ?"
+_GENERATION_SQL = f"SELECT value FROM site_state WHERE name = '{GENERATION_KEY}'"
 
 
 class _LRU:

@@ -17,8 +17,9 @@ from sqlalchemy import Select, delete, func, or_, select
 
 from ..accounts.permissions import signed_in_user
 from ..errors import BadRequest, Invalid
-from ..extensions import begin_log_writes, db
+from ..extensions import db
 from ..models_base import utcnow
+from ..side_db import side_connections
 from .chain_lock import hold_append_lock
 from .models import AccessEvent, AuditEvent
 
@@ -73,30 +74,29 @@ def client_addr() -> str:
     return (request.remote_addr or "") if has_request_context() else ""
 
 
-def record_access(kind: str, status: int, *, dataset_id: str | None = None, resource_id: str | None = None,
-                  bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> None:
+def record_access(kind: str, status: int, **fields) -> None:
     """Log one access (kept at least two years, R2018 §24) in the session's transaction; the caller commits.
     A plain INSERT, not an ORM object: most requests log one, and the unit of work would cost twice as much."""
-    user = signed_in_user()
-    db.session.connection().execute(_INSERT_ACCESS, {
-        "at": utcnow(), "kind": kind, "status": status, "dataset_id": dataset_id, "resource_id": resource_id,
-        "user_id": user.id if user is not None else None, "client_addr": client_addr(), "bytes_sent": bytes_sent,
-        "detail": detail[:500], "grant_id": grant_id})
-
-
-_INSERT_ACCESS = AccessEvent.__table__.insert()
+    db.session.connection().execute(_INSERT_ACCESS, _access_row(kind, status, **fields))
 
 
 def log_access(kind: str, status: int, *, counters: Sequence[tuple] = (), **fields) -> None:
-    """Record one access in a transaction of its own that holds only log lines, and commit it without
-    waiting for the disk (extensions.begin_log_writes). `counters`: (statement, parameters) pairs written
-    after the line, such as a download's counts. The session must hold nothing else uncommitted."""
-    begin_log_writes(db.session)
-    record_access(kind, status, **fields)
-    conn = db.session.connection()
-    for statement, params in counters:
-        conn.execute(statement, params)
-    db.session.commit()
+    """Record one access at once, outside the request's transaction, on the thread's side connection
+    (side_db): committed on its own and without waiting for the disk (docs/decisions.md), then
+    `counters`, (statement, parameters) pairs such as a download's counts, each committed on its own.
+    The request's session must hold no uncommitted change to the rows the counters touch."""
+    side_connections().write([(_INSERT_ACCESS, _access_row(kind, status, **fields)), *counters])
+
+
+def _access_row(kind: str, status: int, *, dataset_id: str | None = None, resource_id: str | None = None,
+                bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> dict:
+    user = signed_in_user()
+    return {"at": utcnow(), "kind": kind, "status": status, "dataset_id": dataset_id, "resource_id": resource_id,
+            "user_id": user.id if user is not None else None, "client_addr": client_addr(),
+            "bytes_sent": bytes_sent, "detail": detail[:500], "grant_id": grant_id}
+
+
+_INSERT_ACCESS = AccessEvent.__table__.insert()
 
 
 # ---- retention ------------------------------------------------------------------------
@@ -137,7 +137,9 @@ def log_request_access(response: Response) -> Response:
             # The answer is made, so its objects are done with: let them go instead of having the
             # rollback expire each one (a package_search holds hundreds).
             db.session.expunge_all()
-        db.session.rollback()  # the request's own work is committed by now; nothing of it rides along
+        # The request's own work is committed by now; whatever is not (an error's) is undone before the
+        # line is written on another connection, which must never wait on this session's locks.
+        db.session.rollback()
         resource_id = (request.view_args or {}).get("resource_id")
         log_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}",
                    resource_id=resource_id if isinstance(resource_id, str) and len(resource_id) <= 36 else None)

@@ -13,9 +13,11 @@ from sqlalchemy import delete, text, update
 from portal.accounts.tokens import create_token
 from portal.audit import services as audit
 from portal.audit.models import AccessEvent, AppendOnlyError, AuditEvent
+from portal.catalog.models import Dataset, Resource
 from portal.errors import Invalid
-from portal.extensions import begin_log_writes, db
+from portal.extensions import db
 from portal.models_base import utcnow
+from portal.side_db import side_connections
 from tests import factories as f
 from tests.conftest import login
 
@@ -87,49 +89,58 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_orm(app):
     assert audit.verify_chain() == []
 
 
-# ---- durability of access-log commits ----------------------------------------------------
+# ---- access lines on the thread's side connection -----------------------------------------
 def _commit_waits_for_disk(raw) -> bool:
-    """Whether a commit on this driver connection waits for the disk: SQLite synchronous=FULL, PostgreSQL
-    synchronous_commit on (asked in the connection's current transaction)."""
+    """Whether a commit on this driver connection waits for the disk: SQLite synchronous=FULL; PostgreSQL
+    synchronous_commit not turned off for this connection (the test server itself runs with it off:
+    it is thrown away, so what counts is whether the connection overrode it)."""
     if isinstance(raw, sqlite3.Connection):
         return raw.execute("PRAGMA synchronous").fetchone()[0] == 2
-    with raw.cursor() as cur:
-        cur.execute("SHOW synchronous_commit")
-        return cur.fetchone()[0] == "on"
+    setting, source = raw.execute("SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'").fetchone()
+    return not (setting == "off" and source == "session")
 
 
-def test_a_transaction_of_log_lines_only_commits_without_waiting_for_the_disk(app):
-    raw = db.session.connection().connection.dbapi_connection
-    if not isinstance(raw, sqlite3.Connection):
-        raw.execute("SET synchronous_commit = on")  # the test server's own default is off: it is thrown away
-    assert _commit_waits_for_disk(raw)  # the default for every transaction
-    begin_log_writes(db.session)
-    assert _commit_waits_for_disk(raw) is False
-    audit.record_access("search", 200, detail="q=水质")
-    if isinstance(raw, sqlite3.Connection):
-        # SQLite: the statement committed by itself, so the one write lock is already free again
-        assert not raw.in_transaction
-    db.session.commit()
-    # the same driver connection, back in the pool: its next transaction waits for the disk again
-    assert _commit_waits_for_disk(raw)
-    if isinstance(raw, sqlite3.Connection):
-        assert raw.isolation_level == ""  # and writes open a transaction again
-    else:
-        raw.rollback()
-    assert db.session.query(AccessEvent).filter_by(detail="q=水质").count() == 1
+def _driver(conn):
+    return conn.connection.dbapi_connection
 
 
-def test_a_transaction_that_wrote_something_else_first_stays_synchronous(app):
-    raw = db.session.connection().connection.dbapi_connection
-    if not isinstance(raw, sqlite3.Connection):
-        raw.execute("SET synchronous_commit = on")
-    f.agency()  # a change a visitor sees, not yet committed
-    db.session.flush()
-    begin_log_writes(db.session)
-    assert _commit_waits_for_disk(raw)
-    audit.record_access("search", 200, detail="q=x")
-    db.session.rollback()  # one transaction still: the entry and the line go together
-    assert db.session.query(AccessEvent).count() == 0
+def test_access_lines_commit_at_once_on_a_connection_that_does_not_wait_for_the_disk(app, client):
+    f.dataset("呼和浩特市水质监测数据", slug="hhht-water")
+    assert client.get("/dataset?q=水质").status_code == 200
+    # committed already, on the side connection of this thread, which holds no transaction afterwards
+    assert db.session.query(AccessEvent).filter_by(kind="search", detail="q=水质").count() == 1
+    side = _driver(side_connections().connection())
+    assert _commit_waits_for_disk(side) is False
+    if isinstance(side, sqlite3.Connection):
+        assert not side.in_transaction  # SQLite's one write lock is free again
+    # everything else still commits durably: the connections of the sessions are left as they are
+    assert _commit_waits_for_disk(_driver(db.session.connection()))
+
+
+def test_a_lost_side_connection_is_replaced_without_an_error(app, client):
+    res = f.csv_resource(f.dataset("呼和浩特市水质监测数据", slug="hhht-water"))
+    client.get("/dataset?q=水质")
+
+    def lose_it():  # as when the database restarts: the kept connection is dead
+        side = _driver(side_connections().connection())
+        if isinstance(side, sqlite3.Connection):
+            side.close()
+        else:
+            db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": side.info.backend_pid})
+            db.session.commit()
+
+    lose_it()  # the next search writes its line on a fresh one
+    assert client.get("/dataset?q=水质&page=1").status_code == 200
+    lose_it()  # and the next page reads the site generation on a fresh one
+    page = client.get("/dataset/hhht-water")
+    assert page.status_code == 200 and "呼和浩特市水质监测数据" in page.get_data(as_text=True)
+    lose_it()  # a download writes its line and both counters
+    assert client.get(f"/dataset/hhht-water/resource/{res.id}/download").status_code == 200
+    db.session.expire_all()
+    assert db.session.query(AccessEvent).filter_by(kind="search").count() == 2
+    assert db.session.query(AccessEvent).filter_by(kind="download").count() == 1
+    assert db.session.get(Resource, res.id).download_count == 1
+    assert db.session.get(Dataset, res.dataset_id).download_count == 1
 
 
 # ---- retention ---------------------------------------------------------------------------
