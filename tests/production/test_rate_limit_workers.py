@@ -33,3 +33,35 @@ def test_redis_storage_lets_exactly_the_limit_through(tmp_path):
     url = os.environ["PORTAL_TEST_REDIS_URL"].rsplit("/", 1)[0] + "/3"
     redis.Redis.from_url(url).flushdb()
     assert _passed(tmp_path, url) == LIMIT
+
+
+def test_each_answer_carries_the_window_of_its_own_hit_in_one_round_trip(tmp_path):
+    """Two workers count together in Redis; X-RateLimit-Remaining and -Reset of every answer come with
+    its hit (one script call), not from two more questions to Redis (GET and TTL)."""
+    import time
+
+    import redis
+
+    from tests.conftest import build_app
+
+    url = os.environ["PORTAL_TEST_REDIS_URL"].rsplit("/", 1)[0] + "/4"
+    server = redis.Redis.from_url(url)
+    server.flushdb()
+    settings = {"RATELIMIT_SEARCH": "5/hour", "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": "shared",
+                "PAGE_CACHE_URI": "none"}  # the only Redis commands are then the limits'
+    workers = [build_app(tmp_path / name, **settings).test_client() for name in ("a", "b")]
+
+    def calls(command: str) -> int:
+        return server.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0)
+
+    before = {c: calls(c) for c in ("get", "ttl", "pttl", "evalsha")}
+    answers = [workers[i % 2].get("/dataset") for i in range(5)]
+    assert [a.status_code for a in answers] == [200] * 5
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["4", "3", "2", "1", "0"]
+    resets = [int(a.headers["X-RateLimit-Reset"]) for a in answers]  # the one window's end, to the second
+    assert max(resets) - min(resets) <= 1 and time.time() < min(resets) <= time.time() + 3600
+    assert calls("evalsha") - before["evalsha"] == 5
+    assert calls("get") == before["get"] and calls("ttl") == before["ttl"]
+    # the sixth, in either worker, is refused and says when to come back
+    refused = workers[1].get("/dataset")
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 3600
