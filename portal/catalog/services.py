@@ -14,7 +14,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from pypinyin import lazy_pinyin
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import lazyload
 
 from ..agencies.models import Agency
 from ..audit import services as audit
@@ -202,13 +202,6 @@ def servable_sql():
 def is_servable(res: Resource) -> bool:
     """A link, or a file whose bytes are not quarantined: what may be offered for download at all."""
     return res.kind != ResourceKind.FILE or not is_quarantined(res.sha256)
-
-
-def require_servable(res: Resource) -> None:
-    """Refuse bytes that are quarantined, whichever resource points to them (storage is content-addressed)."""
-    if res.kind == ResourceKind.FILE and is_quarantined(res.sha256):
-        raise UnavailableForLegalReasons(
-            _("This file was withdrawn after a rights complaint and is no longer provided."))
 
 
 # ---- update status (R2024 §16) ---------------------------------------------
@@ -505,7 +498,23 @@ def negative_list(agency_slug: str | None = None) -> list[Dataset]:
 
 
 # ---- downloads --------------------------------------------------------------
-def downloadable_resource(resource_id: str, user=None) -> Resource:
+@dataclass(frozen=True)
+class StoredFile:
+    """What serving one stored file needs, decided from one row (entry, file and quarantine together):
+    every download asks, and loading the two objects cost twice as much."""
+    id: str
+    dataset_id: str
+    dataset_slug: str
+    storage_key: str
+    media_type: str
+    filename: str
+    format: str
+    sha256: str
+    encoding: str
+    updated_at: datetime
+
+
+def downloadable_resource(resource_id: str, user=None) -> StoredFile:
     """The stored file a visitor may download; NotFound, 451 or Forbidden with the reason otherwise.
 
     Order: the entry is published (else 404); not suspended and the bytes not quarantined (else 451,
@@ -514,28 +523,36 @@ def downloadable_resource(resource_id: str, user=None) -> Resource:
     """
     from ..accounts.access import data_access_suspended
 
-    res = db.session.scalar(_RESOURCE_WITH_ENTRY, {"id": resource_id}) if len(resource_id) <= 36 else None
-    if res is None or not res.dataset.is_published:
+    row = db.session.execute(_DOWNLOAD_ROW, {"id": resource_id}).first() if len(resource_id) <= 36 else None
+    if row is None or row.state != DatasetState.PUBLISHED:
         raise NotFound(_("No downloadable file has this address."))
-    ds = res.dataset
-    require_not_suspended(ds)
-    require_servable(res)
+    if row.suspended_at is not None:
+        require_not_suspended(db.session.get(Dataset, row.dataset_id))  # the 451 says since when and why
+    if row.kind == ResourceKind.FILE and row.quarantined is not None:
+        raise UnavailableForLegalReasons(_("This file was withdrawn after a rights complaint and is no longer provided."))
     if data_access_suspended(user):
         raise Forbidden(_("Your account's access to data is suspended; see the notice in your inbox."))
-    if ds.open_type == OpenType.CONDITIONAL:
-        grant_for_download(ds, res)
-    if ds.open_type == OpenType.CLOSED:
-        raise Forbidden(_("“%(title)s” is not open; its data is not provided through the portal.", title=ds.title))
-    if res.kind != ResourceKind.FILE:
+    if row.open_type == OpenType.CONDITIONAL:
+        res = db.session.get(Resource, row.id)
+        grant_for_download(res.dataset, res)
+    if row.open_type == OpenType.CLOSED:
+        raise Forbidden(_("“%(title)s” is not open; its data is not provided through the portal.", title=row.title))
+    if row.kind != ResourceKind.FILE:
         raise NotFound(_("This resource is a link, not a stored file."))
-    return res
+    return StoredFile(row.id, row.dataset_id, row.slug, row.storage_key, row.media_type, row.filename, row.format,
+                      row.sha256, row.encoding, row.updated_at)
 
 
-# The resource with its entry in one query, built once; the entry's agency, theme and lists are not
-# needed to decide and stay unloaded unless asked for (joining them cost a third of the query).
-_RESOURCE_WITH_ENTRY = select(Resource).where(Resource.id == bindparam("id")).options(
-    joinedload(Resource.dataset).options(lazyload(Dataset.agency), lazyload(Dataset.theme), lazyload(Dataset.tags),
-                                         lazyload(Dataset.items), lazyload(Dataset.resources)))
+# Mapped columns, not the tables', so that the session flushes first and a quarantine or a suspension
+# added in this transaction counts. The empty hash of a link matches no quarantined file.
+_DOWNLOAD_ROW = (
+    select(Resource.id, Resource.dataset_id, Resource.kind, Resource.storage_key, Resource.media_type,
+           Resource.filename, Resource.format, Resource.sha256, Resource.encoding, Resource.updated_at,
+           Dataset.slug, Dataset.title, Dataset.state, Dataset.suspended_at, Dataset.open_type,
+           QuarantinedFile.sha256.label("quarantined"))
+    .join(Dataset, Dataset.id == Resource.dataset_id)
+    .outerjoin(QuarantinedFile, QuarantinedFile.sha256 == Resource.sha256)
+    .where(Resource.id == bindparam("id")))
 
 
 def grant_for_download(ds: Dataset, res: Resource) -> None:
@@ -554,7 +571,7 @@ _COUNT_FILE_DOWNLOAD = update(_files).where(_files.c.id == bindparam("file")).va
     download_count=_files.c.download_count + 1)
 
 
-def record_download(res: Resource, status: int, bytes_sent: int, range_start: int | None) -> None:
+def record_download(res: StoredFile, status: int, bytes_sent: int, range_start: int | None) -> None:
     """Log the access and count it: a full download, or a ranged one that starts at the first byte."""
     counted = status == 200 or (status == 206 and range_start == 0)
     # modified_at stays: a download is not a change of the entry (the column has onupdate). Counters move

@@ -108,15 +108,15 @@ def resource(slug: str, resource_id: str):
 def download(slug: str, resource_id: str):
     """Stream an unconditional-open file with ETag, Last-Modified and Range; count and log it."""
     res = services.downloadable_resource(resource_id, signed_in_user())
-    if res.dataset.slug != slug:
+    if res.dataset_slug != slug:
         raise NotFound("")
     return send_resource(res)
 
 
-def send_resource(res):
+def send_resource(res: services.StoredFile):
     """The file's response (streamed, ETag, Last-Modified, Range), counted and logged; the site's
     download and the API's share it."""
-    key = res.storage_key  # read before the commit below expires the object
+    key = res.storage_key
     resp = send_file(storage().path(key), mimetype=res.media_type, as_attachment=True,
                      download_name=res.filename or f"{res.id}.{res.format.lower()}", conditional=True,
                      etag=res.sha256, last_modified=res.updated_at, max_age=0)

@@ -53,7 +53,8 @@ def test_get_public_dataset_and_downloadable_resource(app):
     open_ds = f.dataset()
     res = f.csv_resource(open_ds)
     assert services.get_public_dataset(open_ds.slug) is open_ds
-    assert services.downloadable_resource(res.id) is res
+    served = services.downloadable_resource(res.id)
+    assert (served.id, served.dataset_slug, served.storage_key) == (res.id, open_ds.slug, res.storage_key)
     with pytest.raises(NotFound):
         services.get_public_dataset("missing")
     cond = f.dataset(open_type=OpenType.CONDITIONAL)
