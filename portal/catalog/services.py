@@ -529,7 +529,8 @@ def downloadable_resource(resource_id: str, user=None) -> StoredFile:
     if row.suspended_at is not None:
         require_not_suspended(db.session.get(Dataset, row.dataset_id))  # the 451 says since when and why
     if row.kind == ResourceKind.FILE and row.quarantined is not None:
-        raise UnavailableForLegalReasons(_("This file was withdrawn after a rights complaint and is no longer provided."))
+        raise UnavailableForLegalReasons(
+            _("This file was withdrawn after a rights complaint and is no longer provided."))
     if data_access_suspended(user):
         raise Forbidden(_("Your account's access to data is suspended; see the notice in your inbox."))
     if row.open_type == OpenType.CONDITIONAL:

@@ -96,7 +96,8 @@ def _commit_waits_for_disk(raw) -> bool:
     it is thrown away, so what counts is whether the connection overrode it)."""
     if isinstance(raw, sqlite3.Connection):
         return raw.execute("PRAGMA synchronous").fetchone()[0] == 2
-    setting, source = raw.execute("SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'").fetchone()
+    setting, source = raw.execute(
+        "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'").fetchone()
     return not (setting == "off" and source == "session")
 
 
