@@ -41,13 +41,13 @@ class SideConnections:
         self.engine = app_engine if self.in_memory else create_engine(
             url, poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args=connect_args)
         self.local = threading.local()
-        self.kept: set[Connection] = set()
+        self.kept: dict[Connection, int] = {}  # each connection with the process that made it
         self.lock = threading.Lock()
         event.listen(app_engine, "engine_disposed", self.close_all)
 
     def connection(self) -> Connection:
         conn = getattr(self.local, "conn", None)
-        if conn is None or self.local.pid != os.getpid():  # never a connection inherited through fork
+        if conn is None or conn.closed or self.local.pid != os.getpid():  # never one inherited through fork
             conn = self.engine.connect()
             dbapi_conn = conn.connection.dbapi_connection
             if conn.dialect.name == "postgresql":
@@ -56,7 +56,7 @@ class SideConnections:
                 dbapi_conn.execute("PRAGMA synchronous = NORMAL")
             self.local.conn, self.local.pid = conn, os.getpid()
             with self.lock:
-                self.kept.add(conn)
+                self.kept[conn] = os.getpid()
         return conn
 
     def drop(self) -> None:
@@ -64,7 +64,7 @@ class SideConnections:
         self.local.conn = None
         if conn is not None:
             with self.lock:
-                self.kept.discard(conn)
+                self.kept.pop(conn, None)
             try:
                 conn.invalidate()
                 conn.close()
@@ -72,9 +72,13 @@ class SideConnections:
                 pass
 
     def close_all(self, *_args) -> None:
+        """With the app's engine (also in a forked worker, whose engine gunicorn disposes): closes this
+        process's connections, and only forgets those inherited through fork, which belong to the parent."""
         with self.lock:
-            kept, self.kept = self.kept, set()
-        for conn in kept:
+            kept, self.kept = self.kept, {}
+        for conn, pid in kept.items():
+            if pid != os.getpid():
+                continue
             try:
                 conn.close()
             except Exception:  # noqa: BLE001 - closing a connection another thread may be using in a test

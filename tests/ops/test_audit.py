@@ -144,6 +144,29 @@ def test_a_lost_side_connection_is_replaced_without_an_error(app, client):
     assert db.session.get(Dataset, res.dataset_id).download_count == 1
 
 
+def test_a_forked_worker_leaves_the_parents_side_connection_alone(app, client):
+    """gunicorn forks its workers from a master that loaded the app, and each worker disposes the engine
+    it inherited: the parent's kept connection must survive that (its socket is shared through fork)."""
+    import os
+
+    f.dataset("呼和浩特市水质监测数据", slug="hhht-water")
+    client.get("/dataset?q=水质")
+    kept = side_connections().connection()
+    pid = os.fork()
+    if pid == 0:  # the worker: what gunicorn's post_fork does, then its own access line
+        code = 1
+        try:
+            db.engine.dispose(close=False)
+            client.get("/dataset?q=水质&page=1")
+            code = 0
+        finally:
+            os._exit(code)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert client.get("/dataset?q=水质&page=2").status_code == 200
+    assert side_connections().connection() is kept  # written on it: it was still alive
+    assert db.session.query(AccessEvent).filter_by(kind="search").count() == 3
+
+
 # ---- retention ---------------------------------------------------------------------------
 def _access(at: datetime, kind: str = "download") -> None:
     db.session.add(AccessEvent(at=at, kind=kind, client_addr="203.0.113.7", status=200))
