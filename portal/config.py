@@ -25,6 +25,13 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _in_memory_sqlite(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
 class Config:
     """Settings read once at start-up; every one has an embedded default."""
 
@@ -33,6 +40,9 @@ class Config:
         self.DATA_DIR = str(data_dir)
         self.SECRET_KEY = _secret_key(data_dir)
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{data_dir / 'portal.db'}")
+        if _in_memory_sqlite(self.SQLALCHEMY_DATABASE_URI):
+            raise ValueError("PORTAL_DATABASE_URL names an in-memory SQLite database, which the portal's workers "
+                             "and connections cannot share: name a file (sqlite:////path/portal.db) or a server.")
         self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
         self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))

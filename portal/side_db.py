@@ -16,8 +16,7 @@ generation alone, against 0.15 ms on a kept connection. The kept connection:
   so a restart costs no visitor an error. If the database is really down, that error is raised;
 - is made anew in a forked process, and closed with the app's engine (engine.dispose()).
 
-An in-memory SQLite database cannot be shared by two connections: there, nothing is kept and the
-statements run on the app's engine.
+An in-memory SQLite database could not be shared with a second engine; config refuses one.
 """
 from __future__ import annotations
 
@@ -35,11 +34,8 @@ from .extensions import db
 
 class SideConnections:
     def __init__(self, app_engine: Engine, connect_args: dict[str, Any]) -> None:
-        url = app_engine.url
-        self.in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-        self.app_engine = app_engine
-        self.engine = app_engine if self.in_memory else create_engine(
-            url, poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args=connect_args)
+        self.engine = create_engine(app_engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+                                    connect_args=connect_args)
         self.local = threading.local()
         self.kept: dict[Connection, int] = {}  # each connection with the process that made it
         self.lock = threading.Lock()
@@ -89,9 +85,6 @@ class SideConnections:
         """The first column of the first row of a parameterless SELECT, straight through the driver
         (a quarter of the cost of a Core statement); on a dropped connection, once more through Core,
         which reports a real fault as any query does (DBAPIError: a 503 when the database is down)."""
-        if self.in_memory:
-            with self.engine.connect() as conn:
-                return conn.exec_driver_sql(sql).scalar()
         try:
             row = self.connection().connection.dbapi_connection.execute(sql).fetchone()
             return row[0] if row else None
@@ -102,11 +95,6 @@ class SideConnections:
     def write(self, statements: Sequence[tuple[Any, dict]]) -> None:
         """Run Core statements, each committed on its own. If the connection turns out to be gone, the
         statements not yet done run on a fresh one (a statement that failed did not commit)."""
-        if self.in_memory:
-            with self.engine.begin() as conn:
-                for statement, params in statements:
-                    conn.execute(statement, params)
-            return
         pending = list(statements)
         for attempt in (1, 2):
             conn = self.connection()

@@ -1,8 +1,11 @@
-"""`flask portal reindex` rebuilds search from the database; `demo --if-empty` never loads twice."""
+"""`flask portal reindex` rebuilds search from the database; `demo --if-empty` never loads twice; settings
+that cannot work are refused at start."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
+from portal.config import Config
 from portal.extensions import db
 from portal.search import backend
 from portal.search.base import SearchQuery
@@ -63,3 +66,13 @@ def test_reindex_if_needed(app):
     result = runner.invoke(args=["portal", "reindex", "--if-needed"])
     assert "Indexed 1" in result.output
     assert backend().search(SearchQuery(text="空气质量")).total == 1
+
+
+def test_an_in_memory_database_is_refused_at_start(monkeypatch, tmp_path):
+    """Every worker and the side connections of each thread must see the same database."""
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "test-secret")
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        monkeypatch.setenv("PORTAL_DATABASE_URL", url)
+        with pytest.raises(ValueError, match="in-memory SQLite"):
+            Config()
