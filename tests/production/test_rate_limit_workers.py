@@ -58,8 +58,9 @@ def test_each_answer_carries_the_window_of_its_own_hit_in_one_round_trip(tmp_pat
     answers = [workers[i % 2].get("/dataset") for i in range(5)]
     assert [a.status_code for a in answers] == [200] * 5
     assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["4", "3", "2", "1", "0"]
-    resets = [int(a.headers["X-RateLimit-Reset"]) for a in answers]  # the one window's end, to the second
-    assert max(resets) - min(resets) <= 1 and time.time() < min(resets) <= time.time() + 3600
+    # the one window's end, to the second (Flask-Limiter rounds it up: at most an hour and a second away)
+    resets = [int(a.headers["X-RateLimit-Reset"]) for a in answers]
+    assert max(resets) - min(resets) <= 1 and time.time() < min(resets) <= time.time() + 3600 + 1
     assert calls("evalsha") - before["evalsha"] == 5
     assert calls("get") == before["get"] and calls("ttl") == before["ttl"]
     # the sixth, in either worker, is refused and says when to come back
