@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"PORTAL_{name}", default)
@@ -26,8 +28,6 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def _in_memory_sqlite(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
     parsed = make_url(url)
     return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 

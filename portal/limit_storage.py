@@ -103,17 +103,18 @@ return {current, redis.call("pttl", KEYS[1])}
         current, ttl_ms = self.lua_incr_window([self.prefixed_key(key)], [expiry, amount])
         now = time.monotonic()
         kept = self._kept()
-        for old in [k for k, (_count, _ends, until) in kept.items() if until <= now]:
+        for old in [k for k, entry in kept.items() if entry["until"] <= now]:
             del kept[old]
-        kept[key] = ([int(current)], [time.time() + max(int(ttl_ms), 0) / 1000], now + self.KEPT_SECONDS)
+        kept[key] = {"get": int(current), "get_expiry": time.time() + max(int(ttl_ms), 0) / 1000,
+                     "until": now + self.KEPT_SECONDS}
         return int(current)
 
     def get(self, key: str) -> int:
-        count = self._take(key, 0)
+        count = self._take(key, "get")
         return super().get(key) if count is None else count
 
     def get_expiry(self, key: str) -> float:
-        ends = self._take(key, 1)
+        ends = self._take(key, "get_expiry")
         return super().get_expiry(key) if ends is None else ends
 
     def clear(self, key: str) -> None:
@@ -124,14 +125,16 @@ return {current, redis.call("pttl", KEYS[1])}
         self._kept().clear()
         return super().reset()
 
-    def _kept(self) -> dict[str, tuple[list, list, float]]:
+    def _kept(self) -> dict[str, dict]:
+        """key → the answers the last hit left for `get` and `get_expiry`, and until when they hold."""
         kept = getattr(self._thread, "kept", None)
         if kept is None:
             kept = self._thread.kept = {}
         return kept
 
-    def _take(self, key: str, part: int):
+    def _take(self, key: str, question: str):
+        """The kept answer to this question, once; None when there is none (any more)."""
         entry = self._kept().get(key)
-        if entry is None or entry[2] <= time.monotonic() or not entry[part]:
+        if entry is None or entry["until"] <= time.monotonic():
             return None
-        return entry[part].pop()
+        return entry.pop(question, None)
