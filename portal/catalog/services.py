@@ -22,6 +22,7 @@ from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableFo
 from ..extensions import db
 from ..feedback.models import Correction, CorrectionState
 from ..models_base import utcnow
+from ..side_db import read_committed
 from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
@@ -101,9 +102,8 @@ def entry_lists(ids: list[str]) -> dict[str, EntryLists]:
     """The lists of these entries, three queries for all of them (every id gets one, empty when it has none)."""
     found: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
     if ids:
-        conn, params = db.session.connection(), {"ids": ids}
         for place, stmt in enumerate((_LIST_TAGS, _LIST_ITEMS, _LIST_RESOURCES)):
-            for row in conn.execute(stmt, params):
+            for row in read_committed(stmt, {"ids": ids}):
                 found[row.dataset_id][place].append(row)
     return {i: EntryLists(*found[i]) for i in ids}
 
@@ -161,12 +161,11 @@ _PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  
 
 def dataset_page(slug: str) -> DatasetPage:
     """A published entry (suspended or not) with what its page lists; NotFound as get_published_dataset."""
-    conn = db.session.connection()
-    row = conn.execute(_PAGE_ENTRY, {"slug": slug}).first()
-    if row is None:
+    rows = read_committed(_PAGE_ENTRY, {"slug": slug})
+    if not rows:
         raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
-    ds = PageEntry(row)
-    return DatasetPage(ds, entry_lists([ds.id])[ds.id], conn.execute(_PAGE_CHANGES, {"id": ds.id}).all())
+    ds = PageEntry(rows[0])
+    return DatasetPage(ds, entry_lists([ds.id])[ds.id], read_committed(_PAGE_CHANGES, {"id": ds.id}))
 
 
 def require_not_suspended(ds: Dataset) -> None:
@@ -523,7 +522,8 @@ def downloadable_resource(resource_id: str, user=None) -> StoredFile:
     """
     from ..accounts.access import data_access_suspended
 
-    row = db.session.execute(_DOWNLOAD_ROW, {"id": resource_id}).first() if len(resource_id) <= 36 else None
+    rows = read_committed(_DOWNLOAD_ROW, {"id": resource_id}) if len(resource_id) <= 36 else []
+    row = rows[0] if rows else None
     if row is None or row.state != DatasetState.PUBLISHED:
         raise NotFound(_("No downloadable file has this address."))
     if row.suspended_at is not None:
@@ -544,8 +544,8 @@ def downloadable_resource(resource_id: str, user=None) -> StoredFile:
                       row.sha256, row.encoding, row.updated_at)
 
 
-# Mapped columns, not the tables', so that the session flushes first and a quarantine or a suspension
-# added in this transaction counts. The empty hash of a link matches no quarantined file.
+# Mapped columns, not the tables', so that a session in a transaction flushes first and a quarantine or a
+# suspension added in it counts. The empty hash of a link matches no quarantined file.
 _DOWNLOAD_ROW = (
     select(Resource.id, Resource.dataset_id, Resource.kind, Resource.storage_key, Resource.media_type,
            Resource.filename, Resource.format, Resource.sha256, Resource.encoding, Resource.updated_at,

@@ -62,6 +62,21 @@ def test_get_public_dataset_and_downloadable_resource(app):
         services.downloadable_resource(f.csv_resource(cond).id)
 
 
+def test_a_download_decided_inside_a_transaction_counts_its_uncommitted_changes(app):
+    """Called while the session holds uncommitted changes (a quarantine just added), the decision reads
+    through the session, not on the side connection, which could not see them."""
+    from portal.catalog.models import QuarantinedFile
+    from portal.errors import UnavailableForLegalReasons
+    from portal.extensions import db
+
+    res = f.csv_resource(f.dataset())
+    db.session.add(QuarantinedFile(sha256=res.sha256, reason="权利人投诉", source="complaint:1"))
+    with pytest.raises(UnavailableForLegalReasons):
+        services.downloadable_resource(res.id)
+    db.session.rollback()
+    assert services.downloadable_resource(res.id).id == res.id
+
+
 def test_figures_and_negative_list(app):
     a = f.dataset(download_count=5)
     f.csv_resource(a)

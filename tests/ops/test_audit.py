@@ -167,6 +167,48 @@ def test_a_forked_worker_leaves_the_parents_side_connection_alone(app, client):
     assert db.session.query(AccessEvent).filter_by(kind="search").count() == 3
 
 
+def test_anonymous_pages_and_downloads_read_on_the_side_connection_and_write_in_one_statement(app, client):
+    """A request whose session has begun no transaction reads its rows on the thread's side connection:
+    no pooled connection (no ping, BEGIN, ROLLBACK). On PostgreSQL a download's line and both counters are
+    one statement (data-modifying WITH clauses), committed together."""
+    from sqlalchemy import event
+
+    res = f.csv_resource(f.dataset("呼和浩特市水质监测数据", slug="hhht-water"))
+    client.get("/")  # the side connection exists
+    checkouts, side_statements = [], []
+
+    def checkout(*_args):
+        checkouts.append(1)
+
+    def side_statement(_conn, _cursor, sql, *_args):
+        side_statements.append(sql)
+
+    side_engine = side_connections().engine
+    event.listen(db.engine, "checkout", checkout)
+    event.listen(side_engine, "before_cursor_execute", side_statement)
+    try:
+        page = client.get("/dataset/hhht-water")
+        assert page.status_code == 200 and "呼和浩特市水质监测数据" in page.get_data(as_text=True)
+        page_reads = len(side_statements)
+        side_statements.clear()
+        download = client.get(f"/dataset/hhht-water/resource/{res.id}/download")
+        assert download.status_code == 200
+    finally:
+        event.remove(db.engine, "checkout", checkout)
+        event.remove(side_engine, "before_cursor_execute", side_statement)
+    assert checkouts == []
+    assert page_reads == 5  # the entry, its tags, items, files and history
+    writes = [sql for sql in side_statements if not sql.lstrip().upper().startswith("SELECT")]
+    if db.engine.dialect.name == "postgresql":
+        assert len(writes) == 1 and writes[0].lstrip().startswith("WITH")
+    else:
+        assert len(writes) == 3  # SQLite: each committed on its own, in the process
+    db.session.expire_all()
+    assert db.session.query(AccessEvent).filter_by(kind="download", resource_id=res.id).count() == 1
+    assert db.session.get(Resource, res.id).download_count == 1
+    assert db.session.get(Dataset, res.dataset_id).download_count == 1
+
+
 # ---- retention ---------------------------------------------------------------------------
 def _access(at: datetime, kind: str = "download") -> None:
     db.session.add(AccessEvent(at=at, kind=kind, client_addr="203.0.113.7", status=200))
