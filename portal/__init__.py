@@ -132,7 +132,7 @@ def _safe_session_teardown(app: Flask) -> None:
 
     Flask-SQLAlchemy's own teardown rolls back on the connection; when the database went away after
     the response was made, that rollback raises. The connection is then invalidated, and the pool
-    replaces it (pool_pre_ping) once the database is back.
+    replaces it (extensions._still_connected) once the database is back.
     """
     from sqlalchemy.exc import DBAPIError
 

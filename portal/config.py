@@ -64,9 +64,9 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = ["zh_CN", "en"]
-        # A server database is pinged before a pooled connection is reused, so service resumes after it
-        # restarts; an SQLite file has no connection to lose, and the ping would cost every request.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")}
+        # A pooled connection to a server database is checked before it is reused, so service resumes after
+        # the database restarts: by its socket (extensions._still_connected), not by pool_pre_ping's round trip.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "0") == "1"

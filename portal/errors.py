@@ -127,7 +127,7 @@ def register_error_handlers(app: Flask) -> None:
         """The database is unreachable (stopped, restarting, connection lost): 503, nothing half-written.
 
         The request's transaction never committed, so rolling back leaves nothing behind; the pool
-        checks connections before use (pool_pre_ping), so service resumes once the database is back.
+        checks connections before reuse (extensions._still_connected), so service resumes once the database is back.
         """
         if not _is_outage(exc):
             return _unexpected(exc)

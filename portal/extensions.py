@@ -1,4 +1,5 @@
 """Flask extensions, created here and bound to the app in create_app()."""
+import select
 import sqlite3
 
 from flask_babel import Babel
@@ -10,6 +11,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.pool import Pool
 from sqlalchemy.orm import DeclarativeBase
 
 from . import limit_storage  # noqa: F401  (registers the worker-memory:// scheme)
@@ -46,3 +49,38 @@ def _sqlite_for_several_processes(dbapi_connection, _record) -> None:
         pass
     finally:
         cursor.close()
+
+
+@event.listens_for(Pool, "checkout")
+def _still_connected(dbapi_connection, _record, _proxy) -> None:
+    """Before a pooled connection to a server database is reused: is it still connected? What
+    pool_pre_ping learns from a round trip (SELECT 1), learnt from the socket without one. A connection
+    the server closed while it sat in the pool (a restart, an idle timeout) has something to read: its
+    goodbye, or the end of the stream. So does one that was sent a notice meanwhile; only then is it
+    asked with SELECT 1. A connection found gone makes the pool drop it and every connection older than it
+    and connect afresh, as after a failed pre-ping, so service resumes after a restart without an error."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    if not _answers(dbapi_connection):
+        raise InvalidatePoolError("the database closed this connection")
+
+
+def _answers(conn) -> bool:
+    try:
+        pgconn = conn.pgconn
+        if conn.closed or pgconn.status != 0:  # psycopg.pq.ConnStatus.OK
+            return False
+        if not select.select([pgconn.socket], [], [], 0)[0]:
+            return True  # nothing arrived while it was idle: still connected
+    except Exception:  # noqa: BLE001 - not a psycopg connection, or its socket is gone: ask
+        pass
+    try:
+        autocommit = conn.autocommit
+        conn.autocommit = True
+        try:
+            conn.cursor().execute("SELECT 1")
+        finally:
+            conn.autocommit = autocommit
+        return True
+    except Exception:  # noqa: BLE001 - any failure of the driver: the connection is not trusted
+        return False
