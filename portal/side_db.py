@@ -41,7 +41,7 @@ class SideConnections:
         self.local = threading.local()
         self.kept: dict[Connection, int] = {}  # each connection with the process that made it
         self.lock = threading.Lock()
-        self._combinations: dict[tuple, Any] = {}
+        self._combinations: dict[tuple, Any] = {}  # combined statements by the statements they join
         event.listen(app_engine, "engine_disposed", self.close_all)
 
     def connection(self) -> Connection:
@@ -142,7 +142,7 @@ class SideConnections:
             named = {f"side_{n}_{k}": v for k, v in p.items()} if isinstance(stmt, Insert) else p
             assert not params.keys() & named.keys(), "combined statements need distinct parameter names"
             params.update(named)
-        key = tuple(id(stmt) for stmt, _ in statements)
+        key = tuple(stmt for stmt, _ in statements)  # the statements themselves: kept alive, never confused
         combined = self._combinations.get(key)
         if combined is None:
             parts = [stmt.values({k: bindparam(f"side_{n}_{k}") for k in p}) if isinstance(stmt, Insert) else stmt
@@ -153,13 +153,13 @@ class SideConnections:
 
 
 def read_committed(statement: Any, params: dict) -> list:
-    """The rows of a SELECT for a request whose session has not begun a transaction: on the thread's
-    side connection, which gives the same rows (each statement sees the latest commits, as in the
-    session's read-committed transaction, and the session holds no change of its own yet) without a
-    pool checkout, a ping, BEGIN and ROLLBACK. Through the session otherwise, so that its own
-    uncommitted changes count."""
-    if db.session().in_transaction():
-        return db.session.execute(statement, params).all()
+    """The rows of a SELECT for a request whose session has begun no transaction: on the thread's side
+    connection, which gives the same rows (each statement sees the latest commits, as in the session's
+    read-committed transaction) without a pool checkout, BEGIN and ROLLBACK. Through the session
+    otherwise, so that its own uncommitted changes count."""
+    session = db.session()
+    if session.in_transaction():  # begun by any read or change, also by an object only added
+        return session.execute(statement, params).all()
     return side_connections().read_rows(statement, params)
 
 

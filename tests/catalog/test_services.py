@@ -70,11 +70,17 @@ def test_a_download_decided_inside_a_transaction_counts_its_uncommitted_changes(
     from portal.extensions import db
 
     res = f.csv_resource(f.dataset())
-    db.session.add(QuarantinedFile(sha256=res.sha256, reason="权利人投诉", source="complaint:1"))
-    with pytest.raises(UnavailableForLegalReasons):
-        services.downloadable_resource(res.id)
+    res_id, sha256 = res.id, res.sha256
+    db.session.add(QuarantinedFile(sha256=sha256, reason="权利人投诉", source="complaint:1"))
+    with pytest.raises(UnavailableForLegalReasons):  # in the transaction that added it
+        services.downloadable_resource(res_id)
     db.session.rollback()
-    assert services.downloadable_resource(res.id).id == res.id
+    assert services.downloadable_resource(res_id).id == res_id
+    db.session.commit()
+    db.session.add(QuarantinedFile(sha256=sha256, reason="权利人投诉", source="complaint:2"))  # only added
+    with pytest.raises(UnavailableForLegalReasons):
+        services.downloadable_resource(res_id)
+    db.session.rollback()
 
 
 def test_figures_and_negative_list(app):
