@@ -140,17 +140,20 @@ def portal_env(data_dir: Path, args, **extra) -> dict:
     return env
 
 
-def forget_kept_pages(data_dir: Path, page_cache_uri: str | None) -> None:
-    """Every run starts with no kept page, in the file store and in a Redis one (whose pages would
-    otherwise outlive a run by up to PAGE_CACHE_SECONDS and serve the next run's first requests)."""
-    shutil.rmtree(data_dir / "cache" / "pages", ignore_errors=True)
-    if page_cache_uri and page_cache_uri.startswith(("redis://", "rediss://", "unix://")):
-        import redis
+FORGET_KEPT_PAGES = """
+from portal import create_app
+from portal.pagecache import clear
+app = create_app()
+with app.app_context():
+    clear()
+"""
 
-        client = redis.Redis.from_url(page_cache_uri)
-        keys = list(client.scan_iter(match="portal:pages:*", count=1000))
-        for i in range(0, len(keys), 1000):
-            client.delete(*keys[i:i + 1000])
+
+def forget_kept_pages(env: dict) -> None:
+    """Every run starts with no kept page: the portal's own pagecache.clear() with the workers' settings
+    empties the file store, or a Redis one, whose pages would otherwise outlive a run by up to
+    PAGE_CACHE_SECONDS and serve the next run's first requests."""
+    subprocess.run([sys.executable, "-c", FORGET_KEPT_PAGES], cwd=ROOT, env=env, check=True)
 
 
 class Gunicorn:
@@ -601,7 +604,7 @@ def main(argv=None) -> int:
             cat = build_catalog(data_dir, args.size, args.seed, args.files)
             saved.write_text(json.dumps(cat, ensure_ascii=False))
         urls = mix_urls(cat, args.seed)
-        forget_kept_pages(data_dir, args.page_cache_uri)
+        forget_kept_pages(portal_env(data_dir, args))
         g = Gunicorn(portal_env(data_dir, args), data_dir / "gunicorn.log")
         try:
             api = next((c for c in API_SEARCH_CANDIDATES

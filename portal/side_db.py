@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from flask import current_app
 from sqlalchemy import Connection, Engine, Insert, bindparam, create_engine, event
@@ -96,21 +96,8 @@ class SideConnections:
         return self.connection().exec_driver_sql(sql).scalar()
 
     def read_rows(self, statement: Any, params: dict) -> list:
-        """The rows of a Core SELECT as the latest commits have them; on a dropped connection, once more
-        on a fresh one."""
-        try:
-            return self._rows(statement, params)
-        except DBAPIError as exc:
-            self.drop()
-            if not exc.connection_invalidated:
-                raise
-        return self._rows(statement, params)
-
-    def _rows(self, statement: Any, params: dict) -> list:
-        conn = self.connection()
-        rows = conn.execute(statement, params).all()
-        conn.commit()  # ends the Connection's own bookkeeping; in autocommit the driver holds no transaction
-        return rows
+        """The rows of a Core SELECT as the latest commits have them."""
+        return self._once_more_if_gone(lambda conn: conn.execute(statement, params).all())
 
     def write(self, statements: Sequence[tuple[Any, dict]]) -> None:
         """Run Core statements, each committed on its own; on PostgreSQL, several go as one statement
@@ -119,14 +106,23 @@ class SideConnections:
         if len(statements) > 1 and self.engine.dialect.name == "postgresql":
             statements = [self._combined(statements)]
         pending = list(statements)
+
+        def run(conn: Connection) -> None:
+            while pending:
+                conn.execute(*pending[0])
+                pending.pop(0)
+
+        self._once_more_if_gone(run)
+
+    def _once_more_if_gone(self, work: Callable[[Connection], Any]) -> Any:
+        """work(connection), once more on a fresh connection if the kept one turns out to be gone (the
+        database restarted); any other error, or a second failure, is raised."""
         for attempt in (1, 2):
             conn = self.connection()
             try:
-                while pending:
-                    conn.execute(*pending[0])
-                    pending.pop(0)
-                conn.commit()  # ends the Connection's own bookkeeping; the driver committed each statement
-                return
+                result = work(conn)
+                conn.commit()  # ends the Connection's bookkeeping; in autocommit the driver holds no transaction
+                return result
             except DBAPIError as exc:
                 self.drop()
                 if attempt == 2 or not exc.connection_invalidated:
@@ -139,12 +135,11 @@ class SideConnections:
         parameter names must differ from each other's."""
         params: dict = {}
         for n, (stmt, p) in enumerate(statements):
-            named = {f"side_{n}_{k}": v for k, v in p.items()} if isinstance(stmt, Insert) else p
-            assert not params.keys() & named.keys(), "combined statements need distinct parameter names"
-            params.update(named)
+            params.update({f"side_{n}_{k}": v for k, v in p.items()} if isinstance(stmt, Insert) else p)
         key = tuple(stmt for stmt, _ in statements)  # the statements themselves: kept alive, never confused
         combined = self._combinations.get(key)
         if combined is None:
+            assert len(params) == sum(len(p) for _, p in statements), "parameter names must be distinct"
             parts = [stmt.values({k: bindparam(f"side_{n}_{k}") for k in p}) if isinstance(stmt, Insert) else stmt
                      for n, (stmt, p) in enumerate(statements)]
             combined = parts[-1].add_cte(*(part.cte(f"side_{n}") for n, part in enumerate(parts[:-1])))

@@ -22,10 +22,10 @@ from ..errors import BadRequest, Forbidden, NotFound, Unavailable, UnavailableFo
 from ..extensions import db
 from ..feedback.models import Correction, CorrectionState
 from ..models_base import utcnow
-from ..side_db import read_committed
 from ..search import Expr, SearchDoc, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
+from ..side_db import read_committed
 from .filters import FACET_FIELDS, FILTERS, FILTERS_BY_NAME, INDEX_ONLY_FIELDS
 from .models import (DataItem, Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, Resource, ResourceKind, Tag,
                      Theme, dataset_tags)

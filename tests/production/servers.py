@@ -18,15 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 
 
-def empty_database(prefix: str = "srv") -> str:
-    """A new database on the test server (with the rum extension), for an app run in other processes."""
+def connect(url: str = PG_URL):
+    """A plain psycopg connection in autocommit mode to the test server's database (or `url`'s)."""
     import psycopg
 
-    u = make_url(PG_URL)
+    u = make_url(url)
+    return psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True)
+
+
+def empty_database(prefix: str = "srv") -> str:
+    """A new database on the test server (with the rum extension), for an app run in other processes."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True) as conn:
+    with connect() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return u.set(database=name).render_as_string(hide_password=False)
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def server_env(data_dir: Path, database_url: str, **settings: str) -> dict[str, str]:

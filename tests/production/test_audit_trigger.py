@@ -7,8 +7,8 @@ import sys
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from tests.production.servers import connect
 from tests.test_migrations import ROOT, _drop_database, _empty_database
 
 
@@ -19,16 +19,11 @@ def _flask_db(url: str, tmp_path, *args: str) -> None:
     assert out.returncode == 0, out.stderr
 
 
-def _connect(url: str) -> psycopg.Connection:
-    u = make_url(url)
-    return psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True)
-
-
 def test_raw_sql_cannot_change_delete_or_truncate_audit_events(tmp_path):
     url = _empty_database("postgresql", tmp_path)
     try:
         _flask_db(url, tmp_path, "upgrade")
-        with _connect(url) as conn:
+        with connect(url) as conn:
             conn.execute("INSERT INTO audit_events (at, actor_label, action, object_type, object_id, reason, details, "
                          "prev_hash, hash) VALUES (now(), '管理员', 'dataset.publish', 'dataset', 'ds-1', '发布', "
                          "'{}', :p, :h)".replace(":p", "'" + "0" * 64 + "'").replace(":h", "'" + "a" * 64 + "'"))
@@ -43,7 +38,7 @@ def test_raw_sql_cannot_change_delete_or_truncate_audit_events(tmp_path):
                          "object_id, '撤回', details, hash, :h FROM audit_events".replace(":h", "'" + "b" * 64 + "'"))
             assert conn.execute("SELECT count(*) FROM audit_events").fetchone() == (2,)
         _flask_db(url, tmp_path, "downgrade", "0005_search_outbox")  # the migration can be undone
-        with _connect(url) as conn:
+        with connect(url) as conn:
             conn.execute("UPDATE audit_events SET reason = '改过的理由'")
             assert conn.execute("SELECT DISTINCT reason FROM audit_events").fetchall() == [("改过的理由",)]
     finally:

@@ -1,6 +1,6 @@
 """PostgreSQL stopped and restarted while requests arrive: 503 with a clear message during the outage
-(HTML page and JSON envelope), normal service after, and no half-applied review decision. A pooled
-connection the server closed is replaced before use, without a ping round trip for those it did not."""
+(HTML page and JSON envelope), normal service after, and no half-applied review decision. Pooled
+connections the server closed are replaced before use."""
 from __future__ import annotations
 
 import re
@@ -18,6 +18,7 @@ from tests import factories as f
 from tests.catalog.test_console import create, put_file
 from tests.catalog.test_review import check
 from tests.conftest import PASSWORD, build_app, login, post_form
+from tests.production.servers import connect
 
 
 def test_database_stopped_and_restarted_while_requests_arrive(tmp_path):
@@ -119,7 +120,7 @@ def test_pooled_connections_the_server_closed_are_replaced_before_use(app, clien
     db.session.commit()
     old = db.session.connection().connection.dbapi_connection.info.backend_pid
     db.session.remove()  # back in the pool
-    with _psycopg() as other:  # every other connection to this database ends, the pooled ones too
+    with connect() as other:  # every other connection to this database ends, the pooled ones too
         ended = other.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
                               "CASE WHEN pid <> pg_backend_pid() THEN pg_terminate_backend(pid) END").fetchall()
         assert old in {pid for pid, in ended}
@@ -134,12 +135,3 @@ def test_pooled_connections_the_server_closed_are_replaced_before_use(app, clien
     assert page.status_code == 200 and "呼和浩特市空气质量监测数据" in page.get_data(as_text=True)
     with db.engine.connect() as conn:
         assert conn.connection.dbapi_connection.info.backend_pid not in {pid for pid, in ended}
-
-def _psycopg():
-    import os
-
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    u = make_url(os.environ["PORTAL_TEST_DATABASE_URL"])
-    return psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True)
