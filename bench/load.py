@@ -11,7 +11,9 @@
 
 1. Builds the catalog with bench/search.py's synthetic builder into a temporary data directory,
    indexes it, and stores real files for a few hundred downloadable resources.
-2. Starts gunicorn with gunicorn.conf.py on a free 127.0.0.1 port and runs a timed mix of home page,
+2. Measures a trivial Flask JSON endpoint (bench/reference_app.py) under gunicorn with the same worker
+   settings and the same wrk: the machine's speed at the time, which the portal's figure is read against.
+   Then starts gunicorn with gunicorn.conf.py on a free 127.0.0.1 port and runs a timed mix of home page,
    search page, dataset page, API search and downloads from 16 keep-alive connections of wrk (Debian
    package, installed when missing; --driver python uses client processes in Python instead), then
    reports requests/s, median and p99 latency, errors, and the CPU time per request of the portal and
@@ -157,16 +159,20 @@ def forget_kept_pages(env: dict) -> None:
 
 
 class Gunicorn:
-    def __init__(self, env: dict, log_path: Path):
+    """The portal under gunicorn.conf.py (or, given `options`, another app with these command-line options)."""
+
+    def __init__(self, env: dict, log_path: Path, options: list[str] | None = None, ready: str = "/licence",
+                 cwd: Path = ROOT):
         self.port = free_port()
         env = {**env, "PORTAL_BIND": f"127.0.0.1:{self.port}"}
         self.log_file = open(log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                                     cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
+        options = options if options is not None else ["-c", "gunicorn.conf.py", "wsgi:app"]
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", *options],
+                                     cwd=cwd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if get("127.0.0.1", self.port, "/licence")[0] == 200:
+                if get("127.0.0.1", self.port, ready)[0] == 200:
                     return
             except OSError:
                 time.sleep(0.2)
@@ -195,6 +201,36 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log_file.close()
+
+
+def reference_run(args, connections: int, seconds: float, work: Path) -> dict:
+    """The machine's speed at the time of the run: requests/s of a trivial Flask JSON endpoint
+    (bench/reference_app.py) under gunicorn with the portal's workers, threads and worker class (those
+    gunicorn.conf.py gives with this run's options), no access log, and the same wrk. The issue's targets
+    were set on a machine where such an endpoint gave about 5,000 requests/s."""
+    import runpy
+
+    env = portal_env(work, args)
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    server = Gunicorn(env, work / "reference.log", ["-w", str(conf["workers"]), "-k", conf["worker_class"],
+                                                    "--threads", str(conf["threads"]), "reference_app:app"],
+                      ready="/", cwd=ROOT / "bench")  # not ROOT, whose gunicorn.conf.py gunicorn would read
+    try:
+        # wrk opens its keep-alive connections at once: every worker must be listening by then, or the
+        # first ones booted take them all and the others stay idle for the whole run
+        time.sleep(2)
+        w, _ = wrk(server.port, 'wrk.path = "/"\n', connections, seconds)
+    finally:
+        server.stop()
+    errors = w["connect"] + w["read"] + w["write"] + w["status"] + w["timeout"]
+    return {"rps": round(w["requests"] / (w["duration_us"] / 1e6), 1), "errors": errors,
+            "workers": conf["workers"], "threads": conf["threads"], "worker_class": conf["worker_class"]}
 
 
 def get(host: str, port: int, path: str) -> tuple[int, bytes]:
@@ -319,10 +355,13 @@ function request()
   local paths = kinds[i].paths
   return wrk.format("GET", paths[math.random(#paths)])
 end
+"""
+
+WRK_DONE = """
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRK {{"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
-    '"status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d}}\\n', summary.requests, summary.duration,
+  io.write(string.format('WRK {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d}\\n', summary.requests, summary.duration,
     e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(99)))
 end
 """
@@ -332,30 +371,37 @@ def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, access_log: Path,
-            seed: int = 1) -> dict:
-    """The timed mix from wrk (2 threads, `connections` keep-alive connections); kinds from the access log."""
-    kinds = "{" + ", ".join("{weight = %d, paths = {%s}}" % (weight, ", ".join(_lua_string(u) for u in urls[kind]))
-                            for kind, weight in MIX) + "}"
-    kind_of = {u: kind for kind, _ in MIX for u in urls[kind]}
+def wrk(port: int, script_text: str, connections: int, seconds: float) -> tuple[dict, float]:
+    """wrk (2 threads, `connections` keep-alive connections) with this Lua script, which ends with WRK_DONE:
+    its summary, and wrk's own CPU seconds."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.format(kinds=kinds, seed=seed))
-    offset = access_log.stat().st_size if access_log.exists() else 0
-    server_cpu = server.cpu_seconds()
+        script.write(script_text + WRK_DONE)
     try:
         with tempfile.TemporaryFile("w+") as stdout:
             proc = subprocess.Popen([ensure_program("wrk", "/usr/bin/wrk"), "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "60s",
                                      "-s", script.name, f"http://127.0.0.1:{port}"], stdout=stdout)
             _, status, usage = os.wait4(proc.pid, 0)  # wrk's own CPU time
             proc.returncode = os.waitstatus_to_exitcode(status)
-            server_cpu = server.cpu_seconds() - server_cpu
             if proc.returncode:
                 raise RuntimeError(f"wrk exited with {proc.returncode}")
             stdout.seek(0)
             out = stdout.read()
     finally:
         os.unlink(script.name)
-    w = json.loads(next(line[4:] for line in out.splitlines() if line.startswith("WRK ")))
+    summary = json.loads(next(line[4:] for line in out.splitlines() if line.startswith("WRK ")))
+    return summary, usage.ru_utime + usage.ru_stime
+
+
+def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, access_log: Path,
+            seed: int = 1) -> dict:
+    """The timed mix from wrk; kinds from the access log."""
+    kinds = "{" + ", ".join("{weight = %d, paths = {%s}}" % (weight, ", ".join(_lua_string(u) for u in urls[kind]))
+                            for kind, weight in MIX) + "}"
+    kind_of = {u: kind for kind, _ in MIX for u in urls[kind]}
+    offset = access_log.stat().st_size if access_log.exists() else 0
+    server_cpu = server.cpu_seconds()
+    w, client_cpu = wrk(port, WRK_SCRIPT.format(kinds=kinds, seed=seed), connections, seconds)
+    server_cpu = server.cpu_seconds() - server_cpu
     time.sleep(0.5)  # the workers write their last access lines
     served: dict[str, list[tuple[int, float]]] = {kind: [] for kind, _ in MIX}
     with open(access_log, "rb") as f:
@@ -377,7 +423,6 @@ def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, acc
         ms = [m for st, m in rows if 200 <= st < 400]
         by_kind[kind] = {"n": len(rows), "server_median_ms": round(statistics.median(ms), 1) if ms else None,
                          "server_p99_ms": round(percentile(ms, 99), 1) if ms else None}
-    client_cpu = usage.ru_utime + usage.ru_stime
     return {"driver": "wrk", "requests": n, "seconds": round(elapsed, 1), "rps": round(n / elapsed, 1),
             "median_ms": round(w["p50_us"] / 1000, 1), "p99_ms": round(w["p99_us"] / 1000, 1),
             "errors": errors, "error_statuses": statuses, "socket_errors": {k: w[k] for k in ("connect", "read", "write", "timeout")},
@@ -574,6 +619,8 @@ def main(argv=None) -> int:
     p.add_argument("--search-backend", help="PORTAL_SEARCH_BACKEND")
     p.add_argument("--ratelimit-uri", help="PORTAL_RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/0")
     p.add_argument("--page-cache-uri", help="PORTAL_PAGE_CACHE_URI (file, none, redis://...)")
+    p.add_argument("--reference-seconds", type=float, default=10,
+                   help="first measure a trivial Flask JSON endpoint this long, for the machine's speed (0: no)")
     p.add_argument("--skip-nginx", action="store_true")
     p.add_argument("--file-mb", type=int, default=1024)
     p.add_argument("--rounds", type=int, default=3)
@@ -604,6 +651,9 @@ def main(argv=None) -> int:
             cat = build_catalog(data_dir, args.size, args.seed, args.files)
             saved.write_text(json.dumps(cat, ensure_ascii=False))
         urls = mix_urls(cat, args.seed)
+        if args.reference_seconds > 0:
+            result["reference"] = reference_run(args, args.clients * args.connections, args.reference_seconds, data_dir)
+            log(f"reference, a trivial Flask JSON endpoint: {result['reference']['rps']} req/s")
         forget_kept_pages(portal_env(data_dir, args))
         g = Gunicorn(portal_env(data_dir, args), data_dir / "gunicorn.log")
         try:
