@@ -421,7 +421,7 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
     from portal.catalog import services
     from portal.catalog.models import Dataset
     from portal.extensions import db
-    from portal.search.text import tokenize
+    from portal.search.text import part_words
 
     t_select = t_load = t_doc = t_pinyin = t_tok = 0.0
     last_id = ""
@@ -447,8 +447,9 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
             t_pinyin += time.perf_counter() - t
         t = time.perf_counter()
         for doc in docs:
-            for part in (doc.title, " ".join(doc.tags), doc.agency, " ".join(doc.items), doc.summary):
-                tokenize(part)
+            for name, part in (("title", doc.title), ("tags", " ".join(doc.tags)), ("agency", doc.agency),
+                               ("items", " ".join(doc.items)), ("summary", doc.summary)):
+                part_words(name, part)
         t_tok += time.perf_counter() - t
         last_id = rows[-1].id
         db.session.expunge_all()
@@ -460,7 +461,7 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
         "  of which the id-page SELECT alone": t_select,
         "search_doc() per entry": t_doc,
         "  of which the pinyin title sort key": t_pinyin,
-        "jieba segmenting (text.tokenize of the 5 parts)": t_tok,
+        "jieba segmenting (text.part_words of the 5 parts)": t_tok,
         "writer.commit (flush, merge; waits for writer processes)": commit_s,
     }
     if not parallel:  # with writer processes the parts overlap, so no remainder can be derived
@@ -591,11 +592,14 @@ class _Stages:
         self._undo.clear()
 
 
+FIELD_NAMES = ("title", "summary", "tags", "agency", "items")  # the order of _load_docs()'s "fields"
+
+
 def _brute_force(docs: list[dict], query: str, filters: dict[str, list[str]]) -> int:
-    """Count matching entries by scanning every entry: every query term must be one of the jieba words
-    (portal.search.text.tokenize, the portal's one segmenter) of one of the five text parts; a substring
-    pre-check skips entries that cannot match."""
-    from portal.search.text import query_terms, tokenize
+    """Count matching entries by scanning every entry: every query term must be one of the index words
+    (portal.search.text.part_words, from the portal's one segmenter) of one of the five text parts; a
+    substring pre-check skips entries that cannot match."""
+    from portal.search.text import part_words, query_terms
 
     terms = query_terms(query)
     if not terms:
@@ -609,8 +613,8 @@ def _brute_force(docs: list[dict], query: str, filters: dict[str, list[str]]) ->
         tokens = d.get("tokens")
         if tokens is None:
             tokens = set()
-            for text in d["fields"]:
-                tokens.update(tokenize(text))
+            for name, text in zip(FIELD_NAMES, d["fields"]):
+                tokens.update(part_words(name, text))
             d["tokens"] = tokens
         if all(t in tokens for t in terms):
             count += 1
@@ -635,7 +639,7 @@ def _load_docs() -> list[dict]:
             .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id)
             .where(Dataset.state == "published"))
     for ds_id, title, summary, agency_name, agency_slug, theme_slug in db.session.execute(stmt):
-        fields = [title, summary, " ".join(sorted(tags[ds_id])), agency_name, " ".join(items[ds_id])]
+        fields = [title, summary, " ".join(sorted(tags[ds_id])), agency_name, " ".join(items[ds_id])]  # FIELD_NAMES
         docs.append({"id": ds_id, "fields": fields, "lower": "\n".join(fields).lower(),
                      "agency": agency_slug, "theme": theme_slug})
     return docs

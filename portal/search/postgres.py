@@ -1,6 +1,6 @@
 """PostgreSQL search backend: jieba words in a weighted `tsvector`, facet counts and sorts by SQL and numpy.
 
-The words come from the same segmenter as Whoosh (text.py): `tokenize()` for an entry, `query_terms()`
+The words come from the same segmenter as Whoosh (text.py): `part_words()` for each part of an entry, `query_terms()`
 for a query. They are written as a tsvector *literal* (`'word':1A,7B ...`) and queried with a tsquery
 literal (`'w1' & 'w2'`), so PostgreSQL's text-search parser and dictionaries never touch Chinese.
 Weights: title A, tags and agency B, data items C, summary D.
@@ -58,11 +58,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .base import AllOf, AnyOf, Expr, Match, Not, Range, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
-from .text import query_terms, tokenize
+from .text import part_words, query_terms
 
 log = logging.getLogger(__name__)
 
 SEARCH_TABLE = "search_documents"
+# The words' layout, kept as the table's comment: a table built by a version whose words differ counts
+# as another version's, which `flask portal reindex` (also --if-needed) rebuilds, as for Whoosh.
+LAYOUT = "portal words 3: part_words, characters of title, tags and agency"
 # (part, weight) in the order the positions are numbered
 WEIGHTS = (("title", "A"), ("tags", "B"), ("agency", "B"), ("items", "C"), ("summary", "D"))
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
@@ -105,6 +108,14 @@ CREATE TABLE IF NOT EXISTS {table} (
 )"""
 
 
+def layout_ddl(table: str = SEARCH_TABLE) -> str:
+    return f"COMMENT ON TABLE {table} IS '{LAYOUT}'"
+
+
+def table_layout(conn: Connection) -> str | None:
+    return conn.scalar(text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": SEARCH_TABLE})
+
+
 def index_ddl(rum: bool, table: str = SEARCH_TABLE) -> tuple[str, ...]:
     text_index = "rum (tsv rum_tsvector_ops)" if rum else "gin (tsv)"
     return (
@@ -133,6 +144,7 @@ def create_search_table(conn: Connection, allow_rum: bool = True) -> bool:
     """
     rum = allow_rum and _ensure_rum(conn)
     conn.execute(text(table_ddl()))
+    conn.execute(text(layout_ddl()))
     conn.execute(text(COUNTS_DDL))
     conn.execute(text(postings_ddl()))
     for ddl in index_ddl(rum):
@@ -172,7 +184,7 @@ def tsvector_literal(doc: SearchDoc) -> str:
     positions: dict[str, list[str]] = {}
     pos = 0
     for part, weight in WEIGHTS:
-        for word in tokenize(parts[part]):
+        for word in part_words(part, parts[part]):
             pos = min(pos + 1, MAX_POSITION)
             entries = positions.setdefault(word, [])
             if len(entries) < 256:  # PostgreSQL keeps at most 256 positions per lexeme
@@ -237,6 +249,9 @@ class PostgresBackend:
                         self._lock_writers(conn)
                         self._recount(conn)
                         conn.commit()
+                    elif not create and table_layout(conn) != LAYOUT:
+                        raise SearchUnavailable(f"the table {SEARCH_TABLE} was built by another version; "
+                                                "run `flask portal reindex`")
                     elif any(conn.scalar(text("SELECT to_regclass(:t)"), {"t": t}) is None
                              for t in (COUNTS_TABLE, POSTINGS_TABLE)):
                         conn.execute(text(COUNTS_DDL))
@@ -252,12 +267,14 @@ class PostgresBackend:
             return self._rum(conn)
 
     def needs_rebuild(self) -> bool:
-        """True when the table is missing (it is created again on the next write)."""
+        """True when the table is missing (it is created again on the next write) or was built by a version
+        whose words differ (LAYOUT)."""
         with self._conn() as conn:
-            missing = conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None
-        if missing:
+            stale = conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None \
+                or table_layout(conn) != LAYOUT
+        if stale:
             self._ready.clear()
-        return missing
+        return stale
 
     # ---- writing ---------------------------------------------------------
     def _damaged(self, exc: ProgrammingError) -> SearchUnavailable:
@@ -332,6 +349,7 @@ class PostgresBackend:
         new = f"{SEARCH_TABLE}_rebuild"
         conn.execute(text(f"DROP TABLE IF EXISTS {new}"))
         conn.execute(text(table_ddl(new).replace(f"CONSTRAINT ix_{new}_pkey PRIMARY KEY (id)", "CHECK (TRUE)")))
+        conn.execute(text(layout_ddl(new)))
         n = 0
         cursor = conn.connection.driver_connection.cursor()
         with cursor.copy(f"COPY {new} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
@@ -383,6 +401,7 @@ class PostgresBackend:
             self._rum(conn, create=True)
             self._lock_writers(conn)
             conn.execute(text(f"TRUNCATE {SEARCH_TABLE}"))
+            conn.execute(text(layout_ddl()))  # emptied: what is indexed from now on has this layout
             self._recount(conn)  # to zero, and a new generation: cached counts are void
             conn.commit()
 

@@ -50,6 +50,26 @@ def tokenize(text: str) -> list[str]:
 
 SHORT_PIECE = 24  # characters; longer pieces (summaries) rarely recur
 
+# The parts of an entry whose every Chinese character is also a word of the index. jieba keeps a character
+# inside the longer words it knows (供水, 水质, 电力), so a one-character query such as 水, 电 or 车 found
+# nothing; the short, descriptive parts now hold each of their characters too (docs/decisions.md).
+CHARACTER_PARTS = ("title", "tags", "agency")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def part_words(part: str, text: str) -> list[str]:
+    """The index words of one part of an entry ("title", "tags", "agency", "items" or "summary"): the words
+    of tokenize(), then, for CHARACTER_PARTS, each Chinese character not among them. Every backend and
+    every check of their answers takes an entry's words from here."""
+    words = tokenize(text)
+    if part in CHARACTER_PARTS:
+        seen = set(words)
+        for char in _HAN.findall(text):
+            if char not in seen:
+                seen.add(char)
+                words.append(char)
+    return words
+
 
 def _segment(piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Search-mode words (with repeats) and full-mode words of one piece, lower-cased, punctuation dropped."""

@@ -28,7 +28,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from .base import AllOf, AnyOf, Expr, Match, Not, Range, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable
-from .text import query_terms, tokenize
+from .text import part_words, query_terms
 
 # How much a word counts in each part of an entry. Every part is segmented once by jieba (text.py,
 # the one place to swap the segmenter) into one field, where a title word appears 4 times, a tag
@@ -53,8 +53,8 @@ class WeightedJiebaTokenizer(Tokenizer):
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for (_name, weight), part in zip(FIELD_WEIGHTS, value.split(PART_SEPARATOR)):
-            for word in tokenize(part):
+        for (name, weight), part in zip(FIELD_WEIGHTS, value.split(PART_SEPARATOR)):
+            for word in part_words(name, part):
                 for _ in range(weight):
                     token.original = token.text = word
                     token.boost, token.stopped = 1.0, False
@@ -133,9 +133,10 @@ class WhooshBackend:
     # ---- index lifecycle -------------------------------------------------
     def _schema(self) -> Schema:
         # Words arrive segmented; no positions are kept (there is no phrase search), which halves the index.
-        # The stored field's name carries the layout of what it holds, so an index of an older layout
-        # counts as built by another version and `reindex --if-needed` rebuilds it.
-        return Schema(id=ID(stored=True, unique=True), meta_v2=STORED(),
+        # The stored field's name carries the layout of what it holds and of the words (v3: text.part_words),
+        # so an index of an older layout counts as built by another version and `reindex --if-needed`
+        # rebuilds it.
+        return Schema(id=ID(stored=True, unique=True), meta_v3=STORED(),
                       text=TEXT(analyzer=WeightedJiebaTokenizer(), phrase=False))
 
     def _index(self):
@@ -283,7 +284,7 @@ class WhooshBackend:
     @staticmethod
     def _fields(doc: SearchDoc) -> dict:
         meta = {"f": doc.facets, "m": doc.modified.timestamp(), "d": doc.downloads, "t": doc.title_sort}
-        return {"id": doc.id, "text": entry_text(doc), "meta_v2": json.dumps(meta, ensure_ascii=False)}
+        return {"id": doc.id, "text": entry_text(doc), "meta_v3": json.dumps(meta, ensure_ascii=False)}
 
     # ---- reading ---------------------------------------------------------
     def _current_searcher(self):
@@ -352,7 +353,7 @@ class WhooshBackend:
         pair_docs: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         pair_codes: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         for docnum, stored in sub.iter_docs():
-            meta = json.loads(stored["meta_v2"])
+            meta = json.loads(stored["meta_v3"])
             ids[docnum] = stored["id"]
             modified[docnum] = meta["m"]
             downloads[docnum] = meta["d"]

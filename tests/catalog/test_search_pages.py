@@ -43,6 +43,14 @@ def test_search_over_data_item_names_and_agency(catalog, client):
     assert found[0] == "包头市空气质量日报"
 
 
+def test_one_character_search_finds_the_titles_holding_it(catalog, client):
+    html = client.get("/dataset?q=车").get_data(as_text=True)  # inside 机动车, a word jieba keeps whole
+    assert titles(html) == ["呼和浩特市机动车排放检验数据"]
+    assert "<mark>车</mark>" in html
+    assert len(titles(client.get("/dataset?q=气").get_data(as_text=True))) == 2  # 空气 in two titles
+    assert titles(client.get("/dataset?q=船").get_data(as_text=True)) == []
+
+
 def test_facets_have_counts_and_filter(catalog, client):
     html = client.get("/dataset?q=空气质量").get_data(as_text=True)
     assert re.search(r'data-facet="agency" data-value="hhht-sthjj">\s*<span class="facet-label">呼和浩特市生态环境局</span> '

@@ -43,7 +43,7 @@ def test_counts_from_postings_and_facet_arrays_stay_exact_through_writes():
     from portal.config import _fresh_pg_schema, drop_test_schema
     from portal.search.base import SearchDoc
     from portal.search.postgres import PostgresBackend
-    from portal.search.text import query_terms, tokenize
+    from portal.search.text import part_words, query_terms
 
     words = ["空气质量", "公交线路", "药店", "统计", "年度", "监测", "日报", "地址"]
     rnd = random.Random(5)
@@ -59,7 +59,8 @@ def test_counts_from_postings_and_facet_arrays_stay_exact_through_writes():
     def brute(docs: dict, q: SearchQuery):
         terms = set(query_terms(q.text))
         hits = [d for d in docs.values()
-                if terms <= {w for part in (d.title, d.summary, d.agency) for w in tokenize(part)}
+                if terms <= {w for name, part in (("title", d.title), ("summary", d.summary), ("agency", d.agency))
+                             for w in part_words(name, part)}
                 and all(set(d.facets[f]) & set(v) for f, v in q.filters.items())]
         facets = {f: {} for f in FACETS}
         for d in hits:
@@ -105,6 +106,37 @@ def test_counts_from_postings_and_facet_arrays_stay_exact_through_writes():
         backend.bulk_index(added, clear=False)
         docs.update((d.id, d) for d in added)
         check()
+    finally:
+        engine.dispose()
+        drop_test_schema({"TEST_SCHEMA": schema, "SQLALCHEMY_DATABASE_URI": PG_URL})
+
+
+def test_a_table_of_older_words_is_refused_until_rebuilt():
+    """A search table built by a version whose words differ answers as a missing Whoosh index of another
+    version does: search unavailable (503 on the site) until `flask portal reindex` rebuilds it."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from portal.config import _fresh_pg_schema, drop_test_schema
+    from portal.search.base import SearchDoc, SearchUnavailable
+    from portal.search.postgres import PostgresBackend
+
+    schema = _fresh_pg_schema(PG_URL)
+    engine = create_engine(PG_URL, connect_args={"options": f"-c search_path={schema},public"})
+    doc = SearchDoc(id="id-1", title="呼和浩特市供水水质监测数据", summary="", tags=[], agency="水务局", items=[],
+                    facets={f: ["x"] for f in FACETS}, modified=datetime(2026, 11, 1), downloads=0, title_sort="h")
+    try:
+        PostgresBackend(lambda: engine, FACETS).bulk_index([doc])
+        with engine.begin() as conn:
+            conn.execute(text("COMMENT ON TABLE search_documents IS NULL"))  # as before the layout was kept
+        fresh = PostgresBackend(lambda: engine, FACETS)  # another process, or this one after an upgrade
+        assert fresh.needs_rebuild()
+        with pytest.raises(SearchUnavailable, match="another version.*flask portal reindex"):
+            fresh.search(SearchQuery(text="水"))
+        fresh.bulk_index([doc])
+        assert not fresh.needs_rebuild()
+        assert [h.id for h in PostgresBackend(lambda: engine, FACETS).search(SearchQuery(text="水")).hits] == ["id-1"]
     finally:
         engine.dispose()
         drop_test_schema({"TEST_SCHEMA": schema, "SQLALCHEMY_DATABASE_URI": PG_URL})

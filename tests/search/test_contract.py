@@ -149,6 +149,19 @@ def test_place_names_find_longer_names(make_backend):
         assert ids(b.search(SearchQuery(text=query))) == expected, query
 
 
+def test_one_character_queries_find_titles_tags_and_agencies_holding_the_character(make_backend):
+    b = make_backend()
+    b.index([doc(1, "呼和浩特市供水水质监测数据"), doc(2, "包头市污水处理厂名录"),
+             doc(3, "鄂尔多斯市电力设施", tags=["用水"]), doc(4, "乌海市停车场", agency="水务局"),
+             doc(5, "赤峰市药店名录", summary="药店的用水情况"), doc(6, "通辽市公交线路")])
+    # 水 sits inside 供水, 水质, 污水, 用水, 水务局: only words jieba knows, until each character counts too
+    assert sorted(ids(b.search(SearchQuery(text="水")))) == ["id-1", "id-2", "id-3", "id-4"]  # not in a summary alone
+    assert ids(b.search(SearchQuery(text="电"))) == ["id-3"]
+    assert sorted(ids(b.search(SearchQuery(text="车")))) == ["id-4"]
+    assert b.search(SearchQuery(text="水 包头")).total == 1                      # still AND-ed with other words
+    assert ids(b.search(SearchQuery(text="供水"))) == ["id-1"]                   # words still match as words
+
+
 def test_parallel_rebuild_gives_the_same_answers(make_backend):
     docs = [doc(i, f"{'呼和浩特市' if i % 2 else '包头市'}空气质量数据{i}", agency=f"a{i % 3}") for i in range(300)]
     single, parallel = make_backend("one"), make_backend("two")
