@@ -134,8 +134,9 @@ def run_size(base_url: str, size: int, seed: int, n_queries: int, procs: int) ->
             conn.execute(text("ALTER TABLE gin.search_documents ADD PRIMARY KEY (id)"))
             t = time.perf_counter()
             conn.execute(text("INSERT INTO gin.search_documents SELECT * FROM public.search_documents"))
-            from portal.search.postgres import index_ddl
+            from portal.search.postgres import index_ddl, layout_ddl
 
+            conn.execute(text(layout_ddl("gin.search_documents")))  # the same words
             conn.execute(text("SET LOCAL search_path = gin, public"))
             for ddl in index_ddl(rum=False):
                 conn.execute(text(ddl))

@@ -112,8 +112,16 @@ def layout_ddl(table: str = SEARCH_TABLE) -> str:
     return f"COMMENT ON TABLE {table} IS '{LAYOUT}'"
 
 
-def table_layout(conn: Connection) -> str | None:
-    return conn.scalar(text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": SEARCH_TABLE})
+def holds_other_words(conn: Connection) -> bool:
+    """Whether the search table holds the words of another layout than LAYOUT. An empty table holds none:
+    it is marked with this layout (the migrations make the table without one)."""
+    if conn.scalar(text("SELECT obj_description(to_regclass(:t), 'pg_class')"), {"t": SEARCH_TABLE}) == LAYOUT:
+        return False
+    if conn.scalar(text(f"SELECT EXISTS (SELECT 1 FROM {SEARCH_TABLE})")):
+        return True
+    conn.execute(text(layout_ddl()))
+    conn.commit()
+    return False
 
 
 def index_ddl(rum: bool, table: str = SEARCH_TABLE) -> tuple[str, ...]:
@@ -249,7 +257,7 @@ class PostgresBackend:
                         self._lock_writers(conn)
                         self._recount(conn)
                         conn.commit()
-                    elif not create and table_layout(conn) != LAYOUT:
+                    elif not create and holds_other_words(conn):
                         raise SearchUnavailable(f"the table {SEARCH_TABLE} was built by another version; "
                                                 "run `flask portal reindex`")
                     elif any(conn.scalar(text("SELECT to_regclass(:t)"), {"t": t}) is None
@@ -271,7 +279,7 @@ class PostgresBackend:
         whose words differ (LAYOUT)."""
         with self._conn() as conn:
             stale = conn.scalar(text("SELECT to_regclass(:t)"), {"t": SEARCH_TABLE}) is None \
-                or table_layout(conn) != LAYOUT
+                or holds_other_words(conn)
         if stale:
             self._ready.clear()
         return stale

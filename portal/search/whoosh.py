@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 
 PART_SEPARATOR = "\x1f"
+# The stored field of facets, dates and counts. Its name carries the layout of what it holds and of the
+# words (v3: text.part_words), so an index of an older layout counts as built by another version.
+META = "meta_v3"
 
 
 class WeightedJiebaTokenizer(Tokenizer):
@@ -133,10 +136,9 @@ class WhooshBackend:
     # ---- index lifecycle -------------------------------------------------
     def _schema(self) -> Schema:
         # Words arrive segmented; no positions are kept (there is no phrase search), which halves the index.
-        # The stored field's name carries the layout of what it holds and of the words (v3: text.part_words),
-        # so an index of an older layout counts as built by another version and `reindex --if-needed`
+        # An index of an older layout (META) counts as built by another version and `reindex --if-needed`
         # rebuilds it.
-        return Schema(id=ID(stored=True, unique=True), meta_v3=STORED(),
+        return Schema(id=ID(stored=True, unique=True), **{META: STORED()},
                       text=TEXT(analyzer=WeightedJiebaTokenizer(), phrase=False))
 
     def _index(self):
@@ -284,7 +286,7 @@ class WhooshBackend:
     @staticmethod
     def _fields(doc: SearchDoc) -> dict:
         meta = {"f": doc.facets, "m": doc.modified.timestamp(), "d": doc.downloads, "t": doc.title_sort}
-        return {"id": doc.id, "text": entry_text(doc), "meta_v3": json.dumps(meta, ensure_ascii=False)}
+        return {"id": doc.id, "text": entry_text(doc), META: json.dumps(meta, ensure_ascii=False)}
 
     # ---- reading ---------------------------------------------------------
     def _current_searcher(self):
@@ -353,7 +355,7 @@ class WhooshBackend:
         pair_docs: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         pair_codes: dict[str, list[int]] = {f: [] for f in self.facet_fields}
         for docnum, stored in sub.iter_docs():
-            meta = json.loads(stored["meta_v3"])
+            meta = json.loads(stored[META])
             ids[docnum] = stored["id"]
             modified[docnum] = meta["m"]
             downloads[docnum] = meta["d"]

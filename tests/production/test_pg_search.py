@@ -137,6 +137,13 @@ def test_a_table_of_older_words_is_refused_until_rebuilt():
         fresh.bulk_index([doc])
         assert not fresh.needs_rebuild()
         assert [h.id for h in PostgresBackend(lambda: engine, FACETS).search(SearchQuery(text="水")).hits] == ["id-1"]
+        with engine.begin() as conn:  # empty and unmarked, as the migrations make it: it holds no older words
+            conn.execute(text("TRUNCATE search_documents"))
+            conn.execute(text("COMMENT ON TABLE search_documents IS NULL"))
+        made = PostgresBackend(lambda: engine, FACETS)
+        assert made.search(SearchQuery(text="水")).total == 0 and not made.needs_rebuild()
+        made.index([doc])
+        assert not PostgresBackend(lambda: engine, FACETS).needs_rebuild()
     finally:
         engine.dispose()
         drop_test_schema({"TEST_SCHEMA": schema, "SQLALCHEMY_DATABASE_URI": PG_URL})
