@@ -12,7 +12,8 @@
 1. Builds the catalog with bench/search.py's synthetic builder into a temporary data directory,
    indexes it, and stores real files for a few hundred downloadable resources.
 2. Measures a trivial Flask JSON endpoint (bench/reference_app.py) under gunicorn with the same worker
-   settings and the same wrk: the machine's speed at the time, which the portal's figure is read against.
+   settings and the same wrk, before and after the mix: the machine's speed at the time, which the
+   portal's figure is read against.
    Then starts gunicorn with gunicorn.conf.py on a free 127.0.0.1 port and runs a timed mix of home page,
    search page, dataset page, API search and downloads from 16 keep-alive connections of wrk (Debian
    package, installed when missing; --driver python uses client processes in Python instead), then
@@ -231,6 +232,12 @@ def reference_run(args, connections: int, seconds: float, work: Path) -> dict:
     errors = w["connect"] + w["read"] + w["write"] + w["status"] + w["timeout"]
     return {"rps": round(w["requests"] / (w["duration_us"] / 1e6), 1), "errors": errors,
             "workers": conf["workers"], "threads": conf["threads"], "worker_class": conf["worker_class"]}
+
+
+def reference(result: dict, key: str, args, work: Path) -> None:
+    if args.reference_seconds > 0:
+        result[key] = reference_run(args, args.clients * args.connections, args.reference_seconds, work)
+        log(f"{key.replace('_', ' ')}, a trivial Flask JSON endpoint: {result[key]['rps']} req/s")
 
 
 def get(host: str, port: int, path: str) -> tuple[int, bytes]:
@@ -620,7 +627,8 @@ def main(argv=None) -> int:
     p.add_argument("--ratelimit-uri", help="PORTAL_RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/0")
     p.add_argument("--page-cache-uri", help="PORTAL_PAGE_CACHE_URI (file, none, redis://...)")
     p.add_argument("--reference-seconds", type=float, default=10,
-                   help="first measure a trivial Flask JSON endpoint this long, for the machine's speed (0: no)")
+                   help="measure a trivial Flask JSON endpoint this long before and after the mix, for the "
+                        "machine's speed (0: no)")
     p.add_argument("--skip-nginx", action="store_true")
     p.add_argument("--file-mb", type=int, default=1024)
     p.add_argument("--rounds", type=int, default=3)
@@ -651,9 +659,7 @@ def main(argv=None) -> int:
             cat = build_catalog(data_dir, args.size, args.seed, args.files)
             saved.write_text(json.dumps(cat, ensure_ascii=False))
         urls = mix_urls(cat, args.seed)
-        if args.reference_seconds > 0:
-            result["reference"] = reference_run(args, args.clients * args.connections, args.reference_seconds, data_dir)
-            log(f"reference, a trivial Flask JSON endpoint: {result['reference']['rps']} req/s")
+        reference(result, "reference", args, data_dir)
         forget_kept_pages(portal_env(data_dir, args))
         g = Gunicorn(portal_env(data_dir, args), data_dir / "gunicorn.log")
         try:
@@ -678,6 +684,7 @@ def main(argv=None) -> int:
         m = result["mix"]
         log(f"mix: {m['rps']} req/s, median {m['median_ms']} ms, p99 {m['p99_ms']} ms, errors {m['errors']}; "
             f"CPU per request: portal {m['server_cpu_ms_per_request']} ms, load clients {m['client_cpu_ms_per_request']} ms")
+        reference(result, "reference_after", args, data_dir)  # did the machine change speed during the mix?
         if not args.skip_nginx:
             first = cat["downloads"][0].split("/")
             result["download"] = big_file_bench(data_dir, args, (first[2], first[4]), work / "nginx")
