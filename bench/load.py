@@ -210,15 +210,11 @@ def reference_run(args, connections: int, seconds: float, work: Path) -> dict:
     gunicorn.conf.py gives with this run's options), no access log, and the same wrk. The issue's targets
     were set on a machine where such an endpoint gave about 5,000 requests/s."""
     import runpy
+    from unittest import mock
 
     env = portal_env(work, args)
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
+    with mock.patch.dict(os.environ, env):  # gunicorn.conf.py reads its settings from the environment
         conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     server = Gunicorn(env, work / "reference.log", ["-w", str(conf["workers"]), "-k", conf["worker_class"],
                                                     "--threads", str(conf["threads"]), "reference_app:app"],
                       ready="/", cwd=ROOT / "bench")  # not ROOT, whose gunicorn.conf.py gunicorn would read
@@ -229,8 +225,7 @@ def reference_run(args, connections: int, seconds: float, work: Path) -> dict:
         w, _ = wrk(server.port, 'wrk.path = "/"\n', connections, seconds)
     finally:
         server.stop()
-    errors = w["connect"] + w["read"] + w["write"] + w["status"] + w["timeout"]
-    return {"rps": round(w["requests"] / (w["duration_us"] / 1e6), 1), "errors": errors,
+    return {"rps": round(w["requests"] / (w["duration_us"] / 1e6), 1), "errors": wrk_errors(w),
             "workers": conf["workers"], "threads": conf["threads"], "worker_class": conf["worker_class"]}
 
 
@@ -399,6 +394,11 @@ def wrk(port: int, script_text: str, connections: int, seconds: float) -> tuple[
     return summary, usage.ru_utime + usage.ru_stime
 
 
+def wrk_errors(summary: dict) -> int:
+    """Failed connections, reads, writes and timeouts, and answers outside 200-399."""
+    return sum(summary[k] for k in ("connect", "read", "write", "status", "timeout"))
+
+
 def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, access_log: Path,
             seed: int = 1) -> dict:
     """The timed mix from wrk; kinds from the access log."""
@@ -423,7 +423,7 @@ def run_wrk(port: int, urls: dict, connections: int, seconds: float, server, acc
             if path in kind_of:
                 served[kind_of[path]].append((status, ms))
     n, elapsed = w["requests"], w["duration_us"] / 1e6
-    errors = w["connect"] + w["read"] + w["write"] + w["status"] + w["timeout"]
+    errors = wrk_errors(w)
     statuses = sorted({st for rows in served.values() for st, _ in rows if not 200 <= st < 400})
     by_kind = {}
     for kind, rows in served.items():

@@ -447,8 +447,7 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
             t_pinyin += time.perf_counter() - t
         t = time.perf_counter()
         for doc in docs:
-            for name, part in (("title", doc.title), ("tags", " ".join(doc.tags)), ("agency", doc.agency),
-                               ("items", " ".join(doc.items)), ("summary", doc.summary)):
+            for name, part in doc.parts().items():
                 part_words(name, part)
         t_tok += time.perf_counter() - t
         last_id = rows[-1].id
@@ -592,9 +591,6 @@ class _Stages:
         self._undo.clear()
 
 
-FIELD_NAMES = ("title", "summary", "tags", "agency", "items")  # the order of _load_docs()'s "fields"
-
-
 def _brute_force(docs: list[dict], query: str, filters: dict[str, list[str]]) -> int:
     """Count matching entries by scanning every entry: every query term must be one of the index words
     (portal.search.text.part_words, from the portal's one segmenter) of one of the five text parts; a
@@ -613,7 +609,7 @@ def _brute_force(docs: list[dict], query: str, filters: dict[str, list[str]]) ->
         tokens = d.get("tokens")
         if tokens is None:
             tokens = set()
-            for name, text in zip(FIELD_NAMES, d["fields"]):
+            for name, text in d["fields"].items():
                 tokens.update(part_words(name, text))
             d["tokens"] = tokens
         if all(t in tokens for t in terms):
@@ -639,8 +635,9 @@ def _load_docs() -> list[dict]:
             .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id)
             .where(Dataset.state == "published"))
     for ds_id, title, summary, agency_name, agency_slug, theme_slug in db.session.execute(stmt):
-        fields = [title, summary, " ".join(sorted(tags[ds_id])), agency_name, " ".join(items[ds_id])]  # FIELD_NAMES
-        docs.append({"id": ds_id, "fields": fields, "lower": "\n".join(fields).lower(),
+        fields = {"title": title, "summary": summary, "tags": " ".join(sorted(tags[ds_id])), "agency": agency_name,
+                  "items": " ".join(items[ds_id])}
+        docs.append({"id": ds_id, "fields": fields, "lower": "\n".join(fields.values()).lower(),
                      "agency": agency_slug, "theme": theme_slug})
     return docs
 

@@ -21,6 +21,11 @@ class SearchDoc:
     downloads: int
     title_sort: str  # a key that sorts Chinese titles by pinyin
 
+    def parts(self) -> dict[str, str]:
+        """The text of each part the index weighs apart, by name (search.text.part_words takes the name)."""
+        return {"title": self.title, "tags": " ".join(self.tags), "agency": self.agency,
+                "items": " ".join(self.items), "summary": self.summary}
+
 
 SORTS = ("relevance", "modified", "downloads", "title", "modified_asc")
 

@@ -187,8 +187,7 @@ def _quote(word: str) -> str:
 
 
 def tsvector_literal(doc: SearchDoc) -> str:
-    parts = {"title": doc.title, "tags": " ".join(doc.tags), "agency": doc.agency,
-             "items": " ".join(doc.items), "summary": doc.summary}
+    parts = doc.parts()
     positions: dict[str, list[str]] = {}
     pos = 0
     for part, weight in WEIGHTS:

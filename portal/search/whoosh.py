@@ -68,7 +68,8 @@ class WeightedJiebaTokenizer(Tokenizer):
 
 
 def entry_text(doc: SearchDoc) -> str:
-    return PART_SEPARATOR.join((doc.title, " ".join(doc.tags), doc.agency, " ".join(doc.items), doc.summary))
+    parts = doc.parts()
+    return PART_SEPARATOR.join(parts[name] for name, _ in FIELD_WEIGHTS)
 
 
 @dataclass
