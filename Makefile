@@ -8,18 +8,22 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-embedded test-production bench bench-pg bench-load translations clean
+.PHONY: run test test-embedded test-production bench bench-pg bench-load translations lock clean
+
+# Installed only from the locks (every package pinned with its hashes); see README "Upgrading a pin".
+PIP_LOCKED := $(BIN)/pip install -q --require-hashes --no-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/activate
-	$(BIN)/pip install -q -r requirements.txt
+	$(PIP_LOCKED) -r requirements.txt
+	$(BIN)/pip check
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(PIP_LOCKED) -r requirements-dev.txt
+	$(BIN)/pip check
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
@@ -58,6 +62,13 @@ translations: $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o portal/translations/messages.pot .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d portal/translations
+
+# Re-make both locks from requirements.in / requirements-dev.in (after changing a pin there).
+lock:
+	$(PYTHON) -m venv .lock-tools && .lock-tools/bin/pip install -q uv==0.13.10
+	.lock-tools/bin/uv pip compile -q --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes requirements.in -o requirements.txt
+	.lock-tools/bin/uv pip compile -q --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes requirements-dev.in -o requirements-dev.txt
+	rm -rf .lock-tools
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
