@@ -15,7 +15,7 @@ from ..audit import services as audit
 from ..errors import InsufficientStorage, Invalid
 from ..extensions import db
 from ..storage import TooLarge, storage
-from . import dashboard, editing, review
+from . import dashboard, editing, review, workday_calendar
 from .models import Dataset, Theme
 from .services import quarantined_hashes
 from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
@@ -54,7 +54,8 @@ def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
 @roles_required(*VIEWERS)
 def home():
     """Dashboard: own entries by state, entries overdue for update, review decisions."""
-    return render_template("console/dashboard.html", board=dashboard.board(current_user))
+    return render_template("console/dashboard.html", board=dashboard.board(current_user),
+                           calendar_missing=workday_calendar.missing_year(current_user))
 
 
 @bp.route("/datasets/new", methods=["GET", "POST"])

@@ -1,8 +1,6 @@
 """The authority's pages: review queue, one submission, un-publishing, the working-day calendar."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,10 +8,8 @@ from flask_login import current_user
 from .. import workdays
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
-from ..audit import services as audit
 from ..errors import BadRequest, Invalid
-from ..extensions import db
-from . import editing, review
+from . import editing, review, workday_calendar
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = (Role.AUTHORITY, Role.ADMIN)
@@ -23,7 +19,8 @@ REVIEWERS = (Role.AUTHORITY, Role.ADMIN)
 @roles_required(*REVIEWERS, Role.AUDITOR)
 def queue():
     """Pending submissions by due date; overdue and due within 2 workdays are marked."""
-    return render_template("review/queue.html", rows=review.queue())
+    return render_template("review/queue.html", rows=review.queue(),
+                           calendar_missing=workday_calendar.missing_year(current_user))
 
 
 @bp.get("/<int:review_id>")
@@ -82,46 +79,44 @@ def unpublish(dataset_id: str):
 @bp.route("/calendar", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def calendar():
-    """Enter a year's official holiday arrangement (overrides the package; used for all deadlines)."""
-    year = request.values.get("year", type=int) or workdays.china_date(date.today()).year + 1
-    if not 2000 <= year <= 2100:
-        raise BadRequest(_("Choose a year between %(min)d and %(max)d.", min=2000, max=2100), {"year": year})
-    errors: dict[str, str] = {}
-    holidays_text = request.form.get("holidays", "")
-    workdays_text = request.form.get("workdays", "")
-    if request.method == "POST":
-        try:
-            holidays = _parse_days(holidays_text, "holidays")
-            make_up = _parse_days(workdays_text, "workdays")
-            workdays.set_year_arrangement(year, holidays, make_up, current_user.email)
-            audit.record(current_user, "calendar.set_year", "calendar", str(year),
-                         details={"holidays": len(holidays), "workdays": len(make_up)})
-            db.session.commit()
+    """A year's working-day calendar as month grids; enter it from the State Council's notice (parse,
+    check, confirm) or day by day. An entered year overrides the package and is used for all deadlines."""
+    year = request.values.get("year", type=int) or workday_calendar.china_today().year + 1
+    if not workday_calendar.YEAR_MIN <= year <= workday_calendar.YEAR_MAX:
+        raise BadRequest(_("Choose a year between %(min)d and %(max)d.", min=workday_calendar.YEAR_MIN,
+                           max=workday_calendar.YEAR_MAX), {"year": year})
+    action = request.form.get("action", "manual") if request.method == "POST" else ""
+    notice_text = request.form.get("notice", "")
+    error: Invalid | None = None
+    preview = None
+    try:
+        if action == "parse":
+            preview = workday_calendar.read_notice(notice_text, year)
+            year = preview.year
+        elif action == "save":
+            notice = workday_calendar.save_notice(notice_text, year, current_user)
+            flash(_("The arrangement for %(year)d is saved: %(holidays)d holidays and %(workdays)d make-up "
+                    "workdays, read from the State Council's notice.", year=notice.year,
+                    holidays=len(notice.holidays), workdays=len(notice.workdays)), "success")
+            return redirect(url_for("review.calendar", year=notice.year))
+        elif action:
+            workday_calendar.save_days(year, request.form.get("holidays", ""), request.form.get("workdays", ""),
+                                       current_user)
             flash(_("The arrangement for %(year)d is saved.", year=year), "success")
             return redirect(url_for("review.calendar", year=year))
-        except Invalid as exc:
-            db.session.rollback()  # nothing of the year is half-saved
-            errors = {"calendar": exc.message}
+    except Invalid as exc:
+        error = exc
+    if preview is not None:
+        shown = workday_calendar.year_view(year, preview.holidays, preview.workdays)
+        changed = workday_calendar.differences(year, preview.holidays, preview.workdays)
     else:
-        holidays, make_up = workdays.entered_arrangement(year)
-        holidays_text = "\n".join(f"{d.isoformat()} {n}" for d, n in sorted(holidays.items()))
-        workdays_text = "\n".join(f"{d.isoformat()} {n}" for d, n in sorted(make_up.items()))
-    return render_template("review/calendar.html", year=year, source=workdays.year_source(year),
-                           holidays_text=holidays_text, workdays_text=workdays_text, errors=errors,
-                           package_last=workdays.PACKAGE_LAST_YEAR), 422 if errors else 200
-
-
-def _parse_days(text: str, field: str) -> dict[date, str]:
-    """Lines of "YYYY-MM-DD name" into a dict; Invalid naming the first bad line."""
-    days: dict[date, str] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        day, _sep, name = line.partition(" ")
-        try:
-            days[date.fromisoformat(day)] = name.strip()
-        except ValueError:
-            raise Invalid(_("Line %(n)d: write a date as YYYY-MM-DD followed by the holiday's name.", n=n),
-                          {field: line[:40]})
-    return days
+        shown, changed = workday_calendar.year_view(year, *workday_calendar.arrangement(year)), []
+    entered = workdays.entered_arrangement(year)
+    manual = action == "manual" and error is not None
+    return render_template(
+        "review/calendar.html", year=year, source=workdays.year_source(year), shown=shown, preview=preview,
+        changed=changed, notice_text=notice_text, error=error, error_in=action if error else "",
+        holidays_text=request.form.get("holidays", "") if manual else workday_calendar.days_text(entered[0]),
+        workdays_text=request.form.get("workdays", "") if manual else workday_calendar.days_text(entered[1]),
+        package_last=workdays.PACKAGE_LAST_YEAR, calendar_missing=workday_calendar.missing_year(current_user),
+    ), 422 if error else 200
