@@ -161,3 +161,19 @@ def test_the_database_refuses_to_change_or_delete_audit_events(app, statement):
         db.session.execute(text(statement))
     db.session.rollback()
     assert audit.audit_count() == 2 and chain.broken_events() == []
+
+
+def test_every_backup_leaves_a_signed_checkpoint_beside_the_archive(app, tmp_path):
+    from portal.backup.services import backup
+
+    _events(2)
+    out = tmp_path / "backups" / "portal.backup"
+    out.parent.mkdir()
+    backup(out, "k" * 40)
+    beside = chain.read_checkpoint(out.with_name("portal.backup.audit-checkpoint.json"))
+    assert beside.signature_valid(chain.public_key())
+    head_id, head_hash = audit.chain_head()
+    assert (beside.newest_id, beside.hash, beside.count) == (head_id, head_hash, 3)  # with the backup's own event
+    (kept,) = Path(app.config["AUDIT_CHECKPOINT_DIR"]).glob("checkpoint-*.json")  # and one in the directory
+    assert chain.read_checkpoint(kept).hash == head_hash
+    assert _verify(app).exit_code == 0
