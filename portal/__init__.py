@@ -59,6 +59,7 @@ def create_app(config: Any = None) -> Flask:
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
     from .audit.views import bp as audit_bp
+    from .audit.views import public_bp as audit_public_bp
     from .accounts.tokens import load_user_from_request
     from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
@@ -84,6 +85,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(supervision_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(audit_public_bp)
     app.register_blueprint(catalog_api_bp)
     app.register_blueprint(exports_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)

@@ -118,17 +118,33 @@ portal_cli.add_command(audit_cli)
 
 @audit_cli.command("verify")
 def audit_verify_command() -> None:
-    """Check the audit events' hash chain; exits non-zero and lists the ids when it is broken."""
-    from .audit.models import AuditEvent
-    from .audit.services import chain_head, verify_chain
+    """Check the audit chain with PORTAL_AUDIT_KEY and against every signed checkpoint; exits non-zero when
+    an event was changed or deleted, or the chain was cut or rewritten since a checkpoint."""
+    from .audit.chain import verify
 
-    broken = verify_chain()
-    total = db.session.scalar(select(func.count(AuditEvent.id)))
-    if broken:
-        click.echo(f"Audit chain BROKEN at {len(broken)} of {total} events: ids {', '.join(map(str, broken))}", err=True)
+    verdict = verify()
+    if verdict.broken:
+        click.echo(f"Audit chain BROKEN at {len(verdict.broken)} of {verdict.total} events: "
+                   f"ids {', '.join(map(str, verdict.broken))}", err=True)
+    for problem in verdict.problems:
+        click.echo(f"Audit chain DISAGREES with a checkpoint: {problem}", err=True)
+    if not verdict.intact:
         raise SystemExit(1)
-    head_id, head_hash = chain_head()
-    click.echo(f"Audit chain intact: {total} events; newest {head_id}, hash {head_hash}.")
+    click.echo(f"Audit chain intact: {verdict.total} events; newest {verdict.head_id}, hash {verdict.head_hash}; "
+               f"agrees with {verdict.checkpoints} checkpoints.")
+    if not verdict.checkpoints:
+        click.echo("No checkpoint yet: a cut or rewritten chain shows only against one. "
+                   "Run `flask portal audit checkpoint` on a schedule.", err=True)
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint_command() -> None:
+    """Sign a checkpoint of the audit chain (newest id, hash, count, time) and write it into
+    PORTAL_AUDIT_CHECKPOINT_DIR, outside the database (run on a schedule, e.g. every 10 minutes)."""
+    from .audit.chain import write_checkpoint
+
+    cp, path = write_checkpoint()
+    click.echo(f"Checkpoint written to {path}: {cp.count} events, newest {cp.newest_id}, hash {cp.hash}.")
 
 
 @portal_cli.command("purge")

@@ -15,16 +15,32 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _secret_key(data_dir: Path) -> str:
     """PORTAL_SECRET_KEY, or a random key kept in the data directory so sessions survive restarts."""
-    key = _env("SECRET_KEY")
+    return _kept_secret(data_dir, "SECRET_KEY", "secret_key")
+
+
+def _kept_secret(data_dir: Path, env_name: str, file_name: str) -> str:
+    """PORTAL_<env_name>, or a random key kept in the data directory (made on first use)."""
+    key = _env(env_name)
     if key:
         return key
-    path = data_dir / "secret_key"
+    path = data_dir / file_name
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    return key
+    # Written whole under another name, then linked into place: a worker starting at the same moment
+    # either makes the key or reads the other's, never a half-written one.
+    tmp = path.with_name(f".{file_name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 def _in_memory_sqlite(url: str) -> bool:
@@ -80,6 +96,10 @@ class Config:
         self.REPORT_WORKDAYS = int(_env("REPORT_WORKDAYS", "10"))
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
         self.RATELIMIT_COMPLAINT = _env("RATELIMIT_COMPLAINT", "5/day")  # per account
+        # Keys the audit chain's HMAC and signs its checkpoints (portal/audit/chain.py); never in the database.
+        self.AUDIT_KEY = _kept_secret(data_dir, "AUDIT_KEY", "audit_key")
+        # Signed checkpoints of the audit chain, outside the database: point it at the backup location.
+        self.AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR", str(data_dir / "audit-checkpoints"))
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
         self.ACCESS_LOG_RETENTION_DAYS = int(_env("ACCESS_LOG_RETENTION_DAYS", "730"))  # at least 2 years, R2018 §24
         # Conditional-open applications (SZ §25, R2024 §28, §36)
@@ -110,6 +130,8 @@ class TestConfig(Config):
 
     def __init__(self, data_dir: str | Path, **overrides: object) -> None:
         os.environ.setdefault("PORTAL_SECRET_KEY", "test-secret")
+        # One audit key for every test app, as one deployment has one: a backup restores into another app.
+        os.environ.setdefault("PORTAL_AUDIT_KEY", "test-audit-key-not-for-production-0123456789")
         old = os.environ.get("PORTAL_DATA_DIR")
         os.environ["PORTAL_DATA_DIR"] = str(data_dir)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy import DDL, JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, event, false
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from ..extensions import db
@@ -25,6 +25,8 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC with PORTAL_AUDIT_KEY (chain.py); false only for events written before the chain was keyed.
+    keyed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
 
 
 class AccessEvent(db.Model):
@@ -45,6 +47,36 @@ class AccessEvent(db.Model):
 
 class AppendOnlyError(RuntimeError):
     """Audit events are never changed or deleted (SPEC §6); corrections are new events."""
+
+
+# The database itself refuses to change or delete audit events, whoever asks (raw SQL, another program).
+# Tables made by create_all() get the triggers here; migrations add them to existing databases (0006 on
+# PostgreSQL with the same statements, 0009 on SQLite with SQLITE_TRIGGERS).
+SQLITE_TRIGGERS = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS audit_events_no_{op.lower()} BEFORE {op} ON audit_events "
+    f"BEGIN SELECT RAISE(ABORT, 'audit events are append-only ({op} refused)'); END"
+    for op in ("UPDATE", "DELETE"))
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Record a new audit event that corrects the earlier one.';
+END
+$$
+"""
+PG_TRIGGERS = (
+    "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
+)
+for _statement in SQLITE_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in (PG_FUNCTION, *PG_TRIGGERS):
+    # DDL() formats its text with %: the function's own % is doubled.
+    event.listen(AuditEvent.__table__, "after_create",
+                 DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"))
 
 
 def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
@@ -20,17 +19,11 @@ from ..errors import BadRequest, Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from ..side_db import side_connections
+from .chain import GENESIS, chain_head  # noqa: F401  (the chain's hashes and checks live in chain.py)
+from .chain import broken_events as verify_chain  # noqa: F401
+from .chain import event_hash as _event_hash
 from .chain_lock import hold_append_lock
 from .models import AccessEvent, AuditEvent
-
-GENESIS = "0" * 64
-
-
-def _event_hash(prev_hash: str, event: AuditEvent) -> str:
-    body = json.dumps([prev_hash, event.at.isoformat(), event.actor_id, event.actor_label, event.action,
-                       event.object_type, event.object_id, event.reason, event.details],
-                      ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def record(actor: Any, action: str, object_type: str, object_id: str, reason: str = "",
@@ -43,31 +36,14 @@ def record(actor: Any, action: str, object_type: str, object_id: str, reason: st
     event = AuditEvent(at=utcnow(), actor_id=getattr(actor, "id", None),
                        actor_label=getattr(actor, "email", None) or str(actor or "system"),
                        action=action, object_type=object_type, object_id=str(object_id),
-                       reason=reason, details=details or {}, prev_hash=prev)
+                       reason=reason, details=details or {}, prev_hash=prev, keyed=True)
     event.hash = _event_hash(prev, event)
     db.session.add(event)
     return event
 
 
-def verify_chain() -> list[int]:
-    """Ids of audit events whose hash does not follow from their content and predecessor."""
-    broken, prev = [], GENESIS
-    for event in db.session.query(AuditEvent).order_by(AuditEvent.id).yield_per(1000):
-        if event.prev_hash != prev or _event_hash(prev, event) != event.hash:
-            broken.append(event.id)
-        prev = event.hash
-    return broken
-
-
 def audit_count() -> int:
     return db.session.scalar(select(func.count(AuditEvent.id))) or 0
-
-
-def chain_head() -> tuple[int, str]:
-    """The newest event's id and hash: kept outside the database (backup manifests, the verify output),
-    it also reveals events removed from the end of the chain, which the chain itself cannot show."""
-    row = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else (0, GENESIS)
 
 
 def client_addr() -> str:

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..models_base import utcnow
-from . import services
+from . import chain, services
 
 bp = Blueprint("audit", __name__, url_prefix="/console")
+public_bp = Blueprint("audit_public", __name__)  # the chain's checkpoints, for anyone to archive
+CHECKPOINTS_SHOWN = 100
 AUDITORS = (Role.AUDITOR, Role.AUTHORITY, Role.ADMIN)
 ACCESS_KINDS = {"download": _l("Download"), "api": _l("API call"), "search": _l("Search")}
 
@@ -77,8 +79,20 @@ def access_csv():
 @bp.get("/audit/verify")
 @roles_required(*AUDITORS)
 def verify():
-    """Check the audit log's hash chain now (what `flask portal audit verify` does)."""
-    broken = services.verify_chain()
-    head_id, head_hash = services.chain_head()
-    return render_template("audit/verify.html", broken=broken, head_id=head_id, head_hash=head_hash,
-                           total=services.audit_count())
+    """Check the audit log's chain now, with the key and against the checkpoints (`flask portal audit verify`)."""
+    return render_template("audit/verify.html", verdict=chain.verify())
+
+
+@public_bp.get("/audit/checkpoints")
+def checkpoints():
+    """The audit chain's signed checkpoints and the key that checks them: public, to be archived by anyone."""
+    found, _unreadable = chain.checkpoints(limit=CHECKPOINTS_SHOWN)
+    return render_template("audit/checkpoints.html", checkpoints=found, public_key=chain.public_key())
+
+
+@public_bp.get("/audit/checkpoints.json")
+def checkpoints_json():
+    """The same checkpoints as JSON, each with its signature."""
+    found, _unreadable = chain.checkpoints(limit=CHECKPOINTS_SHOWN)
+    return jsonify({"public_key": chain.public_key(), "algorithm": "Ed25519",
+                    "checkpoints": [cp.as_json() for cp in found]})

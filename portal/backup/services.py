@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import pagecache
 from ..audit import services as audit
+from ..audit.chain import write_checkpoint
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import StorageError, storage
@@ -174,6 +175,9 @@ def backup(out_path: str | Path, passphrase: str | None) -> BackupSummary:
                  details={"archive": out_path.name, "tables": len(tables), "rows": sum(counts.values()),
                           "files": len(files), "bytes": total, "missing_files": len(missing)})
     db.session.commit()
+    # A signed checkpoint of the audit chain beside the archive (and in the checkpoint directory), so the
+    # backup location also holds what shows a later cut or rewrite of the chain (audit/chain.py).
+    write_checkpoint(out_path.with_name(out_path.name + ".audit-checkpoint.json"))
     return BackupSummary(tables=counts, files=len(files), bytes=total, missing=missing)
 
 
@@ -231,6 +235,9 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
             raise BackupError("The archive's tables do not hold the rows its manifest lists.")
         if seen_files != set(expected_files):
             raise BackupError("The archive lacks files its manifest lists.")
+        if audit.verify_chain():
+            raise BackupError("The archive's audit chain does not verify with this installation's PORTAL_AUDIT_KEY; "
+                              "restore with the audit key of the installation the backup came from.")
         _reset_sequences()
         pagecache.mark_changed()  # rows went in through Core: pages of the empty installation are stale
         audit.record("cli", "system.restore", "installation", "-",
