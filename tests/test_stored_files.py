@@ -1,6 +1,6 @@
 """One owner for stored files (portal.storage.files): the same bytes can belong to a resource, a version,
 an application, a complaint, a correction and a report at once; a request that fails after storing them
-never takes them from the others."""
+never takes them from the others. `flask portal storage check` lists orphans and missing bytes."""
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit import services as audit_services
+from portal.audit.models import AuditEvent
 from portal.catalog.models import OpenType, Resource, ResourceKind
 from portal.config import drop_test_schema
 from portal.extensions import db
@@ -424,3 +425,73 @@ def test_only_the_storage_owner_saves_and_deletes_bytes():
                  and re.search(r"storage\(\)\s*\.\s*(save|delete)\(|extensions\[\"storage\"\]\s*\.\s*(save|delete)\(",
                                p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+# ---- flask portal storage check ------------------------------------------------------------------------
+def _inconsistent():
+    """A resource whose bytes are there, one whose bytes are gone, and bytes nothing names."""
+    ds = f.dataset()
+    kept = f.csv_resource(ds, "站点,AQI\n新华广场,56\n", filename="在.csv")
+    lost = f.csv_resource(ds, "站点,AQI\n如意河,48\n", filename="丢.csv")
+    os.remove(storage().path(lost.storage_key))
+    orphan = storage().save(io.BytesIO(b"nothing refers to these bytes"))
+    return kept.storage_key, lost.storage_key, orphan.key
+
+
+def test_storage_check_lists_orphans_and_missing_bytes(app):
+    kept, lost, orphan = _inconsistent()
+    result = app.test_cli_runner().invoke(args=["portal", "storage", "check"])
+    assert result.exit_code == 1
+    out = result.output
+    assert "Stored files: 2; keys referred to: 2." in out
+    assert "Orphans (stored, nothing refers to them): 1 (29 bytes)." in out and orphan in out
+    assert "Missing (referred to, not stored): 1." in out
+    assert f"{lost}  named by resource_versions.storage_key, resources.storage_key" in out
+    assert kept not in out
+    assert "1 referred-to files are missing" in out
+    assert storage().exists(orphan)  # listing never removes
+
+
+def test_storage_check_passes_when_every_reference_has_its_bytes(app):
+    f.csv_resource(f.dataset())
+    result = app.test_cli_runner().invoke(args=["portal", "storage", "check", "--clean"])
+    assert result.exit_code == 0, result.output
+    assert "Orphans (stored, nothing refers to them): 0 (0 bytes)." in result.output
+    assert "Missing (referred to, not stored): 0." in result.output
+
+
+def test_storage_check_clean_asks_then_removes_only_orphans(app):
+    kept, lost, orphan = _inconsistent()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["portal", "storage", "check", "--clean", "--min-age", "0"], input="n\n")
+    assert "Remove 1 orphaned files (29 bytes)? [y/N]" in result.output and "Nothing removed." in result.output
+    assert storage().exists(orphan)
+    result = runner.invoke(args=["portal", "storage", "check", "--clean", "--min-age", "0"], input="y\n")
+    assert "Removed 1 orphaned files (29 bytes)." in result.output
+    assert result.exit_code == 1  # the missing bytes are still missing
+    assert not storage().exists(orphan) and storage().exists(kept)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "system.storage_clean")).one()
+    assert event.details == {"removed": 1, "bytes": 29, "kept": 0}
+
+
+def test_storage_check_clean_keeps_young_orphans_unless_told(app):
+    """An upload stores its bytes before it commits its row: a fresh orphan may be one, so it stays."""
+    orphan = storage().save(io.BytesIO(b"an upload in progress"))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["portal", "storage", "check", "--clean", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Keeping 1 orphans saved in the last 60 minutes" in result.output and "No orphan to remove." in result.output
+    assert storage().exists(orphan.key)
+    result = runner.invoke(args=["portal", "storage", "check", "--clean", "--yes", "--min-age", "0"])
+    assert "Removed 1 orphaned files" in result.output and not storage().exists(orphan.key)
+
+
+def test_storage_clean_rereads_references_before_removing(app):
+    """A row committed between the listing and the removal keeps its bytes."""
+    ds = f.dataset()
+    stored = storage().save(io.BytesIO(b"%PDF-1.4 late row"))
+    assert [o.key for o in stored_files.check().orphans] == [stored.key]
+    db.session.add(Resource(dataset=ds, kind=ResourceKind.FILE, name="迟到", format="PDF", storage_key=stored.key))
+    db.session.commit()
+    removed, kept = stored_files.remove_orphans([stored.key], older_than=0)
+    assert (removed, kept) == ([], [stored.key]) and storage().exists(stored.key)
