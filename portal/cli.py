@@ -1,4 +1,4 @@
-"""`flask portal ...` commands: demo catalog, reindex, users, backup and restore, audit, purge."""
+"""`flask portal ...` commands: demo catalog, reindex, users, backup and restore, stored files, audit, purge."""
 from __future__ import annotations
 
 import click
@@ -110,6 +110,59 @@ def restore_command(archive: str) -> None:
     except BackupError as exc:
         raise click.ClickException(f"{exc} Nothing was restored.")
     click.echo(f"Restored {sum(summary.tables.values())} rows and {summary.files} files; search index rebuilt.")
+
+
+storage_cli = AppGroup("storage", help="Stored files (resources and their versions, attachments, evidence).")
+portal_cli.add_command(storage_cli)
+
+
+@storage_cli.command("check")
+@click.option("--clean", is_flag=True, help="Remove the orphans (stored files nothing refers to), after asking.")
+@click.option("--yes", is_flag=True, help="With --clean: remove without asking.")
+@click.option("--min-age", default=60, show_default=True, type=click.IntRange(min=0),
+              help="With --clean: keep orphans saved less than this many minutes ago (an upload may not have "
+                   "committed its row yet).")
+def storage_check_command(clean: bool, yes: bool, min_age: int) -> None:
+    """List stored files nothing refers to (orphans) and references whose bytes are missing; exit 1 when any are missing."""
+    import time
+    from datetime import datetime, timezone
+
+    from .audit import services as audit
+    from .storage import files as stored_files
+
+    report = stored_files.check()
+    db.session.rollback()  # end the read: --clean reads the references again after the question
+    orphan_bytes = sum(o.size for o in report.orphans)
+    click.echo(f"Stored files: {report.stored}; keys referred to: {report.referenced}.")
+    click.echo(f"Orphans (stored, nothing refers to them): {len(report.orphans)} ({orphan_bytes} bytes).")
+    for o in report.orphans:
+        saved = datetime.fromtimestamp(o.saved_at, timezone.utc)
+        click.echo(f"  {o.key}  {o.size} bytes  saved {saved:%Y-%m-%d %H:%M} UTC")
+    click.echo(f"Missing (referred to, not stored): {len(report.missing)}.")
+    for key, names in report.missing.items():
+        click.echo(f"  {key}  named by {', '.join(names)}")
+    if clean and report.orphans:
+        cutoff = time.time() - min_age * 60
+        old = [o for o in report.orphans if o.saved_at <= cutoff]
+        if len(old) < len(report.orphans):
+            click.echo(f"Keeping {len(report.orphans) - len(old)} orphans saved in the last {min_age} minutes "
+                       "(an upload may not have committed its row yet).")
+        if not old:
+            click.echo("No orphan to remove.")
+        elif yes or click.confirm(f"Remove {len(old)} orphaned files ({sum(o.size for o in old)} bytes)?"):
+            removed, kept = stored_files.remove_orphans([o.key for o in old], older_than=min_age * 60)
+            sizes = {o.key: o.size for o in old}
+            audit.record("cli", "system.storage_clean", "installation", "-",
+                         details={"removed": len(removed), "bytes": sum(sizes[k] for k in removed), "kept": len(kept)})
+            db.session.commit()
+            click.echo(f"Removed {len(removed)} orphaned files ({sum(sizes[k] for k in removed)} bytes)."
+                       + (f" Kept {len(kept)} that were referred to or saved again meanwhile." if kept else ""))
+        else:
+            click.echo("Nothing removed.")
+    if report.missing:
+        click.echo(f"{len(report.missing)} referred-to files are missing from storage; restore them from a backup.",
+                   err=True)
+        raise SystemExit(1)
 
 
 audit_cli = AppGroup("audit", help="The audit trail.")

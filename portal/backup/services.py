@@ -29,6 +29,7 @@ from ..audit.chain import write_checkpoint
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import StorageError, storage
+from ..storage import files as stored_files
 from .crypto import BackupError, DecryptingReader, EncryptingWriter, check_passphrase
 
 FORMAT = 1
@@ -92,11 +93,8 @@ def _decoder(table: Table):
 
 
 def referenced_files() -> list[str]:
-    from ..catalog.models import Resource, ResourceVersion
-
-    keys = set(db.session.scalars(select(Resource.storage_key).where(Resource.storage_key.is_not(None))))
-    keys |= set(db.session.scalars(select(ResourceVersion.storage_key).where(ResourceVersion.storage_key.is_not(None))))
-    return sorted(k for k in keys if k)
+    """Every stored key a row names: resources and their versions, attachments, evidence, quarantined files."""
+    return sorted(stored_files.referenced_keys())
 
 
 def _rows(table: Table) -> Iterator[dict[str, Any]]:
@@ -191,7 +189,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
     if not is_empty():
         raise BackupError("This installation is not empty; restore only into a freshly migrated, empty database.")
     by_name = {t.name: t for t in _tables()}
-    saved: list[str] = []  # files this restore created, removed again if it fails
+    saved: list[str] = []  # files this restore stored, handed to the storage owner to discard if it fails
     counts: dict[str, int] = {}
     try:
         with open(archive_path, "rb") as raw:
@@ -218,10 +216,8 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
                         entry = expected_files.get(key)
                         if entry is None or key in seen_files:
                             raise BackupError(f"Unexpected file in the archive: {key[:80]}")
-                        existed = storage().exists(key)
-                        stored = storage().save(fh)
-                        if not existed:
-                            saved.append(stored.key)
+                        stored = stored_files.save(fh)
+                        saved.append(stored.key)  # discard keeps what was stored before this restore
                         if stored.key != key or stored.size != entry["size"]:
                             raise BackupError(f"File {key} does not match its recorded SHA-256.")
                         seen_files.add(key)
@@ -246,8 +242,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
         db.session.commit()
     except BaseException as exc:
         db.session.rollback()
-        for key in saved:
-            storage().delete(key)
+        stored_files.discard(saved)
         if isinstance(exc, StorageError) and isinstance(exc.__cause__, BackupError):
             raise exc.__cause__ from None  # the archive failed while a file was being stored
         if isinstance(exc, SQLAlchemyError):

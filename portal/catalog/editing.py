@@ -16,7 +16,8 @@ from ..audit import services as audit
 from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
 from ..extensions import db
 from ..storage import StorageError, StorageFull, TooLarge
-from .files import add_file_resource, discard_unreferenced
+from ..storage import files as stored_files
+from .files import add_file_resource
 from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
                      ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
 
@@ -280,8 +281,8 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
         db.session.commit()
     except BaseException:
         key = res.storage_key
-        db.session.rollback()
-        discard_unreferenced(key)
+        db.session.rollback()  # first: the rows given up must not count as references
+        stored_files.discard([key])
         raise
     return UploadResult(res, column_warnings(ds, res.columns))
 

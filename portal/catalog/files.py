@@ -6,7 +6,7 @@ import json
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import StoredFile, storage
+from ..storage import files as stored_files
 from .models import Dataset, QuarantinedFile, Resource, ResourceKind, ResourceVersion
 
 MEDIA_TYPES = {
@@ -223,20 +224,20 @@ def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str
     """Store a file as a new resource of the entry, or as the next version of `resource`.
 
     The bytes are written atomically and hashed (storage), then checked against the declared format;
-    invalid content leaves no file. Rows are added to the session; the caller commits, and on a
-    failed commit removes the file with `discard_unreferenced`.
+    invalid content leaves no file of its own. Rows are added to the session; the caller commits, and on
+    a failed commit rolls back and hands the key to `stored_files.discard`.
     """
-    stored: StoredFile = storage().save(stream, max_size=max_size)
+    stored: StoredFile = stored_files.save(stream, max_size=max_size)
     with db.session.no_autoflush:  # the caller's pending rows are flushed by the caller, in one go
         quarantined = db.session.get(QuarantinedFile, stored.sha256) is not None
     if quarantined:
-        discard_unreferenced(stored.key)  # the quarantined bytes themselves stay, kept for audit
+        stored_files.discard([stored.key])  # the quarantined bytes themselves stay (a reference), kept for audit
         raise Invalid(_("This exact file was withdrawn after a rights complaint and cannot be published again."),
                       {"file": "quarantined"})
     try:
         info = inspect_file(storage().path(stored.key), fmt)
-    except Invalid:
-        discard_unreferenced(stored.key)
+    except BaseException:
+        stored_files.discard([stored.key])
         raise
     now = utcnow()
     if resource is None:
@@ -261,22 +262,3 @@ def add_link_resource(ds: Dataset, *, name: str, url: str, fmt: str = "API", des
                    url=url, position=len(ds.resources))
     db.session.add(res)
     return res
-
-
-_REFERENCE_CHECKS: list[Callable[[str], bool]] = []
-
-
-def register_reference_check(check: Callable[[str], bool]) -> Callable[[str], bool]:
-    """Another domain that stores files (e.g. complaint evidence) says when a key is still in use."""
-    if check not in _REFERENCE_CHECKS:
-        _REFERENCE_CHECKS.append(check)
-    return check
-
-
-def discard_unreferenced(key: str) -> None:
-    """Remove a stored file that no resource, version or other record points to (after a failed upload)."""
-    in_use = (db.session.query(Resource.id).filter(Resource.storage_key == key).first() or
-              db.session.query(ResourceVersion.id).filter(ResourceVersion.storage_key == key).first() or
-              any(check(key) for check in _REFERENCE_CHECKS))
-    if not in_use:
-        storage().delete(key)

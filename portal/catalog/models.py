@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..extensions import db
 from ..models_base import new_id, utcnow
+from ..storage import files as stored_files
 
 
 class OpenType(StrEnum):
@@ -309,3 +310,10 @@ class QuarantinedFile(db.Model):
     resource_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The stored files these rows hold (portal.storage.files decides when bytes may go). A quarantined file's
+# bytes are kept for audit; its SHA-256 is its storage key (content-addressed), so it is a reference too.
+stored_files.register(Resource.storage_key)
+stored_files.register(ResourceVersion.storage_key)
+stored_files.register(QuarantinedFile.sha256)

@@ -21,6 +21,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from ..storage import files as stored_files
 from ..supervision.services import Case, register_case_source
 from . import evidence
 from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision
@@ -135,7 +136,7 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
         errors.update(exc.details)
         stored = []
     if errors:
-        evidence.discard(s.key for s in stored)
+        stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
         snapshot = {r.id: {"version": r.version, "sha256": r.sha256, "name": r.name}
@@ -161,7 +162,7 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        evidence.discard(s.key for s in stored)
+        stored_files.discard(s.key for s in stored)
         raise
     index_datasets([ds])
     return complaint

@@ -15,6 +15,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from ..storage import files as stored_files
 from ..supervision.services import Case, register_case_source
 from . import evidence
 from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision
@@ -68,7 +69,7 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
         errors.update(exc.details)
         stored = []
     if errors:
-        evidence.discard(s.key for s in stored)
+        stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
         correction = Correction(dataset=ds, resource=resource, reporter_id=actor.id, location=location,
@@ -86,7 +87,7 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        evidence.discard(s.key for s in stored)
+        stored_files.discard(s.key for s in stored)
         raise
     return correction
 

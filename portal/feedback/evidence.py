@@ -9,10 +9,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..catalog.models import Resource, ResourceVersion
 from ..errors import Invalid
 from ..extensions import db
 from ..storage import StorageError, TooLarge, storage
+from ..storage import files as stored_files
 from .models import Attachment
 
 MAX_FILES = 5
@@ -62,7 +62,7 @@ def size_limit() -> str:
 
 def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required: bool = False) -> list[Stored]:
     """Store every file, or none: a wrong type, a file too large or too many files raise Invalid
-    (with the field name) and whatever was already stored for this request is removed again."""
+    (with the field name) and what this request stored is handed back to the storage owner to discard."""
     uploads = [u for u in uploads if u.filename]
     if required and not uploads:
         raise Invalid(_("Attach at least one evidence file."), {field: _("Attach at least one evidence file.")})
@@ -74,7 +74,7 @@ def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required:
         for upload in uploads:
             name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:300] or "file"
             try:
-                saved = storage().save(upload.stream, max_size=current_app.config["EVIDENCE_MAX_BYTES"])
+                saved = stored_files.save(upload.stream, max_size=current_app.config["EVIDENCE_MAX_BYTES"])
             except TooLarge:
                 message = _("“%(name)s” is larger than %(limit)s.", name=name, limit=size_limit())
                 raise Invalid(message, {field: message})
@@ -92,7 +92,7 @@ def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required:
                 message = _("“%(name)s” is empty.", name=name)
                 raise Invalid(message, {field: message})
     except BaseException:
-        discard([s.key for s in stored])
+        stored_files.discard([s.key for s in stored])
         raise
     return stored
 
@@ -109,26 +109,3 @@ def attach(stored: list[Stored], owner_type: str, owner_id: int, uploaded_by_id:
 def attachments(owner_type: str, owner_id: int) -> list[Attachment]:
     return list(db.session.scalars(select(Attachment).where(
         Attachment.owner_type == owner_type, Attachment.owner_id == owner_id).order_by(Attachment.id)))
-
-
-def discard(keys: Iterable[str]) -> None:
-    """Remove stored files nothing refers to (after a failed request); shared bytes stay."""
-    for key in set(keys):
-        in_use = (db.session.scalar(select(Attachment.id).where(Attachment.storage_key == key).limit(1)) or
-                  db.session.scalar(select(Resource.id).where(Resource.storage_key == key).limit(1)) or
-                  db.session.scalar(select(ResourceVersion.id).where(ResourceVersion.storage_key == key).limit(1)))
-        if not in_use:
-            storage().delete(key)
-
-
-def attachment_in_use(key: str) -> bool:
-    return db.session.scalar(select(Attachment.id).where(Attachment.storage_key == key).limit(1)) is not None
-
-
-def _register() -> None:
-    from ..catalog.files import register_reference_check
-
-    register_reference_check(attachment_in_use)
-
-
-_register()

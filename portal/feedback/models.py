@@ -13,6 +13,7 @@ from ..agencies.models import Agency
 from ..catalog.models import Dataset, Resource
 from ..extensions import db
 from ..models_base import utcnow
+from ..storage import files as stored_files
 
 
 class Right(StrEnum):
@@ -162,3 +163,6 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+stored_files.register(Attachment.storage_key)  # the storage owner keeps the bytes while a row names them

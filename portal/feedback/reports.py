@@ -17,6 +17,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from ..storage import files as stored_files
 from ..supervision.services import Case, register_case_source
 from . import evidence
 from .common import MAX_TEXT, OVERSEERS, agency_staff, authority_users, due_in, is_staff_of, one_decision
@@ -71,7 +72,7 @@ def file_report(*, accused: str, description: str, dataset_slug: str, agency_slu
         errors.update(exc.details)
         stored = []
     if errors:
-        evidence.discard(s.key for s in stored)
+        stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
         report = Report(reporter_id=actor.id, dataset=ds, agency=agency, accused=accused, description=description,
@@ -89,7 +90,7 @@ def file_report(*, accused: str, description: str, dataset_slug: str, agency_slu
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        evidence.discard(s.key for s in stored)
+        stored_files.discard(s.key for s in stored)
         raise
     return report
 

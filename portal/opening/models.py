@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..catalog.models import Dataset
 from ..extensions import db
 from ..models_base import utcnow
+from ..storage import files as stored_files
 
 
 class ApplicationState(StrEnum):
@@ -93,6 +94,9 @@ class ApplicationAttachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
+
+
+stored_files.register(ApplicationAttachment.storage_key)  # the storage owner keeps the bytes while a row names them
 
 
 class ApplicationEvent(db.Model):

@@ -13,18 +13,18 @@ from typing import BinaryIO, Iterable
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workdays
 from ..accounts.models import Role, User
 from ..audit import services as audit
-from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind, ResourceVersion
+from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind
 from ..errors import Conflict, Forbidden, Invalid, NotFound, PortalError
 from ..extensions import db
 from ..concurrency import one_decision as one_decision_with
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
-from ..storage import StorageError, TooLarge, storage
+from ..storage import TooLarge
+from ..storage import files as stored_files
 from ..supervision.services import Case, Notice, register_case_source, register_notice_source
 from . import permissions
 from .models import (AccessBlock, Application, ApplicationAttachment, ApplicationEvent, ApplicationState, Grant,
@@ -247,51 +247,37 @@ def _sniff(stream: BinaryIO) -> str | None:
     return next((media for magic, media in MAGIC if head.startswith(magic)), None)
 
 
-def _store_attachments(app_: Application, uploads: Iterable[Upload], actor: User) -> list[str]:
-    """Check and store uploads (type by magic bytes, size by the setting); returns the new storage keys.
-    On the first bad file every file stored here is removed again and Invalid (or 413) is raised."""
+def _store_attachments(app_: Application, uploads: Iterable[Upload], actor: User, keys: list[str]) -> None:
+    """Check and store uploads (type by magic bytes, size by the setting), adding their rows; each stored
+    key is appended to `keys` at once, so that the caller, when anything fails (here: Invalid or 413 on
+    the first bad file), rolls back and hands them to `stored_files.discard`."""
     uploads = [u for u in uploads if u.filename]
     if not uploads:
-        return []
+        return
     if len(app_.attachments) + len(uploads) > MAX_ATTACHMENTS:
         raise Invalid(_("At most %(n)d attachments per application.", n=MAX_ATTACHMENTS), {"attachments": ""})
     limit_mb = current_app.config["APPLICATION_ATTACHMENT_MB"]
-    keys: list[str] = []
-    try:
-        for upload in uploads:
-            media = _sniff(upload.stream)
-            name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:300] or "attachment"
-            if media is None:
-                raise Invalid(_("“%(name)s” is not a PDF, PNG or JPEG file.", name=name),
-                              {"attachments": _("“%(name)s” is not a PDF, PNG or JPEG file.", name=name)})
-            try:
-                stored = storage().save(upload.stream, max_size=limit_mb * 1024 * 1024)
-            except TooLarge:
-                message = _("“%(name)s” is larger than %(mb)d MB.", name=name, mb=limit_mb)
-                raise AttachmentTooLarge(message, {"attachments": message})
-            keys.append(stored.key)
-            app_.attachments.append(ApplicationAttachment(
-                filename=name, media_type=media, size=stored.size, storage_key=stored.key,
-                uploaded_by_id=actor.id))
-    except (PortalError, StorageError):
-        _discard(keys)
-        raise
-    return keys
+    for upload in uploads:
+        media = _sniff(upload.stream)
+        name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:300] or "attachment"
+        if media is None:
+            raise Invalid(_("“%(name)s” is not a PDF, PNG or JPEG file.", name=name),
+                          {"attachments": _("“%(name)s” is not a PDF, PNG or JPEG file.", name=name)})
+        try:
+            stored = stored_files.save(upload.stream, max_size=limit_mb * 1024 * 1024)
+        except TooLarge:
+            message = _("“%(name)s” is larger than %(mb)d MB.", name=name, mb=limit_mb)
+            raise AttachmentTooLarge(message, {"attachments": message})
+        keys.append(stored.key)
+        app_.attachments.append(ApplicationAttachment(
+            filename=name, media_type=media, size=stored.size, storage_key=stored.key,
+            uploaded_by_id=actor.id))
 
 
-def _discard(keys: Iterable[str]) -> None:
-    """Remove stored files that nothing else points to (content-addressed: a resource may share them)."""
-    for key in keys:
-        with db.session.no_autoflush:  # only rows already stored count, not the ones being given up
-            used = (db.session.scalar(select(func.count(Resource.id)).where(Resource.storage_key == key))
-                    or db.session.scalar(select(func.count(ResourceVersion.id)).where(ResourceVersion.storage_key == key))
-                    or db.session.scalar(select(func.count(ApplicationAttachment.id)).where(
-                        ApplicationAttachment.storage_key == key)))
-        if not used:
-            try:
-                storage().delete(key)
-            except StorageError:
-                pass
+def _give_up(keys: Iterable[str]) -> None:
+    """A request that stored attachments failed: roll back its rows first, then let the owner discard the bytes."""
+    db.session.rollback()
+    stored_files.discard(keys)
 
 
 def attachment(app_: Application, attachment_id: int) -> ApplicationAttachment:
@@ -337,20 +323,16 @@ def save(ds: Dataset | None, data: ApplicationData, uploads: Iterable[Upload], a
                                   state=S.DRAFT, created_at=utcnow())
         db.session.add(application)
     _apply_data(application, data)
+    keys: list[str] = []
     try:
-        keys = _store_attachments(application, uploads, actor)
-    except PortalError:
-        db.session.rollback()
-        raise
-    if is_new:
-        _event(application, "created", actor)
-    if submit_now:
-        _submit(application, actor)
-    try:
+        _store_attachments(application, uploads, actor, keys)
+        if is_new:
+            _event(application, "created", actor)
+        if submit_now:
+            _submit(application, actor)
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        _discard(keys)
+    except BaseException:
+        _give_up(keys)
         raise
     return application
 
@@ -393,26 +375,25 @@ def answer(app_: Application, actor: User, text: str, uploads: Iterable[Upload] 
         raise Invalid(_("Write your answer."), {"answer": _("Write your answer.")})
     if len(text) > MAX_TEXT:
         raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), {"answer": _("At most %(n)d characters.", n=MAX_TEXT)})
+    keys: list[str] = []
     try:
-        keys = _store_attachments(app_, uploads, actor)
-    except PortalError:
-        db.session.rollback()
-        raise
-    app_.state = state
-    if current_app.config["APPLICATION_CLOCK"] == "restart":
-        remaining = current_app.config["APPLICATION_WORKDAYS"]
-    else:
-        remaining = app_.remaining_workdays or 1
-    app_.due_date = workdays.add_workdays(utcnow(), remaining)
-    app_.remaining_workdays = None
-    _event(app_, "info_provided", actor, text)
-    audit.record(actor, "application.answer", "application", str(app_.id), details={"due": app_.due_date.isoformat()})
-    notify_all(_staff_ids(app_.agency_id), _("The applicant answered: “%(title)s”", title=app_.dataset.title),
-               _("Answer by %(date)s.", date=app_.due_date.isoformat()), link=_link(app_), kind="application.answered")
-    try:
+        _store_attachments(app_, uploads, actor, keys)
+        app_.state = state
+        if current_app.config["APPLICATION_CLOCK"] == "restart":
+            remaining = current_app.config["APPLICATION_WORKDAYS"]
+        else:
+            remaining = app_.remaining_workdays or 1
+        app_.due_date = workdays.add_workdays(utcnow(), remaining)
+        app_.remaining_workdays = None
+        _event(app_, "info_provided", actor, text)
+        audit.record(actor, "application.answer", "application", str(app_.id),
+                     details={"due": app_.due_date.isoformat()})
+        notify_all(_staff_ids(app_.agency_id), _("The applicant answered: “%(title)s”", title=app_.dataset.title),
+                   _("Answer by %(date)s.", date=app_.due_date.isoformat()), link=_link(app_),
+                   kind="application.answered")
         db.session.commit()
-    except StaleDataError:
-        _discard(keys)
+    except BaseException:
+        _give_up(keys)  # a concurrent decision (StaleDataError) included: one_decision answers 409
         raise
     return app_
 

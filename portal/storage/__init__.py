@@ -1,4 +1,5 @@
-"""File storage behind the FileStorage protocol, chosen by config."""
+"""File storage behind the FileStorage protocol, chosen by config. Domains save and discard through
+`portal.storage.files`, the one owner of stored files (it knows every reference to a key)."""
 from __future__ import annotations
 
 from typing import Any, Mapping

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Iterator, Protocol
 
 
 @dataclass(frozen=True)
@@ -11,6 +11,12 @@ class StoredFile:
     key: str
     size: int
     sha256: str
+    # True when these bytes were not stored before this save (the key is new), False when the save
+    # only rewrote a key that was already there (the same bytes, content-addressed).
+    created: bool = False
+    # Which copy of the key this save put in place (local: inode and time); another save of the same
+    # bytes later puts another copy there. See `FileStorage.stamp`.
+    stamp: str = ""
 
 
 class StorageError(Exception):
@@ -26,6 +32,8 @@ class TooLarge(StorageError):
 
 
 class FileStorage(Protocol):
+    """Bytes by key. Only portal.storage.files (the one owner of stored files) saves and deletes."""
+
     def save(self, stream: BinaryIO, max_size: int | None = None) -> StoredFile:
         """Store a stream atomically while hashing it; on any failure nothing remains."""
         ...
@@ -39,6 +47,18 @@ class FileStorage(Protocol):
         ...
 
     def exists(self, key: str) -> bool: ...
+
+    def keys(self) -> Iterator[str]:
+        """Every stored key (temporary files of uploads in progress are not keys)."""
+        ...
+
+    def stamp(self, key: str) -> str | None:
+        """Which copy of the key is stored now (as `StoredFile.stamp` of the save that put it there), or None."""
+        ...
+
+    def saved_at(self, key: str) -> float | None:
+        """When the key was last saved (a POSIX timestamp), or None when it is not stored."""
+        ...
 
     def sweep_temp(self) -> int:
         """Remove temporary files of uploads whose process died; returns how many."""

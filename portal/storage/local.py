@@ -7,7 +7,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from .base import StorageError, StorageFull, StoredFile, TooLarge
 
@@ -46,9 +46,10 @@ class LocalStorage:
                 # readable by the web server that sends it (X-Accel-Redirect); never writable by it
                 os.fchmod(out.fileno(), 0o644)
                 key = digest.hexdigest()
+                stamp = _stamp(os.fstat(out.fileno()))
                 final = self.path(key)
                 final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp_name, final)  # still locked: the sweeper never takes a finished file
+                created = _place(tmp_name, final)  # still locked: the sweeper never takes a finished file
         except BaseException as exc:
             _remove(tmp_name)
             if isinstance(exc, (StorageError, KeyboardInterrupt, SystemExit)):
@@ -56,7 +57,7 @@ class LocalStorage:
             if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
                 raise StorageFull(str(exc)) from exc
             raise StorageError(str(exc)) from exc
-        return StoredFile(key=key, size=size, sha256=key)
+        return StoredFile(key=key, size=size, sha256=key, created=created, stamp=stamp)
 
     def _locked_temp(self) -> tuple[int, str]:
         """A new temporary file, flock-ed; made again if a sweeper removed it before we locked it."""
@@ -110,8 +111,71 @@ class LocalStorage:
         except StorageError:
             return False
 
+    def keys(self) -> Iterator[str]:
+        """Every key under <root>/ab/cd/ (the temporary area and anything not named like a key are skipped)."""
+        hexdigits = set("0123456789abcdef")
+        for first in _subdirs(self.root):
+            for second in _subdirs(first):
+                for entry in _entries(second):
+                    name = entry.name
+                    if (len(name) == 64 and set(name) <= hexdigits and name.startswith(first.name + second.name)
+                            and entry.is_file(follow_symlinks=False)):
+                        yield name
+
+    def stamp(self, key: str) -> str | None:
+        try:
+            return _stamp(os.stat(self.path(key)))
+        except (FileNotFoundError, StorageError):
+            return None
+
+    def saved_at(self, key: str) -> float | None:
+        try:
+            return os.stat(self.path(key)).st_mtime
+        except (FileNotFoundError, StorageError):
+            return None
+
     def delete(self, key: str) -> None:
         _remove(self.path(key))
+
+
+def _place(tmp_name: str, final: Path) -> bool:
+    """Move a finished temporary file to its key; True when the key was not stored before.
+
+    link() refuses an existing name, so of two saves of the same new bytes exactly one learns that it
+    created them; a save of bytes already stored replaces the file with its own copy, as it always did.
+    """
+    try:
+        os.link(tmp_name, final)
+    except FileExistsError:
+        os.replace(tmp_name, final)
+        return False
+    except OSError as exc:
+        if exc.errno in FULL_ERRNOS:
+            raise
+        created = not final.exists()  # a file system without hard links: the best answer it allows
+        os.replace(tmp_name, final)
+        return created
+    os.unlink(tmp_name)
+    return True
+
+
+def _stamp(st: os.stat_result) -> str:
+    """The copy a path names: another save of the same bytes puts a new inode there (written at another time)."""
+    return f"{st.st_ino}:{st.st_mtime_ns}"
+
+
+def _entries(path: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(path) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except FileNotFoundError:  # removed meanwhile
+        return []
+
+
+def _subdirs(path: Path) -> list[Path]:
+    """The two-hex-digit directories of the key layout."""
+    return [Path(e.path) for e in _entries(path)
+            if len(e.name) == 2 and all(c in "0123456789abcdef" for c in e.name) and e.is_dir(follow_symlinks=False)]
 
 
 def _remove(path: str | Path) -> None:
