@@ -15,6 +15,7 @@ from ..audit import services as audit
 from ..errors import InsufficientStorage, Invalid
 from ..extensions import db
 from ..storage import TooLarge, storage
+from ..storage.names import clean_filename
 from . import dashboard, editing, review, workday_calendar
 from .models import Dataset, Theme
 from .services import quarantined_hashes
@@ -168,7 +169,7 @@ def version_download(dataset_id: str, resource_id: str, version: int):
                         bytes_sent=found.size, detail=f"version {found.version}")
     db.session.commit()
     return send_file(storage().path(found.storage_key), mimetype=found.media_type, as_attachment=True,
-                     download_name=found.filename, etag=found.sha256, max_age=0)
+                     download_name=clean_filename(found.filename, "file"), etag=found.sha256, max_age=0)
 
 
 def _empty():

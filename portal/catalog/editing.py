@@ -17,6 +17,7 @@ from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
 from ..extensions import db
 from ..storage import StorageError, StorageFull, TooLarge
 from ..storage import files as stored_files
+from ..storage.names import clean_filename
 from .files import add_file_resource
 from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
                      ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
@@ -255,7 +256,7 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
     fmt = (fmt or "").upper().strip()
     if fmt not in ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP"):
         raise Invalid(_("Choose the file format."), {"format": fmt})
-    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:300]
+    filename = clean_filename(filename)
     if not filename:
         raise Invalid(_("The file needs a name."), {"file": ""})
     try:

@@ -14,6 +14,7 @@ from ..errors import NotFound
 from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
+from ..storage.names import clean_filename
 from . import services
 from .filters import FILTERS
 from .preview import can_preview, preview
@@ -118,7 +119,7 @@ def send_resource(res: services.StoredFile):
     download and the API's share it."""
     key = res.storage_key
     resp = send_file(storage().path(key), mimetype=res.media_type, as_attachment=True,
-                     download_name=res.filename or f"{res.id}.{res.format.lower()}", conditional=True,
+                     download_name=clean_filename(res.filename, f"{res.id}.{res.format.lower()}"), conditional=True,
                      etag=res.sha256, last_modified=res.updated_at, max_age=0)
     if res.encoding and res.media_type.startswith("text/"):
         # set here, not in `mimetype`: send_file would add its own charset=utf-8 after ours

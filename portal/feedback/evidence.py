@@ -13,6 +13,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..storage import StorageError, TooLarge, storage
 from ..storage import files as stored_files
+from ..storage.names import clean_filename
 from .models import Attachment
 
 MAX_FILES = 5
@@ -72,7 +73,7 @@ def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required:
     stored: list[Stored] = []
     try:
         for upload in uploads:
-            name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:300] or "file"
+            name = clean_filename(upload.filename, "file")
             try:
                 saved = stored_files.save(upload.stream, max_size=current_app.config["EVIDENCE_MAX_BYTES"])
             except TooLarge:

@@ -15,6 +15,7 @@ from ..catalog.services import get_published_dataset
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db, limiter
 from ..storage import storage
+from ..storage.names import clean_filename
 from . import complaints, corrections, evidence, reports
 from .models import Attachment, Right
 
@@ -38,7 +39,7 @@ def _send(att: Attachment):
     audit.record_access("attachment", 200, detail=f"{att.owner_type}:{att.owner_id}:{att.id}")
     db.session.commit()
     return send_file(storage().path(att.storage_key), mimetype=att.media_type, as_attachment=True,
-                     download_name=att.filename, max_age=0)
+                     download_name=clean_filename(att.filename, "file"), max_age=0)
 
 
 def _attachment(owner_type: str, owner_id: int, attachment_id: int) -> Attachment:

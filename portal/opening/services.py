@@ -25,6 +25,7 @@ from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
 from ..storage import TooLarge
 from ..storage import files as stored_files
+from ..storage.names import clean_filename
 from ..supervision.services import Case, Notice, register_case_source, register_notice_source
 from . import permissions
 from .models import (AccessBlock, Application, ApplicationAttachment, ApplicationEvent, ApplicationState, Grant,
@@ -259,7 +260,7 @@ def _store_attachments(app_: Application, uploads: Iterable[Upload], actor: User
     limit_mb = current_app.config["APPLICATION_ATTACHMENT_MB"]
     for upload in uploads:
         media = _sniff(upload.stream)
-        name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:300] or "attachment"
+        name = clean_filename(upload.filename, "attachment")
         if media is None:
             raise Invalid(_("“%(name)s” is not a PDF, PNG or JPEG file.", name=name),
                           {"attachments": _("“%(name)s” is not a PDF, PNG or JPEG file.", name=name)})

@@ -13,6 +13,7 @@ from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
 from ..errors import BadRequest, Conflict, Invalid, PortalError
 from ..storage import storage
+from ..storage.names import clean_filename
 from . import permissions, services
 from .forms import ApplicationForm
 from .vocab import EVENT_LABELS, GRANT_STATE_LABELS, METHOD_LABELS, REPORT_INTERVALS, STATE_LABELS
@@ -195,7 +196,7 @@ def attachment(app_id: int, attachment_id: int):
     """An attachment, for those who may see the application."""
     att = services.attachment(services.get_application(app_id, current_user), attachment_id)
     return send_file(storage().path(att.storage_key), mimetype=att.media_type, as_attachment=True,
-                     download_name=att.filename, max_age=0)
+                     download_name=clean_filename(att.filename, "attachment"), max_age=0)
 
 
 # ---- grants, reports, suspensions ---------------------------------------------------------------
