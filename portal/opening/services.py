@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import workdays
+from .. import sentences, workdays
 from ..accounts.models import Role, User
 from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind, ResourceVersion
@@ -486,8 +486,9 @@ def approve(app_: Application, actor: User, approval: Approval) -> Grant:
                   provision_methods=list(app_.provision_methods), start=start, end=end,
                   report_every_days=every, state=GrantState.ACTIVE, created_at=now)
     db.session.add(grant)
-    _event(app_, "approved", actor, _("Purpose: %(purpose)s. Scope: %(scope)s. Access %(start)s to %(end)s.",
-                                      purpose=purpose, scope=scope, start=start.isoformat(), end=end.isoformat()))
+    _event(app_, "approved", actor, sentences.join(
+        _("Purpose: %(purpose)s", purpose=purpose), _("Scope: %(scope)s", scope=scope),
+        _("Access %(start)s to %(end)s", start=start.isoformat(), end=end.isoformat())))
     db.session.flush()
     audit.record(actor, "application.approve", "application", str(app_.id), purpose,
                  {"grant": grant.id, "scope": scope, "start": start.isoformat(), "end": end.isoformat(),
@@ -516,10 +517,10 @@ def refuse(app_: Application, actor: User, reason: str, legal_basis: str) -> App
     app_.state, app_.decided_at, app_.decided_by_id = state, utcnow(), actor.id
     app_.refusal_reason, app_.refusal_legal_basis = reason, legal_basis
     app_.remaining_workdays = None
-    _event(app_, "refused", actor, _("Reason: %(reason)s. Legal basis: %(basis)s.", reason=reason, basis=legal_basis))
+    stated = sentences.join(_("Reason: %(reason)s", reason=reason), _("Legal basis: %(basis)s", basis=legal_basis))
+    _event(app_, "refused", actor, stated)
     audit.record(actor, "application.refuse", "application", str(app_.id), reason, {"legal_basis": legal_basis})
-    notify(app_.applicant_id, _("Application refused: “%(title)s”", title=app_.dataset.title),
-           _("Reason: %(reason)s. Legal basis: %(basis)s.", reason=reason, basis=legal_basis),
+    notify(app_.applicant_id, _("Application refused: “%(title)s”", title=app_.dataset.title), stated,
            link=_link(app_), kind="application.refused")
     db.session.commit()
     return app_
