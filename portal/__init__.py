@@ -67,6 +67,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.views import bp as catalog_bp
     from .feedback.views import bp as feedback_bp
     from .inbox.views import bp as inbox_bp
+    from .legal.views import bp as legal_bp
     from .exports.views import bp as exports_bp
     from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
@@ -74,6 +75,7 @@ def create_app(config: Any = None) -> Flask:
     from .web import bp as web_bp
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(legal_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(agencies_bp)
@@ -108,6 +110,9 @@ def create_app(config: Any = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    from . import legal
+
+    legal.init_app(app)
     register_security_headers(app)
     from .audit.services import log_request_access
 

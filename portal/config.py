@@ -89,6 +89,8 @@ class Config:
         # Uploads stream to disk; the file limit, plus room for the form around a multipart upload.
         self.UPLOAD_MAX_BYTES = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
+        # Regulations binding this deployment, the prevailing one first (portal/legal/regulations.toml).
+        self.REGULATIONS = _env("REGULATIONS", "R2024,R2018")
         self.REVIEW_WORKDAYS = int(_env("REVIEW_WORKDAYS", "5"))  # R2024 §11
         # Complaints, corrections, reports (SPEC §4): deadlines in workdays, evidence limits, complaint rate.
         self.COMPLAINT_WORKDAYS = int(_env("COMPLAINT_WORKDAYS", "10"))

@@ -13,6 +13,7 @@ from .catalog import vocab
 from .catalog.editing import column_warnings
 from .i18n import select_locale
 from .search.text import highlight, snippet
+from .sentences import join as join_sentences
 
 
 def filesize(n: int | None) -> str:
@@ -96,7 +97,7 @@ def register_template_helpers(app: Flask) -> None:
     # call inside a loop or block copy that context first (about fifty copies on a dataset page). Every
     # template is HTML with autoescaping, so the result is what Jinja's newstyle gettext gives there:
     # the translation as markup, always %-formatted with its (escaped) variables.
-    app.jinja_env.globals.update(_=_gettext, gettext=_gettext)
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, sentences=join_sentences)
     app.jinja_env.filters.update(
         filesize=filesize,
         open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),

@@ -1,5 +1,6 @@
-"""Conditional-open applications: drafts, submission due in 10 workdays (SZ §25), the agency's decision
-(R2024 §28), grants with period, scope and usage reports (R2024 §36), suspension for misuse (R2024 §50).
+"""Conditional-open applications: drafts, submission due in the configured workdays (default 10, the figure
+of SZ §25), the agency's decision (R2024 §28), grants with period, scope and usage reports (R2024 §36),
+suspension for misuse (R2024 §50). Pages and notices cite these through portal.legal, never by name.
 
 Every state change follows TRANSITIONS (applications) or GRANT_TRANSITIONS; an action not in the table
 raises Conflict (409). Two staff deciding at once: the application's row version lets one win.
@@ -14,7 +15,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from .. import workdays
+from .. import legal, sentences, workdays
 from ..accounts.models import Role, User
 from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind
@@ -468,18 +469,26 @@ def approve(app_: Application, actor: User, approval: Approval) -> Grant:
                   provision_methods=list(app_.provision_methods), start=start, end=end,
                   report_every_days=every, state=GrantState.ACTIVE, created_at=now)
     db.session.add(grant)
-    _event(app_, "approved", actor, _("Purpose: %(purpose)s. Scope: %(scope)s. Access %(start)s to %(end)s.",
-                                      purpose=purpose, scope=scope, start=start.isoformat(), end=end.isoformat()))
+    _event(app_, "approved", actor, sentences.join(
+        _("Purpose: %(purpose)s", purpose=purpose), _("Scope: %(scope)s", scope=scope),
+        _("Access %(start)s to %(end)s", start=start.isoformat(), end=end.isoformat())))
     db.session.flush()
+    procedure = legal.cite("application_approval")
     audit.record(actor, "application.approve", "application", str(app_.id), purpose,
                  {"grant": grant.id, "scope": scope, "start": start.isoformat(), "end": end.isoformat(),
-                  "resources": grant.resource_ids})
+                  "resources": grant.resource_ids, "procedure": procedure.key if procedure else None})
     notify(app_.applicant_id, _("Application approved: “%(title)s”", title=app_.dataset.title),
-           _("You may use the data from %(start)s to %(end)s for: %(purpose)s",
-             start=start.isoformat(), end=end.isoformat(), purpose=purpose),
+           sentences.join(_("You may use the data from %(start)s to %(end)s for: %(purpose)s",
+                            start=start.isoformat(), end=end.isoformat(), purpose=purpose),
+                          _procedure(procedure)),
            link=_link(app_), kind="application.approved")
     db.session.commit()
     return grant
+
+
+def _procedure(citation: legal.Citation | None) -> str:
+    """"Procedure: <the article the decision follows>" for a notice, or "" where none governs it."""
+    return _("Procedure: %(basis)s", basis=citation.text()) if citation else ""
 
 
 @one_decision
@@ -498,11 +507,13 @@ def refuse(app_: Application, actor: User, reason: str, legal_basis: str) -> App
     app_.state, app_.decided_at, app_.decided_by_id = state, utcnow(), actor.id
     app_.refusal_reason, app_.refusal_legal_basis = reason, legal_basis
     app_.remaining_workdays = None
-    _event(app_, "refused", actor, _("Reason: %(reason)s. Legal basis: %(basis)s.", reason=reason, basis=legal_basis))
-    audit.record(actor, "application.refuse", "application", str(app_.id), reason, {"legal_basis": legal_basis})
+    stated = (_("Reason: %(reason)s", reason=reason), _("Legal basis: %(basis)s", basis=legal_basis))
+    _event(app_, "refused", actor, sentences.join(*stated))
+    procedure = legal.cite("application_refusal")
+    audit.record(actor, "application.refuse", "application", str(app_.id), reason,
+                 {"legal_basis": legal_basis, "procedure": procedure.key if procedure else None})
     notify(app_.applicant_id, _("Application refused: “%(title)s”", title=app_.dataset.title),
-           _("Reason: %(reason)s. Legal basis: %(basis)s.", reason=reason, basis=legal_basis),
-           link=_link(app_), kind="application.refused")
+           sentences.join(*stated, _procedure(procedure)), link=_link(app_), kind="application.refused")
     db.session.commit()
     return app_
 
@@ -791,5 +802,6 @@ def report_notices(on: date) -> list[Notice]:
                 notices.append(Notice(f"grant:{g.id}:{slot.due.isoformat()}", "usage_report.reminder", [g.user_id],
                                       _("Usage report due %(date)s: “%(title)s”", date=slot.due.isoformat(),
                                         title=g.dataset.title),
-                                      _("Report how you used the data (R2024 §36)."), _link(g.application)))
+                                      _("Report how you used the data%(basis)s.", basis=legal.note("usage_report")),
+                                      _link(g.application)))
     return notices

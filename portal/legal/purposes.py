@@ -1,0 +1,35 @@
+"""What the portal cites a rule for: each place that names a legal basis asks for one of these purposes.
+
+The purposes are the portal's (its pages and notices need them); which article governs each is data
+(regulations.toml), chosen per deployment. `setting` names the configuration value that holds the
+purpose's period, when it has one, so a page can tell a period the regulation fixes from the portal's own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Purpose:
+    label: object               # lazy string: what the article is cited for
+    setting: str | None = None  # config key of the period, if any
+    unit: str = "workdays"      # of that period: workdays | days
+
+
+PURPOSES: dict[str, Purpose] = {
+    "application_answer": Purpose(_l("Answering an application for conditionally open data"),
+                                  "APPLICATION_WORKDAYS"),
+    "application_approval": Purpose(_l("An approval states the permitted purpose and scope")),
+    "application_refusal": Purpose(_l("A refusal states its reason and legal basis")),
+    "usage_report": Purpose(_l("Data users report how they used the data")),
+    "access_suspension": Purpose(_l("Suspending a data user's access for misuse")),
+    "complaint_suspension": Purpose(_l("Rights complaints: immediate suspension, verification, decision and feedback"),
+                                    "COMPLAINT_WORKDAYS"),
+    "correction_handling": Purpose(_l("Corrections: marking, verification and answer"), "CORRECTION_WORKDAYS"),
+    "report_illegal_use": Purpose(_l("Reports of illegal use of public data")),
+    "catalog_review": Purpose(_l("The authority's review of catalog entries"), "REVIEW_WORKDAYS"),
+    "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
+                                    "ACCESS_LOG_RETENTION_DAYS", "days"),
+}
