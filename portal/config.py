@@ -116,6 +116,8 @@ class Config:
         self.SMTP_PORT = int(_env("SMTP_PORT", "25"))
         self.SMTP_USER = _env("SMTP_USER", "")
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
+        # Passwords are kept as scrypt hashes; not a setting (only the test configuration changes it).
+        self.PASSWORD_HASH_METHOD = "scrypt"
         self.SMTP_FROM = _env("SMTP_FROM", "noreply@localhost")
         self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -163,6 +165,9 @@ class TestConfig(Config):
         self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = self.RATELIMIT_LOGIN = "100000/minute"
         self.RATELIMIT_COMPLAINT = "100000/minute"
         self.RATELIMIT_API = self.RATELIMIT_API_TOKEN = "100000/minute"
+        # A cheap hash: the suite creates and signs in hundreds of accounts, and scrypt costs 0.1-0.3 s each.
+        # tests/accounts/test_passwords.py proves that the portal's own configuration uses scrypt.
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         for key, value in overrides.items():
             setattr(self, key, value)
 

@@ -21,8 +21,8 @@ MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS = {"password", "password123", "1234567890", "qwertyuiop", "12345678910", "a123456789",
                     "woaini1314", "qwerty123456", "admin12345", "abc1234567", "1qaz2wsx3edc", "iloveyou123"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# A hash of a random password, checked when the e-mail is unknown so both cases take equal time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A hash of a random password for each method, checked when the e-mail is unknown so both cases take equal time.
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -40,8 +40,15 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 
 def hash_password(password: str) -> str:
-    """scrypt, werkzeug's default modern KDF."""
-    return generate_password_hash(password, method="scrypt")
+    """scrypt, werkzeug's default modern KDF (PASSWORD_HASH_METHOD; the tests use a cheap one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 @dataclass
@@ -99,7 +106,7 @@ def register(data: Registration) -> User:
 def authenticate(email: str, password: str) -> User:
     """The active user with these credentials; one vague Invalid for every failure."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if not user or not ok or not user.active:
         raise Invalid(_("The e-mail address or password is wrong."), {"password": ""})
     user.last_login_at = utcnow()
