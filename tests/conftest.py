@@ -71,13 +71,30 @@ def demo_client(demo_app):
 PASSWORD = "Test-Passw0rd!"
 
 
+def csrf_token_for(client) -> str:
+    """The CSRF token any page would carry for this client's session, made without loading a page.
+
+    Flask-WTF (1.3) keeps a random value in the session under the field's name and puts it on forms
+    signed with URLSafeTimedSerializer(secret, salt="wtf-csrf-token"). Should that change, every form
+    test fails with 400 at once; tests/ops/test_security.py checks the token that pages really carry.
+    """
+    import hashlib
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    app = client.application
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    with client.session_transaction() as session:
+        if field not in session:
+            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+        raw = session[field]
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
 def post_form(client, url: str, data: dict, **kwargs):
     """POST a form with the CSRF token a browser would send."""
-    import re
-
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    return client.post(url, data={**data, "csrf_token": match.group(1) if match else ""}, **kwargs)
+    return client.post(url, data={**data, "csrf_token": csrf_token_for(client)}, **kwargs)
 
 
 def login(client, email: str, password: str = PASSWORD):
