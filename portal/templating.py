@@ -13,6 +13,7 @@ from .catalog import vocab
 from .catalog.editing import column_warnings
 from .i18n import select_locale
 from .search.text import highlight, snippet
+from .security import return_path
 
 
 def filesize(n: int | None) -> str:
@@ -121,7 +122,7 @@ def register_template_helpers(app: Flask) -> None:
             "site_name": current_app.config["SITE_NAME"],
             "current_locale": select_locale(),
             "languages": [("zh_CN", "中文"), ("en", "English")],
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            "current_path": return_path() if request else "/",
             "licences": vocab.LICENCES,
             "highlight": highlight,
             "snippet": snippet,
