@@ -98,6 +98,8 @@ def register_template_helpers(app: Flask) -> None:
     # template is HTML with autoescaping, so the result is what Jinja's newstyle gettext gives there:
     # the translation as markup, always %-formatted with its (escaped) variables.
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext)
+    # Globals, not context: the entry macros (catalog/entry_parts.html) are imported without the context.
+    app.jinja_env.globals["licences"] = vocab.LICENCES
     app.jinja_env.filters.update(
         filesize=filesize,
         open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),
@@ -123,7 +125,6 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": select_locale(),
             "languages": [("zh_CN", "中文"), ("en", "English")],
             "current_path": return_path() if request else "/",
-            "licences": vocab.LICENCES,
             "highlight": highlight,
             "snippet": snippet,
             "column_warnings": column_warnings,
