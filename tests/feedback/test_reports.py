@@ -53,6 +53,7 @@ def test_report_is_seen_answered_and_access_suspended(app, users, entry):
     for c in (staff, authority, auditor):
         assert c.get(f"/reports/{rid}").status_code == 200
         assert "某数据公司" in c.get("/console/cases").get_data(as_text=True)
+    assert f"<title>举报 #{rid}" in staff.get(f"/reports/{rid}").get_data(as_text=True)
     assert other_staff.get(f"/reports/{rid}").status_code == 404
     assert "某数据公司" not in other_staff.get("/console/cases").get_data(as_text=True)
     assert "违法利用举报" in authority.get("/console/supervision").get_data(as_text=True)

@@ -477,6 +477,8 @@ def test_usage_reports_on_schedule_and_missing_ones_flagged(app, entry, users):
     assert post_on(user, page, f"/grants/{grant.id}/reports", {"report": "用于信贷风险模型，未发生安全事件。"}).status_code == 302
     db.session.expire_all()
     assert len(services.missing_reports(users["agency_staff"])) == 1
+    schedule = user.get(page).get_data(as_text=True).split('id="report-schedule"')[1].split("</thead>")[0]
+    assert '<th scope="col">报告内容</th>' in schedule and "举报" not in schedule  # a usage report, not 举报
     assert post_on(staff, page, f"/grants/{grant.id}/reports", {"report": "x"}).status_code == 403
     assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "grant.report")).one()
 

@@ -307,6 +307,7 @@ def test_auditor_searches_the_audit_log(app, logged, client):
     login(client, "auditor@example.cn")
     page = client.get("/console/audit").get_data(as_text=True)
     assert "<h1>审计日志</h1>" in page and "calendar.set_year" in page
+    assert "可用 <code>flask portal audit verify</code> 命令校验完整性" in page and "`" not in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;审核通过" in page
     table = _table(client, "/console/audit?user=authority@example.cn")
     assert "dataset.publish" in table and "calendar.set_year" not in table
