@@ -356,7 +356,9 @@ def _csv(r):
 def test_csv_exports(app, logged, client):
     login(client, "auditor@example.cn")
     r = client.get("/console/audit.csv?action=review")
-    assert r.status_code == 200 and r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert client.get("/console/access.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = _csv(r)
     assert rows[0][:4] == ["编号", "时间（北京时间）", "用户", "操作"]
     assert len(rows) == 2 and rows[1][3] == "review.return"
