@@ -1,9 +1,13 @@
 """Security headers on every response (no inline scripts or styles anywhere in the templates)."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import re
+from urllib.parse import unquote, urlsplit
+
+from flask import Flask, Response, current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, RequestRedirect
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -46,6 +50,44 @@ def _refuse_nul() -> None:
                       if isinstance(text, str))
     if refused:
         raise BadRequest(_("The request could not be understood."))
+
+
+# Control characters (CR and LF would split the Location header: a 500, or a forged header) and the
+# backslash (browsers read "/\evil.example" as "//evil.example", another site).
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def safe_next(target: str | None) -> str:
+    """Where a `next=` parameter may send the visitor: a path on this site whose route answers GET, else
+    the home page. Every redirect to a `next` goes through here (login, the language switch).
+
+    Refused: other sites (a scheme, a host, `//`), control characters and backslashes, paths that match
+    no route, and paths whose route does not answer GET: the address a form was posted to is not a page
+    to return to (it would answer 405)."""
+    home = url_for("web.home")
+    if not target or not target.startswith("/") or _UNSAFE_IN_NEXT.search(target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    try:
+        current_app.create_url_adapter(request).match(unquote(parts.path), method="GET")
+    except RequestRedirect:
+        pass  # the route answers GET at a slightly different address (a trailing slash): it redirects there
+    except HTTPException:  # no such page (404), or no GET there (405)
+        return home
+    return target
+
+
+def return_path() -> str:
+    """The page a link should bring the visitor back to (after logging in, after switching language): this
+    page, or, when it answers a form's POST, the same-site page the form was on."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return "/"
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -5,7 +5,8 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request
-from flask_babel import get_translations
+from flask_babel import get_translations, ngettext, pgettext
+from limits import parse_many
 from markupsafe import Markup
 
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
@@ -14,6 +15,7 @@ from .catalog.editing import column_warnings
 from .i18n import select_locale
 from .search.text import highlight, snippet
 from .sentences import join as join_sentences
+from .security import return_path
 
 
 def filesize(n: int | None) -> str:
@@ -43,6 +45,29 @@ def day_and_minute(value: datetime | None) -> str:
         return ""
     value = _portal_time(value)
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+
+
+def rate_limit(spec: str) -> str:
+    """A rate limit as configured ("120/minute", Flask-Limiter's notation) in words of the page's language:
+    每分钟 120 次, 120 requests per minute; several limits are joined with " / "."""
+    try:
+        items = parse_many(spec)
+    except ValueError:
+        return spec
+    return " / ".join(_one_rate(item.amount, item.multiples, item.GRANULARITY.name) for item in items)
+
+
+def _one_rate(amount: int, multiples: int, unit: str) -> str:
+    if multiples == 1:
+        period = {"second": pgettext("rate limit", "second"), "minute": pgettext("rate limit", "minute"),
+                  "hour": pgettext("rate limit", "hour"), "day": pgettext("rate limit", "day"),
+                  "month": pgettext("rate limit", "month"), "year": pgettext("rate limit", "year")}[unit]
+        return ngettext("%(num)d request per %(period)s", "%(num)d requests per %(period)s", amount, period=period)
+    periods = {"second": pgettext("rate limit", "seconds"), "minute": pgettext("rate limit", "minutes"),
+               "hour": pgettext("rate limit", "hours"), "day": pgettext("rate limit", "days"),
+               "month": pgettext("rate limit", "months"), "year": pgettext("rate limit", "years")}[unit]
+    return ngettext("%(num)d request per %(n)d %(periods)s", "%(num)d requests per %(n)d %(periods)s", amount,
+                    n=multiples, periods=periods)
 
 
 _ZONES: dict[str, ZoneInfo] = {}
@@ -98,6 +123,8 @@ def register_template_helpers(app: Flask) -> None:
     # template is HTML with autoescaping, so the result is what Jinja's newstyle gettext gives there:
     # the translation as markup, always %-formatted with its (escaped) variables.
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext, sentences=join_sentences)
+    # Globals, not context: the entry macros (catalog/entry_parts.html) are imported without the context.
+    app.jinja_env.globals["licences"] = vocab.LICENCES
     app.jinja_env.filters.update(
         filesize=filesize,
         open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),
@@ -114,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
         review_state=lambda v: vocab.label(vocab.REVIEW_STATE_LABELS, v),
         review_kind=lambda v: vocab.label(vocab.REVIEW_KIND_LABELS, v),
         user_kind=lambda v: vocab.label(USER_KIND_LABELS, v),
+        rate_limit=rate_limit,
     )
 
     @app.context_processor
@@ -122,8 +150,7 @@ def register_template_helpers(app: Flask) -> None:
             "site_name": current_app.config["SITE_NAME"],
             "current_locale": select_locale(),
             "languages": [("zh_CN", "中文"), ("en", "English")],
-            "current_path": request.full_path.rstrip("?") if request else "/",
-            "licences": vocab.LICENCES,
+            "current_path": return_path() if request else "/",
             "highlight": highlight,
             "snippet": snippet,
             "column_warnings": column_warnings,

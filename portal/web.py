@@ -1,12 +1,11 @@
 """Site-wide pages: home, language choice, licence."""
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from .catalog import services as catalog
 from .pagecache import cached
+from .security import safe_next
 
 bp = Blueprint("web", __name__)
 
@@ -21,12 +20,9 @@ def home():
 
 @bp.get("/lang/<code>")
 def set_language(code: str):
-    """Remember the visitor's language in a cookie and go back where they were."""
-    target = request.args.get("next") or "/"
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/"):
-        target = "/"  # never redirect off-site
-    resp = redirect(target)
+    """Remember the visitor's language in a cookie and go back where they were (a page of this site that
+    answers GET; the home page otherwise)."""
+    resp = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
         resp.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return resp

@@ -1,8 +1,10 @@
 """Suspending a user's access to data (R2024 §50): one record per suspension, lifted with a reason.
 
-`data_access_suspended(user)` is the one check every data channel asks (downloads now, grants of
-conditional data too); `suspend_data_access` / `restore_data_access` are called from a report of
-illegal use, or from any other workflow that must cut a user off.
+A suspension closes the access a grant gives: `data_access_suspended(user)` is asked wherever a grant of
+conditionally open data is used (opening.require_grant, usable_grant), on every channel. Unconditionally
+open data stays open to the suspended user as to everyone: it needs no permission that could be closed
+(and is served to the same person logged out). `suspend_data_access` / `restore_data_access` are called
+from a report of illegal use, or from any other workflow that must cut a user off.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def active_suspension(user: Any) -> DataAccessSuspension | None:
 
 
 def data_access_suspended(user: Any) -> bool:
-    """True when this user (a User, a user id, or None/anonymous) may not obtain data now."""
+    """True when this user (a User, a user id, or None/anonymous) may not use grants of conditional data now."""
     if user is None or not getattr(user, "is_authenticated", True):
         return False
     return active_suspension(user) is not None

@@ -88,7 +88,8 @@ class ApiToken(db.Model):
 class DataAccessSuspension(db.Model):
     """A user's access to data suspended for misuse (R2024 §50); active while `lifted_at` is empty.
 
-    Download checks (and the grants of conditional data) ask `accounts.access.data_access_suspended`.
+    Every use of a grant of conditional data asks `accounts.access.data_access_suspended`; open data
+    stays open to the user.
     """
 
     __tablename__ = "data_access_suspensions"

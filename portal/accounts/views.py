@@ -1,8 +1,6 @@
 """Login, logout, registration and the user's own account page."""
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,18 +8,12 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import Invalid
 from ..extensions import limiter
 from ..models_base import utcnow
+from ..security import safe_next
 from . import services, tokens
 from .forms import LoginForm, RegisterForm
 from .permissions import login_required
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths; anything else goes home."""
-    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
-        return url_for("web.home")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,7 +29,7 @@ def login():
         else:
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
 

@@ -1,8 +1,6 @@
 """Audit events (hash-chained decisions) and access events (downloads, API calls, searches)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from ..errors import BadRequest, Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from ..side_db import side_connections
+from ..spreadsheet import csv_line
 from .chain import GENESIS, chain_head  # noqa: F401  (the chain's hashes and checks live in chain.py)
 from .chain import broken_events as verify_chain  # noqa: F401
 from .chain import event_hash as _event_hash
@@ -247,21 +246,6 @@ def china_time(value: datetime) -> str:
     return value.replace(tzinfo=timezone.utc).astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv_line(values: list[Any]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf).writerow([_cell(v) for v in values])
-    return buf.getvalue()
-
-
 def export_csv(log: str, q: LogQuery, actor: Any) -> Iterator[str]:
     """The whole filtered log as CSV lines (UTF-8 with BOM, so spreadsheet programs read Chinese),
     oldest first, read from the database in batches; the export itself is an audit event."""
@@ -269,19 +253,19 @@ def export_csv(log: str, q: LogQuery, actor: Any) -> Iterator[str]:
         k: str(v) for k, v in vars(q).items() if v and k != "page"})
     db.session.commit()
     if log == "audit":
-        yield "\ufeff" + _csv_line([_("Number"), _("Time (Beijing)"), _("User"), _("Action"), _("Object type"),
+        yield "\ufeff" + csv_line([_("Number"), _("Time (Beijing)"), _("User"), _("Action"), _("Object type"),
                                     _("Object"), _("Reason"), _("Details"), _("Previous hash"), _("Hash")])
         stmt = audit_statement(q).order_by(AuditEvent.id).execution_options(yield_per=1000)
         for e in db.session.scalars(stmt):
-            yield _csv_line([e.id, china_time(e.at), e.actor_label, e.action, e.object_type, e.object_id, e.reason,
+            yield csv_line([e.id, china_time(e.at), e.actor_label, e.action, e.object_type, e.object_id, e.reason,
                              json.dumps(e.details, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash])
     else:
-        yield "\ufeff" + _csv_line([_("Number"), _("Time (Beijing)"), _("User"), _("Kind"), _("Client address"),
+        yield "\ufeff" + csv_line([_("Number"), _("Time (Beijing)"), _("User"), _("Kind"), _("Client address"),
                                     _("Entry"), _("File"), _("Status"), _("Bytes sent"), _("Details")])
         from ..accounts.models import User
 
         stmt = (access_statement(q).add_columns(User.email).outerjoin(User, User.id == AccessEvent.user_id)
                 .order_by(AccessEvent.id).execution_options(yield_per=1000))
         for e, email in db.session.execute(stmt):
-            yield _csv_line([e.id, china_time(e.at), email, e.kind, e.client_addr, e.dataset_id,
+            yield csv_line([e.id, china_time(e.at), email, e.kind, e.client_addr, e.dataset_id,
                              e.resource_id, e.status, e.bytes_sent, e.detail])

@@ -37,7 +37,9 @@ def _csv(log: str):
     q = services.parse_log_query(request.args)
     filename = f"{log}-log-{utcnow():%Y%m%d-%H%M%S}.csv"
     lines = services.export_csv(log, q, current_user._get_current_object())
-    return Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8",
+    # content_type, not mimetype: Response adds "; charset=utf-8" to a text mimetype itself, which made
+    # the header "text/csv; charset=utf-8; charset=utf-8"
+    return Response(stream_with_context(lines), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
 

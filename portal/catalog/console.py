@@ -18,6 +18,7 @@ from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
 from . import dashboard, editing, review, workday_calendar
 from .models import Dataset, Theme
+from .preview import can_preview, preview
 from .services import quarantined_hashes
 from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
                     REGION_LEVEL_LABELS, SHARE_TYPE_LABELS)
@@ -157,6 +158,22 @@ def upload(dataset_id: str):
                         "row_count": result.resource.row_count, "warnings": result.warnings,
                         "redirect": target}), 201
     return redirect(target)
+
+
+@bp.get("/datasets/<dataset_id>/resources/<resource_id>")
+@roles_required(*VIEWERS)
+def resource(dataset_id: str, resource_id: str):
+    """A file of an entry in any state, with its facts and a preview of its first rows: what the authority
+    reviews before publishing, and what the agency uploaded (quarantined bytes for auditors only)."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    res = editing.agency_resource(ds, resource_id)
+    table = None
+    if res.kind == "file":
+        current = editing.archived_version(ds, res.id, res.version, current_user)
+        if can_preview(res) and storage().exists(current.storage_key):
+            table = preview(res, storage().path(current.storage_key))
+    return render_template("console/resource.html", ds=ds, res=res, table=table,
+                           review_id=request.args.get("review", type=int))
 
 
 @bp.get("/datasets/<dataset_id>/resources/<resource_id>/versions/<int:version>/download")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -20,7 +22,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..supervision.services import Case, register_case_source
 from . import editing
-from .models import Dataset, DatasetChange, DatasetState, Review, ReviewState
+from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
 from .services import index_datasets
 from ..concurrency import one_decision as one_decision_with
 
@@ -79,6 +81,40 @@ def get_review(review_id: int) -> Review:
     if review is None:
         raise NotFound(_("No review has this number."))
     return review
+
+
+# ---- the submission as it will be published ---------------------------------
+@dataclass(frozen=True)
+class Submission:
+    """What the review page shows: the submitted entry shaped as the public page reads an entry (the same
+    macros render both), its keywords, data items and file formats, the fields a staged edit changes, and
+    the files under review."""
+    entry: SimpleNamespace
+    tags: list
+    items: list
+    formats: list[str]
+    changed: frozenset[str]
+    files: list[Resource]
+
+
+def submission(review: Review) -> Submission:
+    """The review's snapshot as the entry it would publish (coded values kept, labelled by the template)."""
+    ds, data = review.dataset, review.snapshot
+    fields: dict[str, Any] = {f: data.get(f) or "" for f in editing.TEXT_FIELDS}
+    for f in editing.DATE_FIELDS:
+        fields[f] = date.fromisoformat(data[f]) if data.get(f) else None
+    slug = data.get("theme") or ""
+    theme = db.session.scalar(select(Theme).where(Theme.slug == slug)) if slug else None
+    entry = SimpleNamespace(**fields, theme=theme or SimpleNamespace(slug=slug, name=slug), agency=ds.agency,
+                            published_at=ds.published_at, data_updated_at=ds.data_updated_at,
+                            download_count=ds.download_count)
+    changed: frozenset[str] = frozenset()
+    if review.kind == "revision" and review.state == ReviewState.PENDING:
+        now = editing.entry_data(ds)
+        changed = frozenset(k for k in data if data.get(k) != now.get(k))
+    return Submission(entry=entry, tags=[SimpleNamespace(name=t) for t in data.get("tags") or []],
+                      items=list(data.get("items") or []), formats=sorted({r.format for r in ds.resources if r.format}),
+                      changed=changed, files=list(ds.resources))
 
 
 def _pending(review: Review) -> None:

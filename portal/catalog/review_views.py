@@ -10,6 +10,7 @@ from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..errors import BadRequest, Invalid
 from . import editing, review, workday_calendar
+from .preview import can_preview
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 REVIEWERS = (Role.AUTHORITY, Role.ADMIN)
@@ -27,8 +28,13 @@ def queue():
 @roles_required(*REVIEWERS, Role.AUDITOR)
 def show(review_id: int):
     """One submission: the entry as submitted, the two review checks, the decision."""
-    r = review.get_review(review_id)
-    return render_template("review/show.html", r=r, data=r.snapshot, errors={}, checks=review.CHECKS)
+    return _page(review.get_review(review_id))
+
+
+def _page(r, errors: dict | None = None, status: int = 200):
+    """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
+    return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
+                           checks=review.CHECKS, can_preview=can_preview), status
 
 
 @bp.post("/<int:review_id>/check/<check>")
@@ -39,8 +45,7 @@ def check(review_id: int, check: str):
     try:
         review.record_check(r, check, request.form.get("note", ""), current_user)
     except Invalid as exc:
-        return render_template("review/show.html", r=r, data=r.snapshot, checks=review.CHECKS,
-                               errors={f"{check}_note": exc.message}), 422
+        return _page(r, {f"{check}_note": exc.message}, 422)
     return redirect(url_for("review.show", review_id=r.id))
 
 
@@ -62,7 +67,7 @@ def decide(review_id: int):
     except Invalid as exc:
         errors = {k: exc.message for k in exc.details} or {"comment": exc.message}
         errors["decision"] = exc.message
-        return render_template("review/show.html", r=r, data=r.snapshot, checks=review.CHECKS, errors=errors), 422
+        return _page(r, errors, 422)
     return redirect(url_for("review.queue"))
 
 

@@ -517,11 +517,10 @@ def downloadable_resource(resource_id: str, user=None) -> StoredFile:
     """The stored file a visitor may download; NotFound, 451 or Forbidden with the reason otherwise.
 
     Order: the entry is published (else 404); not suspended and the bytes not quarantined (else 451,
-    for everyone, grant holders included); the user's data access not suspended (403); then the open
-    type (the grant check of conditional entries belongs after this point).
+    for everyone, grant holders included); then the open type: unconditionally open files are anyone's,
+    signed in or not, also a user whose data access is suspended (R2024 §50 closes the access a grant
+    gives, and the same user could fetch open files logged out); conditional files need a usable grant.
     """
-    from ..accounts.access import data_access_suspended
-
     rows = read_committed(_DOWNLOAD_ROW, {"id": resource_id}) if len(resource_id) <= 36 else []
     row = rows[0] if rows else None
     if row is None or row.state != DatasetState.PUBLISHED:
@@ -531,8 +530,6 @@ def downloadable_resource(resource_id: str, user=None) -> StoredFile:
     if row.kind == ResourceKind.FILE and row.quarantined is not None:
         raise UnavailableForLegalReasons(
             _("This file was withdrawn after a rights complaint and is no longer provided."))
-    if data_access_suspended(user):
-        raise Forbidden(_("Your account's access to data is suspended; see the notice in your inbox."))
     if row.open_type == OpenType.CONDITIONAL:
         res = db.session.get(Resource, row.id)
         grant_for_download(res.dataset, res)

@@ -7,7 +7,6 @@ same SHA-256, which the demo test checks.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -15,6 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from .. import spreadsheet
 
 # Data item types as the catalog records them (信息项类型).
 STRING, NUMBER, DATE, DATETIME = "字符型", "数值型", "日期型", "日期时间型"
@@ -102,7 +103,7 @@ def _text(value: Any) -> str:
 def csv_bytes(table: Table, encoding: str = "utf-8") -> bytes:
     """CSV with a header row and CRLF line ends, as spreadsheet users expect; encoding 'utf-8' or 'gbk'."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(table.header)
     for row in table.rows:
         writer.writerow([_text(v) for v in row])

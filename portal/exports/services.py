@@ -6,7 +6,6 @@ never holds a lock that would stop the portal from writing (SQLite without WAL).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -26,6 +25,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .. import spreadsheet
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.models import OpenType, Resource, ResourceKind, Theme
@@ -270,7 +270,7 @@ def zip_chunks(fs: FileSet, urls: Urls, stats: dict[str, Any]) -> Iterator[bytes
     pipe = _Pipe()
     zf = zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=6)
     manifest = tempfile.SpooledTemporaryFile(max_size=1024 * 1024, mode="w+", encoding="utf-8", newline="")
-    writer = csv.writer(manifest)
+    writer = spreadsheet.writer(manifest)  # titles and file names are the agencies' text
     writer.writerow(MANIFEST_FIELDS)
     stats.setdefault("files", 0)
     stats.setdefault("bytes", 0)

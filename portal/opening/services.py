@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import legal, sentences, workdays
+from ..accounts.access import data_access_suspended
 from ..accounts.models import Role, User
 from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind
@@ -609,6 +610,9 @@ def require_grant(ds: Dataset, res: Resource, user, channel: str) -> Grant:
     blocks = [b for b in active_blocks(user.id) if b.agency_id in (None, ds.agency_id)]
     grants = list(db.session.scalars(select(Grant).where(Grant.dataset_id == ds.id, Grant.user_id == user.id)
                                      .order_by(Grant.end.desc(), Grant.id.desc())))
+    if data_access_suspended(user):
+        raise _refuse(_("Your account's access to conditionally open data is suspended; see the notice in your "
+                        "inbox."), ds, res, grants[0] if grants else None)
     if blocks:
         raise _refuse(_("Your access to this data was suspended on %(date)s for misuse: %(reason)s",
                         date=workdays.china_date(blocks[0].created_at).isoformat(), reason=blocks[0].reason),
@@ -653,7 +657,7 @@ def usable_grant(ds: Dataset, user) -> Grant | None:
     """The user's grant for this entry that is usable today (for showing download buttons)."""
     if not getattr(user, "is_authenticated", False) or ds.open_type != OpenType.CONDITIONAL:
         return None
-    if any(b.agency_id in (None, ds.agency_id) for b in active_blocks(user.id)):
+    if any(b.agency_id in (None, ds.agency_id) for b in active_blocks(user.id)) or data_access_suspended(user):
         return None
     on = today()
     return db.session.scalar(select(Grant).where(

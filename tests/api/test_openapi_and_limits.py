@@ -51,6 +51,19 @@ def test_the_developers_page_shows_examples_and_is_linked(demo_client):
     assert "Developer API" in en
 
 
+def test_the_developers_page_states_the_limits_in_words(tmp_path):
+    app = build_app(tmp_path, RATELIMIT_API="120/minute", RATELIMIT_API_TOKEN="1000 per 2 hours")
+    client = app.test_client()
+    html = client.get("/developers").get_data(as_text=True)
+    limits = html.split('id="tokens"')[1].split("</p>")[0]
+    assert "每个客户端地址访问接口的限额为每分钟 120 次" in limits and "每个令牌的限额为每 2 小时 1000 次" in limits
+    assert "/minute" not in html and "per 2 hours" not in html
+    client.get("/lang/en")
+    limits = client.get("/developers").get_data(as_text=True).split('id="tokens"')[1].split("</p>")[0]
+    assert "may send 120 requests per minute to the APIs" in limits
+    assert "the limit is 1000 requests per 2 hours per token" in limits
+
+
 @pytest.fixture()
 def limited(tmp_path):
     return build_app(tmp_path, RATELIMIT_API="3/minute", RATELIMIT_API_TOKEN="5/minute")

@@ -180,3 +180,55 @@ def test_entered_calendar_year_sets_due_dates(app, users, client):
     r = post_form(client, "/review/calendar?year=2031", {"year": "2031", "holidays": "2032-01-01 元旦", "workdays": ""})
     assert r.status_code == 422
     assert workdays.year_source(2031) == "entered"  # the bad input changed nothing
+
+
+def files_on(html: str) -> dict[str, str]:
+    """The reviewer's file links on a review page: link text -> address."""
+    section = html.split('id="files-heading"')[1].split("</section>")[0]
+    return {text.strip(): href.replace("&amp;", "&") for href, text in
+            re.findall(r'<a class="button[^"]*" href="([^"]+)"[^>]*>([^<]+)</a>', section)}
+
+
+def test_review_page_shows_the_entry_as_it_will_be_published_with_its_files(submitted, client):
+    ds, staff, authority = submitted
+    r = ds.reviews[0]
+    html = authority.get(f"/review/{r.id}").get_data(as_text=True)
+    info = html.split('id="submitted-heading"')[1].split("</section>")[0]
+    # the public page's labels and value labels, not the raw keys and codes
+    for shown in ("开放属性</th><td>无条件开放", "共享属性</th><td>无条件共享", "更新频率</th><td>每月",
+                  "资源分类</th><td>部门信息资源", "主题</th><td>城建住房", "关键字</th><td>充电桩、新能源",
+                  "行政区划</th><td>呼和浩特市 (盟市级)", "内蒙古自治区公共数据开放平台数据使用协议"):
+        assert shown in info, shown
+    for raw in (">open_type<", ">unconditional<", ">monthly<", ">housing<", ">licence_id<", "nmg-open-data-1.0<"):
+        assert raw not in html, raw
+    assert "充电站名称" in html.split('id="items-heading"')[1] and "单桩额定功率" in html
+    # every file can be previewed and downloaded by the reviewer, though the entry is not published
+    links = files_on(html)
+    assert set(links) == {"预览", "下载"}
+    preview = authority.get(links["预览"])
+    assert preview.status_code == 200 and "如意充电站" in preview.get_data(as_text=True)
+    download = authority.get(links["下载"])
+    assert download.status_code == 200 and "如意充电站".encode() in download.data
+    anonymous = client.application.test_client()
+    for url in links.values():
+        assert anonymous.get(url).status_code != 200
+    assert anonymous.get(f"/dataset/{ds.slug}/resource/{ds.resources[0].id}/download").status_code == 404
+    assert anonymous.get(f"/review/{r.id}").status_code == 302
+
+
+def test_review_of_an_edit_marks_what_changes(submitted):
+    ds, staff, authority = submitted
+    publish(authority, ds.reviews[0].id)
+    edited = {**ENTRY, "theme": "housing", "open_type": "conditional", "open_conditions": "限于新能源规划研究",
+              "open_reason": "含运营企业经营信息", "open_legal_basis": "《数据安全法》第二十一条"}
+    assert post_form(staff, f"/console/datasets/{ds.id}/edit", edited).status_code == 302
+    assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
+    db.session.expire_all()
+    revision = db.session.get(Dataset, ds.id).reviews[0]
+    html = authority.get(f"/review/{revision.id}").get_data(as_text=True)
+    info = html.split('id="submitted-heading"')[1].split("</section>")[0]
+    changed = dict(re.findall(r'<tr class="changed"><th scope="row">([^<]+)</th><td>([^<]*)</td>', info))
+    assert changed == {"开放属性": "有条件开放", "开放条件": "限于新能源规划研究", "有条件开放或不予开放理由": "含运营企业经营信息",
+                       "法律依据": "《数据安全法》第二十一条"}
+    published = html.split('class="published-version"')[1].split("</details>")[0]
+    assert "无条件开放" in published and "有条件开放" not in published

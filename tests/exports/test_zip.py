@@ -154,3 +154,22 @@ def test_an_entry_spanning_two_pages_keeps_unique_names(client, files, monkeypat
     names = z.namelist()
     assert len(names) == len(set(names)) == 4
     assert "呼和浩特市空气质量监测数据 (hhht-air)/空气质量 (2).csv" in names
+
+
+def test_manifest_cells_are_never_live_formulas(client, app):
+    """An entry title or file name starting with = (or +, -, @) is written as text, as in the log exports."""
+    agency = f.agency("呼和浩特市生态环境局", slug="hhht-sthjj")
+    hostile = f.dataset('=HYPERLINK("http://evil.example","点此查看")', slug="hhht-hostile", agency_obj=agency,
+                        code="@SUM(1+1)")
+    res = f.csv_resource(hostile, "站点,AQI\n新华广场,-5\n", filename="=cmd|' /C calc'!A0.csv")
+    db.session.commit()
+    z = open_zip(client.get("/agency/hhht-sthjj/files.zip"))
+    (row,) = manifest(z)
+    assert row["dataset_title"] == '\'=HYPERLINK("http://evil.example","点此查看")'
+    assert row["resource_name"] == "'=cmd|' /C calc'!A0" and row["dataset_code"] == "'@SUM(1+1)"
+    assert row["path"] == "'" + z.namelist()[0]  # the member itself keeps its name
+    assert row["resource_id"] == res.id and row["size"] == str(res.size)
+    raw = z.read("manifest.csv").decode("utf-8-sig")
+    for line in raw.splitlines()[1:]:
+        for cell in next(csv.reader([line])):
+            assert cell[:1] not in ("=", "+", "-", "@"), cell

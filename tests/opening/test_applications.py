@@ -302,6 +302,47 @@ def test_user_access_block_for_misuse(app, entry, users):
         ["access.suspend", "access.lift"]
 
 
+def test_a_suspended_user_keeps_open_data_and_loses_conditional_grants(app, entry, users):
+    """R2024 §50 closes the access a grant gives; unconditionally open data stays open to everyone."""
+    from portal.accounts import access
+
+    a, user = submitted_app(app, entry)
+    grant, _staff = approve(app, a.id)
+    agency = entry["ds"].agency
+    open_ds = f.dataset("呼和浩特市空气质量日报", agency_obj=agency, slug="kongqi")
+    open_res = f.csv_resource(open_ds, "站点,AQI\n新华广场,56\n", filename="空气.csv")
+    _token, raw = create_token(users["data_user"], "程序", "read", 30)
+    api = {"Authorization": f"Bearer {raw}"}
+    assert download(user, entry["ds"], entry["res"]).status_code == 200
+    access.suspend_data_access(users["data_user"], users["authority"], "经查实倒卖平台数据")
+    db.session.commit()
+
+    # open data: the page, the preview, the download and the API, while logged in
+    page = user.get("/dataset/kongqi").get_data(as_text=True)
+    assert f"/dataset/kongqi/resource/{open_res.id}/download" in page
+    assert "新华广场" in user.get(f"/dataset/kongqi/resource/{open_res.id}").get_data(as_text=True)
+    r = download(user, open_ds, open_res)
+    assert r.status_code == 200 and "新华广场".encode() in r.data
+    assert user.get(f"/api/v1/datasets/kongqi", headers=api).status_code == 200
+    r = user.get(f"/api/v1/resources/{open_res.id}/download", headers=api)
+    assert r.status_code == 200 and "新华广场".encode() in r.data
+
+    # conditional data: the grant cannot be used, on the site or by the API, and no download is offered
+    r = download(user, entry["ds"], entry["res"])
+    assert r.status_code == 403 and "有条件开放数据的权限已被暂停" in r.get_data(as_text=True)
+    r = user.get(f"/api/v1/resources/{entry['res'].id}/download", headers=api)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    page = user.get("/dataset/paiwu").get_data(as_text=True)
+    assert f"/resource/{entry['res'].id}/download" not in page and "您的申请已获批准" not in page
+    refused = db.session.scalars(db.select(AccessEvent).where(AccessEvent.status == 403,
+                                                              AccessEvent.grant_id == grant.id)).all()
+    assert len(refused) == 2  # logged against the grant
+
+    access.restore_data_access(users["data_user"], users["authority"], "整改完毕")
+    db.session.commit()
+    assert download(user, entry["ds"], entry["res"]).status_code == 200
+
+
 def test_refusal_needs_reason_and_legal_basis_and_is_published_anonymised(app, entry, users):
     a, user = submitted_app(app, entry)
     staff = client_for(app, "staff@example.cn")
@@ -436,6 +477,8 @@ def test_usage_reports_on_schedule_and_missing_ones_flagged(app, entry, users):
     assert post_on(user, page, f"/grants/{grant.id}/reports", {"report": "用于信贷风险模型，未发生安全事件。"}).status_code == 302
     db.session.expire_all()
     assert len(services.missing_reports(users["agency_staff"])) == 1
+    schedule = user.get(page).get_data(as_text=True).split('id="report-schedule"')[1].split("</thead>")[0]
+    assert '<th scope="col">报告内容</th>' in schedule and "举报" not in schedule  # a usage report, not 举报
     assert post_on(staff, page, f"/grants/{grant.id}/reports", {"report": "x"}).status_code == 403
     assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "grant.report")).one()
 

@@ -316,6 +316,7 @@ def test_auditor_searches_the_audit_log(app, logged, client):
     login(client, "auditor@example.cn")
     page = client.get("/console/audit").get_data(as_text=True)
     assert "<h1>审计日志</h1>" in page and "calendar.set_year" in page
+    assert "可用 <code>flask portal audit verify</code> 命令校验完整性" in page and "`" not in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;审核通过" in page
     table = _table(client, "/console/audit?user=authority@example.cn")
     assert "dataset.publish" in table and "calendar.set_year" not in table
@@ -364,7 +365,9 @@ def _csv(r):
 def test_csv_exports(app, logged, client):
     login(client, "auditor@example.cn")
     r = client.get("/console/audit.csv?action=review")
-    assert r.status_code == 200 and r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert client.get("/console/access.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = _csv(r)
     assert rows[0][:4] == ["编号", "时间（北京时间）", "用户", "操作"]
     assert len(rows) == 2 and rows[1][3] == "review.return"

@@ -17,7 +17,6 @@ from portal.backup.services import NOT_BACKED_UP, backup, restore
 from portal.extensions import db
 from portal.search import backend
 from portal.search.base import SearchQuery
-from portal.storage import storage
 from tests.conftest import build_app, login
 
 KEY = "correct horse battery staple, 2026 edition"

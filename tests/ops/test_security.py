@@ -443,3 +443,32 @@ def test_oversized_upload_is_refused_and_nothing_stored(tmp_path):
         assert r.status_code == 413
         assert stored_files(app) == [] and db.session.query(Resource).count() == 0
         db.session.remove()
+
+
+# ---- redirects to `next` ------------------------------------------------------------------------
+OFF_SITE_OR_BROKEN_NEXT = ["/%0D%0AX-Injected:1", "/%0aSet-Cookie:%20x=1", "/%0D/evil.example", "/%09/evil.example",
+                           "//evil.example/", "/\\evil.example", "https://evil.example/", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE_OR_BROKEN_NEXT)
+def test_next_never_leaves_the_site_nor_splits_headers(app, users, target):
+    from urllib.parse import quote
+
+    query = "next=" + (target if "%" in target else quote(target, safe=""))
+    r = app.test_client().get(f"/lang/en?{query}")
+    assert r.status_code == 302 and r.headers["Location"] == "/" and "X-Injected" not in r.headers
+    client = app.test_client()
+    r = post_form(client, f"/login?{query}", {"email": "user@example.cn", "password": PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"] == "/" and "X-Injected" not in r.headers
+    assert "Set-Cookie: x" not in str(r.headers)
+
+
+def test_login_returns_to_the_page_it_was_asked_from(app, users):
+    client = app.test_client()
+    r = client.get("/account")
+    assert r.status_code == 302 and r.headers["Location"] == "/login?next=%2Faccount"
+    r = post_form(client, r.headers["Location"], {"email": "user@example.cn", "password": PASSWORD})
+    assert r.headers["Location"] == "/account"
+    # after a POST to a form's address (the session ran out meanwhile) the form's address is no page
+    r = post_form(app.test_client(), "/login?next=/account/tokens", {"email": "user@example.cn", "password": PASSWORD})
+    assert r.headers["Location"] == "/"
