@@ -107,9 +107,13 @@ def create_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    from .audit.access import capture
     from .audit.services import log_request_access
 
-    app.after_request(log_request_access)  # every API call is an access event (SPEC §6)
+    # Who is asking, read before any other before_request function can refuse the request (access.py);
+    # then every request to a traced path (API, downloads, console and account pages) is an access event.
+    app.before_request_funcs.setdefault(None, []).insert(0, capture)
+    app.after_request(log_request_access)
 
     from .cli import portal_cli
 
