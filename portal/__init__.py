@@ -123,6 +123,9 @@ def create_app(config: Any = None) -> Flask:
 
     app.after_request(apply_after_request)
 
+    from .request_line import Utf8RequestLine
+
+    app.wsgi_app = Utf8RequestLine(app.wsgi_app)  # type: ignore[method-assign]  (raw UTF-8 in addresses)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
