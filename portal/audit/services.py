@@ -85,8 +85,15 @@ def log_access(kind: str, status: int, *, counters: Sequence[tuple] = (), **fiel
     """Record one access at once, outside the request's transaction, on the thread's side connection
     (side_db): committed on its own and without waiting for the disk (docs/decisions.md), then
     `counters`, (statement, parameters) pairs such as a download's counts, each committed on its own.
-    The request's session must hold no uncommitted change to the rows the counters touch."""
-    side_connections().write([(_INSERT_ACCESS, _access_row(kind, status, **fields)), *counters])
+    The request's session must hold no uncommitted change to the rows the counters touch. A failure is
+    reported (error log, counter) and raised: the caller's answer depends on it (a download is not sent)."""
+    row = _access_row(kind, status, **fields)
+    try:
+        side_connections().write([(_INSERT_ACCESS, row), *counters])
+    except Exception as exc:
+        access.report_failure(row, exc)
+        _written()  # reported once: no second attempt after the answer
+        raise
     _written()
 
 

@@ -204,7 +204,7 @@ def test_a_row_that_cannot_be_written_is_logged_counted_and_shown(app, users, cl
     assert db.session.scalar(select(func.count()).select_from(AccessEvent).where(AccessEvent.kind == "api")) == 0
 
 
-def test_the_failure_counter_is_shared_and_survives_a_lost_counter_row(app):
+def test_the_failure_counter_makes_its_row_then_adds_to_it(app):
     assert access.failures() == 0
     access.count_failure()
     access.count_failure()
@@ -261,3 +261,21 @@ def test_gunicorns_access_log_redacts_too():
     environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/api/v1/figures?api_key=s3cret&q=1", "SERVER_PROTOCOL": "HTTP/1.1"}
     atoms = logger.atoms(SimpleNamespace(status="200 OK", sent=10), None, environ, timedelta(milliseconds=3))
     assert atoms["r"] == f"GET /api/v1/figures?api_key={REDACTED}&q=1 HTTP/1.1"
+
+
+def test_a_download_whose_row_cannot_be_written_is_not_sent_and_is_reported_once(app, client, caplog, monkeypatch):
+    ds = f.dataset("呼和浩特市水质监测数据", slug="hhht-water")
+    res = f.csv_resource(ds)
+    client.get("/")  # the side connection exists
+
+    def broken(_statements):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(side_connections(), "write", broken)
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        r = client.get(f"/dataset/hhht-water/resource/{res.id}/download")
+    assert r.status_code == 500 and b"56" not in r.data  # no file without its access line
+    lost = [rec for rec in caplog.records if "Could not write an access event" in rec.getMessage()]
+    assert len(lost) == 1 and "kind='download'" in lost[0].getMessage() and lost[0].exc_info
+    monkeypatch.undo()
+    assert access.failures() == 1 and _rows() == []
