@@ -149,7 +149,7 @@ def log_request_access(response: Response) -> Response:
     """after_request: a request to a traced path leaves its access event (access.py): every API call its
     `api` row; any other traced request one row unless its handler wrote its own. A row that cannot be
     written is an error in the server's log and a count on the access log page, never a silent loss."""
-    acc = access.request_access() if "request_access" in g else None
+    acc = g.get("request_access")  # read before the handler (access.capture) for every traced path
     if acc is None:
         kind = access.access_kind(request.path)
         if kind is None:
@@ -174,9 +174,12 @@ def log_request_access(response: Response) -> Response:
         row = _access_row(acc.kind, response.status_code, **fields)
         side_connections().write([(_INSERT_ACCESS, row)])
     except Exception as exc:  # the answer is already made: it stays, and the loss is reported, not hidden
-        db.session.rollback()
         access.report_failure(row or {"kind": acc.kind, "status": response.status_code, "user_id": acc.user_id,
                                       "method": acc.method, "path": acc.path}, exc)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a lost connection: the session's teardown deals with it
+            pass
     return response
 
 
