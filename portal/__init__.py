@@ -114,9 +114,13 @@ def create_app(config: Any = None) -> Flask:
 
     legal.init_app(app)
     register_security_headers(app)
+    from .audit.access import capture
     from .audit.services import log_request_access
 
-    app.after_request(log_request_access)  # every API call is an access event (SPEC §6)
+    # Who is asking, read before any other before_request function can refuse the request (access.py);
+    # then every request to a traced path (API, downloads, console and account pages) is an access event.
+    app.before_request_funcs.setdefault(None, []).insert(0, capture)
+    app.after_request(log_request_access)
 
     from .cli import portal_cli
 
@@ -126,6 +130,9 @@ def create_app(config: Any = None) -> Flask:
 
     app.after_request(apply_after_request)
 
+    from .request_line import Utf8RequestLine
+
+    app.wsgi_app = Utf8RequestLine(app.wsgi_app)  # type: ignore[method-assign]  (raw UTF-8 in addresses)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

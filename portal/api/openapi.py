@@ -6,6 +6,7 @@ that every /api/v1 route is documented.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -44,6 +45,16 @@ EXTRA_OPERATIONS: list[Operation] = [
               "/catalog.rdf.", tag="bulk", query=s.CatalogDumpIn, media_type="application/gzip", errors=(400, 429)),
 ]
 
+# Where the portal's own address goes in the examples; `served()` puts the request's in its place.
+BASE_URL = "https://portal.invalid"
+# Runnable examples (the x-codeSamples that API tools show), tested by running them (tests/api/test_examples.py).
+# Chinese in the query is percent-encoded by curl (-G --data-urlencode): servers refuse raw non-ASCII with 400.
+CODE_SAMPLES: dict[tuple[str, str], list[str]] = {
+    ("/api/v1/datasets", "get"): [f'curl -G "{BASE_URL}/api/v1/datasets" --data-urlencode "q=空气质量" -d per_page=5'],
+    ("/api/v1/datasets/{slug}", "get"): [f'curl "{BASE_URL}/api/v1/datasets/<slug>"'],
+    ("/api/v1/applications", "get"): [f'curl -H "Authorization: Bearer $TOKEN" "{BASE_URL}/api/v1/applications"'],
+}
+
 DESCRIPTION = (
     "Public catalog of the portal: search with the site's filters, facets, sorting and paging; entries, "
     "resources and downloads; agencies, themes, tags, annual open plans, the negative list and key figures. "
@@ -53,7 +64,9 @@ DESCRIPTION = (
     f"Paged lists take page (1 to 500) and per_page (1 to {s.MAX_PER_PAGE}, default {s.DEFAULT_PER_PAGE}). "
     "Rate limits apply per API token (sent as `Authorization: Bearer <token>`) or, without one, per client "
     "address; a 429 carries Retry-After and X-RateLimit-* headers. The CKAN-compatible Action API is at "
-    "/api/3/action/<name>."
+    "/api/3/action/<name>. Chinese and other non-ASCII characters must be percent-encoded in the address "
+    "(q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F for 空气质量; curl does it with -G and --data-urlencode, as in the "
+    "examples): the server refuses them raw with 400."
 )
 
 
@@ -131,7 +144,15 @@ def build_spec(app: Flask) -> dict[str, Any]:
             spec.components.schema(op.body.__name__.removesuffix("Schema"), schema=op.body)
     by_path: dict[str, dict[str, Any]] = {}
     for op in [*OPERATIONS, *EXTRA_OPERATIONS]:
-        by_path.setdefault(openapi_path(op.path), {})[op.method] = _operation(op)
+        operation = by_path.setdefault(openapi_path(op.path), {})[op.method] = _operation(op)
+        samples = CODE_SAMPLES.get((openapi_path(op.path), op.method))
+        if samples:
+            operation["x-codeSamples"] = [{"lang": "Shell", "label": "curl", "source": text} for text in samples]
     for path, operations in by_path.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def served(document: str, base: str) -> str:
+    """The document's JSON text with the portal's address (`base`, no trailing slash) in the examples."""
+    return document.replace(BASE_URL, json.dumps(base)[1:-1])

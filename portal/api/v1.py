@@ -2,10 +2,11 @@
 response schemas, from which /api/v1/openapi.json is generated (portal/api/openapi.py)."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 
@@ -183,12 +184,12 @@ def figures():
 @route("/openapi.json", summary="This API's OpenAPI 3 document", tag="meta")
 def openapi():
     """The OpenAPI 3.0 document of /api/v1, generated from the API's schemas."""
-    from .openapi import build_spec
+    from .openapi import build_spec, served
 
-    spec = current_app.extensions.get("openapi_spec")
-    if spec is None:
-        spec = current_app.extensions["openapi_spec"] = build_spec(current_app)
-    return jsonify(spec)
+    document = current_app.extensions.get("openapi_spec")
+    if document is None:
+        document = current_app.extensions["openapi_spec"] = json.dumps(build_spec(current_app), ensure_ascii=False, sort_keys=True)
+    return current_app.response_class(served(document, request.host_url.rstrip("/")), mimetype="application/json")
 
 
 from . import cases  # noqa: E402,F401  (the user's own cases: registers its routes on bp)

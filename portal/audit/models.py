@@ -34,7 +34,7 @@ class AccessEvent(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # download | api | search
+    kind: Mapped[str] = mapped_column(String(20))  # download | api | search | preview | page | … (access.py)
     dataset_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     resource_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
@@ -43,6 +43,9 @@ class AccessEvent(db.Model):
     bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
     detail: Mapped[str] = mapped_column(String(500), default="")
     grant_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # conditional data: whose grant
+    # the request: its method, and its path with the query string as sent, secrets redacted (empty outside one)
+    method: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    path: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class AppendOnlyError(RuntimeError):

@@ -8,16 +8,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, has_request_context, request
+from flask import Response, g, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, or_, select
 
-from ..accounts.permissions import signed_in_user
 from ..errors import BadRequest, Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from ..side_db import side_connections
 from ..spreadsheet import csv_line
+from . import access
 from .chain import GENESIS, chain_head  # noqa: F401  (the chain's hashes and checks live in chain.py)
 from .chain import broken_events as verify_chain  # noqa: F401
 from .chain import event_hash as _event_hash
@@ -53,21 +53,38 @@ def record_access(kind: str, status: int, **fields) -> None:
     """Log one access (kept at least two years, R2018 §24) in the session's transaction; the caller commits.
     A plain INSERT, not an ORM object: most requests log one, and the unit of work would cost twice as much."""
     db.session.connection().execute(_INSERT_ACCESS, _access_row(kind, status, **fields))
+    _written()
 
 
 def log_access(kind: str, status: int, *, counters: Sequence[tuple] = (), **fields) -> None:
     """Record one access at once, outside the request's transaction, on the thread's side connection
     (side_db): committed on its own and without waiting for the disk (docs/decisions.md), then
     `counters`, (statement, parameters) pairs such as a download's counts, each committed on its own.
-    The request's session must hold no uncommitted change to the rows the counters touch."""
-    side_connections().write([(_INSERT_ACCESS, _access_row(kind, status, **fields)), *counters])
+    The request's session must hold no uncommitted change to the rows the counters touch. A failure is
+    reported (error log, counter) and raised: the caller's answer depends on it (a download is not sent)."""
+    row = _access_row(kind, status, **fields)
+    try:
+        side_connections().write([(_INSERT_ACCESS, row), *counters])
+    except Exception as exc:
+        access.report_failure(row, exc)
+        _written()  # reported once: no second attempt after the answer
+        raise
+    _written()
+
+
+def _written() -> None:
+    """This request's access is logged by its handler: no second row after the answer (access.py)."""
+    if has_request_context():
+        access.request_access().written = True
 
 
 def _access_row(kind: str, status: int, *, dataset_id: str | None = None, resource_id: str | None = None,
                 bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> dict:
-    user = signed_in_user()
+    """Who and what come from the request (read before its handler ran); outside a request, nobody."""
+    acc = access.request_access() if has_request_context() else None
     return {"at": utcnow(), "kind": kind, "status": status, "dataset_id": dataset_id, "resource_id": resource_id,
-            "user_id": user.id if user is not None else None, "client_addr": client_addr(),
+            "user_id": acc.user_id if acc else None, "client_addr": client_addr(),
+            "method": acc.method if acc else "", "path": acc.path if acc else "",
             "bytes_sent": bytes_sent, "detail": detail[:500], "grant_id": grant_id}
 
 
@@ -102,11 +119,20 @@ def purge_access_events(retention_days: int, now: datetime | None = None) -> tup
     return removed, cutoff
 
 
-# ---- access logging of API calls and searches ----------------------------------------
+# ---- access logging of requests: API calls, downloads, pages (access.ACCESS_RULES) ------------------
 def log_request_access(response: Response) -> Response:
-    """after_request: every API call is an access event (searches and downloads log themselves)."""
-    if not request.path.startswith("/api/") or request.method in ("HEAD", "OPTIONS"):
+    """after_request: a request to a traced path leaves its access event (access.py): every API call its
+    `api` row; any other traced request one row unless its handler wrote its own. A row that cannot be
+    written is an error in the server's log and a count on the access log page, never a silent loss."""
+    acc = g.get("request_access")  # read before the handler (access.capture) for every traced path
+    if acc is None:
+        kind = access.access_kind(request.path)
+        if kind is None:
+            return response  # not traced (and no handler asked who was asking: nothing was read)
+        acc = access.request_access()  # not captured before the handler (it did not run): who is asking now
+    if acc.kind is None or request.method == "OPTIONS" or (acc.written and acc.kind != "api"):
         return response
+    row = None
     try:
         if not response.is_streamed:
             # The answer is made, so its objects are done with: let them go instead of having the
@@ -115,12 +141,20 @@ def log_request_access(response: Response) -> Response:
         # The request's own work is committed by now; whatever is not (an error's) is undone before the
         # line is written on another connection, which must never wait on this session's locks.
         db.session.rollback()
-        resource_id = (request.view_args or {}).get("resource_id")
-        log_access("api", response.status_code, detail=f"{request.method} {request.full_path.rstrip('?')}",
-                   resource_id=resource_id if isinstance(resource_id, str) and len(resource_id) <= 36 else None)
-    except Exception:  # the answer is already made; a lost log line must not turn it into an error
-        db.session.rollback()
-        current_app.logger.exception("Could not record an API access event")
+        args = request.view_args or {}
+        fields = {name: value if isinstance(value, str) and len(value) <= 36 else None
+                  for name, value in (("dataset_id", args.get("dataset_id")), ("resource_id", args.get("resource_id")))}
+        if acc.kind == "api":  # as documented since the API's first access events: method and path with query
+            fields["detail"] = f"{acc.method} {acc.path}"
+        row = _access_row(acc.kind, response.status_code, **fields)
+        side_connections().write([(_INSERT_ACCESS, row)])
+    except Exception as exc:  # the answer is already made: it stays, and the loss is reported, not hidden
+        access.report_failure(row or {"kind": acc.kind, "status": response.status_code, "user_id": acc.user_id,
+                                      "method": acc.method, "path": acc.path}, exc)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a lost connection: the session's teardown deals with it
+            pass
     return response
 
 
@@ -261,11 +295,12 @@ def export_csv(log: str, q: LogQuery, actor: Any) -> Iterator[str]:
                              json.dumps(e.details, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash])
     else:
         yield "\ufeff" + csv_line([_("Number"), _("Time (Beijing)"), _("User"), _("Kind"), _("Client address"),
-                                    _("Entry"), _("File"), _("Status"), _("Bytes sent"), _("Details")])
+                                    _("Entry"), _("File"), _("Status"), _("Bytes sent"), _("Details"),
+                                    _("Request")])
         from ..accounts.models import User
 
         stmt = (access_statement(q).add_columns(User.email).outerjoin(User, User.id == AccessEvent.user_id)
                 .order_by(AccessEvent.id).execution_options(yield_per=1000))
         for e, email in db.session.execute(stmt):
             yield csv_line([e.id, china_time(e.at), email, e.kind, e.client_addr, e.dataset_id,
-                             e.resource_id, e.status, e.bytes_sent, e.detail])
+                             e.resource_id, e.status, e.bytes_sent, e.detail, f"{e.method} {e.path}".strip()])

@@ -10,13 +10,14 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..models_base import utcnow
-from . import chain, services
+from . import access, chain, services
 
 bp = Blueprint("audit", __name__, url_prefix="/console")
 public_bp = Blueprint("audit_public", __name__)  # the chain's checkpoints, for anyone to archive
 CHECKPOINTS_SHOWN = 100
 AUDITORS = (Role.AUDITOR, Role.AUTHORITY, Role.ADMIN)
-ACCESS_KINDS = {"download": _l("Download"), "api": _l("API call"), "search": _l("Search")}
+ACCESS_KINDS = {"download": _l("Download"), "api": _l("API call"), "search": _l("Search"), "preview": _l("Preview"),
+                "page": _l("Protected page")}
 
 
 @bp.context_processor
@@ -63,12 +64,14 @@ def audit_csv():
 @bp.get("/access")
 @roles_required(*AUDITORS)
 def access_log():
-    """The access log (downloads, API calls, searches): search by time, user, kind and object."""
+    """The access log (downloads, API calls, searches, protected pages): search by time, user, kind and object;
+    and how many events could not be written."""
     q = services.parse_log_query(request.args)
     result = services.search_access(q)
     return render_template("audit/log.html", log="access", result=result, q=q,
                            page_url=_page_url("audit.access_log", q), csv_url=url_for("audit.access_csv", **_args(q)),
-                           emails=services.user_emails({e.user_id for e in result.rows}))
+                           emails=services.user_emails({e.user_id for e in result.rows}),
+                           write_failures=access.failures())
 
 
 @bp.get("/access.csv")

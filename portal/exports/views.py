@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, redirect, request, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 
+from ..audit.access import written_by_handler
 from ..errors import BadRequest, NotFound
 from ..extensions import limiter
 from . import dcat, services
@@ -143,6 +144,7 @@ def _zip(kind: str, slug: str):
 
     headers = {"Content-Disposition": _attachment(fs.filename, f"{slug}-files.zip"), "Cache-Control": "no-cache",
                "X-Files": str(fs.files)}
+    written_by_handler()  # its access event is written when the stream ends, with the bytes sent
     return Response(stream_with_context(body()), mimetype="application/zip", headers=headers)
 
 

@@ -195,7 +195,8 @@ def test_approval_grants_download_on_site_and_by_api_token_and_logs_it(app, entr
     assert grant.resource_ids == [entry["res"].id]
     r = download(user, entry["ds"], entry["res"])
     assert r.status_code == 200 and r.data.decode().startswith("排污单位名称")
-    event = db.session.scalars(db.select(AccessEvent).where(AccessEvent.status == 200)).one()
+    event = db.session.scalars(db.select(AccessEvent).where(AccessEvent.kind == "download",
+                                                            AccessEvent.status == 200)).one()
     assert event.grant_id == grant.id and event.user_id == users["data_user"].id
     page = user.get("/dataset/paiwu").get_data(as_text=True)
     assert "您的申请已获批准" in page and f"/resource/{entry['res'].id}/download" in page

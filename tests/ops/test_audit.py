@@ -374,7 +374,10 @@ def test_csv_exports(app, logged, client):
     assert rows[1][6] == "'=HYPERLINK(\"http://evil\")"  # never a live formula
     assert len(rows[1][-1]) == 64  # the hash, so the chain can be checked outside the portal
     rows = _csv(client.get("/console/access.csv"))
-    assert rows[0][3] == "类型" and len(rows) == 4
+    assert rows[0][3] == "类型" and rows[0][-1] == "请求"
+    # the three logged, then the auditor's own two exports (console pages are access events too)
+    assert [r[3] for r in rows[1:]] == ["search", "download", "api", "page", "page"]
+    assert [r[-1] for r in rows[4:]] == ["GET /console/audit.csv?action=review", "GET /console/access.csv"]
     assert [r[2] for r in rows[1:]].count("user@example.cn") == 1
     exports = db.session.query(AuditEvent).filter(AuditEvent.action.like("%_log.export")).all()
     assert {e.action for e in exports} == {"audit_log.export", "access_log.export"}
@@ -387,7 +390,7 @@ def test_large_export_is_streamed(app, users, client):
          "detail": "", "user_id": None} for i in range(5000)])
     db.session.commit()
     login(client, "admin@example.cn")
-    r = client.get("/console/access.csv", buffered=False)
+    r = client.get("/console/access.csv?action=download", buffered=False)
     assert r.is_streamed
     rows = _csv(r)
     assert len(rows) == 5001 and rows[-1][8] == "4999"
