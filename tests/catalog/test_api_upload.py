@@ -103,3 +103,14 @@ def test_upload_broken_off_by_the_client_stores_nothing(api, app):
         assert db.session.query(Resource).count() == 0
     finally:
         server.shutdown()
+
+
+def test_an_upload_sent_as_curl_sends_it_by_default_keeps_its_body(api, client):
+    """`curl --data-binary @file` labels the body application/x-www-form-urlencoded; it is still the file."""
+    ds, tokens = api
+    body = "站点,AQI\n新华广场,56\n".encode()
+    r = client.put(f"/api/v1/datasets/{ds.id}/resources", query_string={"filename": "空气质量.csv", "format": "csv"},
+                   data=body, headers={"Authorization": f"Bearer {tokens['rw']}"},
+                   content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["resource"]["sha256"] == hashlib.sha256(body).hexdigest()
