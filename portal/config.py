@@ -41,7 +41,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "USAGE_REPORT_DAYS": 1,
     "ACCESS_LOG_RETENTION_DAYS": 730,  # at least two years, R2018 §24
 }
-APPLICATION_CLOCK_RULES = ("pause", "restart")  # see docs/decisions.md
+APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
 
 
@@ -130,7 +130,7 @@ class Config:
         # Conditional-open applications (SZ §25, R2024 §28, §36)
         self.APPLICATION_WORKDAYS = _period("APPLICATION_WORKDAYS", 10)
         self.APPLICATION_MAX_DAYS = _period("APPLICATION_MAX_DAYS", 365)
-        self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "pause")  # pause | restart (see docs/decisions.md)
+        self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "run")  # run | pause | restart (docs/decisions.md)
         self.APPLICATION_ATTACHMENT_MB = int(_env("APPLICATION_ATTACHMENT_MB", "10"))
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)

@@ -55,7 +55,7 @@ def test_access_events_must_be_kept_two_years(monkeypatch, tmp_path):
 def test_the_clock_rule_must_be_known(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_APPLICATION_CLOCK", "sometimes")
     with pytest.raises(ValueError, match=re.escape(
-            "PORTAL_APPLICATION_CLOCK must be one of pause, restart, got 'sometimes'")):
+            "PORTAL_APPLICATION_CLOCK must be one of run, pause, restart, got 'sometimes'")):
         create_app(config.TestConfig(tmp_path))
 
 
@@ -64,4 +64,4 @@ def test_good_settings_are_numbers(monkeypatch, tmp_path):
     app = create_app(config.TestConfig(tmp_path, REVIEW_WORKDAYS="3"))
     assert app.config["CORRECTION_WORKDAYS"] == 7 and app.config["REVIEW_WORKDAYS"] == 3
     assert app.config["APPLICATION_WORKDAYS"] == 10 and app.config["ACCESS_LOG_RETENTION_DAYS"] == 730
-    assert app.config["APPLICATION_CLOCK"] == "pause"
+    assert app.config["APPLICATION_CLOCK"] == "run"
