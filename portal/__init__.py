@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext
 
-from .config import Config
+from .config import Config, check_settings
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import babel_locale, refresh_locale
 
@@ -17,6 +17,7 @@ def create_app(config: Any = None) -> Flask:
     """Build the portal: extensions, backends, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config or Config())
+    app.config.update(check_settings(app.config))  # deadlines and periods: whole numbers, or no start
     from .security import install_url_converters
 
     install_url_converters(app)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import secrets
 from pathlib import Path
+from typing import Any, Mapping
 
 from sqlalchemy.engine import make_url
 
@@ -41,6 +43,49 @@ def _kept_secret(data_dir: Path, env_name: str, file_name: str) -> str:
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text().strip()
+
+
+# Deadlines and periods: each setting and the least value it may take. Every one is read and checked by
+# whole_number, at start-up (Config reads the environment, create_app checks the final configuration).
+PERIOD_SETTINGS: dict[str, int] = {
+    "REVIEW_WORKDAYS": 1,             # R2024 §11
+    "COMPLAINT_WORKDAYS": 1,
+    "CORRECTION_WORKDAYS": 1,         # SZ §19, R2018 §21
+    "REPORT_WORKDAYS": 1,
+    "APPLICATION_WORKDAYS": 1,        # SZ §25
+    "APPLICATION_MAX_DAYS": 1,
+    "USAGE_REPORT_DAYS": 1,
+    "ACCESS_LOG_RETENTION_DAYS": 730,  # at least two years, R2018 §24
+}
+APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
+_WHOLE = re.compile(r"\s*[0-9]+\s*")
+
+
+def whole_number(name: str, value: Any, minimum: int = 1) -> int:
+    """The setting PORTAL_<name> as a whole number of at least `minimum`; ValueError naming it otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _WHOLE.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or number < minimum:
+        raise ValueError(f"PORTAL_{name} must be a whole number of at least {minimum}, got {value!r}")
+    return number
+
+
+def _period(name: str, default: int) -> int:
+    return whole_number(name, _env(name, str(default)), PERIOD_SETTINGS[name])
+
+
+def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The deadline and period settings of a final configuration, checked and as numbers (create_app)."""
+    checked: dict[str, Any] = {name: whole_number(name, config.get(name), minimum)
+                               for name, minimum in PERIOD_SETTINGS.items()}
+    clock = config.get("APPLICATION_CLOCK")
+    if clock not in APPLICATION_CLOCK_RULES:
+        raise ValueError(f"PORTAL_APPLICATION_CLOCK must be one of {', '.join(APPLICATION_CLOCK_RULES)}, got {clock!r}")
+    return checked
 
 
 def _in_memory_sqlite(url: str) -> bool:
@@ -91,11 +136,11 @@ class Config:
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
         # Regulations binding this deployment, the prevailing one first (portal/legal/regulations.toml).
         self.REGULATIONS = _env("REGULATIONS", "R2024,R2018")
-        self.REVIEW_WORKDAYS = int(_env("REVIEW_WORKDAYS", "5"))  # R2024 §11
+        self.REVIEW_WORKDAYS = _period("REVIEW_WORKDAYS", 5)  # R2024 §11
         # Complaints, corrections, reports (SPEC §4): deadlines in workdays, evidence limits, complaint rate.
-        self.COMPLAINT_WORKDAYS = int(_env("COMPLAINT_WORKDAYS", "10"))
-        self.CORRECTION_WORKDAYS = int(_env("CORRECTION_WORKDAYS", "10"))  # SZ §19, R2018 §21
-        self.REPORT_WORKDAYS = int(_env("REPORT_WORKDAYS", "10"))
+        self.COMPLAINT_WORKDAYS = _period("COMPLAINT_WORKDAYS", 10)
+        self.CORRECTION_WORKDAYS = _period("CORRECTION_WORKDAYS", 10)  # SZ §19, R2018 §21
+        self.REPORT_WORKDAYS = _period("REPORT_WORKDAYS", 10)
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
         self.RATELIMIT_COMPLAINT = _env("RATELIMIT_COMPLAINT", "5/day")  # per account
         # Keys the audit chain's HMAC and signs its checkpoints (portal/audit/chain.py); never in the database.
@@ -103,13 +148,13 @@ class Config:
         # Signed checkpoints of the audit chain, outside the database: point it at the backup location.
         self.AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR", str(data_dir / "audit-checkpoints"))
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
-        self.ACCESS_LOG_RETENTION_DAYS = int(_env("ACCESS_LOG_RETENTION_DAYS", "730"))  # at least 2 years, R2018 §24
+        self.ACCESS_LOG_RETENTION_DAYS = _period("ACCESS_LOG_RETENTION_DAYS", 730)  # at least 2 years, R2018 §24
         # Conditional-open applications (SZ §25, R2024 §28, §36)
-        self.APPLICATION_WORKDAYS = int(_env("APPLICATION_WORKDAYS", "10"))
-        self.APPLICATION_MAX_DAYS = int(_env("APPLICATION_MAX_DAYS", "365"))
-        self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "pause")  # pause | restart (see docs/decisions.md)
+        self.APPLICATION_WORKDAYS = _period("APPLICATION_WORKDAYS", 10)
+        self.APPLICATION_MAX_DAYS = _period("APPLICATION_MAX_DAYS", 365)
+        self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "run")  # run | pause | restart (docs/decisions.md)
         self.APPLICATION_ATTACHMENT_MB = int(_env("APPLICATION_ATTACHMENT_MB", "10"))
-        self.USAGE_REPORT_DAYS = int(_env("USAGE_REPORT_DAYS", "90"))
+        self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.SMTP_HOST = _env("SMTP_HOST", "")

@@ -111,6 +111,20 @@ def _gettext(string: str, **variables) -> Markup:
         return text
 
 
+def due(value: date | datetime | None, provisional: bool = False) -> Markup:
+    """A due date in a page, marked when it is provisional (counted Monday to Friday through a year whose
+    official holiday arrangement is not known yet): the one place pages write that mark."""
+    from flask_babel import gettext as _
+
+    text = day(value)
+    if not text or not provisional:
+        return Markup(text)
+    return Markup('{date} <span class="badge badge-provisional" data-provisional title="{why}">{mark}</span>').format(
+        date=text, mark=_("provisional"),
+        why=_("Counted Monday to Friday: the official holiday arrangement of that year is not known yet. "
+              "The date is recounted when the data authority enters it."))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(  # as Flask-Babel installs them, with the lookup above
         gettext=lambda s: _translations().ugettext(s),
@@ -135,6 +149,7 @@ def register_template_helpers(app: Flask) -> None:
         region_level=lambda v: vocab.label(vocab.REGION_LEVEL_LABELS, v),
         dt=day_and_minute,
         d=day,
+        due=due,
         number=lambda v: f"{v:,}",
         role=lambda v: vocab.label(ROLE_LABELS, v),
         entry_state=lambda v: vocab.label(vocab.STATE_LABELS, v),

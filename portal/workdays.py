@@ -14,14 +14,21 @@ like aware ones, are converted to the date in China (Asia/Shanghai) first.
 
 Every public function reads the entered days of a year at most once per call. Code that asks about
 many deadlines at once (a list page) can build one WorkdayCalendar and pass it as `cal=` to share
-those reads; a WorkdayCalendar does not see arrangements saved after it read a year.
+those reads, or use the request's own (shared_calendar); a WorkdayCalendar does not see arrangements
+saved after it read a year.
+
+A due date counted through a "weekend" year is *provisional* (see provisional): it may move once the
+year's official arrangement is known. set_year_arrangement calls the functions registered with
+on_arrangement_change, so that open cases' due dates are recounted in the same transaction.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from chinese_calendar import constants as _package
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, DateTime, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -109,6 +116,25 @@ def _calendar(cal: WorkdayCalendar | None) -> WorkdayCalendar:
     return cal if cal is not None else WorkdayCalendar()
 
 
+_REQUEST_KEY = "portal.workday_calendar"
+
+
+def shared_calendar() -> WorkdayCalendar:
+    """The current request's WorkdayCalendar, so a page reads each year at most once; outside a request,
+    a fresh one."""
+    if not has_request_context():
+        return WorkdayCalendar()
+    cal = request.environ.get(_REQUEST_KEY)
+    if cal is None:
+        cal = request.environ[_REQUEST_KEY] = WorkdayCalendar()
+    return cal
+
+
+def _forget_shared_calendar() -> None:
+    if has_request_context():
+        request.environ.pop(_REQUEST_KEY, None)
+
+
 def year_source(year: int, *, cal: WorkdayCalendar | None = None) -> str:
     """Where the year's workdays come from: "entered", "package" or "weekend"."""
     return _calendar(cal).year_source(year)
@@ -173,6 +199,53 @@ def due_soon(due: date | datetime, today: date | datetime, within: int = 2, *,
     return workdays_between(today_day, due_day, cal=cal) <= within
 
 
+def unknown_years(start: date | datetime | None, due: date | datetime | None, *,
+                  cal: WorkdayCalendar | None = None) -> list[int]:
+    """The years from start's to due's (due's alone without a start) whose arrangement is not known:
+    nobody entered them and the package does not carry them, so they were counted Monday to Friday."""
+    if due is None:
+        return []
+    last = china_date(due).year
+    first = min(china_date(start).year, last) if start is not None else last
+    years = [y for y in range(first, last + 1) if not _package_knows(y)]
+    if not years:
+        return []  # the package's years need no database read
+    cal = _calendar(cal)
+    return [y for y in years if not cal.entered_days(y)]
+
+
+def provisional(start: date | datetime | None, due: date | datetime | None, *,
+                cal: WorkdayCalendar | None = None) -> bool:
+    """Whether a due date counted from start is provisional: the count passes through a year whose
+    official arrangement is not known (year_source "weekend"), so the date may move when it is entered."""
+    return bool(unknown_years(start, due, cal=cal))
+
+
+def due_text(due: date | datetime, start: date | datetime | None = None, *, cal: WorkdayCalendar | None = None,
+             is_provisional: bool | None = None) -> str:
+    """A due date for a notice or a message (yyyy-mm-dd), saying so when it is provisional (as computed
+    from start, unless the caller knows)."""
+    text = china_date(due).isoformat()
+    if is_provisional is None:
+        is_provisional = provisional(start, due, cal=cal)
+    if is_provisional:
+        return _("%(date)s (provisional: the official holiday arrangement of that year is not known yet)", date=text)
+    return text
+
+
+# Called as hook(year, before, actor) by set_year_arrangement once the year's new days are flushed;
+# `before` answers as the calendar did before the change.
+ArrangementHook = Callable[[int, WorkdayCalendar, Any], None]
+_ON_CHANGE: list[ArrangementHook] = []
+
+
+def on_arrangement_change(hook: ArrangementHook) -> ArrangementHook:
+    """Register a function to run, in the same transaction, whenever a year's arrangement is saved."""
+    if hook not in _ON_CHANGE:
+        _ON_CHANGE.append(hook)
+    return hook
+
+
 def entered_arrangement(year: int) -> tuple[dict[date, str], dict[date, str]]:
     """The entered (holidays, workdays) of a year, each day -> name; both empty if nobody entered it."""
     first, last = _year_bounds(year)
@@ -201,13 +274,16 @@ def _check_days(year: int, days: dict[date, str]) -> dict[date, str]:
     return clean
 
 
-def set_year_arrangement(year: int, holidays: dict[date, str], workdays: dict[date, str], actor_label: str) -> None:
+def set_year_arrangement(year: int, holidays: dict[date, str], workdays: dict[date, str], actor_label: str,
+                         *, actor: Any = None) -> None:
     """Replace the entered arrangement of a year: its holidays and its make-up workdays, each day -> name.
 
     Runs in the caller's transaction (the caller commits); nothing is written when a day is invalid.
     Once a year has rows, those rows are its complete arrangement: days not entered follow the weekend
     rule. Passing two empty dicts removes the year's entry, so the year falls back to the package (or
-    the weekend rule).
+    the weekend rule). Then the registered hooks run (on_arrangement_change): the due dates of open cases
+    counted through the year are recounted, each change audited in the name of `actor` (a User), or of
+    `actor_label` when no actor is given.
     """
     if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
         raise Invalid(_("The year must be a number between 1 and 9999."), {"year": str(year)})
@@ -217,6 +293,8 @@ def set_year_arrangement(year: int, holidays: dict[date, str], workdays: dict[da
     if both:
         raise Invalid(_("The day %(day)s cannot be both a holiday and a workday.", day=both[0].isoformat()),
                       {"day": both[0].isoformat()})
+    before = WorkdayCalendar()
+    before.entered_days(year)  # read now: the other years do not change here
     first, last = _year_bounds(year)
     db.session.execute(delete(CalendarDay).where(CalendarDay.day.between(first, last)))
     now, label = utcnow(), str(actor_label or "")[:200]
@@ -224,3 +302,6 @@ def set_year_arrangement(year: int, holidays: dict[date, str], workdays: dict[da
                                      + [(d, n, True) for d, n in workdays.items()]):
         db.session.add(CalendarDay(day=day, is_workday=working, name=name, entered_by=label, entered_at=now))
     db.session.flush()
+    _forget_shared_calendar()
+    for hook in list(_ON_CHANGE):
+        hook(year, before, actor if actor is not None else label)

@@ -18,8 +18,8 @@ from portal.extensions import db
 
 # Imported at module level so CalendarDay is in db.metadata before the `app` fixture runs create_all().
 from portal.workdays import (PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR, CalendarDay, WorkdayCalendar, add_workdays,
-                             china_date, due_soon, entered_arrangement, is_workday, set_year_arrangement,
-                             workdays_between, year_source)
+                             china_date, due_soon, due_text, entered_arrangement, is_workday, provisional,
+                             set_year_arrangement, unknown_years, workdays_between, year_source)
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -375,3 +375,37 @@ def test_entered_days_are_read_once_per_call_and_per_year():
         assert len(statements) == 1
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+# ---- provisional due dates ----------------------------------------------------------------------------
+
+def test_a_due_date_counted_through_an_unknown_year_is_provisional():
+    last, after = PACKAGE_LAST_YEAR, PACKAGE_LAST_YEAR + 1
+    assert not provisional(D(f"{last}-12-01"), D(f"{last}-12-15"))
+    assert provisional(datetime(last, 12, 18, 2), D(f"{after}-01-01"))
+    assert provisional(None, D(f"{after}-03-01")) and not provisional(None, D(f"{last}-03-01"))
+    assert not provisional(D(f"{last}-12-01"), None)
+    assert unknown_years(D(f"{last}-12-18"), D(f"{after + 1}-01-05")) == [after, after + 1]
+    with force_locale("en"):
+        assert due_text(D(f"{after}-01-01"), D(f"{last}-12-18")).startswith(f"{after}-01-01 (provisional")
+        assert due_text(D(f"{last}-12-15"), D(f"{last}-12-01")) == f"{last}-12-15"
+    set_year_arrangement(after, {D(f"{after}-01-01"): "元旦"}, {}, "a")
+    assert not provisional(D(f"{last}-12-18"), D(f"{after}-01-04"))
+    assert unknown_years(D(f"{last}-12-18"), D(f"{after + 1}-01-05")) == [after + 1]
+
+
+def test_provisional_reads_nothing_for_the_years_the_package_knows():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        cal = WorkdayCalendar()
+        assert not provisional(D("2025-12-20"), D("2026-01-05"), cal=cal)
+        assert provisional(D("2026-12-20"), D(f"{PACKAGE_LAST_YEAR + 1}-01-05"), cal=cal)
+        assert provisional(D("2026-12-21"), D(f"{PACKAGE_LAST_YEAR + 1}-01-06"), cal=cal)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1  # the unknown year, once for the shared calendar

@@ -39,7 +39,7 @@ def _files(rows) -> list[dict[str, Any]]:
 def application_out(a: Application) -> dict[str, Any]:
     out = {f: getattr(a, f) for f in ("id", "state", "scenario", "items", "records_scope", "provision_methods",
                                       "period_start", "period_end", "security_measures", "created_at",
-                                      "submitted_at", "due_date", "decided_at", "permitted_purpose",
+                                      "submitted_at", "due_date", "due_provisional", "decided_at", "permitted_purpose",
                                       "permitted_scope", "refusal_reason", "refusal_legal_basis")}
     out["dataset"] = _dataset(a.dataset)
     out["attachments"] = _files(a.attachments)
@@ -74,7 +74,7 @@ def own_applications(user: User, page: int, per_page: int) -> Page:
 # ---- rights complaints ------------------------------------------------------------------------
 def complaint_out(c: Complaint) -> dict[str, Any]:
     out = {f: getattr(c, f) for f in ("id", "right", "right_other", "description", "state", "outcome",
-                                      "decision_reason", "filed_at", "due_date", "decided_at")}
+                                      "decision_reason", "filed_at", "due_date", "due_provisional", "decided_at")}
     out["resources"] = list(c.resource_ids)
     out["dataset"] = _dataset(c.dataset)
     out["dataset_suspended"] = c.dataset.suspended_at is not None
@@ -108,7 +108,7 @@ def own_complaints(user: User, page: int, per_page: int) -> Page:
 # ---- corrections ------------------------------------------------------------------------------
 def correction_out(c: Correction) -> dict[str, Any]:
     out = {f: getattr(c, f) for f in ("id", "location", "description", "state", "answer", "filed_at", "due_date",
-                                      "decided_at", "fixed_in_version")}
+                                      "due_provisional", "decided_at", "fixed_in_version")}
     out["resource"] = c.resource_id
     out["dataset"] = _dataset(c.dataset)
     out["attachments"] = _files(evidence.attachments("correction", c.id))
@@ -133,7 +133,7 @@ def own_corrections(user: User, page: int, per_page: int) -> Page:
 # ---- reports of illegal use -------------------------------------------------------------------
 def report_out(r: Report) -> dict[str, Any]:
     out = {f: getattr(r, f) for f in ("id", "accused", "description", "state", "answer", "filed_at", "due_date",
-                                      "answered_at")}
+                                      "due_provisional", "answered_at")}
     out["dataset"] = _dataset(r.dataset)
     out["agency"] = {"slug": r.agency.slug, "name": r.agency.name} if r.agency else None
     out["evidence"] = _files(evidence.attachments("report", r.id))

@@ -342,6 +342,11 @@ class AttachmentOut(Schema):
     size = fields.Integer()
 
 
+DUE_PROVISIONAL = ("The due date is provisional: it was counted Monday to Friday through a year whose official "
+                   "holiday arrangement is not known yet, and is recounted when the data authority enters that "
+                   "arrangement. Always false once the case is closed.")
+
+
 class CaseDatasetOut(Schema):
     slug = fields.String()
     title = fields.String()
@@ -362,6 +367,7 @@ class ApplicationOut(Schema):
     created_at = UtcDateTime()
     submitted_at = UtcDateTime(allow_none=True)
     due_date = fields.Date(allow_none=True, metadata={"description": "When the agency must answer."})
+    due_provisional = fields.Boolean(metadata={"description": DUE_PROVISIONAL})
     decided_at = UtcDateTime(allow_none=True)
     permitted_purpose = fields.String()
     permitted_scope = fields.String()
@@ -383,6 +389,7 @@ class ComplaintOut(Schema):
     decision_reason = fields.String()
     filed_at = UtcDateTime()
     due_date = fields.Date()
+    due_provisional = fields.Boolean(metadata={"description": DUE_PROVISIONAL})
     decided_at = UtcDateTime(allow_none=True)
     dataset_suspended = fields.Boolean(metadata={"description": "The entry is suspended now."})
     evidence = fields.List(fields.Nested(AttachmentOut))
@@ -399,6 +406,7 @@ class CorrectionOut(Schema):
     answer = fields.String()
     filed_at = UtcDateTime()
     due_date = fields.Date()
+    due_provisional = fields.Boolean(metadata={"description": DUE_PROVISIONAL})
     decided_at = UtcDateTime(allow_none=True)
     fixed_in_version = fields.Integer(allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOut))
@@ -415,6 +423,7 @@ class ReportOut(Schema):
     answer = fields.String()
     filed_at = UtcDateTime()
     due_date = fields.Date()
+    due_provisional = fields.Boolean(metadata={"description": DUE_PROVISIONAL})
     answered_at = UtcDateTime(allow_none=True)
     evidence = fields.List(fields.Nested(AttachmentOut))
     url = fields.String()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import workdays
 from ..agencies.models import Agency
 from ..extensions import db
 from ..models_base import new_id, utcnow
@@ -273,6 +274,12 @@ class Review(db.Model):
     dataset: Mapped[Dataset] = relationship(back_populates="reviews")
 
     __mapper_args__ = {"version_id_col": row_version}  # two reviewers at once: one wins, one 409s
+
+    @property
+    def due_provisional(self) -> bool:
+        """The pending review's due date was counted through a year whose holiday arrangement is not known yet."""
+        return self.state == ReviewState.PENDING and workdays.provisional(self.submitted_at, self.due_date,
+                                                                          cal=workdays.shared_calendar())
 
 
 class DatasetChange(db.Model):

@@ -20,7 +20,7 @@ from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
-from ..supervision.services import Case, register_case_source
+from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from . import editing
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
 from .services import index_datasets
@@ -210,16 +210,27 @@ class QueueRow:
 def queue(today: date | None = None) -> list[QueueRow]:
     """Pending submissions by due date, overdue and due-soon marked."""
     today = today or workdays.china_date(utcnow())
-    cal = workdays.WorkdayCalendar()
+    cal = workdays.shared_calendar()
     reviews = db.session.scalars(select(Review).where(Review.state == ReviewState.PENDING)
                                  .order_by(Review.due_date, Review.submitted_at)).all()
-    return [QueueRow(r, r.due_date < today, workdays.due_soon(r.due_date, today, cal=cal)) for r in reviews]
+    return [QueueRow(r, *deadline_marks(r.due_date, today, cal=cal)) for r in reviews]
 
 
-@register_case_source
 def supervision_cases() -> list[Case]:
     """Pending catalog reviews for the authority's supervision page."""
     return [Case(kind=_("Catalog review"), title=row.review.snapshot.get("title") or row.review.dataset.title,
                  url=url_for("review.show", review_id=row.review.id), due=row.review.due_date,
-                 agency=row.review.dataset.agency.name, state=_("Awaiting review"))
+                 agency=row.review.dataset.agency.name, state=_("Awaiting review"),
+                 provisional=row.review.due_provisional)
             for row in queue()]
+
+
+def _pending_reviews() -> list[Review]:
+    return list(db.session.scalars(select(Review).where(Review.state == ReviewState.PENDING)))
+
+
+register_workflow(supervision_cases, Deadlines(
+    "review", _pending_reviews, start=lambda r: r.submitted_at,
+    label=lambda r: _("Catalog review of “%(title)s”", title=r.snapshot.get("title") or r.dataset.title),
+    link=lambda r: f"/console/datasets/{r.dataset_id}",
+    parties=lambda r: [r.submitted_by_id] if r.submitted_by_id else []))

@@ -37,7 +37,6 @@ def load_demo_applications() -> int:
             Application.applicant_id.in_([u.id for u in users.values()])).limit(1)):
         return 0
     now = utcnow()
-    today = workdays.china_date(now)
     made = 0
     for email, slug, state, scenario, records in DEMO_APPLICATIONS:
         ds = db.session.scalar(select(Dataset).where(Dataset.slug == slug))
@@ -55,7 +54,7 @@ def load_demo_applications() -> int:
         db.session.add(app_)
         app_.events.append(ApplicationEvent(kind="created", at=app_.created_at, actor_id=users[email].id))
         if state != "draft":
-            app_.submitted_at = submitted
+            app_.submitted_at = app_.clock_started_at = submitted
             app_.due_date = workdays.add_workdays(submitted, 10)
             app_.events.append(ApplicationEvent(kind="submitted", at=submitted, actor_id=users[email].id,
                                                 note=f"答复期限：{app_.due_date.isoformat()}。"))
@@ -78,8 +77,7 @@ def load_demo_applications() -> int:
             app_.refusal_reason = "申请用途不明确，且自然人申请不符合本目录“仅向具备数据安全保障能力的法人提供”的开放条件"
             app_.refusal_legal_basis = "《内蒙古自治区公共数据管理暂行办法》第二十八条"
             app_.events.append(ApplicationEvent(kind="refused", at=decided, note=app_.refusal_reason))
-        elif state == "info_requested":
-            app_.remaining_workdays = max(1, workdays.workdays_between(today, app_.due_date))
+        elif state == "info_requested":  # the clock runs on while the applicant answers (docs/decisions.md)
             app_.events.append(ApplicationEvent(kind="info_requested", at=decided,
                                                 note="请补充学校出具的研究证明及导师签字的数据安全承诺。"))
         db.session.flush()

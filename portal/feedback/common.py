@@ -1,7 +1,7 @@
 """What complaints, corrections and reports share: who may see and act, deadlines, one decision at a time."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -17,9 +17,14 @@ OVERSEERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)  # see every case
 MAX_TEXT = 5000
 
 
-def due_in(setting: str) -> date:
-    """The due date, counted in working days from now by the named setting."""
-    return workdays.add_workdays(utcnow(), current_app.config[setting])
+def due_in(setting: str, start: datetime | None = None) -> date:
+    """The due date, counted in working days from start (now) by the named setting."""
+    return workdays.add_workdays(start or utcnow(), current_app.config[setting])
+
+
+def staff_link(kind: str, case_id: int) -> str:
+    """A case's page as a path (notices are also written outside requests, e.g. by a calendar change)."""
+    return f"/{kind}/{case_id}"
 
 
 def is_staff_of(user: User, agency_id: int | None) -> bool:

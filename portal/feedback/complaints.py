@@ -21,10 +21,11 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from .. import workdays
 from ..storage import files as stored_files
-from ..supervision.services import Case, register_case_source
+from ..supervision.services import Case, Deadlines, register_workflow
 from . import evidence
-from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision
+from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision, staff_link
 from .models import CaseState, Complaint, Outcome, Right
 
 RIGHT_LABELS = {
@@ -141,10 +142,11 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
     try:
         snapshot = {r.id: {"version": r.version, "sha256": r.sha256, "name": r.name}
                     for r in ds.resources if r.kind == ResourceKind.FILE}
+        now = utcnow()
         complaint = Complaint(dataset=ds, complainant_id=actor.id, right=data.right,
                               right_other=data.right_other.strip() if data.right == Right.OTHER else "",
                               description=data.description.strip(), resource_ids=list(dict.fromkeys(data.resource_ids)),
-                              snapshot=snapshot, filed_at=utcnow(), due_date=due_in("COMPLAINT_WORKDAYS"))
+                              snapshot=snapshot, filed_at=now, due_date=due_in("COMPLAINT_WORKDAYS", now))
         db.session.add(complaint)
         db.session.flush()
         evidence.attach(stored, "complaint", complaint.id, actor.id)
@@ -153,12 +155,13 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
                      details={"dataset": ds.id, "right": complaint.right, "resources": complaint.resource_ids,
                               "evidence": [s.sha256 for s in stored], "due": complaint.due_date.isoformat()})
         link = url_for("feedback.complaint", complaint_id=complaint.id)
+        due = workdays.due_text(complaint.due_date, now)
         notify_all(agency_staff(ds.agency_id), _("Rights complaint: “%(title)s” is suspended", title=ds.title),
                    _("The entry has been suspended on every channel. Verify the complaint and decide by %(due)s.",
-                     due=complaint.due_date.isoformat()), link=link, kind="complaint.filed")
+                     due=due), link=link, kind="complaint.filed")
         notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
                _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
-                 agency=ds.agency.name, due=complaint.due_date.isoformat()), link=link, kind="complaint.received")
+                 agency=ds.agency.name, due=due), link=link, kind="complaint.received")
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -300,12 +303,22 @@ def complainant_counts(limit: int = 20) -> list[tuple[User, int, int]]:
     return [(users[uid], n, int(open_ or 0)) for uid, n, open_ in rows if uid in users]
 
 
-@register_case_source
+def _open_complaints() -> list[Complaint]:
+    return list(db.session.scalars(select(Complaint).where(Complaint.state == CaseState.OPEN)
+                                   .order_by(Complaint.due_date)))
+
+
 def supervision_cases() -> list[Case]:
     """Open complaints for the authority's supervision page (never naming the complainant)."""
-    rows = db.session.scalars(select(Complaint).where(Complaint.state == CaseState.OPEN)
-                              .order_by(Complaint.due_date)).all()
     return [Case(kind=_("Rights complaint"), title=c.dataset.title,
                  url=url_for("feedback.complaint", complaint_id=c.id), due=c.due_date,
                  agency=c.dataset.agency.name, state=_("Suspended, awaiting verification"),
-                 assignees=[u.id for u in agency_staff(c.dataset.agency_id)]) for c in rows]
+                 assignees=[u.id for u in agency_staff(c.dataset.agency_id)], provisional=c.due_provisional)
+            for c in _open_complaints()]
+
+
+register_workflow(supervision_cases, Deadlines(
+    "complaint", _open_complaints, start=lambda c: c.filed_at,
+    label=lambda c: _("Rights complaint No. %(n)d on “%(title)s”", n=c.id, title=c.dataset.title),
+    link=lambda c: staff_link("complaints", c.id),
+    parties=lambda c: [c.complainant_id, *agency_staff(c.dataset.agency_id)]))

@@ -15,10 +15,11 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from .. import workdays
 from ..storage import files as stored_files
-from ..supervision.services import Case, register_case_source
+from ..supervision.services import Case, Deadlines, register_workflow
 from . import evidence
-from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision
+from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision, staff_link
 from .models import Correction, CorrectionState
 
 STATE_LABELS = {
@@ -72,8 +73,9 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
         stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
+        now = utcnow()
         correction = Correction(dataset=ds, resource=resource, reporter_id=actor.id, location=location,
-                                description=description, filed_at=utcnow(), due_date=due_in("CORRECTION_WORKDAYS"),
+                                description=description, filed_at=now, due_date=due_in("CORRECTION_WORKDAYS", now),
                                 resource_version_at_filing=resource.version if resource else None)
         db.session.add(correction)
         db.session.flush()
@@ -82,7 +84,7 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
                      details={"dataset": ds.id, "resource": resource_id or None, "due": correction.due_date.isoformat()})
         link = url_for("feedback.correction", correction_id=correction.id)
         notify_all(agency_staff(ds.agency_id), _("Correction reported on “%(title)s”", title=ds.title),
-                   _("Verify it and answer by %(due)s.", due=correction.due_date.isoformat()), link=link,
+                   _("Verify it and answer by %(due)s.", due=workdays.due_text(correction.due_date, now)), link=link,
                    kind="correction.filed")
         db.session.commit()
     except BaseException:
@@ -136,11 +138,21 @@ def own_corrections(user: User) -> list[Correction]:
                                    .order_by(Correction.filed_at.desc())))
 
 
-@register_case_source
+def _open_corrections() -> list[Correction]:
+    return list(db.session.scalars(select(Correction).where(Correction.state == CorrectionState.OPEN)
+                                   .order_by(Correction.due_date)))
+
+
 def supervision_cases() -> list[Case]:
-    rows = db.session.scalars(select(Correction).where(Correction.state == CorrectionState.OPEN)
-                              .order_by(Correction.due_date)).all()
     return [Case(kind=_("Data correction"), title=c.dataset.title,
                  url=url_for("feedback.correction", correction_id=c.id), due=c.due_date,
                  agency=c.dataset.agency.name, state=str(STATE_LABELS[c.state]),
-                 assignees=[u.id for u in agency_staff(c.dataset.agency_id)]) for c in rows]
+                 assignees=[u.id for u in agency_staff(c.dataset.agency_id)], provisional=c.due_provisional)
+            for c in _open_corrections()]
+
+
+register_workflow(supervision_cases, Deadlines(
+    "correction", _open_corrections, start=lambda c: c.filed_at,
+    label=lambda c: _("Correction No. %(n)d on “%(title)s”", n=c.id, title=c.dataset.title),
+    link=lambda c: staff_link("corrections", c.id),
+    parties=lambda c: [c.reporter_id, *agency_staff(c.dataset.agency_id)]))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import workdays
 from ..accounts.models import User
 from ..agencies.models import Agency
 from ..catalog.models import Dataset, Resource
@@ -82,6 +83,11 @@ class Complaint(db.Model):
     def is_open(self) -> bool:
         return self.state == CaseState.OPEN
 
+    @property
+    def due_provisional(self) -> bool:
+        """The open case's due date was counted through a year whose holiday arrangement is not known yet."""
+        return self.is_open and workdays.provisional(self.filed_at, self.due_date, cal=workdays.shared_calendar())
+
 
 class Correction(db.Model):
     """A reported error or omission in an entry or one of its resources (R2024 §45)."""
@@ -114,6 +120,11 @@ class Correction(db.Model):
     def is_open(self) -> bool:
         return self.state == CorrectionState.OPEN
 
+    @property
+    def due_provisional(self) -> bool:
+        """The open case's due date was counted through a year whose holiday arrangement is not known yet."""
+        return self.is_open and workdays.provisional(self.filed_at, self.due_date, cal=workdays.shared_calendar())
+
 
 class Report(db.Model):
     """A report of illegal use of public data (R2024 §46), seen by the authority and the agency concerned."""
@@ -145,6 +156,11 @@ class Report(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ReportState.OPEN
+
+    @property
+    def due_provisional(self) -> bool:
+        """The open case's due date was counted through a year whose holiday arrangement is not known yet."""
+        return self.is_open and workdays.provisional(self.filed_at, self.due_date, cal=workdays.shared_calendar())
 
 
 class Attachment(db.Model):

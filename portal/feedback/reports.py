@@ -17,10 +17,12 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from .. import workdays
 from ..storage import files as stored_files
-from ..supervision.services import Case, register_case_source
+from ..supervision.services import Case, Deadlines, register_workflow
 from . import evidence
-from .common import MAX_TEXT, OVERSEERS, agency_staff, authority_users, due_in, is_staff_of, one_decision
+from .common import (MAX_TEXT, OVERSEERS, agency_staff, authority_users, due_in, is_staff_of, one_decision,
+                     staff_link)
 from .models import Report, ReportState
 
 STATE_LABELS = {ReportState.OPEN: _l("Being handled"), ReportState.ANSWERED: _l("Answered")}
@@ -75,8 +77,9 @@ def file_report(*, accused: str, description: str, dataset_slug: str, agency_slu
         stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
+        now = utcnow()
         report = Report(reporter_id=actor.id, dataset=ds, agency=agency, accused=accused, description=description,
-                        filed_at=utcnow(), due_date=due_in("REPORT_WORKDAYS"))
+                        filed_at=now, due_date=due_in("REPORT_WORKDAYS", now))
         db.session.add(report)
         db.session.flush()
         evidence.attach(stored, "report", report.id, actor.id)
@@ -85,7 +88,7 @@ def file_report(*, accused: str, description: str, dataset_slug: str, agency_slu
                               "due": report.due_date.isoformat()})
         handlers = authority_users() + (agency_staff(agency.id) if agency else [])
         notify_all(handlers, _("Report of illegal use of public data"),
-                   _("Handle it and answer the reporter by %(due)s.", due=report.due_date.isoformat()),
+                   _("Handle it and answer the reporter by %(due)s.", due=workdays.due_text(report.due_date, now)),
                    link=url_for("feedback.report", report_id=report.id), kind="report.filed")
         db.session.commit()
     except BaseException:
@@ -156,10 +159,19 @@ def own_reports(user: User) -> list[Report]:
                                    .order_by(Report.filed_at.desc())))
 
 
-@register_case_source
+def _open_reports() -> list[Report]:
+    return list(db.session.scalars(select(Report).where(Report.state == ReportState.OPEN).order_by(Report.due_date)))
+
+
 def supervision_cases() -> list[Case]:
-    rows = db.session.scalars(select(Report).where(Report.state == ReportState.OPEN).order_by(Report.due_date)).all()
     return [Case(kind=_("Report of illegal use"), title=r.dataset.title if r.dataset else r.accused,
                  url=url_for("feedback.report", report_id=r.id), due=r.due_date,
                  agency=r.agency.name if r.agency else "", state=str(STATE_LABELS[r.state]),
-                 assignees=[u.id for u in authority_users()]) for r in rows]
+                 assignees=[u.id for u in authority_users()], provisional=r.due_provisional)
+            for r in _open_reports()]
+
+
+register_workflow(supervision_cases, Deadlines(
+    "report", _open_reports, start=lambda r: r.filed_at,
+    label=lambda r: _("Report No. %(n)d of illegal use", n=r.id), link=lambda r: staff_link("reports", r.id),
+    parties=lambda r: [r.reporter_id, *authority_users(), *(agency_staff(r.agency_id) if r.agency_id else [])]))

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import workdays
 from ..accounts.models import User
 from ..catalog.models import Dataset
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..storage import files as stored_files
 class ApplicationState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"            # waiting for the agency; the clock runs
-    INFO_REQUESTED = "info_requested"  # waiting for the applicant; the clock rule decides
+    INFO_REQUESTED = "info_requested"  # waiting for the applicant; the clock rule decides (run, pause, restart)
     APPROVED = "approved"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
@@ -58,6 +59,10 @@ class Application(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    # When the count to due_date began: the submission, or the answer that restarted a stopped clock.
+    clock_started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # While the agency waits for more information under the "pause" or "restart" rule: when the clock stopped.
+    clock_stopped_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # While the agency waits for more information, the workdays that were left (clock rule "pause").
     remaining_workdays: Mapped[int | None] = mapped_column(Integer, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -77,6 +82,23 @@ class Application(db.Model):
     grant: Mapped["Grant | None"] = relationship(back_populates="application", uselist=False)
 
     __mapper_args__ = {"version_id_col": row_version}  # two staff deciding at once: one wins, one 409s
+
+    @property
+    def clock_start(self) -> datetime | None:
+        return self.clock_started_at or self.submitted_at
+
+    @property
+    def clock_stopped_on(self) -> date | None:
+        """The day the clock stopped while the agency waits for the applicant; None while it runs."""
+        if self.state != ApplicationState.INFO_REQUESTED or self.clock_stopped_at is None:
+            return None
+        return workdays.china_date(self.clock_stopped_at)
+
+    @property
+    def due_provisional(self) -> bool:
+        """The open application's due date was counted through a year whose holiday arrangement is not known yet."""
+        return (self.state in (ApplicationState.SUBMITTED, ApplicationState.INFO_REQUESTED)
+                and workdays.provisional(self.clock_start, self.due_date, cal=workdays.shared_calendar()))
 
 
 class ApplicationAttachment(db.Model):

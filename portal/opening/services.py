@@ -28,7 +28,7 @@ from ..models_base import utcnow
 from ..storage import TooLarge
 from ..storage import files as stored_files
 from ..storage.names import clean_filename
-from ..supervision.services import Case, Notice, register_case_source, register_notice_source
+from ..supervision.services import Case, Deadlines, Notice, deadline_marks, register_notice_source, register_workflow
 from . import permissions
 from .models import (AccessBlock, Application, ApplicationAttachment, ApplicationEvent, ApplicationState, Grant,
                      GrantState, ProvisionMethod, UsageReport)
@@ -43,6 +43,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "withdraw": {S.DRAFT: S.WITHDRAWN, S.SUBMITTED: S.WITHDRAWN, S.INFO_REQUESTED: S.WITHDRAWN},
 }
 OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.INFO_REQUESTED)
+WAITING_STATES = (S.SUBMITTED, S.INFO_REQUESTED)  # the agency owes an answer (in the second, once it has one)
 GRANT_TRANSITIONS: dict[str, dict[str, str]] = {
     "suspend": {GrantState.ACTIVE: GrantState.SUSPENDED},
     "resume": {GrantState.SUSPENDED: GrantState.ACTIVE},
@@ -130,17 +131,16 @@ def _scoped(stmt, actor: User, column):
 
 
 def queue(actor: User | None = None, on: date | None = None) -> list[QueueRow]:
-    """Applications waiting for an agency (submitted) or an applicant (more information), by due date."""
+    """Applications waiting for an agency (submitted) or an applicant (more information), by due date.
+    One overdue when its clock stopped for the applicant stays overdue."""
     on = on or today()
-    cal = workdays.WorkdayCalendar()
-    stmt = select(Application).where(Application.state.in_([S.SUBMITTED, S.INFO_REQUESTED]))
+    cal = workdays.shared_calendar()
+    stmt = select(Application).where(Application.state.in_(WAITING_STATES))
     if actor is not None:
         stmt = _scoped(stmt, actor, Application.agency_id)
     rows = db.session.scalars(stmt.order_by(Application.due_date.is_(None), Application.due_date,
                                             Application.submitted_at)).all()
-    return [QueueRow(a, bool(a.due_date and a.state == S.SUBMITTED and a.due_date < on),
-                     bool(a.due_date and a.state == S.SUBMITTED and workdays.due_soon(a.due_date, on, cal=cal)))
-            for a in rows]
+    return [QueueRow(a, *deadline_marks(a.due_date, on, a.clock_stopped_on, cal=cal)) for a in rows]
 
 
 def decided(actor: User, limit: int = 50) -> list[Application]:
@@ -343,15 +343,15 @@ def save(ds: Dataset | None, data: ApplicationData, uploads: Iterable[Upload], a
 def _submit(app_: Application, actor: User) -> None:
     app_.state = next_state(TRANSITIONS, app_.state, "submit")
     now = utcnow()
-    app_.submitted_at = now
+    app_.submitted_at = app_.clock_started_at = now
     app_.due_date = workdays.add_workdays(now, current_app.config["APPLICATION_WORKDAYS"])
-    _event(app_, "submitted", actor, _("Answer due by %(date)s.", date=app_.due_date.isoformat()))
+    due = workdays.due_text(app_.due_date, now)
+    _event(app_, "submitted", actor, _("Answer due by %(date)s.", date=due))
     db.session.flush()
     audit.record(actor, "application.submit", "application", str(app_.id),
                  details={"dataset": app_.dataset_id, "due": app_.due_date.isoformat()})
     notify_all(_staff_ids(app_.agency_id), _("New application for “%(title)s”", title=app_.dataset.title),
-               _("Answer by %(date)s.", date=app_.due_date.isoformat()), link=_link(app_),
-               kind="application.submitted")
+               _("Answer by %(date)s.", date=due), link=_link(app_), kind="application.submitted")
 
 
 @one_decision
@@ -360,7 +360,7 @@ def withdraw(app_: Application, actor: User) -> Application:
     if app_.applicant_id != actor.id:
         raise Forbidden(_("Only the applicant can withdraw an application."))
     app_.state = next_state(TRANSITIONS, app_.state, "withdraw")
-    app_.remaining_workdays = None
+    app_.remaining_workdays = app_.clock_stopped_at = None
     _event(app_, "withdrawn", actor)
     audit.record(actor, "application.withdraw", "application", str(app_.id))
     db.session.commit()
@@ -369,7 +369,7 @@ def withdraw(app_: Application, actor: User) -> Application:
 
 @one_decision
 def answer(app_: Application, actor: User, text: str, uploads: Iterable[Upload] = ()) -> Application:
-    """The applicant answers the agency's question; the clock resumes (see the clock rule)."""
+    """The applicant answers the agency's question; a stopped clock starts again (PORTAL_APPLICATION_CLOCK)."""
     if app_.applicant_id != actor.id:
         raise Forbidden(_("Only the applicant can answer."))
     state = next_state(TRANSITIONS, app_.state, "answer")
@@ -382,18 +382,21 @@ def answer(app_: Application, actor: User, text: str, uploads: Iterable[Upload] 
     try:
         _store_attachments(app_, uploads, actor, keys)
         app_.state = state
-        if current_app.config["APPLICATION_CLOCK"] == "restart":
-            remaining = current_app.config["APPLICATION_WORKDAYS"]
-        else:
-            remaining = app_.remaining_workdays or 1
-        app_.due_date = workdays.add_workdays(utcnow(), remaining)
-        app_.remaining_workdays = None
+        if app_.clock_stopped_at is not None:
+            if current_app.config["APPLICATION_CLOCK"] == "restart":
+                remaining = current_app.config["APPLICATION_WORKDAYS"]
+            else:  # None: the application was overdue when the clock stopped, and its due date stands
+                remaining = app_.remaining_workdays
+            if remaining:
+                now = utcnow()
+                app_.due_date, app_.clock_started_at = workdays.add_workdays(now, remaining), now
+        app_.remaining_workdays = app_.clock_stopped_at = None
         _event(app_, "info_provided", actor, text)
         audit.record(actor, "application.answer", "application", str(app_.id),
                      details={"due": app_.due_date.isoformat()})
         notify_all(_staff_ids(app_.agency_id), _("The applicant answered: “%(title)s”", title=app_.dataset.title),
-                   _("Answer by %(date)s.", date=app_.due_date.isoformat()), link=_link(app_),
-                   kind="application.answered")
+                   _("Answer by %(date)s.", date=workdays.due_text(app_.due_date, app_.clock_start)),
+                   link=_link(app_), kind="application.answered")
         db.session.commit()
     except BaseException:
         _give_up(keys)  # a concurrent decision (StaleDataError) included: one_decision answers 409
@@ -407,18 +410,29 @@ def _require_decider(actor: User, app_: Application) -> None:
         raise Forbidden(_("Only staff of the providing agency decide this application."))
 
 
+def workdays_left(on: date, due: date | None) -> int | None:
+    """The workdays left on a day before a due date (at least one); None once it is past."""
+    if due is None or due < on:
+        return None
+    return max(1, workdays.workdays_between(on, due))
+
+
 @one_decision
 def request_info(app_: Application, actor: User, question: str) -> Application:
-    """Ask the applicant for more information; under the "pause" rule the clock stops until the answer."""
+    """Ask the applicant for more information. PORTAL_APPLICATION_CLOCK: under "run" (the default,
+    docs/decisions.md) the clock runs on; under "pause" (the workdays left are kept for after the answer)
+    or "restart" (the full period again from the answer) it stops. The case stays under supervision."""
     _require_decider(actor, app_)
     question = (question or "").strip()
     if not question:
         raise Invalid(_("Say what information is missing."), {"question": _("Say what information is missing.")})
     app_.state = next_state(TRANSITIONS, app_.state, "request_info")
-    app_.remaining_workdays = max(1, workdays.workdays_between(today(), app_.due_date)) if app_.due_date else None
+    rule = current_app.config["APPLICATION_CLOCK"]
+    app_.remaining_workdays = workdays_left(today(), app_.due_date) if rule == "pause" else None
+    app_.clock_stopped_at = utcnow() if rule in ("pause", "restart") else None
     _event(app_, "info_requested", actor, question)
     audit.record(actor, "application.request_info", "application", str(app_.id), question,
-                 {"remaining_workdays": app_.remaining_workdays})
+                 {"remaining_workdays": app_.remaining_workdays, "clock": rule})
     notify(app_.applicant_id, _("More information needed: “%(title)s”", title=app_.dataset.title), question,
            link=_link(app_), kind="application.info_requested")
     db.session.commit()
@@ -464,7 +478,7 @@ def approve(app_: Application, actor: User, approval: Approval) -> Grant:
     now = utcnow()
     app_.state, app_.decided_at, app_.decided_by_id = state, now, actor.id
     app_.permitted_purpose, app_.permitted_scope = purpose, scope
-    app_.remaining_workdays = None
+    app_.remaining_workdays = app_.clock_stopped_at = None
     grant = Grant(application=app_, dataset_id=app_.dataset_id, user_id=app_.applicant_id, purpose=purpose,
                   scope=scope, items=list(app_.items), resource_ids=sorted(chosen),
                   provision_methods=list(app_.provision_methods), start=start, end=end,
@@ -507,7 +521,7 @@ def refuse(app_: Application, actor: User, reason: str, legal_basis: str) -> App
         raise Invalid(_("A refusal needs both its reason and its legal basis."), errors)
     app_.state, app_.decided_at, app_.decided_by_id = state, utcnow(), actor.id
     app_.refusal_reason, app_.refusal_legal_basis = reason, legal_basis
-    app_.remaining_workdays = None
+    app_.remaining_workdays = app_.clock_stopped_at = None
     stated = (_("Reason: %(reason)s", reason=reason), _("Legal basis: %(basis)s", basis=legal_basis))
     _event(app_, "refused", actor, sentences.join(*stated))
     procedure = legal.cite("application_refusal")
@@ -768,16 +782,36 @@ def decision_index() -> list[tuple[Dataset, int, int]]:
 
 
 # ---- supervision and reminders --------------------------------------------------------------------
-@register_case_source
 def supervision_cases() -> list[Case]:
-    """Applications the agencies must answer, for supervision and the deadline reminders."""
+    """Applications the agencies must answer, for supervision and the deadline reminders; those waiting
+    for the applicant's answer too, with that state (overdue when the clock stopped stays overdue)."""
     from .vocab import STATE_LABELS
 
-    return [Case(kind=_("Conditional-open application"), title=row.application.dataset.title,
-                 url=url_for("opening.show", app_id=row.application.id), due=row.application.due_date,
-                 agency=row.application.dataset.agency.name, state=str(STATE_LABELS[S.SUBMITTED]),
-                 assignees=_staff_ids(row.application.agency_id))
-            for row in queue() if row.application.state == S.SUBMITTED and row.application.due_date]
+    waiting = _("Waiting for the applicant's additional information")
+    return [Case(kind=_("Conditional-open application"), title=a.dataset.title,
+                 url=url_for("opening.show", app_id=a.id), due=a.due_date, agency=a.dataset.agency.name,
+                 state=waiting if a.state == S.INFO_REQUESTED else str(STATE_LABELS[a.state]),
+                 assignees=_staff_ids(a.agency_id), provisional=a.due_provisional, stopped_on=a.clock_stopped_on)
+            for a in (row.application for row in queue()) if a.due_date]
+
+
+def _running_applications() -> list[Application]:
+    return list(db.session.scalars(select(Application).where(Application.state.in_(WAITING_STATES),
+                                                              Application.due_date.is_not(None))))
+
+
+def _recounted(app_: Application, due: date, cal: workdays.WorkdayCalendar) -> None:
+    """A recounted due date; under the "pause" rule the workdays left when the clock stopped follow it."""
+    app_.due_date = due
+    if app_.clock_stopped_at is not None and app_.remaining_workdays is not None:
+        stopped = workdays.china_date(app_.clock_stopped_at)
+        app_.remaining_workdays = None if due < stopped else max(1, workdays.workdays_between(stopped, due, cal=cal))
+
+
+register_workflow(supervision_cases, Deadlines(
+    "application", _running_applications, start=lambda a: a.clock_start,
+    label=lambda a: _("Application No. %(n)d for “%(title)s”", n=a.id, title=a.dataset.title),
+    link=_link, parties=lambda a: [a.applicant_id, *_staff_ids(a.agency_id)], set_due=_recounted))
 
 
 REPORT_REMINDER_DAYS = 7  # the holder is reminded this many days before a usage report is due

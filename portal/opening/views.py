@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import workdays
 from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
 from ..errors import BadRequest, Conflict, Invalid, PortalError
@@ -56,7 +57,7 @@ def _save(form: ApplicationForm, ds, application=None):
         return _form_page(form, ds, application, exc.status)
     if submit_now:
         flash(_("Your application was submitted. The agency answers by %(date)s.",
-                date=application.due_date.isoformat()), "success")
+                date=workdays.due_text(application.due_date, application.clock_start)), "success")
     else:
         flash(_("Draft saved. Submit it when it is complete."), "success")
     return redirect(url_for("opening.show", app_id=application.id))
@@ -147,7 +148,8 @@ def answer(app_id: int):
         services.answer(application, current_user, request.form.get("answer", ""), uploads)
     except (Invalid, services.AttachmentTooLarge) as exc:
         return _invalid_page(services.get_application(app_id, current_user), exc)
-    flash(_("Your answer was sent; the agency answers by %(date)s.", date=application.due_date.isoformat()), "success")
+    flash(_("Your answer was sent; the agency answers by %(date)s.",
+            date=workdays.due_text(application.due_date, application.clock_start)), "success")
     return redirect(url_for("opening.show", app_id=app_id))
 
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..inbox import mail
 from ..inbox.services import notify
 from ..models_base import utcnow
-from ..workdays import china_date
+from ..workdays import china_date, due_text
 from .models import DeadlineNotice
 from .services import Notice, extra_notices, open_cases
 
@@ -46,18 +46,19 @@ def collect(today: date) -> list[Notice]:
     for case in open_cases(today):
         who = case.assignees or authority
         what = f"{case.kind}: {case.title}"
+        due = due_text(case.due, is_provisional=case.provisional)
         if case.overdue:
             notices.append(Notice(case.url, "deadline.overdue", who,
-                                  _("Overdue since %(date)s: %(case)s", date=case.due.isoformat(), case=what),
+                                  _("Overdue since %(date)s: %(case)s", date=due, case=what),
                                   _("%(agency)s · %(state)s. Please act now; the data authority has been told.",
                                     agency=case.agency, state=case.state), case.url))
             notices.append(Notice(case.url, "deadline.escalation", authority,
-                                  _("Escalated: %(case)s was due %(date)s", case=what, date=case.due.isoformat()),
+                                  _("Escalated: %(case)s was due %(date)s", case=what, date=due),
                                   _("%(agency)s has not acted in time (%(state)s).", agency=case.agency,
                                     state=case.state), case.url))
         elif case.due_soon:
             notices.append(Notice(case.url, "deadline.reminder", who,
-                                  _("Due %(date)s: %(case)s", date=case.due.isoformat(), case=what),
+                                  _("Due %(date)s: %(case)s", date=due, case=what),
                                   _("%(agency)s · %(state)s. The deadline is within 2 working days.",
                                     agency=case.agency, state=case.state), case.url))
     notices.extend(extra_notices(today))

@@ -426,6 +426,7 @@ def test_row_version_makes_a_concurrent_decision_a_conflict(app, entry, users):
 
 
 def test_more_information_pauses_the_clock_and_the_answer_resumes_it(app, entry, users):
+    app.config["APPLICATION_CLOCK"] = "pause"  # a deployment's own rule; the default lets the clock run
     a, user = submitted_app(app, entry)
     staff = client_for(app, "staff@example.cn")
     assert decide(staff, a.id, action="request_info", question="").status_code == 422
