@@ -37,6 +37,7 @@ import os
 import pwd
 import random
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -120,8 +121,12 @@ def ensure_program(name: str, installed_at: str) -> str:
 
 
 # ---- gunicorn -------------------------------------------------------------------------------------
+# gunicorn makes the portal production, which needs two strong keys: the same for every server of a run.
+KEYS = {"PORTAL_SECRET_KEY": secrets.token_urlsafe(48), "PORTAL_IDENTIFIER_KEY": secrets.token_urlsafe(48)}
+
+
 def portal_env(data_dir: Path, args, **extra) -> dict:
-    env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), "PORTAL_SECRET_KEY": "bench-secret",
+    env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), **KEYS,
            "PORTAL_RATELIMIT_SEARCH": "10000000/minute", "PORTAL_RATELIMIT_DOWNLOAD": "10000000/minute",
            "PORTAL_RATELIMIT_LOGIN": "10000000/minute",
            "PORTAL_RATELIMIT_API": "10000000/minute", "PORTAL_RATELIMIT_API_TOKEN": "10000000/minute", "PORTAL_ACCESS_LOG": str(data_dir / "access.log")}

@@ -3,28 +3,15 @@ from __future__ import annotations
 
 import itertools
 import os
-import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from . import deployment
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"PORTAL_{name}", default)
-
-
-def _secret_key(data_dir: Path) -> str:
-    """PORTAL_SECRET_KEY, or a random key kept in the data directory so sessions survive restarts."""
-    key = _env("SECRET_KEY")
-    if key:
-        return key
-    path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    return key
 
 
 def _in_memory_sqlite(url: str) -> bool:
@@ -38,11 +25,11 @@ class Config:
     def __init__(self) -> None:
         data_dir = Path(_env("DATA_DIR", "instance")).resolve()
         self.DATA_DIR = str(data_dir)
-        self.SECRET_KEY = _secret_key(data_dir)
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{data_dir / 'portal.db'}")
         if _in_memory_sqlite(self.SQLALCHEMY_DATABASE_URI):
             raise ValueError("PORTAL_DATABASE_URL names an in-memory SQLite database, which the portal's workers "
                              "and connections cannot share: name a file (sqlite:////path/portal.db) or a server.")
+        self._keys(data_dir)
         self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
         self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))
@@ -104,6 +91,17 @@ class Config:
         self.ACCEL_REDIRECT_PREFIX = _env("ACCEL_REDIRECT_PREFIX", "") or ""
         self.TESTING = False
 
+    def _environment(self) -> str:
+        return deployment.environment(self.SQLALCHEMY_DATABASE_URI, _env("ENV"))
+
+    def _keys(self, data_dir: Path) -> None:
+        """PORTAL_ENV, and the session and identifier keys checked for it (portal/deployment.py)."""
+        self.PORTAL_ENV = env = self._environment()
+        self.SECRET_KEY = deployment.key("SECRET_KEY", _env("SECRET_KEY"), data_dir / "secret_key", env)
+        self.IDENTIFIER_KEY = deployment.key("IDENTIFIER_KEY", _env("IDENTIFIER_KEY"), data_dir / "identifier_key",
+                                             env)
+        deployment.check_separate_keys(self.SECRET_KEY, self.IDENTIFIER_KEY, env)
+
 
 class TestConfig(Config):
     """Isolated settings for the tests: a temporary data directory, no rate limits unless asked."""
@@ -141,6 +139,9 @@ class TestConfig(Config):
         self.RATELIMIT_API = self.RATELIMIT_API_TOKEN = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)
+
+    def _environment(self) -> str:
+        return deployment.TESTING  # weak test keys are accepted, missing ones made and kept per data directory
 
 
 _test_apps = itertools.count(1)

@@ -75,7 +75,7 @@ def register(data: Registration) -> User:
             if problem := citizen_id_problem(data.citizen_id):
                 errors["citizen_id"] = problem
             else:
-                digest = hash_identifier(data.citizen_id, current_app.config["SECRET_KEY"])
+                digest = hash_identifier(data.citizen_id, current_app.config["IDENTIFIER_KEY"])
                 if db.session.scalar(select(func.count(User.id)).where(User.citizen_id_hash == digest)):
                     errors["citizen_id"] = _("An account with this citizen ID number already exists.")
                 user.citizen_id_hash, user.citizen_id_masked = digest, mask_citizen_id(data.citizen_id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -16,6 +17,8 @@ from scripts.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+# A server database makes the portal run as production, which refuses weak keys (portal/deployment.py).
+SECRET_KEY, IDENTIFIER_KEY = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
 
 
 def connect(url: str = PG_URL):
@@ -36,8 +39,9 @@ def empty_database(prefix: str = "srv") -> str:
 
 def server_env(data_dir: Path, database_url: str, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update({"PORTAL_DATA_DIR": str(data_dir), "PORTAL_SECRET_KEY": "test-secret",
-                "PORTAL_DATABASE_URL": database_url, "PORTAL_SEARCH_BACKEND": "postgres"})
+    env.update({"PORTAL_DATA_DIR": str(data_dir), "PORTAL_SECRET_KEY": SECRET_KEY,
+                "PORTAL_IDENTIFIER_KEY": IDENTIFIER_KEY, "PORTAL_DATABASE_URL": database_url,
+                "PORTAL_SEARCH_BACKEND": "postgres"})
     env.update({f"PORTAL_{k}": v for k, v in settings.items()})
     return env
 

@@ -1,0 +1,31 @@
+"""account security: identifier hashes under their own key, narrower masks
+
+- users.citizen_id_masked now keeps only the first 2 and last 2 characters (recomputed from the stored
+  mask); users.citizen_id_hash was keyed by the session key and cannot be re-keyed without the numbers,
+  which are not stored, so it is emptied (docs/decisions.md: accounts registered before lose the
+  duplicate check of their number; the demo data is re-made with `flask portal demo` on an empty database).
+
+Revision ID: 0009_account_security
+Revises: 0008_pg_search_postings
+Create Date: 2026-11-23 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0009_account_security'
+down_revision = '0008_pg_search_postings'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("UPDATE users SET citizen_id_masked = substr(citizen_id_masked, 1, 2) || '**************' || "
+               "substr(citizen_id_masked, 17, 2) WHERE length(citizen_id_masked) = 18")
+    op.execute("UPDATE users SET citizen_id_hash = NULL WHERE citizen_id_hash IS NOT NULL")
+
+
+def downgrade():
+    pass  # the emptied hashes and the hidden characters of the masks cannot come back
