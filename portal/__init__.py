@@ -46,15 +46,9 @@ def create_app(config: Any = None) -> Flask:
     app.extensions["storage"] = load_storage(app.config)
     app.extensions["page_store"] = shared_store(app.config)
 
-    from .accounts.models import User
+    from .accounts import sessions
 
-    from .accounts.tokens import api_request_with_token
-
-    @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        if api_request_with_token():
-            return None  # on the API a token, when sent, decides who calls (the request loader)
-        return db.session.get(User, int(user_id))
+    sessions.init_app(app)  # a session names the user and its session version (ended at logout)
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp

@@ -1,5 +1,8 @@
-"""account security: identifier hashes under their own key, narrower masks
+"""account security: sessions that can be ended, identifier hashes under their own key, narrower masks
 
+- users.session_version: part of every session cookie; raised at logout, password change and
+  deactivation, so every earlier session ends (accounts.sessions). Sessions made before this migration
+  name a bare user id and are no longer accepted: everyone logs in once more.
 - users.citizen_id_masked now keeps only the first 2 and last 2 characters (recomputed from the stored
   mask); users.citizen_id_hash was keyed by the session key and cannot be re-keyed without the numbers,
   which are not stored, so it is emptied (docs/decisions.md: accounts registered before lose the
@@ -22,10 +25,14 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default=sa.text('0'), nullable=False))
     op.execute("UPDATE users SET citizen_id_masked = substr(citizen_id_masked, 1, 2) || '**************' || "
                "substr(citizen_id_masked, 17, 2) WHERE length(citizen_id_masked) = 18")
     op.execute("UPDATE users SET citizen_id_hash = NULL WHERE citizen_id_hash IS NOT NULL")
 
 
 def downgrade():
-    pass  # the emptied hashes and the hidden characters of the masks cannot come back
+    # The emptied hashes and the hidden characters of the masks cannot come back.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
