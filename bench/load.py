@@ -136,6 +136,8 @@ def portal_env(data_dir: Path, args, **extra) -> dict:
         env["PORTAL_SEARCH_BACKEND"] = args.search_backend
     if args.ratelimit_uri:
         env["PORTAL_RATELIMIT_STORAGE_URI"] = args.ratelimit_uri
+    else:  # the embedded profile's limits in each worker's memory, refused in production (set out of reach here)
+        env["PORTAL_ENV"] = "development"
     if args.page_cache_uri:
         env["PORTAL_PAGE_CACHE_URI"] = args.page_cache_uri
     if args.workers:

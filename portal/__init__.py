@@ -17,6 +17,9 @@ def create_app(config: Any = None) -> Flask:
     """Build the portal: extensions, backends, blueprints, error handlers, CLI."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config or Config())
+    from .deployment import check_limit_storage
+
+    check_limit_storage(app.config, app.logger)  # several gunicorn workers count limits in one place
     from .security import install_url_converters
 
     install_url_converters(app)

@@ -37,6 +37,10 @@ class Config:
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
         self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")
+        # One account (e-mail) locked after this many failed logins in a row, for 1, 2, 4… minutes up to the cap.
+        self.LOGIN_LOCKOUT_FAILURES = int(_env("LOGIN_LOCKOUT_FAILURES", "5"))
+        self.LOGIN_LOCKOUT_MINUTES = int(_env("LOGIN_LOCKOUT_MINUTES", "1"))
+        self.LOGIN_LOCKOUT_MAX_MINUTES = int(_env("LOGIN_LOCKOUT_MAX_MINUTES", "15"))
         self.RATELIMIT_API = _env("RATELIMIT_API", "120/minute")              # per client address
         self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"

@@ -5,7 +5,8 @@
 and the `flask` commands on the embedded SQLite database. The tests' own configuration is `testing`.
 
 In production the portal refuses to start with a missing, short or known-weak PORTAL_SECRET_KEY or
-PORTAL_IDENTIFIER_KEY, or with one key used for both. In development and tests a missing key is made at
+PORTAL_IDENTIFIER_KEY, with one key used for both, or with several gunicorn workers that would each count
+rate limits (logins included) in their own memory. In development and tests a missing key is made at
 random and kept in the data directory, and any key given is taken as it is (docs/security.md).
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ WEAK_KEYS = frozenset({
     "your-secret-key", "replace-me", "changeit", "default", "flask", "please-change-me",
 })
 MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+MEMORY_SCHEMES = ("memory", "worker-memory")
 
 
 class ConfigurationError(ValueError):
@@ -120,3 +122,20 @@ def gunicorn_workers() -> int | None:
             return int(candidate.cfg.workers)
         frame = frame.f_back
     return None
+
+
+def check_limit_storage(config, logger) -> None:
+    """Several gunicorn workers must count rate limits in one shared store: each worker's own memory would
+    multiply every limit (logins too) by the number of workers. Refused in production, a warning elsewhere."""
+    workers = gunicorn_workers()
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not workers or workers < 2 or not config.get("RATELIMIT_ENABLED", True) \
+            or uri.split(":", 1)[0] not in MEMORY_SCHEMES:
+        return
+    message = (f"gunicorn runs {workers} workers and PORTAL_RATELIMIT_STORAGE_URI={uri} counts rate limits in "
+               f"each worker's own memory, so every limit, logins included, would allow {workers} times as many "
+               "requests. Set PORTAL_RATELIMIT_STORAGE_URI to a Redis server shared by all workers "
+               "(e.g. redis://127.0.0.1:6379/0), or run a single worker (PORTAL_WORKERS=1 or gunicorn -w 1).")
+    if config.get("PORTAL_ENV") == PRODUCTION:
+        raise ConfigurationError(message)
+    logger.warning("%s (Allowed because PORTAL_ENV is %s.)", message, config.get("PORTAL_ENV"))

@@ -110,3 +110,14 @@ class DataAccessSuspension(db.Model):
     lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     lift_reason: Mapped[str] = mapped_column(String(2000), default="")
 
+
+class LoginThrottle(db.Model):
+    """Failed logins for one e-mail address, seen by every worker (accounts.lockout). Kept for any address
+    typed, registered or not, so that a locked address does not tell whether an account exists."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the normalised address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -15,6 +15,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
 from .identifiers import citizen_id_problem, hash_identifier, mask_citizen_id, normalise_identifier, uscc_problem
+from . import lockout
 from .models import Role, User, UserKind
 from .sessions import end_sessions
 
@@ -97,12 +98,15 @@ def register(data: Registration) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """The active user with these credentials; one vague Invalid for every failure."""
+def authenticate(email: str, password: str, *, known_device: bool = False) -> User:
+    """The active user with these credentials; one vague Invalid for every failure, Locked (429) while the
+    address is locked out after failed logins (unless this browser logged in with it before)."""
+    lockout.begin_attempt(email, trusted=known_device)  # counted before the password is checked
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not user or not ok or not user.active:
         raise Invalid(_("The e-mail address or password is wrong."), {"password": ""})
+    lockout.succeeded(email)
     user.last_login_at = utcnow()
     db.session.commit()
     return user

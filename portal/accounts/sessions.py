@@ -1,4 +1,4 @@
-"""Login sessions that can be ended.
+"""Login sessions that can be ended, and the device cookie that lets a known browser past a lock-out.
 
 A session cookie (and a remember-me cookie) holds `"<user id>:<session version>"` (User.get_session_token,
 Flask-Login's id_attribute), not the bare user id. Raising the user's session version (end_sessions:
@@ -8,12 +8,17 @@ PORTAL_SECRET_KEY; the version is not a secret, the key is.
 """
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Request, Response, current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 
 from ..extensions import db, login_manager
+from .lockout import address_key
 from .models import User
 from .tokens import api_request_with_token
+
+DEVICE_COOKIE = "portal_device"
+DEVICE_DAYS = 365
 
 
 def init_app(app: Flask) -> None:
@@ -39,3 +44,27 @@ def end_sessions(user: User) -> None:
     """End every session and remember-me cookie of the user issued so far (the caller commits)."""
     db.session.execute(update(User).where(User.id == user.id)
                        .values(session_version=User.session_version + 1))
+
+
+# ---- device cookie: "this browser has logged in as this address before" -------------------------
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="portal.known-device")
+
+
+def known_device(request: Request, email: str | None) -> bool:
+    """Whether this browser carries a device cookie from an earlier successful login with this address."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or not email:
+        return False
+    try:
+        return _devices().loads(raw, max_age=DEVICE_DAYS * 86400) == address_key(email)
+    except BadSignature:
+        return False
+
+
+def remember_device(response: Response, email: str) -> Response:
+    """After a successful login: mark this browser as one where the address logs in (sent to /login only)."""
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps(address_key(email)), max_age=DEVICE_DAYS * 86400,
+                        path="/login", httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response

@@ -10,8 +10,9 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import Invalid, PortalError
 from ..extensions import limiter
 from ..models_base import utcnow
-from . import services, tokens
+from . import services, sessions, tokens
 from .forms import LoginForm, PasswordForm, RegisterForm
+from .lockout import Locked
 from .models import Role
 from .permissions import login_required, roles_required
 
@@ -28,19 +29,24 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    """Log in with e-mail and password (rate-limited per client address)."""
+    """Log in with e-mail and password (rate-limited per client address, locked out per address)."""
     form = LoginForm()
+    headers = {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data,
+                                         known_device=sessions.known_device(request, form.email.data))
+        except Locked as exc:
+            form.password.errors.append(exc.message)
+            headers["Retry-After"] = str(exc.retry_after)
         except Invalid as exc:
             form.password.errors.append(exc.message)
         else:
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
-    status = 422 if form.errors else 200
-    return render_template("accounts/login.html", form=form), status
+            return sessions.remember_device(redirect(_safe_next(request.args.get("next"))), user.email)
+    status = (429 if headers else 422) if form.errors else 200
+    return render_template("accounts/login.html", form=form), status, headers
 
 
 @bp.post("/logout")

@@ -1,5 +1,5 @@
-"""The shipped server command refuses to start in production with a weak key; gunicorn makes the
-environment production by itself."""
+"""The shipped server command refuses to start in production with a weak key or with several workers
+counting rate limits in their own memory; gunicorn makes the environment production by itself."""
 from __future__ import annotations
 
 import os
@@ -44,6 +44,11 @@ def test_a_weak_session_key_is_refused_under_gunicorn(tmp_path):
 def test_a_missing_identifier_key_is_refused_under_gunicorn(tmp_path):
     out = _refused(_env(tmp_path, PORTAL_SECRET_KEY=STRONG["PORTAL_SECRET_KEY"], PORTAL_WORKERS="1"))
     assert "PORTAL_IDENTIFIER_KEY is not set" in out
+
+
+def test_two_workers_on_memory_limit_storage_are_refused(tmp_path):
+    out = _refused(_env(tmp_path, PORTAL_WORKERS="2", **STRONG))
+    assert "gunicorn runs 2 workers and PORTAL_RATELIMIT_STORAGE_URI=worker-memory://" in out
 
 
 def test_one_worker_with_strong_keys_starts(tmp_path):

@@ -53,10 +53,10 @@ def flask_db_upgrade(env: dict[str, str]) -> None:
 
 
 class Gunicorn:
-    """`gunicorn -w N wsgi:app` on a free 127.0.0.1 port (an empty config file: only these options)."""
+    """`gunicorn -w N wsgi:app` on a free 127.0.0.1 port (an empty config file: only these options and `args`)."""
 
-    def __init__(self, env: dict[str, str], workers: int, log_dir: Path) -> None:
-        self.env, self.workers, self.log_dir = env, workers, log_dir
+    def __init__(self, env: dict[str, str], workers: int, log_dir: Path, args: tuple[str, ...] = ()) -> None:
+        self.env, self.workers, self.log_dir, self.args = env, workers, log_dir, args
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -64,14 +64,28 @@ class Gunicorn:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "Gunicorn":
+    def _start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         conf = self.log_dir / "gunicorn-test.conf.py"
         conf.write_text("")
         self.log = open(self.log_dir / "gunicorn.log", "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(conf), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--timeout", "120", "wsgi:app"], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--timeout", "120", *self.args, "wsgi:app"], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def refused(self, timeout: float = 120) -> str:
+        """Start gunicorn expecting it to refuse: its log once it has exited with an error."""
+        self._start()
+        try:
+            code = self.proc.wait(timeout)
+        finally:
+            self.__exit__()
+        log = (self.log_dir / "gunicorn.log").read_text()
+        assert code != 0, log[-3000:]
+        return log
+
+    def __enter__(self) -> "Gunicorn":
+        self._start()
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, (self.log_dir / "gunicorn.log").read_text()[-3000:]
