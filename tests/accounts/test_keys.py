@@ -138,3 +138,31 @@ def test_citizen_id_hash_follows_the_identifier_key_not_the_session_key(tmp_path
     assert _registered_hash(tmp_path, "c", STRONG, "another identifier key, just as long as the rest") != base
     assert base == hmac.new(OTHER_STRONG.encode(), CITIZEN_ID.encode(), hashlib.sha256).hexdigest()
     assert base != hmac.new(STRONG.encode(), CITIZEN_ID.encode(), hashlib.sha256).hexdigest()
+
+
+def test_migration_remasks_stored_numbers_and_empties_hashes_made_with_the_session_key(tmp_path):
+    """Hashes keyed by the session key cannot be re-keyed (the numbers are not stored): they go, and the
+    masks kept before (area code and sequence number visible) are narrowed to 2 + 2 characters."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.test_migrations import ROOT
+
+    env = {**os.environ, "PORTAL_DATA_DIR": str(tmp_path), "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+
+    def flask_db(*args: str) -> None:
+        out = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *args], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+
+    flask_db("upgrade", "0008_pg_search_postings")
+    with sqlite3.connect(tmp_path / "p.db") as conn:
+        conn.execute("INSERT INTO users (email, name, password_hash, role, kind, citizen_id_masked, citizen_id_hash, "
+                     "active, created_at) VALUES ('p@example.cn', '张三', 'x', 'data_user', 'person', "
+                     "'110105********002X', ?, 1, '2026-01-01 00:00:00')", ("ab" * 32,))
+    flask_db("upgrade")
+    with sqlite3.connect(tmp_path / "p.db") as conn:
+        row = conn.execute("SELECT citizen_id_masked, citizen_id_hash, session_version FROM users").fetchone()
+    assert row == ("11**************2X", None, 0)

@@ -71,7 +71,8 @@ class Gunicorn:
         self.log = open(self.log_dir / "gunicorn.log", "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(conf), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--timeout", "120", *self.args, "wsgi:app"], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+             "--timeout", "120", *self.args, "wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def refused(self, timeout: float = 120) -> str:
         """Start gunicorn expecting it to refuse: its log once it has exited with an error."""
