@@ -37,6 +37,7 @@ import os
 import pwd
 import random
 import resource
+import secrets
 import shutil
 import signal
 import socket
@@ -120,8 +121,13 @@ def ensure_program(name: str, installed_at: str) -> str:
 
 
 # ---- gunicorn -------------------------------------------------------------------------------------
+# gunicorn makes the portal production, which needs two strong keys: the same for every server of a run.
+KEYS = {"PORTAL_SECRET_KEY": secrets.token_urlsafe(48), "PORTAL_IDENTIFIER_KEY": secrets.token_urlsafe(48),
+        "PORTAL_AUDIT_KEY": secrets.token_urlsafe(48)}
+
+
 def portal_env(data_dir: Path, args, **extra) -> dict:
-    env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), "PORTAL_SECRET_KEY": "bench-secret",
+    env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), **KEYS,
            "PORTAL_RATELIMIT_SEARCH": "10000000/minute", "PORTAL_RATELIMIT_DOWNLOAD": "10000000/minute",
            "PORTAL_RATELIMIT_LOGIN": "10000000/minute",
            "PORTAL_RATELIMIT_API": "10000000/minute", "PORTAL_RATELIMIT_API_TOKEN": "10000000/minute", "PORTAL_ACCESS_LOG": str(data_dir / "access.log")}
@@ -131,6 +137,8 @@ def portal_env(data_dir: Path, args, **extra) -> dict:
         env["PORTAL_SEARCH_BACKEND"] = args.search_backend
     if args.ratelimit_uri:
         env["PORTAL_RATELIMIT_STORAGE_URI"] = args.ratelimit_uri
+    else:  # the embedded profile's limits in each worker's memory, refused in production (set out of reach here)
+        env["PORTAL_ENV"] = "development"
     if args.page_cache_uri:
         env["PORTAL_PAGE_CACHE_URI"] = args.page_cache_uri
     if args.workers:

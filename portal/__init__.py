@@ -18,6 +18,9 @@ def create_app(config: Any = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config or Config())
     app.config.update(check_settings(app.config))  # deadlines and periods: whole numbers, or no start
+    from .deployment import check_limit_storage
+
+    check_limit_storage(app.config, app.logger)  # several gunicorn workers count limits in one place
     from .security import install_url_converters
 
     install_url_converters(app)
@@ -47,15 +50,9 @@ def create_app(config: Any = None) -> Flask:
     app.extensions["storage"] = load_storage(app.config)
     app.extensions["page_store"] = shared_store(app.config)
 
-    from .accounts.models import User
+    from .accounts import sessions
 
-    from .accounts.tokens import api_request_with_token
-
-    @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        if api_request_with_token():
-            return None  # on the API a token, when sent, decides who calls (the request loader)
-        return db.session.get(User, int(user_id))
+    sessions.init_app(app)  # a session names the user and its session version (ended at logout)
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp

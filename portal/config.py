@@ -4,45 +4,16 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
 from sqlalchemy.engine import make_url
 
+from . import deployment
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"PORTAL_{name}", default)
-
-
-def _secret_key(data_dir: Path) -> str:
-    """PORTAL_SECRET_KEY, or a random key kept in the data directory so sessions survive restarts."""
-    return _kept_secret(data_dir, "SECRET_KEY", "secret_key")
-
-
-def _kept_secret(data_dir: Path, env_name: str, file_name: str) -> str:
-    """PORTAL_<env_name>, or a random key kept in the data directory (made on first use)."""
-    key = _env(env_name)
-    if key:
-        return key
-    path = data_dir / file_name
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    # Written whole under another name, then linked into place: a worker starting at the same moment
-    # either makes the key or reads the other's, never a half-written one.
-    tmp = path.with_name(f".{file_name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path.read_text().strip()
 
 
 # Deadlines and periods: each setting and the least value it may take. Every one is read and checked by
@@ -99,11 +70,11 @@ class Config:
     def __init__(self) -> None:
         data_dir = Path(_env("DATA_DIR", "instance")).resolve()
         self.DATA_DIR = str(data_dir)
-        self.SECRET_KEY = _secret_key(data_dir)
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{data_dir / 'portal.db'}")
         if _in_memory_sqlite(self.SQLALCHEMY_DATABASE_URI):
             raise ValueError("PORTAL_DATABASE_URL names an in-memory SQLite database, which the portal's workers "
                              "and connections cannot share: name a file (sqlite:////path/portal.db) or a server.")
+        self._keys(data_dir)
         self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
         self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))
@@ -111,6 +82,10 @@ class Config:
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
         self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")
+        # One account (e-mail) locked after this many failed logins in a row, for 1, 2, 4… minutes up to the cap.
+        self.LOGIN_LOCKOUT_FAILURES = int(_env("LOGIN_LOCKOUT_FAILURES", "5"))
+        self.LOGIN_LOCKOUT_MINUTES = int(_env("LOGIN_LOCKOUT_MINUTES", "1"))
+        self.LOGIN_LOCKOUT_MAX_MINUTES = int(_env("LOGIN_LOCKOUT_MAX_MINUTES", "15"))
         self.RATELIMIT_API = _env("RATELIMIT_API", "120/minute")              # per client address
         self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
@@ -143,8 +118,7 @@ class Config:
         self.REPORT_WORKDAYS = _period("REPORT_WORKDAYS", 10)
         self.EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
         self.RATELIMIT_COMPLAINT = _env("RATELIMIT_COMPLAINT", "5/day")  # per account
-        # Keys the audit chain's HMAC and signs its checkpoints (portal/audit/chain.py); never in the database.
-        self.AUDIT_KEY = _kept_secret(data_dir, "AUDIT_KEY", "audit_key")
+        # AUDIT_KEY (set in _keys) keys the audit chain's HMAC and signs its checkpoints; never in the database.
         # Signed checkpoints of the audit chain, outside the database: point it at the backup location.
         self.AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR", str(data_dir / "audit-checkpoints"))
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
@@ -172,6 +146,19 @@ class Config:
         # Downloads handed to nginx: the internal location that maps to STORAGE_DIR, e.g. "/_files/".
         self.ACCEL_REDIRECT_PREFIX = _env("ACCEL_REDIRECT_PREFIX", "") or ""
         self.TESTING = False
+
+    def _environment(self) -> str:
+        return deployment.environment(self.SQLALCHEMY_DATABASE_URI, _env("ENV"))
+
+    def _keys(self, data_dir: Path) -> None:
+        """PORTAL_ENV, and the session, identifier and audit keys checked for it (portal/deployment.py)."""
+        self.PORTAL_ENV = env = self._environment()
+        self.SECRET_KEY = deployment.key("SECRET_KEY", _env("SECRET_KEY"), data_dir / "secret_key", env)
+        self.IDENTIFIER_KEY = deployment.key("IDENTIFIER_KEY", _env("IDENTIFIER_KEY"), data_dir / "identifier_key",
+                                             env)
+        self.AUDIT_KEY = deployment.key("AUDIT_KEY", _env("AUDIT_KEY"), data_dir / "audit_key", env)
+        deployment.check_separate_keys(env, SECRET_KEY=self.SECRET_KEY, IDENTIFIER_KEY=self.IDENTIFIER_KEY,
+                                       AUDIT_KEY=self.AUDIT_KEY)
 
 
 class TestConfig(Config):
@@ -215,6 +202,9 @@ class TestConfig(Config):
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         for key, value in overrides.items():
             setattr(self, key, value)
+
+    def _environment(self) -> str:
+        return deployment.TESTING  # weak test keys are accepted, missing ones made and kept per data directory
 
 
 _test_apps = itertools.count(1)

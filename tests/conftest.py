@@ -11,6 +11,10 @@ from portal.config import TestConfig, drop_test_schema
 from portal.extensions import db
 
 PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
+# Servers and commands the tests start in other processes (gunicorn, flask) inherit this: they run as
+# development, with the tests' weak keys. The tests of production start-up set their own environment
+# (tests/production/servers.py, tests/accounts/test_keys.py).
+os.environ["PORTAL_ENV"] = "development"
 # tests/production/ needs the real PostgreSQL and Redis that `scripts/services.py run` starts
 collect_ignore = [] if PRODUCTION else ["production"]
 

@@ -33,3 +33,12 @@ class RegisterForm(FlaskForm):
                              description=_l("Stored only masked; used to verify your identity in applications."))
     uscc = StringField(_l("Unified social credit code"), validators=[Length(max=30)],
                        description=_l("18 characters, required for organisations."))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 10 characters mixing three of: lower-case, upper-case, "
+                                            "digits, symbols."))
+    password2 = PasswordField(_l("Repeat the new password"),
+                              validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])

@@ -129,18 +129,20 @@ def uscc_problem(s: str | None) -> str | None:
 
 
 def mask_citizen_id(s: str | None) -> str:
-    """The normalised number with all but the first 6 and last 4 characters hidden: 150102********123X.
+    """The normalised number with all but the first 2 and last 2 characters hidden: 15**************3X.
 
-    Values of 10 characters or fewer are hidden completely, so a short value is never shown in clear.
+    The area code and birth date stay hidden: with them, the stored keyed hash would fall to about 36,500
+    guesses for anyone holding the key. Values of 8 characters or fewer are hidden completely.
     """
     value = normalise_identifier(s)
-    if len(value) <= 10:
+    if len(value) <= 8:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
 def hash_identifier(s: str | None, secret: str) -> str:
-    """HMAC-SHA256 (hex) of the normalised identifier, to check uniqueness without storing it in clear."""
+    """HMAC-SHA256 (hex) of the normalised identifier, to check uniqueness without storing it in clear.
+    Keyed by PORTAL_IDENTIFIER_KEY, never by the key that signs sessions."""
     if not secret:
         raise ValueError("hash_identifier needs a non-empty secret")
     return hmac.new(secret.encode("utf-8"), normalise_identifier(s).encode("utf-8"), hashlib.sha256).hexdigest()

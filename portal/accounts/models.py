@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agencies.models import Agency
@@ -47,12 +47,19 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Part of every session's identity (get_session_token); raised to end all earlier sessions at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_session_token(self) -> str:
+        """What a session cookie (and a remember-me cookie) holds: the user and the session version
+        (Flask-Login's id_attribute; accounts.sessions checks both)."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -103,3 +110,15 @@ class DataAccessSuspension(db.Model):
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     lift_reason: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one e-mail address, seen by every worker (accounts.lockout). Kept for any address
+    typed, registered or not, so that a locked address does not tell whether an account exists."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the normalised address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

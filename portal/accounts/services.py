@@ -1,4 +1,4 @@
-"""Account rules: registration with checked identifiers, password strength, login, staff accounts."""
+"""Account rules: registration with checked identifiers, password strength, login, sessions, staff accounts."""
 from __future__ import annotations
 
 import re
@@ -11,11 +11,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..agencies.models import Agency
 from ..audit import services as audit
-from ..errors import Invalid
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
 from .identifiers import citizen_id_problem, hash_identifier, mask_citizen_id, normalise_identifier, uscc_problem
+from . import lockout
 from .models import Role, User, UserKind
+from .sessions import end_sessions
 
 MIN_PASSWORD_LENGTH = 10
 COMMON_PASSWORDS = {"password", "password123", "1234567890", "qwertyuiop", "12345678910", "a123456789",
@@ -82,7 +84,7 @@ def register(data: Registration) -> User:
             if problem := citizen_id_problem(data.citizen_id):
                 errors["citizen_id"] = problem
             else:
-                digest = hash_identifier(data.citizen_id, current_app.config["SECRET_KEY"])
+                digest = hash_identifier(data.citizen_id, current_app.config["IDENTIFIER_KEY"])
                 if db.session.scalar(select(func.count(User.id)).where(User.citizen_id_hash == digest)):
                     errors["citizen_id"] = _("An account with this citizen ID number already exists.")
                 user.citizen_id_hash, user.citizen_id_masked = digest, mask_citizen_id(data.citizen_id)
@@ -103,14 +105,65 @@ def register(data: Registration) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """The active user with these credentials; one vague Invalid for every failure."""
+def authenticate(email: str, password: str, *, known_device: bool = False) -> User:
+    """The active user with these credentials; one vague Invalid for every failure, Locked (429) while the
+    address is locked out after failed logins (unless this browser logged in with it before)."""
+    lockout.begin_attempt(email, trusted=known_device)  # counted before the password is checked
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if not user or not ok or not user.active:
         raise Invalid(_("The e-mail address or password is wrong."), {"password": ""})
+    lockout.succeeded(email)
     user.last_login_at = utcnow()
     db.session.commit()
+    return user
+
+
+def log_out(user: User) -> None:
+    """Logging out ends every session of the account, here and in any other browser (docs/security.md)."""
+    end_sessions(user)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session of the account ends (the
+    caller logs the current one in again)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise Invalid(_("Please correct the marked fields."),
+                      {"current_password": _("The current password is wrong.")})
+    if problem := password_problem(new or "", user.email):
+        raise Invalid(_("Please correct the marked fields."), {"password": problem})
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    audit.record(user, "user.password_change", "user", str(user.id))
+    db.session.commit()
+
+
+def list_users(query: str = "", limit: int = 100) -> list[User]:
+    """Accounts whose e-mail address or name contains `query`, oldest first (administrators' list)."""
+    stmt = select(User).order_by(User.id).limit(limit)
+    if query := query.strip():
+        pattern = f"%{query.lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(pattern) | func.lower(User.name).like(pattern))
+    return list(db.session.scalars(stmt))
+
+
+def set_active(user_id: int, active: bool, actor: User) -> User:
+    """An administrator deactivates an account, which ends all its sessions (and its API tokens stop
+    working), or reactivates it."""
+    if not actor.has_role(Role.ADMIN):
+        raise Forbidden(_("Only administrators may deactivate or reactivate accounts."))
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("There is no account with this number."))
+    if user.id == actor.id and not active:
+        raise Conflict(_("You cannot deactivate your own account."))
+    if user.active != active:
+        user.active = active
+        if not active:
+            end_sessions(user)
+        audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", str(user.id))
+        db.session.commit()
     return user
 
 

@@ -1,17 +1,19 @@
-"""Login, logout, registration and the user's own account page."""
+"""Login, logout, registration, the user's own account page and password, administrators' list of accounts."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..errors import Invalid
+from ..errors import Invalid, PortalError
 from ..extensions import limiter
 from ..models_base import utcnow
 from ..security import safe_next
-from . import services, tokens
-from .forms import LoginForm, RegisterForm
-from .permissions import login_required
+from . import services, sessions, tokens
+from .forms import LoginForm, PasswordForm, RegisterForm
+from .lockout import Locked
+from .models import Role
+from .permissions import login_required, roles_required
 
 bp = Blueprint("accounts", __name__)
 
@@ -19,24 +21,31 @@ bp = Blueprint("accounts", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    """Log in with e-mail and password (rate-limited per client address)."""
+    """Log in with e-mail and password (rate-limited per client address, locked out per address)."""
     form = LoginForm()
+    headers = {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data,
+                                         known_device=sessions.known_device(request, form.email.data))
+        except Locked as exc:
+            form.password.errors.append(exc.message)
+            headers["Retry-After"] = str(exc.retry_after)
         except Invalid as exc:
             form.password.errors.append(exc.message)
         else:
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next")))
-    status = 422 if form.errors else 200
-    return render_template("accounts/login.html", form=form), status
+            return sessions.remember_device(redirect(safe_next(request.args.get("next"))), user.email)
+    status = (429 if headers else 422) if form.errors else 200
+    return render_template("accounts/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
 def logout():
-    """Log out (POST with CSRF token, so no link can log a user out)."""
+    """Log out (POST with CSRF token, so no link can log a user out); every session of the account ends."""
+    if current_user.is_authenticated:
+        services.log_out(current_user)
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for("web.home"))
@@ -94,3 +103,61 @@ def revoke_token(token_id: int):
     tokens.revoke_token(current_user, token_id)
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def change_password():
+    """Change the password; every other session of the account ends, this one continues."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except Invalid as exc:
+            for field, message in exc.details.items():
+                getattr(form, field).errors.append(message)
+        else:
+            login_user(user)  # this browser's session, with the new session version
+            flash(_("Your password has been changed. Every other session of your account has been logged out."),
+                  "success")
+            return redirect(url_for("accounts.account"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.get("/console/users")
+@roles_required(Role.ADMIN)
+def users():
+    """Administrators: the accounts, to deactivate or reactivate them."""
+    query = request.args.get("q", "")
+    return render_template("accounts/users.html", users=services.list_users(query), q=query)
+
+
+@bp.post("/console/users/<int:user_id>/deactivate")
+@roles_required(Role.ADMIN)
+def deactivate(user_id: int):
+    """Deactivate an account: it can no longer log in, and every session it has ends at once."""
+    return _set_active(user_id, False)
+
+
+@bp.post("/console/users/<int:user_id>/reactivate")
+@roles_required(Role.ADMIN)
+def reactivate(user_id: int):
+    """Reactivate an account (its former sessions stay ended)."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    try:
+        user = services.set_active(user_id, active, current_user)
+    except PortalError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(_("The account %(email)s has been reactivated.", email=user.email) if active else
+              _("The account %(email)s has been deactivated and its sessions have ended.", email=user.email),
+              "success")
+    return redirect(url_for("accounts.users"))

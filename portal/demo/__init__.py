@@ -56,7 +56,7 @@ def load_demo() -> str:
         code = f"{spec.division}{spec.code}/{serials[spec.slug]:05d}"
         ds = _dataset(entry, code, agencies[entry.agency], themes[entry.theme], tags, tables)
         n_resources += _resources(ds, entry, tables)
-    n_users = load_demo_users(current_app.config["SECRET_KEY"])
+    n_users = load_demo_users(current_app.config["IDENTIFIER_KEY"])
     db.session.flush()
     load_demo_applications()
     db.session.commit()

@@ -25,7 +25,7 @@ DEMO_USERS = (
 )
 
 
-def load_demo_users(secret_key: str) -> int:
+def load_demo_users(identifier_key: str) -> int:
     """Create the demo accounts that do not exist yet; returns how many were created."""
     hashed = hash_password(DEMO_PASSWORD)  # one KDF run for all of them
     made = 0
@@ -37,7 +37,7 @@ def load_demo_users(secret_key: str) -> int:
             user.agency = db.session.scalar(select(Agency).where(Agency.slug == agency_slug))
         if kind == UserKind.PERSON:
             user.citizen_id_masked = mask_citizen_id(identifier)
-            user.citizen_id_hash = hash_identifier(identifier, secret_key)
+            user.citizen_id_hash = hash_identifier(identifier, identifier_key)
         elif identifier:
             user.uscc = identifier
         db.session.add(user)

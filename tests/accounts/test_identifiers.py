@@ -248,12 +248,15 @@ def test_every_uscc_the_demo_generates_is_valid():
 
 # ---- masking, hashing, normalising ------------------------------------------------------------------
 
-def test_mask_citizen_id():
-    assert mask_citizen_id("15010219850315123X") == "150102********123X"
-    assert mask_citizen_id("11010519491231002x") == "110105********002X"
-    assert mask_citizen_id(" 440524 188001010014 ") == "440524********0014"
+def test_mask_citizen_id_hides_area_and_birth_date():
+    assert mask_citizen_id("15010219850315123X") == "15**************3X"
+    assert mask_citizen_id("11010519491231002x") == "11**************2X"
+    assert mask_citizen_id(" 440524 188001010014 ") == "44**************14"
     assert len(mask_citizen_id("11010519491231002X")) == 18
-    assert mask_citizen_id("1234567890") == "**********"  # too short to show any part
+    # neither the area code (6 digits) nor any digit of the birth date (8) nor the sequence number shows
+    masked = mask_citizen_id("15010219850315123X")
+    assert masked[2:16] == "*" * 14
+    assert mask_citizen_id("12345678") == "********"  # too short to show any part
     assert mask_citizen_id("") == ""
     assert mask_citizen_id(None) == ""
 

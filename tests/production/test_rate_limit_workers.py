@@ -1,12 +1,14 @@
-"""Rate limits behind several gunicorn workers: memory storage counts per worker, Redis counts once."""
+"""Rate limits behind several gunicorn workers: memory storage, which counts per worker, is refused in
+production; Redis counts once."""
 from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
+import pytest
 
-from tests.production.servers import Gunicorn, empty_database, flask_db_upgrade, server_env
+from tests.production.servers import PG_URL, Gunicorn, empty_database, flask_db_upgrade, server_env
 
 REQUESTS, LIMIT = 40, 10  # per hour: a window that no slow run outlasts
 SEARCH = "/dataset?q=" + quote("空气质量")
@@ -23,8 +25,14 @@ def _passed(tmp_path, storage_uri: str) -> int:
     return codes.count(200)
 
 
-def test_memory_storage_lets_each_worker_count_alone(tmp_path):
-    assert _passed(tmp_path, "memory://") > LIMIT
+@pytest.mark.parametrize("uri", ["memory://", "worker-memory://"])
+def test_memory_storage_under_several_workers_is_refused(tmp_path, uri):
+    """Each worker would count alone, so 2 workers would let twice the limit through (logins too): the
+    shipped command without a config file (app loaded in each worker) does not start."""
+    env = server_env(tmp_path / "data", PG_URL, RATELIMIT_STORAGE_URI=uri)
+    log = Gunicorn(env, workers=2, log_dir=tmp_path).refused()
+    assert f"gunicorn runs 2 workers and PORTAL_RATELIMIT_STORAGE_URI={uri}" in log
+    assert "redis://" in log
 
 
 def test_redis_storage_lets_exactly_the_limit_through(tmp_path):

@@ -24,7 +24,7 @@ from portal.feedback.models import Complaint, Correction, Report
 from portal.inbox.models import Message
 from portal.opening.models import Application
 from tests import factories as f
-from tests.conftest import login, post_form
+from tests.conftest import post_form
 from tests.feedback.helpers import complain, complaint_id, post_from
 from tests.opening.test_applications import client_for, decide, entry, post_on, submitted_app  # noqa: F401
 
