@@ -71,7 +71,7 @@ def test_logged_in_users_and_api_tokens_always_get_a_fresh_answer(client, users,
 
     remembered = client.application.test_client()
     with client.application.test_request_context():
-        remembered.set_cookie("remember_token", encode_cookie(str(users["data_user"].id)))
+        remembered.set_cookie("remember_token", encode_cookie(users["data_user"].get_session_token()))
     assert "包头市空气质量监测数据" in remembered.get("/dataset/hhht-aqi").get_data(as_text=True)
     login(client, "user@example.cn")
     assert "包头市空气质量监测数据" in client.get("/dataset/hhht-aqi").get_data(as_text=True)

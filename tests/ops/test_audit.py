@@ -284,7 +284,7 @@ def test_a_signed_in_visitors_searches_and_downloads_carry_their_account(app, us
 
     remembered = app.test_client()  # signed in by a remember-me cookie alone, without a session
     with app.test_request_context():
-        remembered.set_cookie("remember_token", encode_cookie(str(user.id)))
+        remembered.set_cookie("remember_token", encode_cookie(user.get_session_token()))
     assert remembered.get("/dataset?q=水质").status_code == 200
     assert app.test_client().get("/dataset?q=土壤").status_code == 200  # nobody
     rows = {(e.kind, e.detail): e.user_id for e in db.session.query(AccessEvent)}
@@ -375,9 +375,10 @@ def test_csv_exports(app, logged, client):
     assert len(rows[1][-1]) == 64  # the hash, so the chain can be checked outside the portal
     rows = _csv(client.get("/console/access.csv"))
     assert rows[0][3] == "类型" and rows[0][-1] == "请求"
-    # the three logged, then the auditor's own two exports (console pages are access events too)
-    assert [r[3] for r in rows[1:]] == ["search", "download", "api", "page", "page"]
-    assert [r[-1] for r in rows[4:]] == ["GET /console/audit.csv?action=review", "GET /console/access.csv"]
+    # the three logged, then the auditor's own three exports (console pages are access events too)
+    assert [r[3] for r in rows[1:]] == ["search", "download", "api", "page", "page", "page"]
+    assert [r[-1] for r in rows[4:]] == ["GET /console/audit.csv?action=review", "GET /console/access.csv",
+                                         "GET /console/access.csv"]
     assert [r[2] for r in rows[1:]].count("user@example.cn") == 1
     exports = db.session.query(AuditEvent).filter(AuditEvent.action.like("%_log.export")).all()
     assert {e.action for e in exports} == {"audit_log.export", "access_log.export"}
