@@ -28,6 +28,11 @@ class IsolatedClient(FlaskClient):
 def build_app(data_dir, **overrides):
     app = create_app(TestConfig(data_dir, **overrides))
     app.test_client_class = IsolatedClient
+    # Flask-Limiter keeps the key prefix of the first init_app in the process; each test app counts apart,
+    # also in the production profile's shared Redis.
+    from portal.extensions import limiter
+
+    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
     with app.app_context():
         db.create_all()
     return app
