@@ -28,6 +28,7 @@ class IsolatedClient(FlaskClient):
 def build_app(data_dir, **overrides):
     app = create_app(TestConfig(data_dir, **overrides))
     app.test_client_class = IsolatedClient
+    app.extensions["mail_outbox"] = []  # (to, subject, body) of every mail the portal sends (inbox.mail.send)
     # Flask-Limiter keeps the key prefix of the first init_app in the process; each test app counts apart,
     # also in the production profile's shared Redis.
     from portal.extensions import limiter
