@@ -13,6 +13,14 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"PORTAL_{name}", default)
 
 
+def _whole(name: str, default: str) -> int:
+    raw = _env(name, default) or ""
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"PORTAL_{name} must be a whole number, not {raw!r}.") from None
+
+
 def _secret_key(data_dir: Path) -> str:
     """PORTAL_SECRET_KEY, or a random key kept in the data directory so sessions survive restarts."""
     key = _env("SECRET_KEY")
@@ -96,6 +104,19 @@ class Config:
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD", "")
         self.SMTP_FROM = _env("SMTP_FROM", "noreply@localhost")
         self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
+        # Registration and complaint safeguards (docs/security.md; checked at start-up by
+        # feedback.safeguards.check_settings): confirmation links, limits per address and portal-wide,
+        # and the burst rule: more than BURST_COUNT complaints in BURST_MINUTES holds those of accounts
+        # younger than BURST_NEW_ACCOUNT_DAYS for a decision within BURST_HOLD_WORKDAYS.
+        self.EMAIL_CONFIRM_HOURS = _whole("EMAIL_CONFIRM_HOURS", "48")
+        self.RATELIMIT_REGISTER = _env("RATELIMIT_REGISTER", "5/hour")                # per client address
+        self.RATELIMIT_REGISTER_GLOBAL = _env("RATELIMIT_REGISTER_GLOBAL", "100/hour")
+        self.RATELIMIT_COMPLAINT_ADDR = _env("RATELIMIT_COMPLAINT_ADDR", "10/day")    # per client address
+        self.RATELIMIT_COMPLAINT_GLOBAL = _env("RATELIMIT_COMPLAINT_GLOBAL", "20/hour")  # established accounts exempt
+        self.COMPLAINT_BURST_COUNT = _whole("COMPLAINT_BURST_COUNT", "5")
+        self.COMPLAINT_BURST_MINUTES = _whole("COMPLAINT_BURST_MINUTES", "1440")
+        self.COMPLAINT_BURST_NEW_ACCOUNT_DAYS = _whole("COMPLAINT_BURST_NEW_ACCOUNT_DAYS", "7")
+        self.COMPLAINT_BURST_HOLD_WORKDAYS = _whole("COMPLAINT_BURST_HOLD_WORKDAYS", "1")
         self.RATELIMIT_HEADERS_ENABLED = True
         # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are trusted
         # so that rate limits and access events see the visitor's address; 0 trusts none.
@@ -138,6 +159,8 @@ class TestConfig(Config):
         # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
         self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = self.RATELIMIT_LOGIN = "100000/minute"
         self.RATELIMIT_COMPLAINT = "100000/minute"
+        self.RATELIMIT_REGISTER = self.RATELIMIT_REGISTER_GLOBAL = "100000/minute"
+        self.RATELIMIT_COMPLAINT_ADDR = self.RATELIMIT_COMPLAINT_GLOBAL = "100000/minute"
         self.RATELIMIT_API = self.RATELIMIT_API_TOKEN = "100000/minute"
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import get_translations
 from markupsafe import Markup
 
+from .accounts.identifiers import mask_email
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
 from .catalog.editing import column_warnings
@@ -113,6 +114,7 @@ def register_template_helpers(app: Flask) -> None:
         review_state=lambda v: vocab.label(vocab.REVIEW_STATE_LABELS, v),
         review_kind=lambda v: vocab.label(vocab.REVIEW_KIND_LABELS, v),
         user_kind=lambda v: vocab.label(USER_KIND_LABELS, v),
+        masked_email=mask_email,
     )
 
     @app.context_processor

@@ -25,7 +25,8 @@ class Right(StrEnum):
 
 
 class CaseState(StrEnum):
-    OPEN = "open"
+    HELD = "held"        # filed during a burst by a new account: awaits a quick decision, entry not suspended
+    OPEN = "open"        # the entry is suspended while the agency verifies
     DECIDED = "decided"
 
 
@@ -35,6 +36,7 @@ class Outcome(StrEnum):
     WITHDRAW = "withdraw"   # 撤回数据
     RESUME = "resume"       # 恢复开放
     PROCESS = "process"     # 依法处理后开放
+    REJECT = "reject"       # 驳回: unfounded or abusive; opening is restored if this complaint alone suspended it
 
 
 class CorrectionState(StrEnum):
@@ -49,7 +51,8 @@ class ReportState(StrEnum):
 
 
 class Complaint(db.Model):
-    """A rights complaint on an opened entry; the entry is suspended from the moment it is filed."""
+    """A rights complaint on an opened entry; the entry is suspended from the moment it is filed (or, when
+    it is held during a burst of complaints, from the moment the authority or the agency lets it through)."""
 
     __tablename__ = "complaints"
 
@@ -70,6 +73,7 @@ class Complaint(db.Model):
     due_date: Mapped[date] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    held_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # filed in the held state
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     dataset: Mapped[Dataset] = relationship()
@@ -80,6 +84,15 @@ class Complaint(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == CaseState.OPEN
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == CaseState.HELD
+
+    @property
+    def is_pending(self) -> bool:
+        """Not decided yet: held or open."""
+        return self.state != CaseState.DECIDED
 
 
 class Correction(db.Model):
