@@ -76,6 +76,20 @@ def create_user_command(email: str, name: str, role: str, agency_slug: str | Non
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
+@portal_cli.command("confirm-email")
+@click.argument("email")
+def confirm_email_command(email: str) -> None:
+    """Mark an account's e-mail address confirmed (after checking it another way); audit-logged."""
+    from .accounts.verification import confirm_by_administrator
+    from .errors import Invalid
+
+    try:
+        user = confirm_by_administrator(email, actor="cli")
+    except Invalid as exc:
+        raise click.ClickException(exc.message)
+    click.echo(f"Confirmed {user.email} (id {user.id}).")
+
+
 @portal_cli.command("backup")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
               help="The archive to write (encrypted with PORTAL_BACKUP_KEY).")

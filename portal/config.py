@@ -27,6 +27,11 @@ PERIOD_SETTINGS: dict[str, int] = {
     "APPLICATION_MAX_DAYS": 1,
     "USAGE_REPORT_DAYS": 1,
     "ACCESS_LOG_RETENTION_DAYS": 730,  # at least two years, R2018 §24
+    "EMAIL_CONFIRM_HOURS": 1,
+    "COMPLAINT_BURST_COUNT": 1,
+    "COMPLAINT_BURST_MINUTES": 1,
+    "COMPLAINT_BURST_NEW_ACCOUNT_DAYS": 1,
+    "COMPLAINT_BURST_HOLD_WORKDAYS": 1,
 }
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
@@ -139,6 +144,19 @@ class Config:
         self.PASSWORD_HASH_METHOD = "scrypt"
         self.SMTP_FROM = _env("SMTP_FROM", "noreply@localhost")
         self.SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
+        # Registration and complaint safeguards (docs/security.md; checked at start-up by
+        # feedback.safeguards.check_settings): confirmation links, limits per address and portal-wide,
+        # and the burst rule: more than BURST_COUNT complaints in BURST_MINUTES holds those of accounts
+        # younger than BURST_NEW_ACCOUNT_DAYS for a decision within BURST_HOLD_WORKDAYS.
+        self.EMAIL_CONFIRM_HOURS = _period("EMAIL_CONFIRM_HOURS", 48)
+        self.RATELIMIT_REGISTER = _env("RATELIMIT_REGISTER", "5/hour")                # per client address
+        self.RATELIMIT_REGISTER_GLOBAL = _env("RATELIMIT_REGISTER_GLOBAL", "100/hour")
+        self.RATELIMIT_COMPLAINT_ADDR = _env("RATELIMIT_COMPLAINT_ADDR", "10/day")    # per client address
+        self.RATELIMIT_COMPLAINT_GLOBAL = _env("RATELIMIT_COMPLAINT_GLOBAL", "20/hour")  # established accounts exempt
+        self.COMPLAINT_BURST_COUNT = _period("COMPLAINT_BURST_COUNT", 5)
+        self.COMPLAINT_BURST_MINUTES = _period("COMPLAINT_BURST_MINUTES", 1440)
+        self.COMPLAINT_BURST_NEW_ACCOUNT_DAYS = _period("COMPLAINT_BURST_NEW_ACCOUNT_DAYS", 7)
+        self.COMPLAINT_BURST_HOLD_WORKDAYS = _period("COMPLAINT_BURST_HOLD_WORKDAYS", 1)
         self.RATELIMIT_HEADERS_ENABLED = True
         # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are trusted
         # so that rate limits and access events see the visitor's address; 0 trusts none.
@@ -196,6 +214,8 @@ class TestConfig(Config):
         # init_app wins) and gets limits no test reaches, unless a test asks for tight ones.
         self.RATELIMIT_SEARCH = self.RATELIMIT_DOWNLOAD = self.RATELIMIT_LOGIN = "100000/minute"
         self.RATELIMIT_COMPLAINT = "100000/minute"
+        self.RATELIMIT_REGISTER = self.RATELIMIT_REGISTER_GLOBAL = "100000/minute"
+        self.RATELIMIT_COMPLAINT_ADDR = self.RATELIMIT_COMPLAINT_GLOBAL = "100000/minute"
         self.RATELIMIT_API = self.RATELIMIT_API_TOKEN = "100000/minute"
         # A cheap hash: the suite creates and signs in hundreds of accounts, and scrypt costs 0.1-0.3 s each.
         # tests/accounts/test_passwords.py proves that the portal's own configuration uses scrypt.

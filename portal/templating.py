@@ -9,6 +9,7 @@ from flask_babel import get_translations, ngettext, pgettext
 from limits import parse_many
 from markupsafe import Markup
 
+from .accounts.identifiers import mask_email
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
 from .catalog.editing import column_warnings
@@ -157,6 +158,7 @@ def register_template_helpers(app: Flask) -> None:
         review_kind=lambda v: vocab.label(vocab.REVIEW_KIND_LABELS, v),
         user_kind=lambda v: vocab.label(USER_KIND_LABELS, v),
         rate_limit=rate_limit,
+        masked_email=mask_email,
     )
 
     @app.context_processor

@@ -32,6 +32,12 @@ class IsolatedClient(FlaskClient):
 def build_app(data_dir, **overrides):
     app = create_app(TestConfig(data_dir, **overrides))
     app.test_client_class = IsolatedClient
+    app.extensions["mail_outbox"] = []  # (to, subject, body) of every mail the portal sends (inbox.mail.send)
+    # Flask-Limiter keeps the key prefix of the first init_app in the process; each test app counts apart,
+    # also in the production profile's shared Redis.
+    from portal.extensions import limiter
+
+    limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
     with app.app_context():
         db.create_all()
     return app
@@ -107,9 +113,24 @@ def login(client, email: str, password: str = PASSWORD):
     return r
 
 
+def mails_to(app, address: str) -> list[tuple[str, str, str]]:
+    """The mails the portal sent to one address, oldest first."""
+    return [m for m in app.extensions["mail_outbox"] if m[0] == address]
+
+
+def link_in(body: str, path: str) -> str:
+    """The path of the first link in a mail's body that goes to `path` (e.g. /register/confirm/)."""
+    import re
+
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S*)", body)
+    assert match, body
+    return match.group(1)
+
+
 @pytest.fixture()
 def users(app):
-    """One account per role; the agency staff belongs to 呼和浩特市生态环境局."""
+    """One account per role; the agency staff belongs to 呼和浩特市生态环境局; the data user is a person with a
+    verified identity, registered a month ago."""
     from portal.accounts.services import create_staff_user
     from tests import factories as f
 
@@ -117,7 +138,7 @@ def users(app):
     other = f.agency("包头市生态环境局", slug="bt-sthjj", region="包头市")
     db.session.commit()
     made = {
-        "data_user": create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user"),
+        "data_user": f.data_user("user@example.cn", "数据用户"),  # verified: confirmed e-mail, citizen ID
         "agency_staff": create_staff_user("staff@example.cn", "环境局经办人", PASSWORD, "agency_staff", agency.slug),
         "other_staff": create_staff_user("staff2@example.cn", "包头经办人", PASSWORD, "agency_staff", other.slug),
         "authority": create_staff_user("authority@example.cn", "数据局审核员", PASSWORD, "authority"),

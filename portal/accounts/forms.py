@@ -29,8 +29,9 @@ class RegisterForm(FlaskForm):
                                             "digits, symbols."))
     password2 = PasswordField(_l("Repeat the password"),
                               validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
-    citizen_id = StringField(_l("Citizen ID number (optional)"), validators=[Length(max=30)],
-                             description=_l("Stored only masked; used to verify your identity in applications."))
+    citizen_id = StringField(_l("Citizen ID number"), validators=[Length(max=30)],
+                             description=_l("18 characters, required for persons. Stored only masked; it verifies "
+                                            "your identity in applications and complaints."))
     uscc = StringField(_l("Unified social credit code"), validators=[Length(max=30)],
                        description=_l("18 characters, required for organisations."))
 

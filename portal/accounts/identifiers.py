@@ -140,6 +140,13 @@ def mask_citizen_id(s: str | None) -> str:
     return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
+def mask_email(s: str | None) -> str:
+    """An e-mail address for lists and exports: the first character of the local part, then ***, then the
+    domain (z***@example.cn). The full address is shown only in the case itself."""
+    local, _at, domain = (s or "").partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
 def hash_identifier(s: str | None, secret: str) -> str:
     """HMAC-SHA256 (hex) of the normalised identifier, to check uniqueness without storing it in clear.
     Keyed by PORTAL_IDENTIFIER_KEY, never by the key that signs sessions."""

@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     # 统一社会信用代码 is public registry information and identifies the organisation in decisions.
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the owner followed the signed link mailed to the address (accounts.verification).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # Part of every session's identity (get_session_token); raised to end all earlier sessions at once.

@@ -1,19 +1,23 @@
-"""Account rules: registration with checked identifiers, password strength, login, sessions, staff accounts."""
+"""Account rules: registration with checked identifiers that tells no one who is registered, password strength,
+login, sessions, staff accounts."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..inbox import mail
 from ..models_base import utcnow
+from . import verification
 from .identifiers import citizen_id_problem, hash_identifier, mask_citizen_id, normalise_identifier, uscc_problem
 from . import lockout
 from .models import Role, User, UserKind
@@ -63,8 +67,13 @@ class Registration:
     uscc: str = ""
 
 
-def register(data: Registration) -> User:
-    """Create a data user after checking every field; Invalid with field messages, nothing stored."""
+def register(data: Registration) -> User | None:
+    """Register a data user and mail a confirmation link; Invalid with field messages, nothing stored.
+
+    The field messages depend only on what was entered. When the e-mail address, citizen ID number or
+    credit code already has an account, nothing is created and that account's owner is told by e-mail
+    instead (None is returned); the page answers the same either way, so registration never tells anyone
+    who has an account."""
     errors: dict[str, str] = {}
     email = data.email.strip().lower()
     name = data.name.strip()
@@ -74,35 +83,74 @@ def register(data: Registration) -> User:
         errors["name"] = _("Enter a name of at most 200 characters.")
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Enter a valid e-mail address.")
-    elif db.session.scalar(select(func.count(User.id)).where(User.email == email)):
-        errors["email"] = _("An account with this e-mail address already exists.")
     if problem := password_problem(data.password, email):
         errors["password"] = problem
     user = User(email=email, name=name, role=Role.DATA_USER, kind=data.kind)
     if data.kind == UserKind.PERSON:
-        if data.citizen_id.strip():
-            if problem := citizen_id_problem(data.citizen_id):
-                errors["citizen_id"] = problem
-            else:
-                digest = hash_identifier(data.citizen_id, current_app.config["IDENTIFIER_KEY"])
-                if db.session.scalar(select(func.count(User.id)).where(User.citizen_id_hash == digest)):
-                    errors["citizen_id"] = _("An account with this citizen ID number already exists.")
-                user.citizen_id_hash, user.citizen_id_masked = digest, mask_citizen_id(data.citizen_id)
+        if not data.citizen_id.strip():
+            errors["citizen_id"] = _("Enter your citizen ID number.")
+        elif problem := citizen_id_problem(data.citizen_id):
+            errors["citizen_id"] = problem
+        else:
+            user.citizen_id_hash = hash_identifier(data.citizen_id, current_app.config["IDENTIFIER_KEY"])
+            user.citizen_id_masked = mask_citizen_id(data.citizen_id)
     elif data.kind in (UserKind.LEGAL_PERSON, UserKind.UNINCORPORATED):
         if problem := uscc_problem(data.uscc):
             errors["uscc"] = problem
         else:
             user.uscc = normalise_identifier(data.uscc)
-            if db.session.scalar(select(func.count(User.id)).where(User.uscc == user.uscc)):
-                errors["uscc"] = _("An account with this unified social credit code already exists.")
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
-    user.password_hash = hash_password(data.password)
-    db.session.add(user)
-    db.session.flush()
+    user.password_hash = hash_password(data.password)  # also for an existing account: both answers take as long
+    existing = _existing_account(user)
+    if existing is None:
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # registered at this very moment by another request
+            db.session.rollback()
+            existing = _existing_account(user)
+            if existing is None:
+                raise
+    if existing is not None:
+        owner, matched = existing
+        audit.record("registration", "user.register_existing", "user", str(owner.id), details={"matched": matched})
+        db.session.commit()
+        mail.send(_existing_account_mails(owner, matched, email))
+        return None
     audit.record(user, "user.register", "user", str(user.id), details={"kind": user.kind})
     db.session.commit()
+    mail.send([verification.confirmation_mail(user)])
     return user
+
+
+def _existing_account(new: User) -> tuple[User, str] | None:
+    """The account that already has the new one's e-mail address, citizen ID number or credit code."""
+    for matched, column, value in (("email", User.email, new.email), ("citizen_id", User.citizen_id_hash,
+                                   new.citizen_id_hash), ("uscc", User.uscc, new.uscc)):
+        if value:
+            owner = db.session.scalar(select(User).where(column == value))
+            if owner is not None:
+                return owner, matched
+    return None
+
+
+def _existing_account_mails(owner: User, matched: str, email: str) -> list[verification.Mail]:
+    """What the owner of an existing account (and, for an identifier, the address given) is told."""
+    if matched == "citizen_id":
+        return verification.identity_taken_mails(owner, email, _("citizen ID number"))
+    if matched == "uscc":
+        return verification.identity_taken_mails(owner, email, _("unified social credit code"))
+    site = current_app.config["SITE_NAME"]
+    body = _("Hello %(name)s,\n\nsomeone, perhaps you, tried to register a new account on %(site)s with this "
+             "e-mail address. It already has an account, so no new one was created and nothing changed. You can "
+             "log in at %(link)s. If this was not you, ignore this message.",
+             name=owner.name, site=site, link=current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.login"))
+    if owner.email_confirmed_at is None:
+        body += "\n\n" + _("Your address is not confirmed yet. Only if you registered this account yourself, "
+                            "confirm it with this link: %(link)s",
+                            link=verification.confirmation_link(owner))
+    return [(owner.email, _("Someone tried to register with your e-mail address on %(site)s", site=site), body)]
 
 
 def authenticate(email: str, password: str, *, known_device: bool = False) -> User:

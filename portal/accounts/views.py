@@ -5,11 +5,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..errors import Invalid, PortalError
+from ..errors import Conflict, Invalid, PortalError
 from ..extensions import limiter
 from ..models_base import utcnow
 from ..security import safe_next
-from . import services, sessions, tokens
+from . import services, sessions, tokens, verification
 from .forms import LoginForm, PasswordForm, RegisterForm
 from .lockout import Locked
 from .models import Role
@@ -51,30 +51,95 @@ def logout():
     return redirect(url_for("web.home"))
 
 
+def _registration_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
+def _registration_global_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER_GLOBAL"]
+
+
+def _everyone() -> str:
+    return "all"
+
+
+def _answered(response) -> bool:
+    """Every attempt counts, invalid ones too, but not one a limit already refused (so an address over its
+    own budget does not use up the portal's)."""
+    return response.status_code != 429
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"], deduct_when=_answered)
+@limiter.limit(_registration_global_limit, methods=["POST"], key_func=_everyone, scope="register-all",
+               deduct_when=_answered)
 def register():
-    """Self-registration of data users: persons and organisations."""
+    """Self-registration of data users (persons and organisations), rate-limited per client address and for
+    the whole portal. A valid form is answered alike whether or not the e-mail address or identity number
+    already has an account: "check your mailbox" (services.register mails the right message)."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(services.Registration(
+            services.register(services.Registration(
                 kind=form.kind.data, name=form.name.data, email=form.email.data, password=form.password.data,
                 citizen_id=form.citizen_id.data or "", uscc=form.uscc.data or ""))
         except Invalid as exc:
             for field, message in exc.details.items():
                 getattr(form, field).errors.append(message)
         else:
-            login_user(user)
-            flash(_("Your account has been created."), "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(url_for("accounts.registered"))
     status = 422 if form.errors else 200
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/register/sent")
+def registered():
+    """After registering: check your mailbox (the same page for new and existing identities)."""
+    return render_template("accounts/registered.html", hours=current_app.config["EMAIL_CONFIRM_HOURS"])
+
+
+@bp.get("/register/confirm/<token>")
+def confirm_email(token: str):
+    """Follow the link mailed at registration: the address is confirmed, then the owner logs in."""
+    try:
+        verification.confirm_email(token)
+    except Invalid as exc:
+        return render_template("accounts/confirm_failed.html", message=exc.message), 400
+    flash(_("Your e-mail address is confirmed."), "success")
+    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+
+
+@bp.post("/account/confirm")
+@login_required
+@limiter.limit(_registration_limit)
+def resend_confirmation():
+    """Mail a new confirmation link to the signed-in user's unconfirmed address."""
+    try:
+        verification.send_confirmation(current_user)
+    except Conflict as exc:
+        flash(exc.message, "info")
+    else:
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/account/identity")
+@login_required
+@limiter.limit(_registration_limit)
+def add_identity():
+    """A person registered without a citizen ID number adds it (checked, stored masked and hashed)."""
+    try:
+        verification.add_citizen_id(current_user, request.form.get("citizen_id", ""))
+    except (Invalid, Conflict) as exc:
+        return _account_page(errors={"citizen_id": exc.details.get("citizen_id", exc.message)}, status=exc.status)
+    flash(_("Your citizen ID number was added."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):
     return render_template("accounts/account.html", user=current_user, tokens=tokens.user_tokens(current_user),
                            new_token=new_token, errors=errors or {}, expiry_days=tokens.EXPIRY_DAYS,
-                           now=utcnow()), status
+                           now=utcnow(), identity_problem=verification.identity_problem(current_user)), status
 
 
 @bp.get("/account")

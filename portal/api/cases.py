@@ -16,8 +16,7 @@ from marshmallow import Schema, ValidationError, fields
 from ..accounts.models import Role
 from ..accounts.tokens import require_write_scope, token_user
 from ..errors import Forbidden, Invalid
-from ..extensions import limiter
-from ..feedback import complaints
+from ..feedback import safeguards
 from . import case_services as cases
 from . import schemas as s
 from .v1 import load_args, paged, route
@@ -103,12 +102,13 @@ def my_application(user, case_id: int):
        tag="my cases", body=s.ComplaintIn, files={"evidence": "Evidence, at least one: PDF, PNG or JPEG."},
        response=s.ComplaintOut, errors=SUBMIT_ERRORS, auth=True)
 @token_required(write=True)
-@limiter.shared_limit(complaints.rate_limit, scope=complaints.RATE_LIMIT_SCOPE, key_func=complaints.rate_limit_key,
-                      override_defaults=False, deduct_when=lambda response: response.status_code == 201)
+@safeguards.complaint_limits(override_defaults=False)
 def file_complaint(user):
     """A rights complaint on an opened entry (R2024 §28): the right infringed, the resources, a description
-    and evidence files. When it is accepted the entry is suspended on every channel in the same transaction.
-    Counts against the same per-account limit as the site's form."""
+    and evidence files. The account needs a confirmed e-mail address and a valid identity number (403
+    otherwise). When it is accepted the entry is suspended on every channel in the same transaction (state
+    open), unless it comes from a new account during an unusual burst of complaints (state held, for a quick
+    decision). Counts against the same per-account, per-address and portal-wide limits as the site's form."""
     args = load_body(s.ComplaintIn)
     c = cases.file_complaint(args, uploaded("evidence"), user)
     return s.ComplaintOut().dump(cases.complaint_out(c)), 201

@@ -384,8 +384,10 @@ class ComplaintOut(Schema):
     right_other = fields.String()
     description = fields.String()
     resources = fields.List(fields.String())
-    state = fields.String(metadata={"description": "open or decided."})
-    outcome = fields.String(allow_none=True, metadata={"description": "withdraw, resume or process once decided."})
+    state = fields.String(metadata={"description": "held (awaiting a quick decision, the entry not suspended), "
+                                                   "open (the entry suspended) or decided."})
+    outcome = fields.String(allow_none=True, metadata={"description": "withdraw, resume, process or reject once "
+                                                                      "decided."})
     decision_reason = fields.String()
     filed_at = UtcDateTime()
     due_date = fields.Date()

@@ -1,5 +1,11 @@
-"""Demo accounts, one or more per role, all with the password DEMO_PASSWORD (named in README)."""
+"""Demo accounts, one or more per role, all with the password DEMO_PASSWORD (named in README).
+
+Every demo account has a confirmed e-mail address and dates from a month before loading, so the demo data
+users are established, verified complainants (docs/security.md).
+"""
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -8,8 +14,10 @@ from ..accounts.models import Role, User, UserKind
 from ..accounts.services import hash_password
 from ..agencies.models import Agency
 from ..extensions import db
+from ..models_base import utcnow
 
 DEMO_PASSWORD = "Demo-Passw0rd!"
+DEMO_ACCOUNT_AGE = timedelta(days=30)
 # (e-mail, name, role, agency slug, kind, identifier). The citizen ID is the standard's own example
 # (GB 11643), the credit code a fictional one with a valid check digit: no real person or company.
 DEMO_USERS = (
@@ -28,11 +36,13 @@ DEMO_USERS = (
 def load_demo_users(identifier_key: str) -> int:
     """Create the demo accounts that do not exist yet; returns how many were created."""
     hashed = hash_password(DEMO_PASSWORD)  # one KDF run for all of them
+    since = utcnow() - DEMO_ACCOUNT_AGE
     made = 0
     for email, name, role, agency_slug, kind, identifier in DEMO_USERS:
         if db.session.scalar(select(User.id).where(User.email == email)):
             continue
-        user = User(email=email, name=name, role=role, kind=kind, password_hash=hashed)
+        user = User(email=email, name=name, role=role, kind=kind, password_hash=hashed, created_at=since,
+                    email_confirmed_at=since)
         if agency_slug:
             user.agency = db.session.scalar(select(Agency).where(Agency.slug == agency_slug))
         if kind == UserKind.PERSON:

@@ -1,31 +1,39 @@
 """Rights complaints (权益申诉, R2024 §28): filing suspends the entry on every channel in the same
 transaction; the agency verifies and withdraws, resumes or opens a processed version, with a reason.
 
+Only a verified identity files a complaint, within per-account, per-address and portal-wide limits; in an
+unusual burst, complaints from new accounts are held for a quick decision instead of suspending at once
+(safeguards.py, docs/security.md). An unfounded or abusive complaint is rejected, which restores the entry.
+Every decision follows STEPS.
+
 Suspension lives on the entry (`Dataset.suspended_at`), which every public channel already filters
 through `catalog.services.public_datasets` / `Dataset.is_public`; downloads answer 451.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from flask import current_app, request, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..accounts.models import User
+from ..accounts.models import Role, User
+from ..accounts.verification import identity_problem
 from ..audit import services as audit
 from ..catalog import review as catalog_review
 from ..catalog.models import Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, ResourceKind
 from ..catalog.services import index_datasets
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..inbox import mail
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
 from .. import workdays
 from ..storage import files as stored_files
 from ..supervision.services import Case, Deadlines, register_workflow
-from . import evidence
-from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision, staff_link
+from . import evidence, safeguards
+from .common import (MAX_TEXT, OVERSEERS, agency_staff, authority_users, due_in, is_staff_of, one_decision,
+                     staff_link)
 from .models import CaseState, Complaint, Outcome, Right
 
 RIGHT_LABELS = {
@@ -38,6 +46,45 @@ OUTCOME_LABELS = {
     Outcome.WITHDRAW: _l("Data withdrawn"),
     Outcome.RESUME: _l("Opening resumed"),
     Outcome.PROCESS: _l("Opened after processing"),
+    Outcome.REJECT: _l("Rejected as unfounded or abusive"),
+}
+STATE_LABELS = {
+    CaseState.HELD: _l("Held for a quick decision"),
+    CaseState.OPEN: _l("Suspended, awaiting verification"),
+}
+SUSPEND = "suspend"  # a held complaint let through: the entry is suspended and the agency verifies
+ACTION_LABELS = {
+    SUSPEND: _l("Suspend the entry now (the agency then verifies the complaint)"),
+    Outcome.RESUME: _l("Resume opening (the files exactly as before)"),
+    Outcome.PROCESS: _l("Open after processing (the uploaded processed version)"),
+    Outcome.WITHDRAW: _l("Withdraw the entry (files kept for audit)"),
+    Outcome.REJECT: _l("Reject as unfounded or abusive (opening is restored)"),
+}
+
+
+def status_label(complaint: Complaint) -> str:
+    """The outcome once decided, else the state."""
+    return str(OUTCOME_LABELS[complaint.outcome] if complaint.outcome else STATE_LABELS[complaint.state])
+
+
+# ---- the workflow: every decision on a complaint, in one table ---------------------------------------
+AGENCY, AUTHORITY = "agency", "authority"  # the entry's agency's staff; the data authority (and admins)
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: tuple[str, ...]    # the states the action is taken from
+    target: str
+    deciders: tuple[str, ...]
+    needs_reason: bool = True
+
+
+STEPS: dict[str, Step] = {
+    SUSPEND:          Step((CaseState.HELD,), CaseState.OPEN, (AGENCY, AUTHORITY), needs_reason=False),
+    Outcome.RESUME:   Step((CaseState.OPEN,), CaseState.DECIDED, (AGENCY,)),
+    Outcome.PROCESS:  Step((CaseState.OPEN,), CaseState.DECIDED, (AGENCY,)),
+    Outcome.WITHDRAW: Step((CaseState.OPEN,), CaseState.DECIDED, (AGENCY,)),
+    Outcome.REJECT:   Step((CaseState.HELD, CaseState.OPEN), CaseState.DECIDED, (AGENCY, AUTHORITY)),
 }
 
 
@@ -48,21 +95,6 @@ class ComplaintData:
     description: str = ""
     resource_ids: list[str] = field(default_factory=list)
     files: list[evidence.Upload] = field(default_factory=list)
-
-
-# ---- the per-account limit, one budget for the site's form and the API ------------------------
-RATE_LIMIT_SCOPE = "complaint"
-
-
-def rate_limit() -> str:
-    return current_app.config["RATELIMIT_COMPLAINT"]
-
-
-def rate_limit_key() -> str:
-    """The account filing (by session on the site, by token on the API), else the client address."""
-    from flask_login import current_user
-
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
 
 
 # ---- who may do what ------------------------------------------------------------
@@ -77,8 +109,15 @@ def can_view(user: User, complaint: Complaint) -> bool:
             or is_staff_of(user, complaint.dataset.agency_id))
 
 
-def can_decide(user: User, complaint: Complaint) -> bool:
-    return is_staff_of(user, complaint.dataset.agency_id)
+def _roles(user: User, complaint: Complaint) -> set[str]:
+    roles = {AGENCY} if is_staff_of(user, complaint.dataset.agency_id) else set()
+    return roles | ({AUTHORITY} if user.role in (Role.AUTHORITY, Role.ADMIN) else set())
+
+
+def allowed_actions(user: User, complaint: Complaint) -> list[str]:
+    """What this user may decide on this complaint now (the page offers exactly these)."""
+    roles = _roles(user, complaint)
+    return [action for action, step in STEPS.items() if complaint.state in step.sources and roles & set(step.deciders)]
 
 
 def get_complaint(complaint_id: int, user: User) -> Complaint:
@@ -88,9 +127,10 @@ def get_complaint(complaint_id: int, user: User) -> Complaint:
     return complaint
 
 
-def open_complaints(ds: Dataset) -> list[Complaint]:
+def open_complaints(ds: Dataset, *states: str) -> list[Complaint]:
+    """The entry's complaints in the given states (default: open, i.e. those that keep it suspended)."""
     return list(db.session.scalars(select(Complaint).where(
-        Complaint.dataset_id == ds.id, Complaint.state == CaseState.OPEN).order_by(Complaint.filed_at)))
+        Complaint.dataset_id == ds.id, Complaint.state.in_(states or (CaseState.OPEN,))).order_by(Complaint.filed_at)))
 
 
 # ---- filing: the entry is suspended in the same transaction -----------------------------------
@@ -126,10 +166,13 @@ def suspend(ds: Dataset, actor: User, complaint: Complaint) -> None:
 
 
 def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
-    """Accept a complaint with its evidence and suspend the entry, all in one transaction; the index
-    drops the entry right after the commit (search and facets)."""
+    """Accept a complaint with its evidence from a verified identity and suspend the entry, all in one
+    transaction; the index drops the entry right after the commit (search and facets). In a burst of
+    complaints, one from a new account is held for a quick decision instead, and the authority is alerted."""
     if not can_complain(ds):
         raise NotFound(_("Rights complaints can be filed only on opened catalog entries."))
+    if problem := identity_problem(actor):
+        raise Forbidden(problem, {"identity": problem})
     errors = _clean(ds, data)
     try:
         stored = evidence.store_files(data.files, required=True)
@@ -140,35 +183,55 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
         stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
+        burst = safeguards.in_burst()
+        held = burst and not safeguards.is_established(actor)
+        now = utcnow()
         snapshot = {r.id: {"version": r.version, "sha256": r.sha256, "name": r.name}
                     for r in ds.resources if r.kind == ResourceKind.FILE}
-        now = utcnow()
         complaint = Complaint(dataset=ds, complainant_id=actor.id, right=data.right,
                               right_other=data.right_other.strip() if data.right == Right.OTHER else "",
                               description=data.description.strip(), resource_ids=list(dict.fromkeys(data.resource_ids)),
-                              snapshot=snapshot, filed_at=now, due_date=due_in("COMPLAINT_WORKDAYS", now))
+                              snapshot=snapshot, filed_at=now,
+                              state=CaseState.HELD if held else CaseState.OPEN, held_at=now if held else None,
+                              due_date=due_in("COMPLAINT_BURST_HOLD_WORKDAYS" if held else "COMPLAINT_WORKDAYS", now))
         db.session.add(complaint)
         db.session.flush()
         evidence.attach(stored, "complaint", complaint.id, actor.id)
-        suspend(ds, actor, complaint)
+        if not held:
+            suspend(ds, actor, complaint)
         audit.record(actor, "complaint.file", "complaint", str(complaint.id),
                      details={"dataset": ds.id, "right": complaint.right, "resources": complaint.resource_ids,
-                              "evidence": [s.sha256 for s in stored], "due": complaint.due_date.isoformat()})
+                              "evidence": [s.sha256 for s in stored], "due": complaint.due_date.isoformat(),
+                              "held": held})
         link = url_for("feedback.complaint", complaint_id=complaint.id)
         due = workdays.due_text(complaint.due_date, now)
-        notify_all(agency_staff(ds.agency_id), _("Rights complaint: “%(title)s” is suspended", title=ds.title),
-                   _("The entry has been suspended on every channel. Verify the complaint and decide by %(due)s.",
-                     due=due), link=link, kind="complaint.filed")
-        notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
-               _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
-                 agency=ds.agency.name, due=due), link=link, kind="complaint.received")
+        if held:
+            notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
+                   _("Because of an unusual number of complaints, complaints from new accounts are checked before the "
+                     "entry is suspended. The data authority or %(agency)s decides by %(due)s.",
+                     agency=ds.agency.name, due=due), link=link, kind="complaint.received")
+        else:
+            _tell_agency_suspended(complaint, link)
+            notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
+                   _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
+                     agency=ds.agency.name, due=due), link=link, kind="complaint.received")
+        alert = safeguards.alert_authority_once() if burst else []
         db.session.commit()
     except BaseException:
         db.session.rollback()
         stored_files.discard(s.key for s in stored)
         raise
-    index_datasets([ds])
+    mail.send(alert)
+    if not held:
+        index_datasets([ds])
     return complaint
+
+
+def _tell_agency_suspended(complaint: Complaint, link: str) -> None:
+    ds = complaint.dataset
+    notify_all(agency_staff(ds.agency_id), _("Rights complaint: “%(title)s” is suspended", title=ds.title),
+               _("The entry has been suspended on every channel. Verify the complaint and decide by %(due)s.",
+                 due=workdays.due_text(complaint.due_date, complaint.filed_at)), link=link, kind="complaint.filed")
 
 
 # ---- the agency's decision ---------------------------------------------------------
@@ -193,23 +256,43 @@ def _lift_if_last(ds: Dataset, complaint: Complaint, summary: str) -> bool:
     return True
 
 
-@one_decision
-def decide(complaint: Complaint, outcome: str, reason: str, actor: User) -> Complaint:
-    """Withdraw, resume (the files must be exactly those of the day of the complaint) or open after
-    processing (every complained-about file replaced; the old bytes are quarantined). Needs a reason."""
+def _check(complaint: Complaint, action: str, reason: str, actor: User) -> Step:
+    """The step this decision takes, or the reason it cannot be taken (Forbidden, Conflict, Invalid)."""
     ds = complaint.dataset
-    if not can_decide(actor, complaint):
+    roles = _roles(actor, complaint)
+    if not roles:
         raise Forbidden(_("Only staff of %(agency)s decide complaints on its entries.", agency=ds.agency.name))
-    if not complaint.is_open:
+    if complaint.state == CaseState.DECIDED:
         raise Conflict(_("This complaint has already been decided."))
-    if outcome not in set(Outcome):
+    step = STEPS.get(action)
+    if step is None:
         raise Invalid(_("Choose a decision."), {"outcome": _("Choose a decision.")})
-    reason = reason.strip()
-    if not reason:
+    if not roles & set(step.deciders):
+        raise Forbidden(_("Only staff of %(agency)s take this decision.", agency=ds.agency.name))
+    if complaint.state not in step.sources:
+        message = _("This decision is not possible in the complaint's present state (%(state)s).",
+                    state=status_label(complaint))
+        raise Conflict(message, {"outcome": message})
+    if step.needs_reason and not reason:
         raise Invalid(_("Write down the reason for the decision; the complainant receives it."),
                       {"reason": _("Write down the reason for the decision; the complainant receives it.")})
     if len(reason) > MAX_TEXT:
         raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), {"reason": _("At most %(n)d characters.", n=MAX_TEXT)})
+    return step
+
+
+@one_decision
+def decide(complaint: Complaint, outcome: str, reason: str, actor: User) -> Complaint:
+    """Take one decision of STEPS, with its reason: the agency withdraws, resumes (the files must be exactly
+    those of the day of the complaint) or opens after processing (every complained-about file replaced; the
+    old bytes are quarantined); the agency or the authority rejects an unfounded or abusive complaint (the
+    entry is restored unless another open complaint keeps it suspended), or lets a held one through."""
+    reason = reason.strip()
+    step = _check(complaint, outcome, reason, actor)
+    if outcome == SUSPEND:
+        return _let_through(complaint, reason, actor)
+    ds = complaint.dataset
+    was = complaint.state
     closed = [complaint]
     if outcome == Outcome.RESUME:
         changed = changed_files(complaint)
@@ -237,21 +320,56 @@ def decide(complaint: Complaint, outcome: str, reason: str, actor: User) -> Comp
                          {"complaint": complaint.id, "version": old["version"], "sha256": old["sha256"]})
         _lift_if_last(ds, complaint, _("Opened again after processing; the complained-about version is withdrawn."))
         audit.record(actor, "dataset.open_after_processing", "dataset", ds.id, reason, {"complaint": complaint.id})
-    else:  # withdraw: off the portal; files kept for audit. Other open complaints end with it.
+    elif outcome == Outcome.REJECT:
+        # Only an open complaint suspended the entry; it stays suspended while another open one remains.
+        restored = was == CaseState.OPEN and _lift_if_last(ds, complaint,
+                                                           _("Opening restored: a rights complaint was rejected."))
+        if restored:
+            audit.record(actor, "dataset.resume", "dataset", ds.id, reason,
+                         {"complaint": complaint.id, "rejected": True})
+    else:  # withdraw: off the portal; files kept for audit. Other pending complaints end with it.
         if ds.state == DatasetState.PUBLISHED:
             ds.state = catalog_review.next_state(ds.state, "unpublish")
             ds.changes.append(DatasetChange(kind="withdrawn",
                                             summary=_("Withdrawn from the portal after verification of a rights complaint.")))
         ds.suspended_at = None
-        closed += [c for c in open_complaints(ds) if c.id != complaint.id]
+        closed += [c for c in open_complaints(ds, CaseState.OPEN, CaseState.HELD) if c.id != complaint.id]
         audit.record(actor, "dataset.withdraw", "dataset", ds.id, reason, {"complaint": complaint.id})
     now = utcnow()
     for c in closed:
-        c.state, c.outcome, c.decision_reason, c.decided_by_id, c.decided_at = CaseState.DECIDED, outcome, reason, actor.id, now
-        audit.record(actor, "complaint.decide", "complaint", str(c.id), reason, {"outcome": outcome, "dataset": ds.id})
+        details = {"outcome": outcome, "dataset": ds.id, "was": c.state}
+        if outcome == Outcome.REJECT:
+            details["restored"] = restored
+        c.state, c.outcome, c.decision_reason = step.target, outcome, reason
+        c.decided_by_id, c.decided_at = actor.id, now
+        audit.record(actor, "complaint.reject" if outcome == Outcome.REJECT else "complaint.decide", "complaint",
+                     str(c.id), reason, details)
         notify(c.complainant_id, _("Decision on your rights complaint: %(outcome)s", outcome=str(OUTCOME_LABELS[outcome])),
                _("“%(title)s”: %(reason)s", title=ds.title, reason=reason),
                link=url_for("feedback.complaint", complaint_id=c.id), kind="complaint.decided")
+    if outcome == Outcome.REJECT and AGENCY not in _roles(actor, complaint):
+        notify_all(agency_staff(ds.agency_id), _("The data authority rejected a rights complaint on “%(title)s”",
+                                                  title=ds.title), reason,
+                   link=url_for("feedback.complaint", complaint_id=complaint.id), kind="complaint.decided")
+    db.session.commit()
+    index_datasets([ds])
+    return complaint
+
+
+def _let_through(complaint: Complaint, reason: str, actor: User) -> Complaint:
+    """A held complaint goes ahead: the entry is suspended now and the agency's verification clock starts."""
+    ds = complaint.dataset
+    complaint.state = STEPS[SUSPEND].target
+    complaint.due_date = due_in("COMPLAINT_WORKDAYS")
+    suspend(ds, actor, complaint)
+    audit.record(actor, "complaint.suspend", "complaint", str(complaint.id), reason,
+                 {"dataset": ds.id, "held_at": complaint.held_at.isoformat() if complaint.held_at else None,
+                  "due": complaint.due_date.isoformat()})
+    link = url_for("feedback.complaint", complaint_id=complaint.id)
+    _tell_agency_suspended(complaint, link)
+    notify(complaint.complainant_id, _("Your rights complaint on “%(title)s”: the entry is suspended", title=ds.title),
+           _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
+             agency=ds.agency.name, due=complaint.due_date.isoformat()), link=link, kind="complaint.received")
     db.session.commit()
     index_datasets([ds])
     return complaint
@@ -268,6 +386,11 @@ def complaints_for(user: User, state: str | None = None) -> list[Complaint]:
     return list(db.session.scalars(stmt))
 
 
+def held_complaints(user: User) -> list[Complaint]:
+    """The held complaints awaiting a quick decision that this staff member sees, the most urgent first."""
+    return sorted(complaints_for(user, CaseState.HELD), key=lambda c: (c.due_date, c.filed_at))
+
+
 def own_complaints(user: User) -> list[Complaint]:
     return list(db.session.scalars(select(Complaint).where(Complaint.complainant_id == user.id)
                                    .order_by(Complaint.filed_at.desc())))
@@ -279,6 +402,7 @@ class AccountHistory:
     complaints: list[Complaint]
     by_outcome: dict[str, int]
     open: int
+    held: int
 
 
 def account_history(user_id: int, actor: User) -> AccountHistory:
@@ -290,30 +414,33 @@ def account_history(user_id: int, actor: User) -> AccountHistory:
         raise NotFound(_("No account has this number."))
     rows = own_complaints(user)
     by_outcome = {o: sum(1 for c in rows if c.outcome == o) for o in Outcome}
-    return AccountHistory(user, rows, by_outcome, sum(1 for c in rows if c.is_open))
+    return AccountHistory(user, rows, by_outcome, sum(1 for c in rows if c.is_open), sum(1 for c in rows if c.is_held))
 
 
 def complainant_counts(limit: int = 20) -> list[tuple[User, int, int]]:
-    """Accounts with the most complaints: (user, all, still open)."""
+    """Accounts with the most complaints: (user, all, not yet decided)."""
     rows = db.session.execute(
         select(Complaint.complainant_id, func.count(Complaint.id),
-               func.sum((Complaint.state == CaseState.OPEN).cast(db.Integer)))
+               func.sum((Complaint.state != CaseState.DECIDED).cast(db.Integer)))
         .group_by(Complaint.complainant_id).order_by(func.count(Complaint.id).desc()).limit(limit)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))} if rows else {}
     return [(users[uid], n, int(open_ or 0)) for uid, n, open_ in rows if uid in users]
 
 
 def _open_complaints() -> list[Complaint]:
-    return list(db.session.scalars(select(Complaint).where(Complaint.state == CaseState.OPEN)
+    """Complaints not decided yet (open, or held for the authority), soonest due first."""
+    return list(db.session.scalars(select(Complaint).where(Complaint.state.in_((CaseState.OPEN, CaseState.HELD)))
                                    .order_by(Complaint.due_date)))
 
 
 def supervision_cases() -> list[Case]:
-    """Open complaints for the authority's supervision page (never naming the complainant)."""
+    """Open and held complaints for the authority's supervision page (never naming the complainant)."""
+    authority = [u.id for u in authority_users()]
     return [Case(kind=_("Rights complaint"), title=c.dataset.title,
                  url=url_for("feedback.complaint", complaint_id=c.id), due=c.due_date,
-                 agency=c.dataset.agency.name, state=_("Suspended, awaiting verification"),
-                 assignees=[u.id for u in agency_staff(c.dataset.agency_id)], provisional=c.due_provisional)
+                 agency=c.dataset.agency.name, state=status_label(c),
+                 assignees=(authority if c.is_held else []) + [u.id for u in agency_staff(c.dataset.agency_id)],
+                 provisional=c.due_provisional)
             for c in _open_complaints()]
 
 

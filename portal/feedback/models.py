@@ -27,7 +27,8 @@ class Right(StrEnum):
 
 
 class CaseState(StrEnum):
-    OPEN = "open"
+    HELD = "held"        # filed during a burst by a new account: awaits a quick decision, entry not suspended
+    OPEN = "open"        # the entry is suspended while the agency verifies
     DECIDED = "decided"
 
 
@@ -37,6 +38,7 @@ class Outcome(StrEnum):
     WITHDRAW = "withdraw"   # 撤回数据
     RESUME = "resume"       # 恢复开放
     PROCESS = "process"     # 依法处理后开放
+    REJECT = "reject"       # 驳回: unfounded or abusive; opening is restored if this complaint alone suspended it
 
 
 class CorrectionState(StrEnum):
@@ -51,7 +53,8 @@ class ReportState(StrEnum):
 
 
 class Complaint(db.Model):
-    """A rights complaint on an opened entry; the entry is suspended from the moment it is filed."""
+    """A rights complaint on an opened entry; the entry is suspended from the moment it is filed (or, when
+    it is held during a burst of complaints, from the moment the authority or the agency lets it through)."""
 
     __tablename__ = "complaints"
 
@@ -72,6 +75,7 @@ class Complaint(db.Model):
     due_date: Mapped[date] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    held_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # filed in the held state
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     dataset: Mapped[Dataset] = relationship()
@@ -84,9 +88,18 @@ class Complaint(db.Model):
         return self.state == CaseState.OPEN
 
     @property
+    def is_held(self) -> bool:
+        return self.state == CaseState.HELD
+
+    @property
+    def is_pending(self) -> bool:
+        """Not decided yet: held or open."""
+        return self.state != CaseState.DECIDED
+
+    @property
     def due_provisional(self) -> bool:
-        """The open case's due date was counted through a year whose holiday arrangement is not known yet."""
-        return self.is_open and workdays.provisional(self.filed_at, self.due_date, cal=workdays.shared_calendar())
+        """The pending case's due date was counted through a year whose holiday arrangement is not known yet."""
+        return self.is_pending and workdays.provisional(self.filed_at, self.due_date, cal=workdays.shared_calendar())
 
 
 class Correction(db.Model):

@@ -9,14 +9,15 @@ from sqlalchemy import select
 from ..accounts import access
 from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
+from ..accounts.verification import identity_problem
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.services import get_published_dataset
 from ..errors import Conflict, Invalid, NotFound
-from ..extensions import db, limiter
+from ..extensions import db
 from ..storage import storage
 from ..storage.names import clean_filename
-from . import complaints, corrections, evidence, reports
+from . import complaints, corrections, evidence, reports, safeguards
 from .models import Attachment, Right
 
 bp = Blueprint("feedback", __name__)
@@ -27,7 +28,8 @@ CASE_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 def _helpers():
     return {"can_complain": complaints.can_complain,
             "open_complaints": complaints.open_complaints, "right_labels": complaints.RIGHT_LABELS,
-            "outcome_labels": complaints.OUTCOME_LABELS, "correction_labels": corrections.STATE_LABELS,
+            "outcome_labels": complaints.OUTCOME_LABELS, "complaint_status": complaints.status_label,
+            "action_labels": complaints.ACTION_LABELS, "correction_labels": corrections.STATE_LABELS,
             "report_labels": reports.STATE_LABELS}
 
 
@@ -58,13 +60,15 @@ def _complaint_form(ds, data: complaints.ComplaintData, errors: dict, status: in
 
 @bp.route("/dataset/<slug>/complaint", methods=["GET", "POST"])
 @login_required
-@limiter.shared_limit(complaints.rate_limit, scope=complaints.RATE_LIMIT_SCOPE, key_func=complaints.rate_limit_key,
-                      methods=["POST"], deduct_when=lambda response: response.status_code in (302, 303))
+@safeguards.complaint_limits(methods=["POST"])
 def new_complaint(slug: str):
-    """File a rights complaint with evidence; the entry is suspended at once (R2024 §28)."""
+    """File a rights complaint with evidence from a verified identity; the entry is suspended at once
+    (R2024 §28), or, in a burst of complaints from a new account, held for a quick decision."""
     ds = get_published_dataset(slug)
     if not complaints.can_complain(ds):
         raise NotFound(_("Rights complaints can be filed only on opened catalog entries."))
+    if problem := identity_problem(current_user):
+        return render_template("feedback/complaint_form.html", ds=ds, blocked=problem), 403
     if request.method == "GET":
         return _complaint_form(ds, complaints.ComplaintData(), {})
     data = complaints.ComplaintData(right=request.form.get("right", ""), right_other=request.form.get("right_other", ""),
@@ -74,7 +78,12 @@ def new_complaint(slug: str):
         complaint = complaints.file_complaint(ds, data, current_user)
     except Invalid as exc:
         return _complaint_form(ds, data, exc.details, 422)
-    flash(_("Your complaint was received. Opening of the entry is suspended while the agency verifies it."), "success")
+    if complaint.is_held:
+        flash(_("Your complaint was received. Because of an unusual number of complaints, it is checked before the "
+                "entry is suspended."), "success")
+    else:
+        flash(_("Your complaint was received. Opening of the entry is suspended while the agency verifies it."),
+              "success")
     return redirect(url_for("feedback.complaint", complaint_id=complaint.id))
 
 
@@ -84,14 +93,15 @@ def complaint(complaint_id: int, errors: dict | None = None, status: int = 200):
     c = complaints.get_complaint(complaint_id, current_user)
     return render_template("feedback/complaint.html", c=c, errors=errors or {},
                            files=evidence.attachments("complaint", c.id),
-                           can_decide=complaints.can_decide(current_user, c),
+                           actions=complaints.allowed_actions(current_user, c),
                            changed=complaints.changed_files(c) if c.is_open else []), status
 
 
 @bp.post("/complaints/<int:complaint_id>/decide")
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
 def decide_complaint(complaint_id: int):
-    """The agency's decision after verification: withdraw, resume or open after processing."""
+    """A decision of the complaint workflow: the agency withdraws, resumes or opens after processing; the
+    agency or the authority rejects an abusive complaint or lets a held one through."""
     c = complaints.get_complaint(complaint_id, current_user)
     try:
         complaints.decide(c, request.form.get("outcome", ""), request.form.get("reason", ""), current_user)
@@ -269,6 +279,7 @@ def console_cases():
     """Complaints, corrections and reports: the agency's own for staff, all for the authority and auditors."""
     overseer = current_user.role in (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
     return render_template("feedback/console_cases.html", complaints=complaints.complaints_for(current_user),
+                           held=complaints.held_complaints(current_user),
                            corrections=corrections.corrections_for(current_user),
                            reports=reports.reports_for(current_user),
                            complainants=complaints.complainant_counts() if overseer else [])

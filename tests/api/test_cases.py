@@ -226,7 +226,7 @@ def test_complaints_by_api_share_the_accounts_limit_with_the_site(tmp_path):
     app = build_app(tmp_path, RATELIMIT_COMPLAINT="1/day")
     with app.app_context():
         f.agency("呼和浩特市生态环境局", slug="hhht-sthjj")
-        user = create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user")
+        user = f.data_user("user@example.cn", "数据用户")
         first = f.dataset("呼和浩特市空气质量监测数据", slug="hhht-air")
         f.dataset("呼和浩特市地表水水质监测数据", slug="hhht-water")
         token = create_token(user, "程序", "read_write", 30)[1]

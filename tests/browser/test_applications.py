@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.opening import services
 from portal.opening.models import Application, Grant
 from tests.browser.test_publishing import log_in
+from tests.conftest import link_in
 
 SLUG = "hhht-bus-passenger-flow"  # conditional, provided by 呼和浩特市交通运输局
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 256
@@ -31,7 +32,16 @@ def test_company_applies_agency_approves_download_until_the_period_ends(live_ser
     company.locator("#password2").fill("Caoyuan-Data-2026")
     company.locator("#uscc").fill(uscc)
     company.get_by_role("button", name="注册").click()
-    company.wait_for_url(re.compile(r"/account$"))
+    company.wait_for_url(re.compile(r"/register/sent$"))
+    expect(company.locator("#registered")).to_contain_text("请查收确认邮件")
+    # the confirmation link from the mail, then logging in with the password just chosen
+    (mail,) = [m for m in demo_app.extensions["mail_outbox"] if m[0] == "apply@browser.example"]
+    company.goto(live_server + link_in(mail[2], "/register/confirm/"))
+    company.wait_for_url(re.compile(r"/login"))
+    company.get_by_label("电子邮箱").fill("apply@browser.example")
+    company.get_by_label("密码").fill("Caoyuan-Data-2026")
+    company.get_by_role("button", name="登录").click()
+    company.wait_for_url(re.compile(r"/$"))
 
     # the entry page offers the application; the form shows the conditions beside it
     company.goto(f"{live_server}/dataset/{SLUG}")

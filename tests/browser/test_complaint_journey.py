@@ -27,7 +27,7 @@ def complaint_server(tmp_path_factory):
         agency = f.agency("呼和浩特市生态环境局", slug="hhht-sthjj")
         ds = f.dataset("呼和浩特市空气质量监测数据", agency_obj=agency, slug="hhht-air", tags=("空气质量",))
         res = f.csv_resource(ds, CSV.decode(), filename="空气质量.csv")
-        create_staff_user("citizen@example.cn", "张三", PASSWORD, "data_user")
+        f.data_user("citizen@example.cn", "张三")  # a verified identity: confirmed e-mail, citizen ID number
         create_staff_user("staff@example.cn", "环境局经办人", PASSWORD, "agency_staff", "hhht-sthjj")
         app.journey = {"slug": ds.slug, "download": f"/dataset/{ds.slug}/resource/{res.id}/download"}
         db.session.remove()

@@ -9,6 +9,7 @@ import io
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -185,6 +186,20 @@ def test_some_entries_are_overdue_and_most_are_not(ctx):
     assert sorted(overdue_at_reference) == sorted([  # exactly the ones content.py makes overdue on purpose
         "cf-tourism-statistics", "eeds-abnormal-operations", "nmg-driving-schools", "nmg-agri-product-prices",
         "nmg-old-community-renovation"])
+
+
+def test_demo_accounts_log_in_with_the_readme_password_and_data_users_may_complain(ctx):
+    from portal.accounts.models import User
+    from portal.demo.accounts import DEMO_PASSWORD, DEMO_USERS
+    from portal.feedback.safeguards import is_established
+    from tests.conftest import IsolatedClient, login
+
+    for email, *_rest in DEMO_USERS:
+        login(IsolatedClient(ctx, ctx.response_class), email, DEMO_PASSWORD)
+    for email in ("citizen@demo.nmg.example", "company@demo.nmg.example"):
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.email_confirmed_at is not None and is_established(user)  # verified, served at once
+    assert DEMO_PASSWORD in (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def test_loading_twice_is_refused_without_changes(ctx):

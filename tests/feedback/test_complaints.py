@@ -155,9 +155,7 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
 
 
 def test_grant_holders_get_451_on_the_site_and_by_api_token_after_a_complaint(app, users, catalog):
-    from portal.accounts.services import create_staff_user
     from portal.opening import services as opening
-    from tests.conftest import PASSWORD
 
     ds = f.dataset("重点排污单位自动监测数据", open_type=OpenType.CONDITIONAL, items=("排污单位名称",), slug="paiwu")
     res = f.csv_resource(ds, "排污单位名称\n某热电厂\n", filename="排污监测.csv")
@@ -168,7 +166,7 @@ def test_grant_holders_get_451_on_the_site_and_by_api_token_after_a_complaint(ap
         period_start=today, period_end=today + timedelta(days=30), security_measures="内网存放",
         commit_truth=True, commit_compliance=True, commit_security=True), [], holder, submit_now=True)
     opening.approve(application, users["agency_staff"], opening.Approval(purpose="环保合规评估", scope="排污单位名称"))
-    create_staff_user("user2@example.cn", "另一用户", PASSWORD, "data_user")
+    f.data_user("user2@example.cn", "另一用户")
     site, complainant = clients(app, "user@example.cn", "user2@example.cn")
     raw = create_token(holder, "程序", "read", 30)[1]
     token = {"Authorization": f"Bearer {raw}"}
@@ -237,11 +235,8 @@ def test_bad_complaints_are_refused_and_nothing_is_suspended(app, users, catalog
 def test_evidence_size_limit(tmp_path):
     app = build_app(tmp_path, EVIDENCE_MAX_BYTES=1024)
     with app.app_context():
-        from portal.accounts.services import create_staff_user
-        from tests.conftest import PASSWORD
-
         ds = f.dataset(slug="air")
-        create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user")
+        f.data_user("user@example.cn", "数据用户")
         (user,) = clients(app, "user@example.cn")
         r = complain(user, ds, files=[(io.BytesIO(PDF + b"0" * 2048), "大文件.pdf")])
         assert r.status_code == 422 and "超过 1.0 KB" in r.get_data(as_text=True)
@@ -374,10 +369,7 @@ def test_withdraw_removes_publicly_and_keeps_for_auditors(app, users, catalog):
     visitor, user, staff, auditor, authority = clients(
         app, None, "user@example.cn", "staff@example.cn", "auditor@example.cn", "authority@example.cn")
     second_user = app.test_client()
-    from portal.accounts.services import create_staff_user
-    from tests.conftest import PASSWORD
-
-    create_staff_user("user2@example.cn", "另一用户", PASSWORD, "data_user")
+    f.data_user("user2@example.cn", "另一用户")
     login(second_user, "user2@example.cn")
     first = complaint_id(complain(user, ds))
     second = complaint_id(complain(second_user, ds, right="privacy"))
@@ -423,12 +415,14 @@ def test_who_sees_a_complaint(app, users, catalog):
     assert ds.title in user.get("/my/cases").get_data(as_text=True)
     assert ds.title in staff.get("/console/cases").get_data(as_text=True)
     assert ds.title not in other_staff.get("/console/cases").get_data(as_text=True)
-    # only the agency's staff decide; the authority supervises
+    # only the agency's staff verify and decide; the authority supervises and may only reject an abusive one
     assert post_from(authority, f"/complaints/{cid}", f"/complaints/{cid}/decide",
                      {"outcome": "resume", "reason": REASON}).status_code == 403
     assert decide(other_staff, cid, "resume").status_code == 404
-    assert 'name="outcome"' not in authority.get(f"/complaints/{cid}").get_data(as_text=True)
-    assert 'name="outcome"' in staff.get(f"/complaints/{cid}").get_data(as_text=True)
+    offered = re.findall(r'name="outcome" value="(\w+)"', authority.get(f"/complaints/{cid}").get_data(as_text=True))
+    assert offered == ["reject"]
+    offered = re.findall(r'name="outcome" value="(\w+)"', staff.get(f"/complaints/{cid}").get_data(as_text=True))
+    assert offered == ["resume", "process", "withdraw", "reject"]
     # the agency was told in its inbox
     assert db.session.query(Message).filter_by(user_id=users["agency_staff"].id, kind="complaint.filed").count() == 1
 
@@ -441,7 +435,7 @@ def test_supervision_shows_complaints_with_configured_due_date(tmp_path):
 
         ds = f.dataset(slug="air")
         f.csv_resource(ds)
-        create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user")
+        f.data_user("user@example.cn", "数据用户")
         create_staff_user("authority@example.cn", "数据局", PASSWORD, "authority")
         user, authority = clients(app, "user@example.cn", "authority@example.cn")
         cid = complaint_id(complain(user, ds))
@@ -459,8 +453,8 @@ def test_complaints_are_rate_limited_per_account(tmp_path):
         from tests.conftest import PASSWORD
 
         entries = [f.dataset(f"数据{i}", slug=f"d{i}") for i in range(4)]
-        create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user")
-        create_staff_user("user2@example.cn", "另一用户", PASSWORD, "data_user")
+        f.data_user("user@example.cn", "数据用户")
+        f.data_user("user2@example.cn", "另一用户")
         create_staff_user("authority@example.cn", "数据局", PASSWORD, "authority")
         user, user2, authority = clients(app, "user@example.cn", "user2@example.cn", "authority@example.cn")
         assert complain(user, entries[0], files=[]).status_code == 422  # refused forms do not count

@@ -17,7 +17,7 @@ from portal.catalog.models import Dataset, Resource
 from portal.extensions import db
 from tests import factories as f
 from tests.catalog.test_console import ENTRY, create, csrf, put_file, stored_files
-from tests.conftest import PASSWORD, build_app, login, post_form
+from tests.conftest import PASSWORD, build_app, link_in, login, mails_to, post_form
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 RAW_MARKERS = ('<script>alert(', "<img src=x onerror")
@@ -149,9 +149,12 @@ def test_script_in_every_entry_field_is_inert_on_every_page(app, users, client):
 
 
 def test_script_in_registration_and_token_names_is_inert(app, client):
-    r = post_form(client, "/register", {"kind": "person", "name": XSS, "email": "xss@example.cn",
-                                        "password": PASSWORD, "password2": PASSWORD})
+    r = post_form(client, "/register", {"kind": "person", "name": XSS, "email": "xss@example.cn", "password": PASSWORD,
+                                        "password2": PASSWORD, "citizen_id": "11010519491231002X"})
     assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
+    (mail,) = mails_to(app, "xss@example.cn")
+    assert client.get(link_in(mail[2], "/register/confirm/")).status_code == 302
+    login(client, "xss@example.cn")
     assert_inert(client.get("/account").get_data(as_text=True), "account page")
     assert_inert(client.get("/").get_data(as_text=True), "header with the user's name")
     r = client.post("/account/tokens", data={"csrf_token": csrf(client, "/account"), "name": XSS[:90],
