@@ -189,3 +189,9 @@ def test_the_warning_rule(users):
     assert workday_calendar.missing_year(authority, today=date(2027, 3, 1)) == 2027  # the current year missing
     assert workday_calendar.missing_year(users["agency_staff"], today=date(2026, 11, 1)) is None
     assert workday_calendar.missing_year(users["admin"], today=date(2026, 11, 1)) == 2027
+
+
+def test_the_page_title_is_plain_text(authority):
+    page = authority.get("/review/calendar?year=2026").get_data(as_text=True)
+    assert re.search(r"<title>工作日日历[^<]*</title>", page)
+    assert page.count('id="manual"') == 1  # the day-by-day form once, in the page's body
