@@ -28,9 +28,9 @@ def create_app(config: Any = None) -> Flask:
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
     from . import models  # noqa: F401  (every table registered before migrate/create_all)
-    from .feedback.safeguards import check_settings
+    from .feedback.safeguards import check_settings as check_safeguard_settings
 
-    check_settings(app.config)  # the complaint burst rule and the registration and complaint limits
+    check_safeguard_settings(app.config)  # the complaint burst rule and the registration and complaint limits
 
     db.init_app(app)
     _safe_session_teardown(app)
