@@ -32,6 +32,10 @@ PERIOD_SETTINGS: dict[str, int] = {
     "COMPLAINT_BURST_MINUTES": 1,
     "COMPLAINT_BURST_NEW_ACCOUNT_DAYS": 1,
     "COMPLAINT_BURST_HOLD_WORKDAYS": 1,
+    "LOGIN_LOCKOUT_FAILURES": 1,
+    "LOGIN_LOCKOUT_MINUTES": 1,
+    "LOGIN_LOCKOUT_MAX_MINUTES": 1,
+    "PROXY_COUNT": 0,                 # reverse proxies in front; 0 trusts none
 }
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
@@ -88,9 +92,9 @@ class Config:
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
         self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")
         # One account (e-mail) locked after this many failed logins in a row, for 1, 2, 4… minutes up to the cap.
-        self.LOGIN_LOCKOUT_FAILURES = int(_env("LOGIN_LOCKOUT_FAILURES", "5"))
-        self.LOGIN_LOCKOUT_MINUTES = int(_env("LOGIN_LOCKOUT_MINUTES", "1"))
-        self.LOGIN_LOCKOUT_MAX_MINUTES = int(_env("LOGIN_LOCKOUT_MAX_MINUTES", "15"))
+        self.LOGIN_LOCKOUT_FAILURES = _period("LOGIN_LOCKOUT_FAILURES", 5)
+        self.LOGIN_LOCKOUT_MINUTES = _period("LOGIN_LOCKOUT_MINUTES", 1)
+        self.LOGIN_LOCKOUT_MAX_MINUTES = _period("LOGIN_LOCKOUT_MAX_MINUTES", 15)
         self.RATELIMIT_API = _env("RATELIMIT_API", "120/minute")              # per client address
         self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
@@ -160,7 +164,7 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are trusted
         # so that rate limits and access events see the visitor's address; 0 trusts none.
-        self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        self.PROXY_COUNT = _period("PROXY_COUNT", 0)
         # Downloads handed to nginx: the internal location that maps to STORAGE_DIR, e.g. "/_files/".
         self.ACCEL_REDIRECT_PREFIX = _env("ACCEL_REDIRECT_PREFIX", "") or ""
         self.TESTING = False

@@ -15,15 +15,18 @@ WORKDAY_SETTINGS = [name for name in PERIOD_SETTINGS if name.endswith("_WORKDAYS
 
 def test_every_workday_and_day_setting_of_the_configuration_is_checked(tmp_path):
     """A deadline or period setting added later is checked too, or this fails."""
-    read = {name for name in vars(config.TestConfig(tmp_path)) if re.search(r"_(WORK)?DAYS$", name)}
+    numbers = re.compile(r"_(WORKDAYS|DAYS|HOURS|MINUTES|COUNT|FAILURES)$")
+    read = {name for name in vars(config.TestConfig(tmp_path)) if numbers.search(name)}
     assert read == set(PERIOD_SETTINGS)
 
 
 @pytest.mark.parametrize("name", list(PERIOD_SETTINGS))
-@pytest.mark.parametrize("value", ["0", "-3", "ten", "2.5", "", "5 days"])
+@pytest.mark.parametrize("value", ["below the least", "-3", "ten", "2.5", "", "5 days"])
 def test_a_bad_setting_in_the_environment_stops_the_start(monkeypatch, tmp_path, name, value):
-    monkeypatch.setenv(f"PORTAL_{name}", value)
     minimum = PERIOD_SETTINGS[name]
+    if value == "below the least":
+        value = str(minimum - 1)  # "0" for a deadline
+    monkeypatch.setenv(f"PORTAL_{name}", value)
     expected = f"PORTAL_{name} must be a whole number of at least {minimum}, got {value!r}"
     with pytest.raises(ValueError, match=re.escape(expected)):
         create_app(config.TestConfig(tmp_path))

@@ -333,7 +333,7 @@ def test_registration_is_limited_per_address_and_portal_wide(tmp_path):
 
 
 @pytest.mark.parametrize("setting, value", [("COMPLAINT_BURST_COUNT", 0), ("COMPLAINT_BURST_MINUTES", -5),
-                                            ("COMPLAINT_BURST_NEW_ACCOUNT_DAYS", "7"),
+                                            ("COMPLAINT_BURST_NEW_ACCOUNT_DAYS", "7 days"),
                                             ("RATELIMIT_COMPLAINT_GLOBAL", "lots")])
 def test_burst_and_limit_settings_are_checked_at_start_up(tmp_path, setting, value):
     with pytest.raises(ValueError, match=f"PORTAL_{setting}"):
