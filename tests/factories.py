@@ -104,7 +104,7 @@ def data_user(email: str, name: str = "数据用户", *, kind: str = UserKind.PE
     if kind == UserKind.PERSON:
         number = citizen_id() if identity is None else identity
         if number:
-            user.citizen_id_hash = hash_identifier(number, current_app.config["SECRET_KEY"])
+            user.citizen_id_hash = hash_identifier(number, current_app.config["IDENTIFIER_KEY"])
             user.citizen_id_masked = mask_citizen_id(number)
     else:
         user.uscc = uscc() if identity is None else identity

@@ -281,7 +281,8 @@ def site(tmp_path_factory):
     with app.app_context():
         agency = f.agency("呼和浩特市生态环境局", slug="hhht-sthjj")
         db.session.commit()
-        create_staff_user("user@example.cn", "数据用户", PASSWORD, "data_user")
+        f.data_user("user@example.cn", "数据用户")  # verified: complaints need a confirmed e-mail and an ID number
+        db.session.commit()
         create_staff_user("staff@example.cn", "环境局经办人", PASSWORD, "agency_staff", agency.slug)
         db.session.remove()
     app.clients = Clients(app)

@@ -127,7 +127,7 @@ def add_citizen_id(user: User, citizen_id: str) -> None:
         raise Conflict(_("This account already has its identity number."))
     if problem := citizen_id_problem(citizen_id):
         raise Invalid(problem, {"citizen_id": problem})
-    digest = hash_identifier(citizen_id, current_app.config["SECRET_KEY"])
+    digest = hash_identifier(citizen_id, current_app.config["IDENTIFIER_KEY"])
     owner = db.session.scalar(select(User).where(User.citizen_id_hash == digest))
     if owner is not None:
         audit.record(user, "user.identity_taken", "user", str(owner.id), details={"by": user.id})

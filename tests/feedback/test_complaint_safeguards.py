@@ -362,3 +362,16 @@ def test_the_case_names_the_complainant_and_lists_mask_them(portal):
     lists = authority.get("/console/cases").get_data(as_text=True)
     assert "citizen@example.cn" not in lists and "c***@example.cn" in lists
     assert "张三" not in app.test_client().get(f"/dataset/{ds.slug}").get_data(as_text=True)
+
+
+def test_a_number_added_later_is_checked_against_those_given_at_registration(app, users, client):
+    """Registration and adding a number hash it with the same key, so one number belongs to one account."""
+    number = f.citizen_id()
+    r = post_form(app.test_client(), "/register", {"kind": "person", "name": "周八", "email": "zhouba@mail.example",
+                                                   "password": PASSWORD, "password2": PASSWORD, "citizen_id": number})
+    assert r.status_code == 302
+    f.data_user("legacy2@example.cn", "老用户", identity="")
+    login(client, "legacy2@example.cn")
+    r = post_from(client, "/account", "/account/identity", {"citizen_id": number})
+    assert r.status_code == 422 and "无法将此号码添加到您的账户" in r.get_data(as_text=True)
+    assert db.session.query(User).filter_by(email="legacy2@example.cn").one().citizen_id_hash is None
