@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator, Mapping, Sequence
@@ -78,14 +79,24 @@ def _written() -> None:
         access.request_access().written = True
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _printable(value: str | None) -> str | None:
+    """Control characters as the URL would carry them (%00, %0A): a NUL from a hostile address is kept in
+    the log as written, and PostgreSQL, which stores no NUL in text, still takes the row."""
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", value) if value else value
+
+
 def _access_row(kind: str, status: int, *, dataset_id: str | None = None, resource_id: str | None = None,
                 bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> dict:
     """Who and what come from the request (read before its handler ran); outside a request, nobody."""
     acc = access.request_access() if has_request_context() else None
-    return {"at": utcnow(), "kind": kind, "status": status, "dataset_id": dataset_id, "resource_id": resource_id,
-            "user_id": acc.user_id if acc else None, "client_addr": client_addr(),
-            "method": acc.method if acc else "", "path": acc.path if acc else "",
-            "bytes_sent": bytes_sent, "detail": detail[:500], "grant_id": grant_id}
+    return {"at": utcnow(), "kind": kind, "status": status, "dataset_id": _printable(dataset_id),
+            "resource_id": _printable(resource_id), "user_id": acc.user_id if acc else None,
+            "client_addr": client_addr(), "method": acc.method if acc else "",
+            "path": _printable(acc.path) if acc else "", "bytes_sent": bytes_sent,
+            "detail": _printable(detail[:500]), "grant_id": grant_id}
 
 
 _INSERT_ACCESS = AccessEvent.__table__.insert()

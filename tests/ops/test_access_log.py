@@ -279,3 +279,13 @@ def test_a_download_whose_row_cannot_be_written_is_not_sent_and_is_reported_once
     assert len(lost) == 1 and "kind='download'" in lost[0].getMessage() and lost[0].exc_info
     monkeypatch.undo()
     assert access.failures() == 1 and _rows() == []
+
+
+def test_a_nul_in_a_traced_address_is_logged_as_written_not_lost(app, client):
+    """A hostile address with %00 is refused (400) and still leaves its row, which PostgreSQL, storing no NUL
+    in text, must accept: control characters are kept as the URL carries them."""
+    r = client.get("/dataset/%00/resource/%00?q=%00")
+    assert r.status_code == 400
+    (row,) = _rows()
+    assert (row.kind, row.status, row.resource_id) == ("preview", 400, "%00")
+    assert row.path == "/dataset/%00/resource/%00?q=%00" and access.failures() == 0
