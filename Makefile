@@ -33,7 +33,7 @@ run: $(VENV)/.runtime
 	$(FLASK) run --host $${PORTAL_HOST:-127.0.0.1} --port $${PORTAL_PORT:-5000}
 
 test: $(VENV)/.dev
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-test-tools.sh
 	@status=0; \
 	echo "== embedded profile: SQLite, Whoosh, in-memory rate limits"; \
 	$(BIN)/python -m pytest || status=1; \
@@ -42,7 +42,7 @@ test: $(VENV)/.dev
 	exit $$status
 
 test-embedded: $(VENV)/.dev
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-test-tools.sh
 	$(BIN)/python -m pytest
 
 test-production: $(VENV)/.dev

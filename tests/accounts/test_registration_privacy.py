@@ -4,16 +4,15 @@ a local SMTP server, as in production), and probing is rate-limited."""
 from __future__ import annotations
 
 import re
-import socket
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portal.accounts.models import User
 from portal.extensions import db
 from tests import factories as f
 from tests.conftest import PASSWORD, build_app, link_in, post_form
+from tests.mailserver import local_smtp
 
 CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
 
@@ -33,19 +32,14 @@ class Mailbox:
 @pytest.fixture()
 def portal(tmp_path):
     """A portal with the shipped registration limits that delivers its mail by SMTP."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    app = build_app(tmp_path, RATELIMIT_REGISTER="5/hour", RATELIMIT_REGISTER_GLOBAL="100/hour",
-                    SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_FROM="noreply@portal.example")
-    app.mailbox = box
-    with app.app_context():
-        yield app
-        db.session.remove()
-    controller.stop()
+    with local_smtp(box) as port:
+        app = build_app(tmp_path, RATELIMIT_REGISTER="5/hour", RATELIMIT_REGISTER_GLOBAL="100/hour",
+                        SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_FROM="noreply@portal.example")
+        app.mailbox = box
+        with app.app_context():
+            yield app
+            db.session.remove()
 
 
 def form(email: str, citizen_id: str) -> dict:

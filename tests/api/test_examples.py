@@ -10,7 +10,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -30,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 README_HOST = "http://127.0.0.1:5000"
 FILES = {"空气质量.csv": "站点,AQI\n新华广场,56\n".encode(), "new.csv": "站点,AQI\n新华广场,60\n".encode(),
          "身份证明.pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="needs the curl program (Debian: curl)")
 
 
 # ---- the examples, as printed -----------------------------------------------------------------------

@@ -8,7 +8,6 @@ from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portal.accounts.models import User
 from portal.catalog.models import DatasetState, Review
@@ -18,6 +17,7 @@ from portal.opening import services
 from portal.opening.models import Application
 from portal.supervision.models import DeadlineNotice
 from tests import factories as f
+from tests.mailserver import local_smtp
 from tests.opening.test_applications import approve, entry, submitted_app  # noqa: F401  (fixture)
 
 
@@ -33,15 +33,10 @@ class Mailbox:
 
 @pytest.fixture()
 def smtp(app):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_FROM="noreply@portal.example")
-    yield box
-    controller.stop()
+    with local_smtp(box) as port:
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_FROM="noreply@portal.example")
+        yield box
 
 
 def ids(*emails: str) -> set[int]:

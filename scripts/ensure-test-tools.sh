@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Programs the tests drive, from Debian's packages, installed when missing: Chromium and CJK fonts for the
+# browser journeys, curl for the printed API examples (tests/api/test_examples.py runs each one).
+set -euo pipefail
+if command -v chromium >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "cjk"; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing Chromium, CJK fonts and curl for the tests..."
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fontconfig curl >/dev/null
