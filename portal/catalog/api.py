@@ -4,16 +4,15 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..accounts.tokens import require_write_scope
 from ..api.limits import api_limit
-from ..errors import Invalid, PortalError
+from ..errors import PortalError
 from ..storage import TooLarge
 from . import editing
-from .schemas import ResourceOut, UploadIn, UploadOut
+from .schemas import ResourceOut, UploadOut
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 api_limit(bp)  # the API's shared budget per token or client address
@@ -25,15 +24,10 @@ class TooLargeError(PortalError):
 
 def _upload(dataset_id: str, resource_id: str | None):
     require_write_scope()
-    try:
-        args = UploadIn().load(request.args)
-    except ValidationError as exc:
-        raise Invalid(_("Please correct the marked fields."), exc.messages)
     ds = editing.console_dataset(dataset_id, current_user)
     res = editing.agency_resource(ds, resource_id) if resource_id else None
     try:
-        result = editing.upload(ds, request.stream, filename=args["filename"], fmt=args["format"],
-                                name=args["name"], resource=res, actor=current_user)
+        result = editing.upload(ds, request.stream, request.args, resource=res, actor=current_user)
     except TooLarge:
         raise TooLargeError(_("The file is larger than the limit of %(mb)d MB; nothing was stored.",
                               mb=editing.upload_limit_mb()))

@@ -132,14 +132,11 @@ def upload(dataset_id: str):
     raw = request.method == "PUT"
     try:
         if raw:
-            result = editing.upload(ds, request.stream, filename=request.args.get("filename", ""),
-                                    fmt=request.args.get("format", ""), name=request.args.get("name", ""),
-                                    resource=res, actor=current_user)
+            result = editing.upload(ds, request.stream, request.args, resource=res, actor=current_user)
         else:
             file = request.files.get("file")
-            result = editing.upload(ds, file.stream if file else _empty(), filename=file.filename if file else "",
-                                    fmt=request.form.get("format", ""), name=request.form.get("name", ""),
-                                    resource=res, actor=current_user)
+            meta = {**request.form.to_dict(), "filename": file.filename if file else ""}
+            result = editing.upload(ds, file.stream if file else _empty(), meta, resource=res, actor=current_user)
     except (TooLarge, RequestEntityTooLarge):
         message = _("The file is larger than the limit of %(mb)d MB; nothing was stored.",
                     mb=editing.upload_limit_mb())

@@ -1,13 +1,13 @@
 """The agency console's rules: entry fields and their checks, edits, uploads and file versions."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Mapping
 
 from flask import current_app
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
@@ -17,23 +17,12 @@ from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
 from ..extensions import db
 from ..storage import StorageError, StorageFull, TooLarge
 from ..storage import files as stored_files
-from ..storage.names import clean_filename
 from .files import add_file_resource
-from .models import (Classification, DataForm, DataItem, Dataset, DatasetChange, DatasetState, OpenType, Resource,
-                     ResourceVersion, ShareType, Tag, Theme, UpdateFrequency)
+from .models import DataItem, Dataset, DatasetChange, DatasetState, Resource, ResourceVersion, Tag, Theme
+# The entry's fields (the console's form reads TEXT_FIELDS, DATE_FIELDS and ITEM_TYPES from here).
+from .schemas import DATE_FIELDS, ITEM_TYPES, TEXT_FIELDS, EntryIn, entry_errors, upload_meta  # noqa: F401
 
-# Scalar fields an agency edits; the order is the form's order.
-TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
-               "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_scope", "share_mode",
-               "open_type", "open_conditions", "open_reason", "open_legal_basis", "update_frequency", "timeliness",
-               "collecting_agency", "approving_agency", "related", "licence_id")
-DATE_FIELDS = ("temporal_start", "temporal_end")
-CHOICES = {"classification": set(Classification), "data_form": set(DataForm), "share_type": set(ShareType),
-           "open_type": set(OpenType), "update_frequency": set(UpdateFrequency),
-           "region_level": {"region", "city", "county"}}
-REQUIRED = ("title", "summary", "code", "slug", "region", "update_frequency", "open_type", "share_type")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ITEM_TYPES = ("字符型", "数值型", "日期型", "日期时间型", "布尔型", "二进制")
+# The entry's fields and their rules are described once, in schemas.EntryIn.
 EDITABLE_STATES = (DatasetState.DRAFT, DatasetState.RETURNED, DatasetState.PUBLISHED)
 
 
@@ -80,70 +69,14 @@ def current_data(ds: Dataset) -> dict[str, Any]:
 
 
 def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
-    """Check an entry's fields by the catalog rules (SPEC §2); Invalid with a message per field."""
-    errors: dict[str, str] = {}
-    data: dict[str, Any] = {f: str(raw.get(f) or "").strip() for f in TEXT_FIELDS}
-    for f in REQUIRED:
-        if not data[f]:
-            errors[f] = _("This field is required.")
-    for f, allowed in CHOICES.items():
-        if data[f] and data[f] not in allowed:
-            errors[f] = _("Choose one of the listed values.")
-    if data["slug"] and not SLUG.match(data["slug"]):
-        errors["slug"] = _("Use lower-case letters, digits and hyphens only, e.g. hhht-bus-lines.")
-    for f, limit in (("title", 300), ("code", 64), ("slug", 120), ("region", 100)):
-        if len(data[f]) > limit:
-            errors[f] = _("At most %(n)d characters.", n=limit)
-    # 开放为常态、不开放为例外: anything less than fully open needs its reason and legal basis.
-    if data["open_type"] in (OpenType.CONDITIONAL, OpenType.CLOSED):
-        for f in ("open_reason", "open_legal_basis"):
-            if not data[f]:
-                errors[f] = _("A conditional or closed entry needs its reason and legal basis.")
-    if data["open_type"] == OpenType.CONDITIONAL and not data["open_conditions"]:
-        errors["open_conditions"] = _("A conditional entry must publish its conditions.")
-    if data["share_type"] in (ShareType.CONDITIONAL, ShareType.NONE):
-        for f in ("share_reason", "share_legal_basis"):
-            if not data[f]:
-                errors[f] = _("Conditional or no sharing needs its reason and legal basis.")
-    if data["share_type"] == ShareType.CONDITIONAL and not data["share_conditions"]:
-        errors["share_conditions"] = _("Conditional sharing must state its conditions.")
-    for f in DATE_FIELDS:
-        value = str(raw.get(f) or "").strip()
-        data[f] = value
-        if value:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                errors[f] = _("Enter a date as YYYY-MM-DD.")
-    if data["temporal_start"] and data["temporal_end"] and not {"temporal_start", "temporal_end"} & errors.keys() \
-            and data["temporal_end"] < data["temporal_start"]:
-        errors["temporal_end"] = _("The end of the time coverage is before its start.")
-    theme = str(raw.get("theme") or "").strip()
-    if not theme or db.session.scalar(select(func.count(Theme.id)).where(Theme.slug == theme)) == 0:
+    """Check an entry's fields by the catalog rules (SPEC §2, schemas.EntryIn) and the database (the theme
+    exists, code and slug are unused); Invalid with a message per field."""
+    try:
+        data, errors = EntryIn().load(raw), {}
+    except ValidationError as exc:
+        data, errors = {**_BLANK, **exc.valid_data}, entry_errors(exc.messages)
+    if not data["theme"] or db.session.scalar(select(func.count(Theme.id)).where(Theme.slug == data["theme"])) == 0:
         errors["theme"] = _("Choose a theme.")
-    data["theme"] = theme
-    tags = raw.get("tags") or []
-    if isinstance(tags, str):
-        tags = re.split(r"[,，、;；\s]+", tags)
-    data["tags"] = list(dict.fromkeys(t.strip()[:100] for t in tags if t and t.strip()))[:30]
-    items, item_errors = [], []
-    for pos, item in enumerate(raw.get("items") or []):
-        name = str(item.get("name") or "").strip()
-        typ = str(item.get("type") or "").strip() or "字符型"
-        desc = str(item.get("description") or "").strip()
-        if not name and not desc:
-            continue  # an empty row of the table
-        if not name:
-            item_errors.append(_("Row %(n)d: the data item needs a name.", n=pos + 1))
-        if typ not in ITEM_TYPES:
-            item_errors.append(_("Row %(n)d: choose a type from the list.", n=pos + 1))
-        items.append({"name": name[:200], "type": typ, "description": desc})
-    names = [i["name"] for i in items if i["name"]]
-    if len(names) != len(set(names)):
-        item_errors.append(_("Each data item name may appear only once."))
-    if item_errors:
-        errors["items"] = " ".join(item_errors)
-    data["items"] = items
     for f, column in (("code", Dataset.code), ("slug", Dataset.slug)):
         if data[f] and f not in errors:
             stmt = select(func.count(Dataset.id)).where(column == data[f])
@@ -154,6 +87,9 @@ def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
     return data
+
+
+_BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme")}, "tags": [], "items": []}
 
 
 def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
@@ -245,7 +181,7 @@ def column_warnings(ds: Dataset, columns: list[str]) -> list[str]:
     return warnings
 
 
-def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: User, name: str = "",
+def upload(ds: Dataset, stream: BinaryIO, meta: Mapping[str, Any], *, actor: User,
            resource: Resource | None = None) -> UploadResult:
     """Store an uploaded file as a new resource, or as a new version of `resource`.
 
@@ -253,12 +189,8 @@ def upload(ds: Dataset, stream: BinaryIO, *, filename: str, fmt: str, actor: Use
     and only then are rows written; on any failure nothing remains (no row, no stray file).
     """
     require_staff_of(actor, ds)
-    fmt = (fmt or "").upper().strip()
-    if fmt not in ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP"):
-        raise Invalid(_("Choose the file format."), {"format": fmt})
-    filename = clean_filename(filename)
-    if not filename:
-        raise Invalid(_("The file needs a name."), {"file": ""})
+    checked = upload_meta(meta)  # filename, format, name (schemas.UploadIn)
+    filename, fmt, name = checked["filename"], checked["format"], checked["name"]
     try:
         res = add_file_resource(ds, stream, name=name or filename.rsplit(".", 1)[0], filename=filename, fmt=fmt,
                                 resource=resource, uploaded_by_id=actor.id,

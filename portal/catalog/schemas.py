@@ -1,22 +1,54 @@
 """marshmallow schemas of the catalog's JSON API."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+import re
+from datetime import date
+from typing import Any, Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from ..errors import Invalid
 from ..fields import UtcDateTime
+from ..storage.names import clean_filename
+from .models import Classification, DataForm, OpenType, ShareType, UpdateFrequency
 
 FORMATS = ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP")
 
 
 class UploadIn(Schema):
-    """Query parameters of a raw-body upload."""
+    """An upload's metadata, wherever it comes: the API's query string, the console's raw PUT (its progress
+    bar) or its plain form. `editing.upload` reads it (`upload_meta`); the OpenAPI document lists it."""
 
     class Meta:
         unknown = EXCLUDE
 
-    filename = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    filename = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata={"description": "The file's name; cleaned and shortened to 200 characters."})
     format = fields.String(required=True, validate=validate.OneOf(FORMATS + tuple(f.lower() for f in FORMATS)))
     name = fields.String(load_default="", validate=validate.Length(max=300))
+
+    @post_load
+    def _normalise(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
+        data["format"] = data["format"].upper()
+        data["filename"] = clean_filename(data["filename"])
+        if not data["filename"]:
+            raise ValidationError("empty after cleaning", "filename")
+        return data
+
+
+def upload_meta(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The checked metadata of an upload, or Invalid naming the field to correct."""
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if v not in (None, "")}
+    try:
+        return UploadIn().load(values)
+    except ValidationError as exc:
+        if "format" in exc.messages:
+            raise Invalid(_("Choose the file format."), {"format": str(values.get("format", ""))})
+        if "filename" in exc.messages:
+            raise Invalid(_("The file needs a name."), {"file": ""})
+        raise Invalid(_("Please correct the marked fields."), exc.messages)
 
 
 class VersionOut(Schema):
@@ -48,3 +80,142 @@ class ResourceOut(Schema):
 class UploadOut(Schema):
     resource = fields.Nested(ResourceOut)
     warnings = fields.List(fields.String())
+
+
+# ---- a catalog entry's fields (SPEC §2) -------------------------------------------------------------
+# The console's entry form, a review's snapshot and a published entry's staged edit are all read by EntryIn.
+TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
+               "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_scope", "share_mode",
+               "open_type", "open_conditions", "open_reason", "open_legal_basis", "update_frequency", "timeliness",
+               "collecting_agency", "approving_agency", "related", "licence_id")  # the form's order
+DATE_FIELDS = ("temporal_start", "temporal_end")
+ITEM_TYPES = ("字符型", "数值型", "日期型", "日期时间型", "布尔型", "二进制")
+REQUIRED = ("title", "summary", "code", "slug", "region", "update_frequency", "open_type", "share_type")
+CHOICES = {"classification": tuple(Classification), "data_form": tuple(DataForm), "share_type": tuple(ShareType),
+           "open_type": tuple(OpenType), "update_frequency": tuple(UpdateFrequency),
+           "region_level": ("region", "city", "county")}
+LIMITS = {"title": 300, "code": 64, "slug": 120, "region": 100}
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Text(fields.String):
+    """A form text: missing or null reads as "", surrounding blanks are dropped."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(load_default="", allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        return "" if value is None else str(value).strip()
+
+
+def _when_given(check):
+    """Run a validator on a non-empty value only: an empty field is the `required` rule's business."""
+    def run(value):
+        if value:
+            check(value)
+    return run
+
+
+def _required(value: str) -> None:
+    if not value:
+        raise ValidationError(_("This field is required."))
+
+
+def _entry_field(name: str) -> fields.Field:
+    checks = []
+    if name in REQUIRED:
+        checks.append(_required)
+    if name in CHOICES:
+        checks.append(_when_given(validate.OneOf(CHOICES[name], error=_l("Choose one of the listed values."))))
+    if name == "slug":
+        checks.append(_when_given(validate.Regexp(
+            SLUG, error=_l("Use lower-case letters, digits and hyphens only, e.g. hhht-bus-lines."))))
+    if name in LIMITS:
+        checks.append(validate.Length(max=LIMITS[name], error=_l("At most %(n)d characters.", n=LIMITS[name])))
+    return Text(validate=checks)
+
+
+def _date(value: str) -> None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("Enter a date as YYYY-MM-DD."))
+
+
+class Tags(fields.Field):
+    """Tags as a list, or as one text separated by commas, 、, semicolons or blanks; at most 30 of 100 chars."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list[str]:
+        if isinstance(value, str):
+            value = re.split(r"[,，、;；\s]+", value)
+        return list(dict.fromkeys(str(t).strip()[:100] for t in value or [] if t and str(t).strip()))[:30]
+
+
+class Items(fields.Field):
+    """The data items table (数据项): rows of name, type and description; empty rows are dropped."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list[dict[str, str]]:
+        items, problems = [], []
+        for pos, item in enumerate(value or []):
+            name = str(item.get("name") or "").strip()
+            typ = str(item.get("type") or "").strip() or "字符型"
+            desc = str(item.get("description") or "").strip()
+            if not name and not desc:
+                continue  # an empty row of the table
+            if not name:
+                problems.append(_("Row %(n)d: the data item needs a name.", n=pos + 1))
+            if typ not in ITEM_TYPES:
+                problems.append(_("Row %(n)d: choose a type from the list.", n=pos + 1))
+            items.append({"name": name[:200], "type": typ, "description": desc})
+        names = [i["name"] for i in items if i["name"]]
+        if len(names) != len(set(names)):
+            problems.append(_("Each data item name may appear only once."))
+        if problems:
+            raise ValidationError(" ".join(problems))
+        return items
+
+
+class _EntryRules(Schema):
+    """The rules between an entry's fields; EntryIn below adds the fields themselves."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @validates_schema(skip_on_field_errors=False)
+    def _open_by_default(self, data: dict[str, Any], **_kwargs) -> None:
+        """开放为常态、不开放为例外: anything less than fully open needs its reason and legal basis; the time
+        coverage ends after it starts."""
+        errors: dict[str, str] = {}
+        if data.get("open_type") in (OpenType.CONDITIONAL, OpenType.CLOSED):
+            for f in ("open_reason", "open_legal_basis"):
+                if not data.get(f):
+                    errors[f] = _("A conditional or closed entry needs its reason and legal basis.")
+        if data.get("open_type") == OpenType.CONDITIONAL and not data.get("open_conditions"):
+            errors["open_conditions"] = _("A conditional entry must publish its conditions.")
+        if data.get("share_type") in (ShareType.CONDITIONAL, ShareType.NONE):
+            for f in ("share_reason", "share_legal_basis"):
+                if not data.get(f):
+                    errors[f] = _("Conditional or no sharing needs its reason and legal basis.")
+        if data.get("share_type") == ShareType.CONDITIONAL and not data.get("share_conditions"):
+            errors["share_conditions"] = _("Conditional sharing must state its conditions.")
+        start, end = data.get("temporal_start"), data.get("temporal_end")
+        if start and end and end < start:
+            errors["temporal_end"] = _("The end of the time coverage is before its start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+EntryIn = _EntryRules.from_dict({
+    **{name: _entry_field(name) for name in TEXT_FIELDS},
+    **{name: Text(validate=_when_given(_date)) for name in DATE_FIELDS},
+    "theme": Text(),  # that it names a theme is checked against the database by the service
+    "tags": Tags(load_default=list),
+    "items": Items(load_default=list),
+}, name="EntryIn")
+EntryIn.__doc__ = """A catalog entry's fields and the catalog rules on them (SPEC §2). The rules that need the
+database (the theme exists; code and slug unused) are the service's: `editing.clean`."""
+
+
+def entry_errors(messages: Mapping[str, Any]) -> dict[str, str]:
+    """marshmallow's messages as the form shows them: one text per field (the last rule that failed)."""
+    return {f: (m[-1] if isinstance(m, list) else m) for f, m in messages.items()}
