@@ -1,8 +1,8 @@
 """The demo catalog: realistic, deterministic, free of personal data.
 
-`load_demo()` creates the agencies, themes and catalog entries of `content.py`, generates the
-files behind them (tables_*.py, encoded by files.py), stores them through the catalog's
-resource service and rebuilds the search index.
+`load_demo()` creates the agencies, themes and catalog entries that `content.py` reads from the
+data files in data/, generates the files behind them (tables_*.py, encoded by files.py), stores
+them through the catalog's resource service and rebuilds the search index.
 
 Re-running: agencies and themes that already exist (same slug or name) are reused, so loading
 into a portal that has its own agencies does not fail. If any demo entry (same slug or catalog
@@ -20,7 +20,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from ..agencies.models import Agency
+from ..agencies.models import Agency, RegionLevel
 from ..catalog.files import add_file_resource, add_link_resource
 from ..catalog.models import Dataset, DatasetChange, DatasetState, DataItem, OpenType, Resource, ResourceKind, Tag, Theme
 from ..catalog.services import reindex_all
@@ -129,7 +129,7 @@ def _dataset(entry: content.Entry, code: str, agency: Agency, theme: Any, tags: 
     ds = Dataset(
         slug=entry.slug, code=code, title=entry.title, summary=entry.summary, classification=entry.classification,
         agency=agency, theme=theme, collecting_agency=entry.collecting or agency.name,
-        approving_agency=agency.name if spec.level == content.REGION else f"{spec.region}政务服务与数据管理局",
+        approving_agency=agency.name if spec.level == RegionLevel.REGION else f"{spec.region}政务服务与数据管理局",
         region=spec.region, region_level=spec.level,
         temporal_start=date.fromisoformat(entry.start) if entry.start else None,
         temporal_end=date.fromisoformat(entry.end) if entry.end else None,
@@ -178,9 +178,9 @@ def _resources(ds: Dataset, entry: content.Entry, tables: dict[str, Table]) -> i
 
 def _encode(res: content.Res, entry: content.Entry, tables: dict[str, Table]) -> tuple[bytes, str]:
     if res.fmt == "PDF":
-        title, subtitle, paragraphs = res.pdf
         stamp = _when(entry.updated).strftime("%Y%m%d%H%M%S")
-        return pdf_bytes(title, paragraphs, subtitle, created=stamp), "PDF 文档（英文版摘要）"
+        return (pdf_bytes(res.pdf["title"], res.pdf["paragraphs"], res.pdf["subtitle"], created=stamp),
+                "PDF 文档（英文版摘要）")
     name, params = res.table or entry.table
     table = _table(name, params, entry.slug, tables)
     if res.fmt == "CSV":

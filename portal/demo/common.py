@@ -11,28 +11,16 @@ from datetime import date, timedelta
 from typing import Callable, TypeVar
 
 from . import geo
-from .files import Table, make_uscc
+from .datafiles import read_csv, read_json
+from .files import Col, Table, make_uscc
 
 T = TypeVar("T")
 
-AREA_CODES = {
-    "呼和浩特市": "0471", "包头市": "0472", "乌海市": "0473", "乌兰察布市": "0474", "通辽市": "0475",
-    "赤峰市": "0476", "鄂尔多斯市": "0477", "巴彦淖尔市": "0478", "锡林郭勒盟": "0479", "呼伦贝尔市": "0470",
-    "兴安盟": "0482", "阿拉善盟": "0483",
-}
-
-# Trade-name words for fictional organisations (no surnames, no real brands intended).
-BRANDS = ["北疆", "草原", "青城", "鹿城", "蒙源", "金泰", "恒信", "瑞丰", "华蒙", "塞北", "大漠", "黄河", "阴山",
-          "敕勒川", "天骄", "鸿达", "兴盛", "利民", "泰和", "嘉禾", "鑫源", "博远", "绿源", "丰达", "远通", "正元",
-          "安泰", "广源", "宏图", "晟达", "德润", "恒润", "润泽", "万和", "锦程", "盛世", "凯瑞", "祥和", "瀚海",
-          "蓝天", "星原", "銮兴", "聚丰", "同创", "中蒙", "北辰", "乾元", "弘毅", "新达", "骏马", "银河", "朔方",
-          "蒙辉", "云中", "金川", "沙源", "白云", "大青山", "青山", "苍穹", "牧歌", "穹庐", "珠峰", "明珠", "东方"]
-INDUSTRIES = ["商贸", "科技", "建筑工程", "能源", "物流", "农牧业", "餐饮管理", "信息技术", "新材料", "环保科技",
-              "乳业", "绒纺", "化工", "医药", "文化传媒", "房地产开发", "物业服务", "旅游开发", "汽车服务",
-              "电力工程", "光伏科技", "风电设备", "稀土材料", "食品", "装饰工程", "机械设备", "煤业", "供应链管理"]
-PLACES = ["大营子", "白音敖包", "哈拉海", "四道沟", "东山湾", "三座店", "马架子", "西拨子", "老虎山", "查干诺尔",
-          "乌兰哈达", "巴彦花", "塔布赛", "红旗", "五一", "新地", "沙尔沁", "毕克齐", "察素齐", "敖伦苏木",
-          "朝克乌拉", "宝日胡舒", "阿拉坦", "哈日根台", "苏木山", "黑城", "古城", "二道河", "太平庄", "五家户"]
+_NAMES = read_json("names.json")
+# Trade-name words for fictional organisations (no surnames, no real brands intended), and village names.
+BRANDS: list[str] = _NAMES["brands"]
+INDUSTRIES: list[str] = _NAMES["industries"]
+PLACES: list[str] = _NAMES["places"]
 
 
 def short(city: str) -> str:
@@ -41,12 +29,12 @@ def short(city: str) -> str:
 
 
 def phone(rng: random.Random, city: str) -> str:
-    return f"{AREA_CODES[city]}-{rng.choice('2345689')}{rng.randint(0, 999999):06d}"
+    return f"{geo.AREA_CODES[city]}-{rng.choice('2345689')}{rng.randint(0, 999999):06d}"
 
 
 def service_phone(rng: random.Random, city: str) -> str:
     """An office line; same shape as phone() but drawn from the exchange most offices use."""
-    return f"{AREA_CODES[city]}-{rng.choice('3456')}{rng.randint(100000, 999999)}"
+    return f"{geo.AREA_CODES[city]}-{rng.choice('3456')}{rng.randint(100000, 999999)}"
 
 
 def county_of(rng: random.Random, city: str, urban_bias: float = 0.7) -> str:
@@ -132,8 +120,11 @@ def month_str(year: int, month: int) -> str:
     return f"{year}-{month:02d}"
 
 
-# ---- registry of table generators ------------------------------------------
+# ---- registry of table generators, and their columns ----------------------------
 TABLES: dict[str, Callable[..., "Table"]] = {}
+COLUMNS: dict[str, list[Col]] = {}
+for _row in read_csv("columns.csv"):
+    COLUMNS.setdefault(_row["table"], []).append(Col(_row["column"], _row["type"], _row["description"]))
 
 
 def table(name: str):
@@ -141,9 +132,16 @@ def table(name: str):
     def register(fn):
         if name in TABLES:
             raise ValueError(f"duplicate demo table {name}")
+        if name not in COLUMNS:
+            raise ValueError(f"demo table {name} has no columns in data/columns.csv")
         TABLES[name] = fn
         return fn
     return register
+
+
+def columns(name: str, **values: object) -> list[Col]:
+    """The columns of a generated table, in order; a column name such as "{year}年" is filled from values."""
+    return [Col(c.name.format(**values), c.type, c.description) for c in COLUMNS[name]]
 
 
 # ---- air quality index (HJ 633-2012, 24-hour breakpoints) -------------------

@@ -1,37 +1,22 @@
-"""Demo tables: culture and tourism, agriculture, housing, public safety and weather."""
+"""Demo tables: culture and tourism, agriculture, housing, public safety and weather.
+
+Columns in data/columns.csv, reference lists in data/lists/life.json.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from . import geo
-from .common import (BRANDS, PLACES, add_years, address, company, coord, county_of, seat, service_phone,
+from .common import (BRANDS, PLACES, add_years, address, columns, company, coord, county_of, seat, service_phone,
                      short, table, unique, uscc_for, weighted, workday)
-from .files import DATE, DATETIME, NUMBER, STRING, Col, Table
+from .datafiles import read_json
+from .files import Table
+
+LISTS = read_json("lists/life.json")
 
 # ---- 文化休闲 -------------------------------------------------------------------
-FAMOUS_SPOTS = [
-    ("响沙湾旅游景区", "5A", "鄂尔多斯市", "达拉特旗", "沙漠旅游"), ("成吉思汗陵旅游区", "5A", "鄂尔多斯市", "伊金霍洛旗", "人文景观"),
-    ("满洲里市中俄边境旅游区", "5A", "呼伦贝尔市", "满洲里市", "人文景观"), ("阿尔山·柴河旅游景区", "5A", "兴安盟", "阿尔山市", "自然景观"),
-    ("额济纳胡杨林旅游区", "5A", "阿拉善盟", "额济纳旗", "自然景观"), ("克什克腾旗阿斯哈图石阵旅游区", "5A", "赤峰市", "克什克腾旗", "自然景观"),
-    ("大召寺", "4A", "呼和浩特市", "玉泉区", "人文景观"), ("内蒙古博物院", "4A", "呼和浩特市", "新城区", "人文景观"),
-    ("昭君博物院", "4A", "呼和浩特市", "玉泉区", "人文景观"), ("敕勒川草原", "4A", "呼和浩特市", "土默特左旗", "草原旅游"),
-    ("五当召旅游区", "4A", "包头市", "石拐区", "人文景观"), ("南海湿地景区", "4A", "包头市", "东河区", "自然景观"),
-    ("希拉穆仁草原", "4A", "包头市", "达尔罕茂明安联合旗", "草原旅游"), ("达里诺尔湖景区", "4A", "赤峰市", "克什克腾旗", "自然景观"),
-    ("玉龙沙湖旅游区", "4A", "赤峰市", "翁牛特旗", "沙漠旅游"), ("乌兰布统草原旅游区", "4A", "赤峰市", "克什克腾旗", "草原旅游"),
-    ("红山国家森林公园", "4A", "赤峰市", "红山区", "自然景观"), ("辽上京遗址博物馆", "4A", "赤峰市", "巴林左旗", "人文景观"),
-    ("美林谷旅游区", "4A", "赤峰市", "喀喇沁旗", "自然景观"), ("喀喇沁亲王府", "4A", "赤峰市", "喀喇沁旗", "人文景观"),
-    ("大青沟国家级自然保护区", "4A", "通辽市", "科尔沁左翼后旗", "自然景观"), ("孝庄园文化旅游区", "4A", "通辽市", "科尔沁左翼中旗", "人文景观"),
-    ("七星湖沙漠生态旅游区", "4A", "鄂尔多斯市", "杭锦旗", "沙漠旅游"), ("鄂尔多斯草原旅游区", "4A", "鄂尔多斯市", "杭锦旗", "草原旅游"),
-    ("莫尔格勒河景区", "4A", "呼伦贝尔市", "陈巴尔虎旗", "草原旅游"), ("额尔古纳湿地景区", "4A", "呼伦贝尔市", "额尔古纳市", "自然景观"),
-    ("巴彦淖尔河套文化博物院", "4A", "巴彦淖尔市", "临河区", "人文景观"), ("乌梁素海旅游区", "4A", "巴彦淖尔市", "乌拉特前旗", "自然景观"),
-    ("黄旗海旅游区", "3A", "乌兰察布市", "察哈尔右翼前旗", "自然景观"), ("辉腾锡勒草原", "4A", "乌兰察布市", "察哈尔右翼中旗", "草原旅游"),
-    ("元上都遗址", "4A", "锡林郭勒盟", "正蓝旗", "人文景观"), ("贝子庙", "4A", "锡林郭勒盟", "锡林浩特市", "人文景观"),
-    ("巴丹吉林沙漠旅游区", "4A", "阿拉善盟", "阿拉善右旗", "沙漠旅游"), ("通湖草原旅游区", "4A", "阿拉善盟", "阿拉善左旗", "沙漠旅游"),
-    ("甘德尔山生态文化旅游区", "4A", "乌海市", "海勃湾区", "人文景观"), ("乌海湖旅游区", "3A", "乌海市", "海勃湾区", "自然景观"),
-]
-SPOT_SUFFIX = [("草原旅游区", "草原旅游"), ("生态旅游区", "自然景观"), ("湿地公园", "自然景观"), ("民俗文化村", "乡村旅游"),
-               ("沙漠旅游区", "沙漠旅游"), ("森林公园", "自然景观"), ("红色教育基地", "红色旅游"), ("工业遗址公园", "工业旅游"),
-               ("田园综合体", "乡村旅游"), ("博物馆", "人文景观"), ("温泉度假区", "自然景观")]
+FAMOUS_SPOTS = LISTS["famous_spots"]
+SPOT_SUFFIX = LISTS["spot_suffixes"]
 
 
 def _spot_rows(rng, cities: list[str], n: int) -> list[list]:
@@ -50,21 +35,9 @@ def _spot_rows(rng, cities: list[str], n: int) -> list[list]:
     return rows
 
 
-SPOT_COLUMNS = [
-    Col("景区名称", STRING, ""),
-    Col("等级", STRING, "5A、4A、3A、2A、A"),
-    Col("所在盟市", STRING, ""),
-    Col("所在旗县区", STRING, ""),
-    Col("景区类型", STRING, ""),
-    Col("开放时间", STRING, ""),
-    Col("门票价格(元)", NUMBER, "旺季成人票，0 表示免费"),
-    Col("评定年份", NUMBER, "取得现有等级的年份"),
-]
-
-
 @table("scenic_spots")
 def scenic_spots(rng, cities: list[str], n: int) -> Table:
-    t = Table(list(SPOT_COLUMNS))
+    t = Table(columns("scenic_spots"))
     for name, grade, city, county, kind in _spot_rows(rng, cities, n):
         museum = "博物" in name or name.endswith("召") or name.endswith("寺") or name.endswith("庙")
         price = 0 if museum and rng.random() < 0.6 else rng.choice({"5A": [120, 150, 180, 200], "4A": [40, 60, 80, 100],
@@ -78,14 +51,7 @@ def scenic_spots(rng, cities: list[str], n: int) -> Table:
 
 @table("star_hotels")
 def star_hotels(rng, n: int) -> Table:
-    t = Table([
-        Col("饭店名称", STRING, ""),
-        Col("星级", STRING, "五星级、四星级、三星级、二星级"),
-        Col("所在盟市", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("客房数", NUMBER, ""),
-        Col("联系电话", STRING, ""),
-    ])
+    t = Table(columns("star_hotels"))
     def make(r):
         city = r.choice(geo.CITIES)
         return city, f"{short(city)}{r.choice(BRANDS)}{r.choice(['大酒店', '国际酒店', '宾馆', '饭店', '大饭店'])}"
@@ -96,21 +62,12 @@ def star_hotels(rng, n: int) -> Table:
     return t
 
 
-CITY_ABBR = {"呼和浩特市": "HH", "包头市": "BT", "乌海市": "WH", "赤峰市": "CF", "通辽市": "TL", "鄂尔多斯市": "ED",
-             "呼伦贝尔市": "HL", "巴彦淖尔市": "BY", "乌兰察布市": "WL", "兴安盟": "XA", "锡林郭勒盟": "XL", "阿拉善盟": "AL"}
+CITY_ABBR = LISTS["city_abbreviations"]
 
 
 @table("travel_agencies")
 def travel_agencies(rng, n: int) -> Table:
-    t = Table([
-        Col("旅行社名称", STRING, ""),
-        Col("旅行社业务经营许可证编号", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("经营业务", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("联系电话", STRING, ""),
-    ])
+    t = Table(columns("travel_agencies"))
     def make(r):
         city = weighted(r, [(c, 4 if c == "呼和浩特市" else 1) for c in geo.CITIES])
         prefix = "内蒙古" if r.random() < 0.4 else short(city)
@@ -126,15 +83,7 @@ def travel_agencies(rng, n: int) -> Table:
 
 @table("public_libraries")
 def public_libraries(rng, n: int) -> Table:
-    t = Table([
-        Col("图书馆名称", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("评估定级", STRING, "一级馆、二级馆、三级馆"),
-        Col("馆舍面积(平方米)", NUMBER, ""),
-        Col("藏书量(万册)", NUMBER, ""),
-        Col("开放时间", STRING, ""),
-        Col("地址", STRING, ""),
-    ])
+    t = Table(columns("public_libraries"))
     rows = [("内蒙古图书馆", "呼和浩特市", "新城区", "一级馆", 40000, 430.0)]
     for city in geo.CITIES:
         rows.append((f"{city}图书馆", city, seat(rng, city), "一级馆", rng.randint(8000, 30000), round(rng.uniform(60, 220), 1)))
@@ -147,26 +96,13 @@ def public_libraries(rng, n: int) -> Table:
     return t
 
 
-CHIFENG_RELICS = [("红山后遗址", "全国重点文物保护单位", "古遗址", "新石器时代", "红山区"),
-                  ("辽上京遗址", "全国重点文物保护单位", "古遗址", "辽", "巴林左旗"), ("辽中京遗址", "全国重点文物保护单位", "古遗址", "辽", "宁城县"),
-                  ("兴隆洼遗址", "全国重点文物保护单位", "古遗址", "新石器时代", "敖汉旗"),
-                  ("城子山遗址", "全国重点文物保护单位", "古遗址", "新石器时代", "敖汉旗"),
-                  ("二道井子遗址", "全国重点文物保护单位", "古遗址", "青铜时代", "红山区"), ("辽祖陵", "全国重点文物保护单位", "古墓葬", "辽", "巴林左旗"),
-                  ("辽庆陵", "全国重点文物保护单位", "古墓葬", "辽", "巴林右旗"), ("喀喇沁亲王府", "全国重点文物保护单位", "古建筑", "清", "喀喇沁旗"),
-                  ("荟福寺", "自治区级文物保护单位", "古建筑", "清", "巴林右旗")]
-ERAS = ["新石器时代", "青铜时代", "战国", "汉", "辽", "金", "元", "明", "清", "近现代"]
+CHIFENG_RELICS = LISTS["chifeng_relics"]
+ERAS = LISTS["eras"]
 
 
 @table("cultural_relics")
 def cultural_relics(rng, city: str, n: int) -> Table:
-    t = Table([
-        Col("文物保护单位名称", STRING, ""),
-        Col("保护级别", STRING, "全国重点、自治区级、盟市级、旗县级"),
-        Col("类别", STRING, "古遗址、古墓葬、古建筑、石窟寺及石刻、近现代重要史迹及代表性建筑"),
-        Col("时代", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("公布年份", NUMBER, ""),
-    ])
+    t = Table(columns("cultural_relics"))
     rows = [list(r) for r in CHIFENG_RELICS] if city == "赤峰市" else []
     names = {r[0] for r in rows}
     while len(rows) < n:
@@ -188,29 +124,12 @@ def cultural_relics(rng, city: str, n: int) -> Table:
     return t
 
 
-HERITAGE = [("蒙古族长调民歌", "传统音乐"), ("呼麦", "传统音乐"), ("马头琴音乐", "传统音乐"), ("蒙古族四胡音乐", "传统音乐"),
-            ("漫瀚调", "传统音乐"), ("爬山调", "传统音乐"), ("科尔沁叙事民歌", "传统音乐"), ("鄂尔多斯短调民歌", "传统音乐"),
-            ("好来宝", "曲艺"), ("乌力格尔", "曲艺"), ("二人台", "传统戏剧"), ("安代舞", "传统舞蹈"), ("筷子舞", "传统舞蹈"),
-            ("盅碗舞", "传统舞蹈"), ("达斡尔族鲁日格勒舞", "传统舞蹈"), ("江格尔", "民间文学"), ("格斯尔", "民间文学"),
-            ("鄂伦春族摩苏昆", "曲艺"), ("蒙古族搏克", "传统体育、游艺与杂技"), ("蒙古族赛马", "传统体育、游艺与杂技"),
-            ("蒙古象棋", "传统体育、游艺与杂技"), ("达斡尔族曲棍球", "传统体育、游艺与杂技"), ("蒙古族服饰", "民俗"),
-            ("那达慕", "民俗"), ("祭敖包", "民俗"), ("成吉思汗祭典", "民俗"), ("蒙古族婚礼", "民俗"), ("鄂温克族驯鹿习俗", "民俗"),
-            ("蒙医药（赞巴拉道尔吉温针）", "传统医药"), ("蒙医正骨疗法", "传统医药"), ("蒙古包营造技艺", "传统技艺"),
-            ("勒勒车制作技艺", "传统技艺"), ("马头琴制作技艺", "传统技艺"), ("蒙古族刺绣", "传统美术"), ("桦树皮制作技艺", "传统技艺"),
-            ("察干伊德（白食）制作技艺", "传统技艺"), ("蒙古族银器制作技艺", "传统技艺"), ("阿拉善地毯织造技艺", "传统技艺"),
-            ("蒙古族皮雕", "传统美术"), ("鄂伦春族桦皮船制作技艺", "传统技艺"), ("烤全羊技艺", "传统技艺"), ("奶茶制作技艺", "传统技艺"),
-            ("蒙古族民间故事", "民间文学"), ("土默特民歌", "传统音乐"), ("蒙古族剪纸", "传统美术"), ("骆驼竞技", "传统体育、游艺与杂技")]
+HERITAGE = LISTS["heritage"]
 
 
 @table("intangible_heritage")
 def intangible_heritage(rng) -> Table:
-    t = Table([
-        Col("项目名称", STRING, ""),
-        Col("类别", STRING, "十大门类"),
-        Col("级别", STRING, "国家级、自治区级"),
-        Col("申报地区", STRING, ""),
-        Col("公布批次", STRING, ""),
-    ])
+    t = Table(columns("intangible_heritage"))
     for name, kind in HERITAGE:
         national = rng.random() < 0.45
         city = rng.choice(geo.CITIES)
@@ -222,13 +141,7 @@ def intangible_heritage(rng) -> Table:
 
 @table("tourism_stats")
 def tourism_stats(rng, start: tuple[int, int], months: int) -> Table:
-    t = Table([
-        Col("统计月份", STRING, "格式 YYYY-MM"),
-        Col("接待国内游客(万人次)", NUMBER, ""),
-        Col("国内旅游收入(亿元)", NUMBER, ""),
-        Col("接待入境游客(人次)", NUMBER, ""),
-        Col("同比增长(%)", NUMBER, "国内游客人次同比"),
-    ])
+    t = Table(columns("tourism_stats"))
     season = [0.45, 0.7, 0.5, 0.6, 0.9, 1.3, 2.2, 2.4, 1.3, 1.4, 0.5, 0.45]
     year, month = start
     for _ in range(months):
@@ -242,22 +155,13 @@ def tourism_stats(rng, start: tuple[int, int], months: int) -> Table:
 
 
 # ---- 农业农村 -------------------------------------------------------------------
-CROPS = [("玉米", 2400, 560), ("小麦", 700, 300), ("大豆", 1500, 140), ("马铃薯", 550, 380), ("向日葵", 1050, 230),
-         ("水稻", 180, 520)]
-CITY_FARM = {"赤峰市": 1.4, "通辽市": 1.6, "呼伦贝尔市": 2.0, "兴安盟": 1.2, "巴彦淖尔市": 1.1, "乌兰察布市": 0.9,
-             "鄂尔多斯市": 0.5, "呼和浩特市": 0.6, "包头市": 0.45, "锡林郭勒盟": 0.25, "乌海市": 0.02, "阿拉善盟": 0.05}
+CROPS = LISTS["crops"]
+CITY_FARM = LISTS["city_farming"]
 
 
 @table("crop_production")
 def crop_production(rng, years: list[int]) -> Table:
-    t = Table([
-        Col("年份", NUMBER, ""),
-        Col("盟市", STRING, ""),
-        Col("作物", STRING, ""),
-        Col("播种面积(万亩)", NUMBER, ""),
-        Col("总产量(万吨)", NUMBER, ""),
-        Col("单产(公斤/亩)", NUMBER, ""),
-    ])
+    t = Table(columns("crop_production"))
     for year in years:
         for city in geo.CITIES:
             for crop, area, yield_ in CROPS:
@@ -271,13 +175,7 @@ def crop_production(rng, years: list[int]) -> Table:
 
 @table("livestock")
 def livestock(rng, periods: list[tuple[int, int]]) -> Table:
-    t = Table([
-        Col("统计期", STRING, "如 2026年3季度末"),
-        Col("盟市", STRING, ""),
-        Col("畜种", STRING, "牛、羊、猪"),
-        Col("存栏(万头/只)", NUMBER, "期末存栏"),
-        Col("出栏(万头/只)", NUMBER, "本年累计出栏"),
-    ])
+    t = Table(columns("livestock"))
     stock = {"牛": 900, "羊": 6000, "猪": 600}
     for year, q in periods:
         for city in geo.CITIES:
@@ -289,17 +187,8 @@ def livestock(rng, periods: list[tuple[int, int]]) -> Table:
 
 @table("cooperatives")
 def cooperatives(rng, n: int) -> Table:
-    t = Table([
-        Col("合作社名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("主营产品", STRING, ""),
-        Col("示范社级别", STRING, "国家级、自治区级"),
-        Col("认定年份", NUMBER, ""),
-    ])
-    products = ["肉羊养殖", "肉牛养殖", "奶牛养殖", "玉米种植", "马铃薯种植", "向日葵种植", "杂粮种植", "蔬菜种植", "农机服务",
-                "沙棘种植", "蜜瓜种植", "小米加工"]
+    t = Table(columns("cooperatives"))
+    products = LISTS["cooperative_products"]
     def make(r):
         city = r.choice(geo.CITIES)
         county = r.choice(geo.counties(city))
@@ -311,22 +200,12 @@ def cooperatives(rng, n: int) -> Table:
     return t
 
 
-PRICES = [("牛肉", "带骨", "元/公斤", 64), ("羊肉", "带骨", "元/公斤", 62), ("猪肉", "白条", "元/公斤", 24),
-          ("鸡蛋", "散装", "元/公斤", 8.6), ("生鲜乳", "收购价", "元/公斤", 3.3), ("玉米", "收购价（二等）", "元/公斤", 2.0),
-          ("小麦", "收购价（二等）", "元/公斤", 2.4), ("马铃薯", "零售", "元/公斤", 3.2), ("大白菜", "零售", "元/公斤", 2.2),
-          ("西红柿", "零售", "元/公斤", 6.0)]
+PRICES = LISTS["prices"]
 
 
 @table("agri_prices")
 def agri_prices(rng, first: date, weeks: int) -> Table:
-    t = Table([
-        Col("监测日期", DATE, "每周一"),
-        Col("品种", STRING, ""),
-        Col("规格等级", STRING, ""),
-        Col("计价单位", STRING, ""),
-        Col("平均价格", NUMBER, "全区监测点平均"),
-        Col("环比(%)", NUMBER, ""),
-    ])
+    t = Table(columns("agri_prices"))
     last = {name: price for name, _, _, price in PRICES}
     for w in range(weeks):
         day = first + timedelta(weeks=w)
@@ -337,26 +216,12 @@ def agri_prices(rng, first: date, weeks: int) -> Table:
     return t
 
 
-GEO_PRODUCTS = [("锡林郭勒羊肉", "锡林郭勒盟", "畜产品"), ("科尔沁牛", "通辽市", "畜产品"), ("乌珠穆沁羊肉", "锡林郭勒盟", "畜产品"),
-                ("五原向日葵", "巴彦淖尔市", "种植业产品"), ("敖汉小米", "赤峰市", "种植业产品"), ("兴安盟大米", "兴安盟", "种植业产品"),
-                ("河套番茄", "巴彦淖尔市", "种植业产品"), ("鄂托克阿尔巴斯山羊肉", "鄂尔多斯市", "畜产品"),
-                ("乌兰察布马铃薯", "乌兰察布市", "种植业产品"), ("阿拉善白绒山羊", "阿拉善盟", "畜产品"), ("阿拉善双峰驼", "阿拉善盟", "畜产品"),
-                ("呼伦贝尔草原羊肉", "呼伦贝尔市", "畜产品"), ("扎兰屯大米", "呼伦贝尔市", "种植业产品"), ("托县辣椒", "呼和浩特市", "种植业产品"),
-                ("武川莜麦", "呼和浩特市", "种植业产品"), ("固阳马铃薯", "包头市", "种植业产品"), ("达茂草原羊肉", "包头市", "畜产品"),
-                ("宁城苹果", "赤峰市", "种植业产品"), ("开鲁红干椒", "通辽市", "种植业产品"), ("奈曼甘薯", "通辽市", "种植业产品"),
-                ("乌海葡萄", "乌海市", "种植业产品"), ("西乌珠穆沁白马", "锡林郭勒盟", "畜产品"), ("苏尼特羊肉", "锡林郭勒盟", "畜产品"),
-                ("察右后旗红皮土豆", "乌兰察布市", "种植业产品")]
+GEO_PRODUCTS = LISTS["geo_products"]
 
 
 @table("geo_indications")
 def geo_indications(rng) -> Table:
-    t = Table([
-        Col("产品名称", STRING, ""),
-        Col("登记证书编号", STRING, "农产品地理标志登记证书编号"),
-        Col("所在盟市", STRING, ""),
-        Col("产品类别", STRING, "种植业产品、畜产品"),
-        Col("登记年份", NUMBER, ""),
-    ])
+    t = Table(columns("geo_indications"))
     for i, (name, city, kind) in enumerate(GEO_PRODUCTS):
         year = rng.randint(2008, 2022)
         t.rows.append([name, f"AGI{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 3000):05d}", city, kind, year])
@@ -366,18 +231,7 @@ def geo_indications(rng) -> Table:
 # ---- 城建住房 -------------------------------------------------------------------
 @table("rental_housing")
 def rental_housing(rng, city: str, n: int) -> Table:
-    t = Table([
-        Col("项目名称", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("项目地址", STRING, ""),
-        Col("建设运营单位", STRING, ""),
-        Col("房源套数", NUMBER, ""),
-        Col("户型面积(平方米)", STRING, "建筑面积范围"),
-        Col("租金标准(元/平方米·月)", NUMBER, ""),
-        Col("供应对象", STRING, ""),
-        Col("项目状态", STRING, "已投入运营、已竣工待配租、在建"),
-        Col("咨询电话", STRING, ""),
-    ])
+    t = Table(columns("rental_housing"))
     def make(r):
         county = county_of(r, city, 0.85)
         return county, f"{county}{r.choice(PLACES)}{r.choice(['人才公寓', '青年公寓', '保障性租赁住房项目', '园区职工公寓'])}"
@@ -391,21 +245,12 @@ def rental_housing(rng, city: str, n: int) -> Table:
     return t
 
 
-ESTATES = ["华府", "御景", "名苑", "雅居", "新城", "花园", "公馆", "学府", "壹号院", "湖畔", "悦府", "嘉园", "溪谷", "天境"]
+ESTATES = LISTS["estates"]
 
 
 @table("presale_permits")
 def presale_permits(rng, city: str, year: int, n: int) -> Table:
-    t = Table([
-        Col("项目名称", STRING, ""),
-        Col("开发企业", STRING, ""),
-        Col("预售许可证号", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("预售楼栋", STRING, ""),
-        Col("预售面积(平方米)", NUMBER, ""),
-        Col("预售套数", NUMBER, ""),
-        Col("发证日期", DATE, ""),
-    ])
+    t = Table(columns("presale_permits"))
     for i in range(n):
         county = county_of(rng, city, 0.85)
         d = workday(rng, date(year, 1, 5), date(year, 10, 30))
@@ -418,22 +263,12 @@ def presale_permits(rng, city: str, year: int, n: int) -> Table:
     return t
 
 
-QUALIFICATIONS = ["建筑工程施工总承包二级", "建筑工程施工总承包三级", "市政公用工程施工总承包二级", "市政公用工程施工总承包三级",
-                  "建筑装修装饰工程专业承包二级", "钢结构工程专业承包二级", "电力工程施工总承包三级", "公路工程施工总承包二级",
-                  "环保工程专业承包三级", "施工劳务"]
+QUALIFICATIONS = LISTS["qualifications"]
 
 
 @table("construction_enterprises")
 def construction_enterprises(rng, year: int, n: int) -> Table:
-    t = Table([
-        Col("企业名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("资质类别及等级", STRING, ""),
-        Col("证书编号", STRING, ""),
-        Col("发证日期", DATE, ""),
-        Col("有效期至", DATE, ""),
-        Col("所在盟市", STRING, ""),
-    ])
+    t = Table(columns("construction_enterprises"))
     for i in range(n):
         city = rng.choice(geo.CITIES)
         d = workday(rng, date(year, 1, 5), date(year, 10, 31))
@@ -446,20 +281,8 @@ def construction_enterprises(rng, year: int, n: int) -> Table:
 
 @table("old_communities")
 def old_communities(rng, year: int, n: int) -> Table:
-    t = Table([
-        Col("计划年度", NUMBER, ""),
-        Col("盟市", STRING, ""),
-        Col("旗县区", STRING, ""),
-        Col("小区名称", STRING, ""),
-        Col("建成年份", NUMBER, ""),
-        Col("楼栋数", NUMBER, ""),
-        Col("户数", NUMBER, ""),
-        Col("建筑面积(万平方米)", NUMBER, ""),
-        Col("改造类型", STRING, "基础类、完善类、提升类"),
-        Col("改造内容", STRING, ""),
-    ])
-    works = ["供热管网改造", "屋面防水", "外墙保温", "加装电梯", "雨污分流", "停车位增设", "充电设施", "无障碍设施", "适老化改造",
-             "照明及监控"]
+    t = Table(columns("old_communities"))
+    works = LISTS["renovation_works"]
     def make(r):
         city = r.choice(geo.CITIES)
         county = county_of(r, city, 0.8)
@@ -476,15 +299,7 @@ def old_communities(rng, year: int, n: int) -> Table:
 
 @table("property_management")
 def property_management(rng, city: str, n: int) -> Table:
-    t = Table([
-        Col("企业名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("在管项目数", NUMBER, ""),
-        Col("在管面积(万平方米)", NUMBER, ""),
-        Col("服务电话", STRING, ""),
-        Col("信用等级", STRING, "AAA、AA、A、B"),
-    ])
+    t = Table(columns("property_management"))
     for name in unique(rng, lambda r: company(r, city, "物业服务"), n):
         county = county_of(rng, city, 0.85)
         projects = rng.randint(1, 40)
@@ -495,16 +310,7 @@ def property_management(rng, city: str, n: int) -> Table:
 
 @table("housing_fund")
 def housing_fund(rng, month: str, n: int) -> Table:
-    t = Table([
-        Col("单位名称", STRING, "缴存单位名称"),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("缴存职工人数", NUMBER, "单位汇总人数"),
-        Col("缴存比例(%)", NUMBER, "单位和职工各自比例"),
-        Col("月缴存额(万元)", NUMBER, ""),
-        Col("缴存状态", STRING, "正常、缓缴、封存"),
-        Col("统计年月", STRING, ""),
-    ])
+    t = Table(columns("housing_fund"))
     for _ in range(n):
         city = rng.choice(geo.CITIES)
         people = rng.randint(3, 2500)
@@ -518,17 +324,7 @@ def housing_fund(rng, month: str, n: int) -> Table:
 # ---- 公共安全 -------------------------------------------------------------------
 @table("emergency_shelters")
 def emergency_shelters(rng, n: int) -> Table:
-    t = Table([
-        Col("场所名称", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("场所类型", STRING, "I类（长期）、II类（中期）、III类（短期）"),
-        Col("有效避难面积(平方米)", NUMBER, ""),
-        Col("可容纳人数", NUMBER, ""),
-        Col("经度", NUMBER, "WGS-84 经度"),
-        Col("纬度", NUMBER, "WGS-84 纬度"),
-    ])
+    t = Table(columns("emergency_shelters"))
     def make(r):
         city = r.choice(geo.CITIES)
         county = county_of(r, city, 0.6)
@@ -543,18 +339,8 @@ def emergency_shelters(rng, n: int) -> Table:
 
 @table("hazchem_licences")
 def hazchem_licences(rng, year: int, n: int) -> Table:
-    t = Table([
-        Col("企业名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("许可证编号", STRING, "危险化学品经营许可证编号"),
-        Col("许可范围", STRING, ""),
-        Col("经营方式", STRING, "批发（带储存）、批发（不带储存）、零售"),
-        Col("发证日期", DATE, ""),
-        Col("有效期至", DATE, ""),
-        Col("所在盟市", STRING, ""),
-    ])
-    scopes = ["汽油、柴油[闭杯闪点≤60℃]", "液化石油气、天然气", "硫酸、盐酸、氢氧化钠", "甲醇、乙醇", "氧、氮、氩[压缩的或液化的]",
-              "油漆、稀释剂"]
+    t = Table(columns("hazchem_licences"))
+    scopes = LISTS["hazchem_scopes"]
     for _ in range(n):
         city = rng.choice(geo.CITIES)
         county = county_of(rng, city, 0.5)
@@ -568,17 +354,8 @@ def hazchem_licences(rng, year: int, n: int) -> Table:
 
 @table("safety_licences")
 def safety_licences(rng, year: int, n: int) -> Table:
-    t = Table([
-        Col("企业名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("许可证编号", STRING, "安全生产许可证编号"),
-        Col("许可范围", STRING, ""),
-        Col("发证日期", DATE, ""),
-        Col("有效期至", DATE, ""),
-        Col("所在盟市", STRING, ""),
-    ])
-    scopes = [("FM", "非煤矿山开采（石灰岩露天开采）"), ("FM", "非煤矿山开采（萤石地下开采）"), ("WH", "危险化学品生产（甲醇）"),
-              ("WH", "危险化学品生产（液氨）"), ("YH", "烟花爆竹批发"), ("FM", "尾矿库运行")]
+    t = Table(columns("safety_licences"))
+    scopes = LISTS["safety_scopes"]
     for _ in range(n):
         city = rng.choice(geo.CITIES)
         code, scope = rng.choice(scopes)
@@ -591,15 +368,7 @@ def safety_licences(rng, year: int, n: int) -> Table:
 
 @table("disaster_stats")
 def disaster_stats(rng, years: list[int]) -> Table:
-    t = Table([
-        Col("年份", NUMBER, ""),
-        Col("盟市", STRING, ""),
-        Col("主要灾害类型", STRING, ""),
-        Col("受灾人口(万人次)", NUMBER, ""),
-        Col("农作物受灾面积(千公顷)", NUMBER, ""),
-        Col("倒塌房屋(间)", NUMBER, ""),
-        Col("直接经济损失(亿元)", NUMBER, ""),
-    ])
+    t = Table(columns("disaster_stats"))
     kinds = ["干旱", "暴雨洪涝", "风雹", "低温冷冻和雪灾", "沙尘暴"]
     for year in years:
         for city in geo.CITIES:
@@ -609,30 +378,13 @@ def disaster_stats(rng, years: list[int]) -> Table:
 
 
 # ---- 气象服务 -------------------------------------------------------------------
-CLIMATE = {  # November normals: (daily max, daily min) in ℃
-    "呼和浩特市": (5, -8), "包头市": (5, -8), "乌海市": (8, -5), "赤峰市": (6, -7), "通辽市": (4, -8),
-    "鄂尔多斯市": (4, -7), "呼伦贝尔市": (-8, -20), "巴彦淖尔市": (6, -8), "乌兰察布市": (2, -11), "兴安盟": (0, -12),
-    "锡林郭勒盟": (-2, -15), "阿拉善盟": (10, -5),
-}
-STATIONS = {"呼和浩特市": "呼和浩特", "包头市": "包头", "乌海市": "乌海", "赤峰市": "赤峰", "通辽市": "通辽", "鄂尔多斯市": "东胜",
-            "呼伦贝尔市": "海拉尔", "巴彦淖尔市": "临河", "乌兰察布市": "集宁", "兴安盟": "乌兰浩特", "锡林郭勒盟": "锡林浩特",
-            "阿拉善盟": "巴彦浩特"}
+CLIMATE = LISTS["climate"]  # November normals: [daily max, daily min] in ℃
+STATIONS = LISTS["weather_stations"]
 
 
 @table("weather_daily")
 def weather_daily(rng, first: date, days: int) -> Table:
-    t = Table([
-        Col("城市", STRING, ""),
-        Col("观测站", STRING, "国家气象观测站名"),
-        Col("日期", DATE, ""),
-        Col("最高气温(℃)", NUMBER, ""),
-        Col("最低气温(℃)", NUMBER, ""),
-        Col("平均气温(℃)", NUMBER, ""),
-        Col("降水量(毫米)", NUMBER, "20时至20时"),
-        Col("平均风速(米/秒)", NUMBER, ""),
-        Col("相对湿度(%)", NUMBER, ""),
-        Col("天气现象", STRING, ""),
-    ])
+    t = Table(columns("weather_daily"))
     fronts = [rng.uniform(-6, 4) for _ in range(days)]  # a cold wave crosses the whole region
     for city in geo.CITIES:
         hi0, lo0 = CLIMATE[city]
@@ -654,16 +406,7 @@ def weather_daily(rng, first: date, days: int) -> Table:
 
 @table("weather_stations")
 def weather_stations(rng) -> Table:
-    t = Table([
-        Col("站名", STRING, ""),
-        Col("区站号", STRING, "五位区站号"),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("经度", NUMBER, ""),
-        Col("纬度", NUMBER, ""),
-        Col("观测场海拔高度(米)", NUMBER, ""),
-        Col("站点类别", STRING, "国家基准气候站、国家基本气象站、国家一般气象站"),
-    ])
+    t = Table(columns("weather_stations"))
     used = set()
     for city in geo.CITIES:
         for county in geo.counties(city):
@@ -685,25 +428,13 @@ def weather_stations(rng) -> Table:
     return t
 
 
-WARNINGS = [("寒潮", "蓝色"), ("寒潮", "黄色"), ("大风", "蓝色"), ("大风", "黄色"), ("暴雪", "黄色"), ("暴雪", "橙色"),
-            ("道路结冰", "黄色"), ("大雾", "黄色"), ("沙尘暴", "黄色"), ("霜冻", "蓝色")]
-GUIDE = {"寒潮": "注意添衣保暖，做好牲畜棚圈防寒和设施农业防冻工作。", "大风": "加固围板、棚架等易被风吹动的搭建物，户外人员注意防风。",
-         "暴雪": "注意交通安全，做好牧区防灾保畜工作，储备饲草料。", "道路结冰": "驾驶人员注意路况，减速慢行，行人出门注意防滑。",
-         "大雾": "驾驶人员注意雾的变化，小心驾驶，机场、高速公路采取措施保障安全。", "沙尘暴": "关好门窗，外出佩戴口罩，减少户外活动。",
-         "霜冻": "对农作物、蔬菜等采取覆盖、喷洒防冻液等措施。"}
+WARNINGS = LISTS["warnings"]
+GUIDE = LISTS["warning_guides"]
 
 
 @table("weather_warnings")
 def weather_warnings(rng, end: date, n: int) -> Table:
-    t = Table([
-        Col("预警编号", STRING, ""),
-        Col("预警类型", STRING, ""),
-        Col("预警级别", STRING, "蓝色、黄色、橙色、红色"),
-        Col("发布单位", STRING, ""),
-        Col("发布时间", DATETIME, ""),
-        Col("影响区域", STRING, ""),
-        Col("防御指南", STRING, ""),
-    ])
+    t = Table(columns("weather_warnings"))
     for i in range(n):
         city = rng.choice(geo.CITIES)
         kind, level = rng.choice(WARNINGS)
@@ -718,15 +449,7 @@ def weather_warnings(rng, end: date, n: int) -> Table:
 
 @table("monthly_climate")
 def monthly_climate(rng, year: int, months: int) -> Table:
-    t = Table([
-        Col("盟市", STRING, ""),
-        Col("月份", STRING, "格式 YYYY-MM"),
-        Col("平均气温(℃)", NUMBER, ""),
-        Col("气温距平(℃)", NUMBER, "与 1991-2020 年同期平均值之差"),
-        Col("降水量(毫米)", NUMBER, ""),
-        Col("降水距平百分率(%)", NUMBER, ""),
-        Col("日照时数(小时)", NUMBER, ""),
-    ])
+    t = Table(columns("monthly_climate"))
     annual = [-12, -8, 0, 8, 16, 21, 23, 21, 15, 7, -2, -10]
     rain = [2, 3, 8, 15, 30, 60, 100, 90, 40, 15, 5, 2]
     for city in geo.CITIES:

@@ -1,27 +1,24 @@
-"""Demo tables: education, health, employment and social organisations."""
+"""Demo tables: education, health, employment and social organisations.
+
+Columns in data/columns.csv, reference lists in data/lists/social.json.
+"""
 from __future__ import annotations
 
 from datetime import date
 
 from . import geo
-from .common import (BRANDS, PLACES, address, company, county_of, phone, rand_date, seat, service_phone, short, table,
-                     unique, uscc_for, weighted, workday)
-from .files import DATE, NUMBER, STRING, Col, Table
+from .common import (BRANDS, PLACES, address, columns, company, county_of, phone, rand_date, seat, service_phone,
+                     short, table, unique, uscc_for, weighted, workday)
+from .datafiles import read_json
+from .files import Table
+
+LISTS = read_json("lists/social.json")
 
 
 # ---- 教育科技 -------------------------------------------------------------------
 @table("schools")
 def schools(rng, n: int) -> Table:
-    t = Table([
-        Col("学校名称", STRING, ""),
-        Col("学校标识码", STRING, "教育部学校（机构）标识码"),
-        Col("办学类型", STRING, "小学、初级中学、九年一贯制学校、完全中学、高级中学、十二年一贯制学校"),
-        Col("举办者类型", STRING, "地方教育部门、民办"),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("联系电话", STRING, ""),
-    ])
+    t = Table(columns("schools"))
     def make(r):
         city = r.choice(geo.CITIES)
         county = county_of(r, city, 0.5)
@@ -43,40 +40,12 @@ def schools(rng, n: int) -> Table:
     return t
 
 
-UNIVERSITIES = [
-    ("内蒙古大学", "呼和浩特市", "本科", "公办"), ("内蒙古工业大学", "呼和浩特市", "本科", "公办"),
-    ("内蒙古农业大学", "呼和浩特市", "本科", "公办"), ("内蒙古师范大学", "呼和浩特市", "本科", "公办"),
-    ("内蒙古医科大学", "呼和浩特市", "本科", "公办"), ("内蒙古财经大学", "呼和浩特市", "本科", "公办"),
-    ("内蒙古科技大学", "包头市", "本科", "公办"), ("内蒙古民族大学", "通辽市", "本科", "公办"),
-    ("赤峰学院", "赤峰市", "本科", "公办"), ("呼伦贝尔学院", "呼伦贝尔市", "本科", "公办"),
-    ("集宁师范学院", "乌兰察布市", "本科", "公办"), ("河套学院", "巴彦淖尔市", "本科", "公办"),
-    ("呼和浩特民族学院", "呼和浩特市", "本科", "公办"), ("内蒙古艺术学院", "呼和浩特市", "本科", "公办"),
-    ("鄂尔多斯应用技术学院", "鄂尔多斯市", "本科", "公办"), ("内蒙古建筑职业技术学院", "呼和浩特市", "专科", "公办"),
-    ("内蒙古机电职业技术学院", "呼和浩特市", "专科", "公办"), ("包头职业技术学院", "包头市", "专科", "公办"),
-    ("内蒙古化工职业学院", "呼和浩特市", "专科", "公办"), ("呼和浩特职业学院", "呼和浩特市", "专科", "公办"),
-    ("内蒙古电子信息职业技术学院", "呼和浩特市", "专科", "公办"), ("通辽职业学院", "通辽市", "专科", "公办"),
-    ("赤峰职业技术学院", "赤峰市", "专科", "公办"), ("乌兰察布职业学院", "乌兰察布市", "专科", "公办"),
-    ("锡林郭勒职业学院", "锡林郭勒盟", "专科", "公办"), ("兴安职业技术学院", "兴安盟", "专科", "公办"),
-    ("鄂尔多斯职业学院", "鄂尔多斯市", "专科", "公办"), ("乌海职业技术学院", "乌海市", "专科", "公办"),
-    ("包头轻工职业技术学院", "包头市", "专科", "公办"), ("内蒙古商贸职业学院", "呼和浩特市", "专科", "公办"),
-    ("内蒙古交通职业技术学院", "赤峰市", "专科", "公办"), ("内蒙古体育职业学院", "呼和浩特市", "专科", "公办"),
-    ("内蒙古警察职业学院", "呼和浩特市", "专科", "公办"), ("阿拉善职业技术学院", "阿拉善盟", "专科", "公办"),
-    ("满洲里俄语职业学院", "呼伦贝尔市", "专科", "公办"), ("巴彦淖尔职业技术学院", "巴彦淖尔市", "专科", "公办"),
-    ("包头铁道职业技术学院", "包头市", "专科", "公办"), ("呼伦贝尔职业技术学院", "呼伦贝尔市", "专科", "公办"),
-    ("内蒙古经贸外语职业学院", "呼和浩特市", "专科", "民办"), ("内蒙古丰州职业学院", "呼和浩特市", "专科", "民办"),
-    ("内蒙古北方职业技术学院", "呼和浩特市", "专科", "民办"), ("科尔沁艺术职业学院", "通辽市", "专科", "公办"),
-]
+UNIVERSITIES = LISTS["universities"]
 
 
 @table("universities")
 def universities(rng) -> Table:
-    t = Table([
-        Col("学校名称", STRING, ""),
-        Col("主管部门", STRING, ""),
-        Col("所在地", STRING, "学校主校区所在盟市"),
-        Col("办学层次", STRING, "本科、专科（高职）"),
-        Col("办学性质", STRING, "公办、民办"),
-    ])
+    t = Table(columns("universities"))
     for name, city, level, nature in UNIVERSITIES:
         owner = "内蒙古自治区教育厅" if nature == "公办" and (level == "本科" or city == "呼和浩特市") else (
             f"{city}人民政府" if nature == "公办" else "内蒙古自治区教育厅")
@@ -86,16 +55,7 @@ def universities(rng) -> Table:
 
 @table("kindergartens")
 def kindergartens(rng, n: int) -> Table:
-    t = Table([
-        Col("幼儿园名称", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("办园性质", STRING, "公办、普惠性民办"),
-        Col("示范等级", STRING, "自治区级示范幼儿园、盟市级示范幼儿园"),
-        Col("班级数", NUMBER, ""),
-        Col("地址", STRING, ""),
-        Col("认定年份", NUMBER, ""),
-    ])
+    t = Table(columns("kindergartens"))
     def make(r):
         city = r.choice(geo.CITIES)
         county = county_of(r, city, 0.6)
@@ -111,18 +71,9 @@ def kindergartens(rng, n: int) -> Table:
 
 @table("education_stats")
 def education_stats(rng, years: list[int]) -> Table:
-    t = Table([
-        Col("学年", STRING, "如 2025/2026 学年"),
-        Col("盟市", STRING, ""),
-        Col("学段", STRING, "学前教育、小学、初中、普通高中、中等职业教育"),
-        Col("学校数(所)", NUMBER, ""),
-        Col("在校生数(人)", NUMBER, ""),
-        Col("专任教师数(人)", NUMBER, ""),
-    ])
-    pop = {"呼和浩特市": 3.6, "包头市": 2.7, "乌海市": 0.56, "赤峰市": 4.0, "通辽市": 2.8, "鄂尔多斯市": 2.2,
-           "呼伦贝尔市": 2.2, "巴彦淖尔市": 1.5, "乌兰察布市": 1.6, "兴安盟": 1.4, "锡林郭勒盟": 1.1, "阿拉善盟": 0.27}
-    stages = [("学前教育", 150, 22000, 11), ("小学", 65, 52000, 15), ("初中", 38, 26000, 12), ("普通高中", 12, 20000, 13),
-              ("中等职业教育", 6, 9000, 18)]
+    t = Table(columns("education_stats"))
+    pop = LISTS["city_pupils"]
+    stages = LISTS["school_stages"]
     for year in years:
         for city in geo.CITIES:
             for stage, schools_per, pupils_per, ratio in stages:
@@ -133,20 +84,12 @@ def education_stats(rng, years: list[int]) -> Table:
     return t
 
 
-TECH_FIELDS = ["电子信息", "生物与新医药", "航空航天", "新材料", "高技术服务", "新能源与节能", "资源与环境", "先进制造与自动化"]
+TECH_FIELDS = LISTS["tech_fields"]
 
 
 @table("hightech_enterprises")
 def hightech_enterprises(rng, year: int, n: int) -> Table:
-    t = Table([
-        Col("企业名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("技术领域", STRING, "《国家重点支持的高新技术领域》一级领域"),
-        Col("证书编号", STRING, "高新技术企业证书编号"),
-        Col("发证日期", DATE, ""),
-        Col("有效期(年)", NUMBER, ""),
-    ])
+    t = Table(columns("hightech_enterprises"))
     def make(r):
         city = weighted(r, [(c, 3 if c in ("呼和浩特市", "包头市", "鄂尔多斯市") else 1) for c in geo.CITIES])
         return city, company(r, city, r.choice(["科技", "信息技术", "新材料", "生物科技", "稀土材料", "光伏科技", "智能装备",
@@ -161,17 +104,7 @@ def hightech_enterprises(rng, year: int, n: int) -> Table:
 # ---- 医疗卫生 -------------------------------------------------------------------
 @table("hospitals")
 def hospitals(rng, n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("机构类别", STRING, "综合医院、中医医院、蒙医医院、中蒙医医院、专科医院、妇幼保健院"),
-        Col("医院等级", STRING, ""),
-        Col("经营性质", STRING, "非营利性、营利性"),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("核定床位数", NUMBER, ""),
-        Col("联系电话", STRING, ""),
-    ])
+    t = Table(columns("hospitals"))
     def make(r):
         city = r.choice(geo.CITIES)
         county = county_of(r, city, 0.5)
@@ -206,15 +139,7 @@ def hospitals(rng, n: int) -> Table:
 
 @table("primary_care")
 def primary_care(rng, city: str, n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("机构类型", STRING, "社区卫生服务中心、社区卫生服务站、乡镇卫生院"),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("床位数", NUMBER, ""),
-        Col("家庭医生团队数", NUMBER, ""),
-        Col("服务电话", STRING, ""),
-    ])
+    t = Table(columns("primary_care"))
     def make(r):
         county = county_of(r, city, 0.7)
         if county in geo.URBAN.get(city, []):
@@ -232,14 +157,7 @@ def primary_care(rng, city: str, n: int) -> Table:
 
 @table("vaccination_sites")
 def vaccination_sites(rng, city: str, n: int) -> Table:
-    t = Table([
-        Col("门诊名称", STRING, ""),
-        Col("门诊类别", STRING, "儿童预防接种、成人预防接种、狂犬病暴露预防处置、产科接种室"),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("接种时间", STRING, ""),
-        Col("预约电话", STRING, ""),
-    ])
+    t = Table(columns("vaccination_sites"))
     def make(r):
         county = county_of(r, city, 0.75)
         kind = weighted(r, [("儿童预防接种", 5), ("成人预防接种", 2), ("狂犬病暴露预防处置", 1.5), ("产科接种室", 1)])
@@ -254,24 +172,13 @@ def vaccination_sites(rng, city: str, n: int) -> Table:
     return t
 
 
-DISEASES = [("布鲁氏菌病", "乙类", 900), ("肺结核", "乙类", 450), ("病毒性肝炎", "乙类", 600), ("梅毒", "乙类", 350),
-            ("猩红热", "乙类", 40), ("细菌性和阿米巴性痢疾", "乙类", 25), ("流行性感冒", "丙类", 2500),
-            ("其它感染性腹泻病", "丙类", 900), ("手足口病", "丙类", 450), ("流行性腮腺炎", "丙类", 80)]
+DISEASES = LISTS["diseases"]
 
 
 @table("disease_stats")
 def disease_stats(rng, year: int, months: int) -> Table:
-    t = Table([
-        Col("统计月份", STRING, "格式 YYYY-MM"),
-        Col("病种", STRING, "法定报告传染病病种"),
-        Col("类别", STRING, "甲类、乙类、丙类"),
-        Col("发病数", NUMBER, "报告发病例数"),
-        Col("死亡数", NUMBER, "报告死亡例数"),
-        Col("发病率(1/10万)", NUMBER, "按常住人口 2400 万计算"),
-    ])
-    season = {"布鲁氏菌病": [0.6, 0.8, 1.1, 1.4, 1.6, 1.5, 1.3, 1.1, 0.9, 0.7, 0.6, 0.6],
-              "流行性感冒": [2.5, 1.6, 1.0, 0.6, 0.3, 0.2, 0.2, 0.2, 0.3, 0.6, 1.5, 2.6],
-              "手足口病": [0.2, 0.2, 0.4, 0.8, 1.5, 2.0, 2.0, 1.5, 1.0, 0.7, 0.4, 0.3]}
+    t = Table(columns("disease_stats"))
+    season = LISTS["disease_seasons"]
     for m in range(1, months + 1):
         for name, kind, base in DISEASES:
             cases = int(base * season.get(name, [1] * 12)[m - 1] * rng.uniform(0.8, 1.2))
@@ -282,15 +189,7 @@ def disease_stats(rng, year: int, months: int) -> Table:
 
 @table("hospital_service")
 def hospital_service(rng, year: int, months: list[int], n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, "三级医院名称"),
-        Col("统计月份", STRING, "格式 YYYY-MM"),
-        Col("门急诊人次", NUMBER, ""),
-        Col("出院人数", NUMBER, ""),
-        Col("平均住院日", NUMBER, ""),
-        Col("病床使用率(%)", NUMBER, ""),
-        Col("手术人次", NUMBER, ""),
-    ])
+    t = Table(columns("hospital_service"))
     names = unique(rng, lambda r: f"{short(r.choice(geo.CITIES))}第{r.choice('一二三四五')}医院", n)
     size = {name: rng.uniform(0.5, 2.0) for name in names}
     for m in months:
@@ -303,21 +202,8 @@ def hospital_service(rng, year: int, months: list[int], n: int) -> Table:
 
 @table("health_indicators")
 def health_indicators(rng, year: int) -> Table:
-    t = Table([
-        Col("指标名称", STRING, ""),
-        Col("单位", STRING, ""),
-        Col(f"{year - 1}年", NUMBER, ""),
-        Col(f"{year}年", NUMBER, ""),
-        Col("比上年增减(%)", NUMBER, ""),
-    ])
-    indicators = [("医疗卫生机构数", "个", 24800), ("医院数", "个", 810), ("基层医疗卫生机构数", "个", 23100),
-                  ("专业公共卫生机构数", "个", 460), ("医疗卫生机构床位数", "张", 168000), ("每千人口医疗卫生机构床位数", "张", 7.0),
-                  ("卫生技术人员数", "人", 218000), ("执业（助理）医师数", "人", 83000), ("注册护士数", "人", 92000),
-                  ("每千人口执业（助理）医师数", "人", 3.46), ("每千人口注册护士数", "人", 3.83), ("总诊疗人次", "万人次", 11200),
-                  ("出院人数", "万人", 390), ("医院病床使用率", "%", 72.5), ("医院出院者平均住院日", "日", 8.9),
-                  ("孕产妇死亡率", "1/10万", 11.5), ("婴儿死亡率", "‰", 3.6), ("5岁以下儿童死亡率", "‰", 5.2),
-                  ("居民人均预期寿命", "岁", 78.4), ("家庭医生签约服务覆盖率", "%", 43.0), ("中医（蒙医）类医院数", "个", 240),
-                  ("三级医院数", "个", 98)]
+    t = Table(columns("health_indicators", prev=year - 1, year=year))
+    indicators = LISTS["health_indicators"]
     for name, unit, value in indicators:
         change = rng.uniform(-2.5, 4.5)
         if name in ("孕产妇死亡率", "婴儿死亡率", "5岁以下儿童死亡率"):
@@ -334,19 +220,8 @@ def health_indicators(rng, year: int) -> Table:
 # ---- 社保就业 -------------------------------------------------------------------
 @table("job_fairs")
 def job_fairs(rng, city: str, year: int, n: int) -> Table:
-    t = Table([
-        Col("招聘会名称", STRING, ""),
-        Col("举办日期", DATE, ""),
-        Col("举办地点", STRING, ""),
-        Col("举办形式", STRING, "现场、网络、现场+网络"),
-        Col("主办单位", STRING, ""),
-        Col("参会企业数", NUMBER, ""),
-        Col("提供岗位数", NUMBER, ""),
-        Col("咨询电话", STRING, ""),
-    ])
-    themes = ["“春风行动”专场招聘会", "高校毕业生春季双选会", "民营企业招聘月专场招聘会", "退役军人专场招聘会",
-              "残疾人就业专场招聘会", "“就业援助月”专场招聘会", "高校毕业生秋季专场招聘会", "新能源产业人才专场招聘会",
-              "乳业及食品加工企业专场招聘会", "零工市场周末招聘会", "金秋招聘月专场招聘会", "家政服务专场招聘会"]
+    t = Table(columns("job_fairs"))
+    themes = LISTS["job_fair_themes"]
     venues = [f"{city}人力资源市场三楼招聘大厅", f"{city}零工市场", "内蒙古大学体育馆", "内蒙古师范大学盛乐校区体育馆",
               f"{city}会展中心", "线上：就业服务平台"]
     organiser = [f"{city}公共就业服务中心", f"{city}人力资源和社会保障局", f"{city}人才服务中心"]
@@ -362,14 +237,7 @@ def job_fairs(rng, city: str, year: int, n: int) -> Table:
 
 @table("social_insurance_offices")
 def social_insurance_offices(rng) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("咨询电话", STRING, ""),
-        Col("办公时间", STRING, ""),
-        Col("经办业务", STRING, ""),
-    ])
+    t = Table(columns("social_insurance_offices"))
     hours = "工作日 09:00-12:00，13:30-17:00（夏季 14:30-17:30）"
     business = "企业职工养老保险、城乡居民养老保险、失业保险、工伤保险参保登记与待遇核定"
     t.rows.append(["内蒙古自治区社会保险事业服务中心", "呼和浩特市", address(rng, "呼和浩特市", "新城区"), "0471-12333",
@@ -386,17 +254,8 @@ def social_insurance_offices(rng) -> Table:
 
 @table("training_institutions")
 def training_institutions(rng, n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("培训职业（工种）", STRING, ""),
-        Col("办学许可证号", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("联系电话", STRING, ""),
-    ])
-    trades = ["电工", "焊工", "育婴员", "养老护理员", "中式烹调师", "保育师", "美容师", "汽车维修工", "电子商务师",
-              "农业经理人", "家政服务员", "健康管理师", "无人机驾驶员", "挖掘机驾驶员", "蒙餐烹饪"]
+    t = Table(columns("training_institutions"))
+    trades = LISTS["trades"]
     def make(r):
         city = r.choice(geo.CITIES)
         return city, f"{short(city)}{r.choice(BRANDS)}职业技能培训学校"
@@ -410,16 +269,8 @@ def training_institutions(rng, n: int) -> Table:
 
 @table("minimum_wage")
 def minimum_wage(rng) -> Table:
-    t = Table([
-        Col("盟市", STRING, ""),
-        Col("适用地区", STRING, "盟市所辖旗县（市、区）的类别"),
-        Col("类别", STRING, "一类、二类、三类"),
-        Col("月最低工资标准(元)", NUMBER, ""),
-        Col("小时最低工资标准(元)", NUMBER, "非全日制用工"),
-        Col("执行日期", DATE, ""),
-    ])
-    standards = [("2021-12-01", {"一类": (1980, 20.8), "二类": (1910, 20.1), "三类": (1850, 19.5)}),
-                 ("2024-10-01", {"一类": (2270, 23.5), "二类": (2200, 22.7), "三类": (2120, 21.9)})]
+    t = Table(columns("minimum_wage"))
+    standards = LISTS["minimum_wages"]
     for when, table_ in standards:
         for city in geo.CITIES:
             counties = geo.counties(city)
@@ -433,16 +284,8 @@ def minimum_wage(rng) -> Table:
 
 @table("employment_stats")
 def employment_stats(rng, periods: list[tuple[int, int]]) -> Table:
-    t = Table([
-        Col("统计期", STRING, "如 2026年1-9月"),
-        Col("盟市", STRING, ""),
-        Col("城镇新增就业人数(人)", NUMBER, "本年累计"),
-        Col("失业人员再就业人数(人)", NUMBER, "本年累计"),
-        Col("就业困难人员实现就业人数(人)", NUMBER, "本年累计"),
-        Col("城镇登记失业率(%)", NUMBER, "期末"),
-    ])
-    weight = {"呼和浩特市": 5.5, "包头市": 4.2, "乌海市": 0.8, "赤峰市": 3.6, "通辽市": 2.5, "鄂尔多斯市": 3.8,
-              "呼伦贝尔市": 2.2, "巴彦淖尔市": 1.4, "乌兰察布市": 1.5, "兴安盟": 1.1, "锡林郭勒盟": 1.0, "阿拉善盟": 0.4}
+    t = Table(columns("employment_stats"))
+    weight = LISTS["city_employment"]
     for year, quarter in periods:
         for city in geo.CITIES:
             new = int(weight[city] * 4600 * quarter * rng.uniform(0.9, 1.1))
@@ -453,17 +296,8 @@ def employment_stats(rng, periods: list[tuple[int, int]]) -> Table:
 
 @table("hr_agencies")
 def hr_agencies(rng, city: str, n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("许可证编号", STRING, "人力资源服务许可证编号"),
-        Col("服务范围", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("联系电话", STRING, ""),
-        Col("许可日期", DATE, ""),
-    ])
-    scopes = ["职业介绍、人才推荐、人才招聘", "人力资源外包、劳务派遣", "人力资源管理咨询、人才测评", "网络招聘服务",
-              "高级人才寻访、人才推荐", "职业指导、人力资源供求信息收集和发布"]
+    t = Table(columns("hr_agencies"))
+    scopes = LISTS["hr_scopes"]
     for i, name in enumerate(unique(rng, lambda r: company(r, city, "人力资源服务"), n)):
         county = county_of(rng, city, 0.9)
         d = rand_date(rng, date(2017, 1, 1), date(2026, 10, 31))
@@ -474,15 +308,7 @@ def hr_agencies(rng, city: str, n: int) -> Table:
 
 @table("enterprise_insurance")
 def enterprise_insurance(rng, month: str, n: int) -> Table:
-    t = Table([
-        Col("单位名称", STRING, "参保单位（法人）名称"),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("参保险种", STRING, ""),
-        Col("参保职工人数", NUMBER, "单位汇总人数，不含个人明细"),
-        Col("缴费状态", STRING, "正常缴费、暂停缴费、欠费"),
-        Col("统计年月", STRING, "格式 YYYY-MM"),
-    ])
+    t = Table(columns("enterprise_insurance"))
     for _ in range(n):
         city = rng.choice(geo.CITIES)
         t.rows.append([company(rng, city), uscc_for(rng, city, county_of(rng, city)), city,
@@ -494,20 +320,9 @@ def enterprise_insurance(rng, month: str, n: int) -> Table:
 # ---- 机构团体 -------------------------------------------------------------------
 @table("social_orgs")
 def social_orgs(rng, n: int) -> Table:
-    t = Table([
-        Col("社会组织名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("社会组织类型", STRING, "社会团体、民办非企业单位、基金会"),
-        Col("登记管理机关", STRING, ""),
-        Col("成立登记日期", DATE, ""),
-        Col("住所", STRING, ""),
-        Col("登记状态", STRING, "正常、注销"),
-    ])
-    assoc = ["摄影家协会", "书法家协会", "物流协会", "餐饮行业协会", "乳业协会", "旅游协会", "羊绒协会", "马术协会", "围棋协会",
-             "青年创业协会", "志愿者协会", "老年体育协会", "稀土行业协会", "光伏行业协会", "建筑业协会", "律师协会",
-             "注册会计师协会", "养蜂协会", "民族服饰研究会", "草原生态保护促进会", "中小企业商会"]
-    nonprofit = ["养老服务中心", "社会工作服务中心", "职业培训学校", "康复中心", "青少年活动中心", "文化艺术培训中心",
-                 "社区服务中心", "心理咨询服务中心"]
+    t = Table(columns("social_orgs"))
+    assoc = LISTS["associations"]
+    nonprofit = LISTS["nonprofits"]
     def make(r):
         kind = weighted(r, [("社会团体", 5), ("民办非企业单位", 5), ("基金会", 1)])
         level = r.random()
@@ -538,16 +353,7 @@ def social_orgs(rng, n: int) -> Table:
 
 @table("elderly_care")
 def elderly_care(rng, n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("床位数", NUMBER, ""),
-        Col("机构性质", STRING, "公办、民办、公建民营"),
-        Col("收住对象", STRING, ""),
-        Col("联系电话", STRING, ""),
-    ])
+    t = Table(columns("elderly_care"))
     def make(r):
         city = r.choice(geo.CITIES)
         county = county_of(r, city, 0.5)
@@ -564,14 +370,7 @@ def elderly_care(rng, n: int) -> Table:
 
 @table("marriage_registries")
 def marriage_registries(rng) -> Table:
-    t = Table([
-        Col("登记机关名称", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("办公时间", STRING, ""),
-        Col("咨询电话", STRING, ""),
-        Col("开展跨省通办", STRING, "是、否"),
-    ])
+    t = Table(columns("marriage_registries"))
     for city in geo.CITIES:
         for county in geo.counties(city):
             t.rows.append([f"{county}婚姻登记处", city, address(rng, city, county),
@@ -582,12 +381,7 @@ def marriage_registries(rng) -> Table:
 
 @table("admin_divisions")
 def admin_divisions(rng) -> Table:
-    t = Table([
-        Col("区划代码", STRING, "GB/T 2260 六位代码"),
-        Col("名称", STRING, ""),
-        Col("级别", STRING, "盟市、旗县（市、区）"),
-        Col("上级区划代码", STRING, ""),
-    ])
+    t = Table(columns("admin_divisions"))
     t.rows.append(["150000", "内蒙古自治区", "省级", ""])
     for code, (name, counties) in geo.DIVISIONS.items():
         t.rows.append([code, name, "盟市", "150000"])
@@ -598,15 +392,7 @@ def admin_divisions(rng) -> Table:
 
 @table("funeral_facilities")
 def funeral_facilities(rng, n: int) -> Table:
-    t = Table([
-        Col("机构名称", STRING, ""),
-        Col("机构类型", STRING, "殡仪馆、公益性公墓、经营性公墓、殡仪服务站"),
-        Col("所在盟市", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("服务电话", STRING, ""),
-        Col("性质", STRING, "公办、民办"),
-    ])
+    t = Table(columns("funeral_facilities"))
     def make(r):
         city = r.choice(geo.CITIES)
         county = r.choice(geo.counties(city))
@@ -623,16 +409,8 @@ def funeral_facilities(rng, n: int) -> Table:
 
 @table("charities")
 def charities(rng, n: int) -> Table:
-    t = Table([
-        Col("慈善组织名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("认定日期", DATE, "认定（登记）为慈善组织的日期"),
-        Col("具有公开募捐资格", STRING, "是、否"),
-        Col("登记管理机关", STRING, ""),
-        Col("业务范围", STRING, ""),
-    ])
-    scopes = ["扶贫济困、助学助医", "扶老救孤、恤病助残", "生态环境保护、荒漠化防治", "救助自然灾害", "促进教育、科学、文化事业发展",
-              "乡村振兴与社区发展"]
+    t = Table(columns("charities"))
+    scopes = LISTS["charity_scopes"]
     def make(r):
         city = r.choice([None] + geo.CITIES)
         if city is None:

@@ -1,20 +1,21 @@
-"""Demo tables: roads and transport (道路交通)."""
+"""Demo tables: roads and transport (道路交通).
+
+Columns in data/columns.csv, reference lists in data/lists/transport.json.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from . import geo
-from .common import (BRANDS, add_years, address, company, coord, county_of, service_phone, short, table, unique,
-                     uscc_for, weighted, workday)
-from .files import DATE, NUMBER, STRING, Col, Table
+from .common import (BRANDS, add_years, address, columns, company, coord, county_of, service_phone, short, table,
+                     unique, uscc_for, weighted, workday)
+from .datafiles import read_json
+from .files import Table
 
-HHHT_LANDMARKS = ["火车站", "火车东站", "内蒙古博物院", "大召", "新华广场", "内蒙古大学", "内蒙古师范大学", "白塔机场",
-                  "海东路公交枢纽", "金川开发区", "如意开发区", "金桥开发区", "乌素图", "昭君博物院", "公主府公园",
-                  "满都海公园", "青城公园", "展览馆", "赛罕塔拉", "敕勒川公园", "体育场", "内蒙古医院", "妇幼保健院",
-                  "植物园", "奶业园区", "大学城", "呼和浩特东站", "美术馆", "伊利广场", "小黑河湿地", "塞上老街",
-                  "五塔寺", "清真大寺", "将军衙署", "成吉思汗公园", "工业大学", "农业大学", "财经大学", "机场路口",
-                  "讨号板", "保合少", "黄合少", "西把栅", "金河", "巴彦镇", "攸攸板", "小府村", "水磨", "东瓦窑"]
-ROAD_SUFFIX = ["口", "路口", "东口", "西口", "南口", "北口"]
+LISTS = read_json("lists/transport.json")
+
+HHHT_LANDMARKS = LISTS["hhht_landmarks"]
+ROAD_SUFFIX = LISTS["road_suffixes"]
 
 
 def _stop_names(rng, n: int) -> list[str]:
@@ -34,25 +35,12 @@ def _stop_names(rng, n: int) -> list[str]:
     return unique(rng, make, n)
 
 
-OPERATORS = ["呼和浩特公交集团第一分公司", "呼和浩特公交集团第二分公司", "呼和浩特公交集团第三分公司",
-             "呼和浩特公交集团第五分公司", "呼和浩特公交集团快速公交分公司"]
+OPERATORS = LISTS["bus_operators"]
 
 
 @table("bus_lines")
 def bus_lines(rng, n: int) -> Table:
-    t = Table([
-        Col("线路名称", STRING, "公交线路名称"),
-        Col("线路类型", STRING, "常规公交、快速公交、夜班公交、旅游专线、定制公交"),
-        Col("起点站", STRING, "上行方向起点站"),
-        Col("终点站", STRING, "上行方向终点站"),
-        Col("首班时间", STRING, "起点站首班发车时间，HH:MM"),
-        Col("末班时间", STRING, "起点站末班发车时间，HH:MM"),
-        Col("票价(元)", NUMBER, "单一票价"),
-        Col("线路长度(公里)", NUMBER, "上行线路长度"),
-        Col("站点数", NUMBER, "上行站点数量"),
-        Col("运营单位", STRING, ""),
-        Col("支持移动支付", STRING, "是、否"),
-    ])
+    t = Table(columns("bus_lines"))
     stops = _stop_names(rng, 120)
     numbers = sorted(rng.sample(range(1, 130), n - 6))
     names = [(f"{k}路", "常规公交") for k in numbers] + [("BRT1路", "快速公交"), ("BRT2路", "快速公交"),
@@ -73,16 +61,7 @@ def bus_lines(rng, n: int) -> Table:
 
 @table("bus_stops")
 def bus_stops(rng, n: int) -> Table:
-    t = Table([
-        Col("站点名称", STRING, "公交站点名称"),
-        Col("站点编号", STRING, "站点唯一编号"),
-        Col("所在道路", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("经度", NUMBER, "WGS-84 经度"),
-        Col("纬度", NUMBER, "WGS-84 纬度"),
-        Col("途经线路", STRING, "以分号分隔的线路名称"),
-        Col("设有候车亭", STRING, "是、否"),
-    ])
+    t = Table(columns("bus_stops"))
     for i, name in enumerate(_stop_names(rng, n)):
         lon, lat = coord(rng, "呼和浩特市", 0.09)
         lines = sorted(rng.sample(range(1, 130), rng.randint(1, 6)))
@@ -93,14 +72,7 @@ def bus_stops(rng, n: int) -> Table:
 
 @table("bus_passenger_flow")
 def bus_passenger_flow(rng, start: date, days: int, lines: int) -> Table:
-    t = Table([
-        Col("统计日期", DATE, ""),
-        Col("线路名称", STRING, ""),
-        Col("客流量(人次)", NUMBER, "全日上车人次"),
-        Col("早高峰客流(人次)", NUMBER, "07:00-09:00 上车人次"),
-        Col("晚高峰客流(人次)", NUMBER, "17:00-19:00 上车人次"),
-        Col("电子支付占比(%)", NUMBER, "刷卡、扫码支付人次占比"),
-    ])
+    t = Table(columns("bus_passenger_flow"))
     chosen = sorted(rng.sample(range(1, 80), lines))
     base = {k: rng.randint(3000, 26000) for k in chosen}
     for d in range(days):
@@ -115,18 +87,7 @@ def bus_passenger_flow(rng, start: date, days: int, lines: int) -> Table:
 
 @table("parking_lots")
 def parking_lots(rng, n: int) -> Table:
-    t = Table([
-        Col("停车场名称", STRING, ""),
-        Col("停车场类型", STRING, "公共停车场、路内泊位、配建停车场"),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("泊位总数", NUMBER, "机动车泊位数"),
-        Col("充电车位数", NUMBER, "配建充电设施的泊位数"),
-        Col("收费标准", STRING, ""),
-        Col("开放时间", STRING, ""),
-        Col("经度", NUMBER, "WGS-84 经度"),
-        Col("纬度", NUMBER, "WGS-84 纬度"),
-    ])
+    t = Table(columns("parking_lots"))
     def name(r):
         kind = r.choice(["地下停车场", "地面停车场", "立体停车楼", "路内泊位", "公共停车场"])
         place = r.choice(HHHT_LANDMARKS) if r.random() < 0.5 else r.choice(geo.streets("呼和浩特市"))
@@ -146,19 +107,7 @@ def parking_lots(rng, n: int) -> Table:
 
 @table("ev_charging")
 def ev_charging(rng, n: int) -> Table:
-    t = Table([
-        Col("充电站名称", STRING, ""),
-        Col("运营单位", STRING, ""),
-        Col("所在旗县区", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("快充桩数量", NUMBER, "直流充电桩数量"),
-        Col("慢充桩数量", NUMBER, "交流充电桩数量"),
-        Col("充电电费(元/千瓦时)", NUMBER, "平段电价"),
-        Col("服务费(元/千瓦时)", NUMBER, ""),
-        Col("开放时间", STRING, ""),
-        Col("经度", NUMBER, "WGS-84 经度"),
-        Col("纬度", NUMBER, "WGS-84 纬度"),
-    ])
+    t = Table(columns("ev_charging"))
     operators = [company(rng, "呼和浩特市", "新能源", "有限公司") for _ in range(6)]
     def name(r):
         return f"{r.choice(HHHT_LANDMARKS)}{r.choice(['充电站', '公交充电站', '超级充电站', '公共充电站'])}"
@@ -173,14 +122,7 @@ def ev_charging(rng, n: int) -> Table:
 
 @table("taxi_companies")
 def taxi_companies(rng, n: int) -> Table:
-    t = Table([
-        Col("企业名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("经营类别", STRING, "巡游出租汽车、网络预约出租汽车"),
-        Col("车辆数", NUMBER, "在册营运车辆数"),
-        Col("经营地址", STRING, ""),
-        Col("服务监督电话", STRING, ""),
-    ])
+    t = Table(columns("taxi_companies"))
     for title in unique(rng, lambda r: company(r, "呼和浩特市", r.choice(["出租汽车", "汽车运输", "客运", "网约车服务"]),
                                                 "有限责任公司"), n):
         net = "网约车" in title
@@ -191,23 +133,12 @@ def taxi_companies(rng, n: int) -> Table:
     return t
 
 
-HIGHWAYS = ["G6京藏高速", "G7京新高速", "G65包茂高速", "G45大广高速", "G55二广高速", "G18荣乌高速", "G12珲乌高速",
-            "G16丹锡高速", "G1013海张高速", "G0601呼和浩特绕城高速"]
+HIGHWAYS = LISTS["highways"]
 
 
 @table("service_areas")
 def service_areas(rng, n: int) -> Table:
-    t = Table([
-        Col("服务区名称", STRING, ""),
-        Col("所在高速", STRING, "国家高速公路编号及名称"),
-        Col("桩号", STRING, "服务区中心桩号"),
-        Col("所在盟市", STRING, ""),
-        Col("加油站", STRING, "有、无"),
-        Col("充电桩数量", NUMBER, ""),
-        Col("餐饮", STRING, "有、无"),
-        Col("住宿", STRING, "有、无"),
-        Col("汽车维修", STRING, "有、无"),
-    ])
+    t = Table(columns("service_areas"))
     def make(r):
         city = r.choice(geo.CITIES)
         return city, r.choice(geo.counties(city))
@@ -220,18 +151,8 @@ def service_areas(rng, n: int) -> Table:
 
 @table("transport_licences")
 def transport_licences(rng, year: int, n: int) -> Table:
-    t = Table([
-        Col("业户名称", STRING, "取得许可的法人单位"),
-        Col("统一社会信用代码", STRING, ""),
-        Col("道路运输经营许可证号", STRING, ""),
-        Col("经营范围", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("发证机关", STRING, ""),
-        Col("发证日期", DATE, ""),
-        Col("有效期至", DATE, ""),
-    ])
-    scopes = ["道路普通货物运输", "道路普通货物运输、货物专用运输（集装箱）", "道路危险货物运输（第3类）",
-              "道路旅客运输（省际包车客运）", "道路旅客运输（县际班车客运）", "机动车维修（一类汽车维修）"]
+    t = Table(columns("transport_licences"))
+    scopes = LISTS["transport_licence_scopes"]
     for _ in range(n):
         city = rng.choice(geo.CITIES)
         county = county_of(rng, city, 0.5)
@@ -244,16 +165,7 @@ def transport_licences(rng, year: int, n: int) -> Table:
 
 @table("driving_schools")
 def driving_schools(rng, n: int) -> Table:
-    t = Table([
-        Col("驾校名称", STRING, ""),
-        Col("统一社会信用代码", STRING, ""),
-        Col("所在盟市", STRING, ""),
-        Col("地址", STRING, ""),
-        Col("培训车型", STRING, ""),
-        Col("教练车数量", NUMBER, ""),
-        Col("质量信誉考核等级", STRING, "AAA、AA、A"),
-        Col("服务电话", STRING, ""),
-    ])
+    t = Table(columns("driving_schools"))
     def make(r):
         city = r.choice(geo.CITIES)
         return city, f"{short(city)}{r.choice(BRANDS)}机动车驾驶员培训学校有限公司"
@@ -265,21 +177,12 @@ def driving_schools(rng, n: int) -> Table:
     return t
 
 
-TOLL_STATIONS = ["呼和浩特东", "呼和浩特西", "金川", "白塔", "包头东", "包头西", "东胜", "康巴什", "薛家湾", "临河",
-                 "集宁南", "赤峰东", "通辽", "乌海", "锡林浩特"]
+TOLL_STATIONS = LISTS["toll_stations"]
 
 
 @table("traffic_flow")
 def traffic_flow(rng, start: date, days: int) -> Table:
-    t = Table([
-        Col("收费站名称", STRING, ""),
-        Col("所在高速", STRING, ""),
-        Col("统计日期", DATE, ""),
-        Col("入口流量(辆)", NUMBER, ""),
-        Col("出口流量(辆)", NUMBER, ""),
-        Col("客车占比(%)", NUMBER, ""),
-        Col("货车占比(%)", NUMBER, ""),
-    ])
+    t = Table(columns("traffic_flow"))
     base = {s: (rng.randint(3000, 30000), rng.choice(HIGHWAYS)) for s in TOLL_STATIONS}
     for d in range(days):
         day = start + timedelta(days=d)
