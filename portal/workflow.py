@@ -52,6 +52,7 @@ class Transition:
     needs_reason: bool = False      # a reason is required (it goes to the audit event)
     notify: Notify | None = None    # tells the people concerned (inbox, mail), in the same transaction
     forbidden: Message | None = None  # the refusal shown to an actor not in `actors` (else the workflow's)
+    reason_missing: Message | None = None  # the refusal when the required reason is missing (else the workflow's)
 
 
 WORKFLOWS: dict[str, "Workflow"] = {}
@@ -65,13 +66,14 @@ class Workflow:
                  object_type: str | None = None, conflict: Message | None = None,
                  forbidden: Message | None = None, stale: Message | None = None,
                  reason_field: str = "reason", action_field: str = "action",
-                 reason_missing: Message | None = None) -> None:
+                 reason_missing: Message | None = None, reason_max: int | None = None) -> None:
         self.name = name
         self.object_type = object_type or name
         self.transitions: tuple[Transition, ...] = tuple(transitions)
         self.relations = relations
         self.state_attr = state_attr
         self.reason_field, self.action_field = reason_field, action_field
+        self.reason_max = reason_max  # the longest reason accepted on any step (None: no limit)
         self._reason_missing = reason_missing or (lambda case: _("State the reason."))
         self._conflict = conflict or (lambda case: _("This action is not possible in the current state."))
         self._forbidden = forbidden or (lambda case: _("Your account may not take this action."))
@@ -121,7 +123,7 @@ class Workflow:
         """The row this action takes, or the reason it cannot be taken, asked in this order: Forbidden (the
         actor takes no part in this workflow's case), Invalid (no such action), Forbidden (not this actor's
         action), Conflict (not from the case's state, or the case changed since the user saw `version`),
-        Invalid (no reason where one is required)."""
+        Invalid (no reason where one is required, or a longer one than `reason_max`)."""
         have = self.relations(case, actor) if actor is not None else set()
         if not have & {a for t in self.transitions for a in t.actors}:
             raise Forbidden(self._forbidden(case))
@@ -140,7 +142,10 @@ class Workflow:
         if version is not None and getattr(case, "row_version", version) != version:
             raise Conflict(self._stale(case))
         if t.needs_reason and not (reason or "").strip():
-            message = self._reason_missing(case)
+            message = (t.reason_missing or self._reason_missing)(case)
+            raise Invalid(message, {self.reason_field: message})
+        if self.reason_max is not None and len((reason or "").strip()) > self.reason_max:
+            message = _("At most %(n)d characters.", n=self.reason_max)
             raise Invalid(message, {self.reason_field: message})
         return t
 

@@ -84,3 +84,22 @@ def test_a_refused_effect_keeps_nothing(app):
     with pytest.raises(Invalid):
         TOY.perform(c, "decide", STAFF, "reason", effect=refuse)
     assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)) == before
+
+
+def test_a_step_may_word_its_own_missing_reason_and_reasons_have_a_limit():
+    short = Workflow("toy-limited", [
+        Transition("accept", ("open",), "accepted", (roles.AGENCY,), "toy.accept", needs_reason=True,
+                   reason_missing=lambda case: "say what was done"),
+        Transition("reject", ("open",), "rejected", (roles.AGENCY,), "toy.reject", needs_reason=True),
+    ], relations=lambda case, actor: roles.relations(actor, agency_id=case.agency_id, owner_id=case.owner_id),
+        reason_field="answer", reason_missing=lambda case: "say why", reason_max=5)
+    with pytest.raises(Invalid) as accepted:
+        short.check(case("open"), "accept", STAFF, " ")
+    with pytest.raises(Invalid) as rejected:
+        short.check(case("open"), "reject", STAFF, "")
+    assert (accepted.value.details, rejected.value.details) == ({"answer": "say what was done"}, {"answer": "say why"})
+    assert short.check(case("open"), "reject", STAFF, " five ").action == "reject"
+    with pytest.raises(Invalid) as long:
+        short.check(case("open"), "reject", STAFF, "six ch")
+    assert set(long.value.details) == {"answer"}
+    del WORKFLOWS["toy-limited"]

@@ -4,7 +4,7 @@ transaction; the agency verifies and withdraws, resumes or opens a processed ver
 Only a verified identity files a complaint, within per-account, per-address and portal-wide limits; in an
 unusual burst, complaints from new accounts are held for a quick decision instead of suspending at once
 (safeguards.py, docs/security.md). An unfounded or abusive complaint is rejected, which restores the entry.
-Every decision follows STEPS.
+Every step — filing included — is a row of the table COMPLAINT, driven by the workflow engine (workflow.py).
 
 Suspension lives on the entry (`Dataset.suspended_at`), which every public channel already filters
 through `catalog.services.public_datasets` / `Dataset.is_public`; downloads answer 451.
@@ -12,18 +12,22 @@ through `catalog.services.public_datasets` / `Dataset.is_public`; downloads answ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..accounts.models import Role, User
+from ..accounts import roles
+from ..accounts.models import User
 from ..accounts.verification import identity_problem
+from ..accounts.vocab import ROLE_LABELS
 from ..audit import services as audit
-from ..catalog import review as catalog_review
-from ..catalog.models import Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, ResourceKind
+from ..catalog.models import Dataset, OpenType, ResourceKind
 from ..catalog.services import index_datasets
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..catalog.vocab import label
+from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox import mail
 from ..inbox.services import notify, notify_all
@@ -31,10 +35,12 @@ from ..models_base import utcnow
 from .. import workdays
 from ..storage import files as stored_files
 from ..supervision.services import Case, Deadlines, register_workflow
-from . import evidence, safeguards
-from .common import (MAX_TEXT, OVERSEERS, agency_staff, authority_users, due_in, is_staff_of, one_decision,
-                     staff_link)
+from ..workflow import Transition, Workflow
+from . import evidence, safeguards, suspension
+from .common import (MAX_TEXT, agency_staff, authority_users, case_relations, decided_meanwhile, may_see,
+                     staff_link, visible_to)
 from .models import CaseState, Complaint, Outcome, Right
+from .suspension import changed_files, open_complaints  # noqa: F401 (the pages ask the complaint module)
 
 RIGHT_LABELS = {
     Right.PRIVACY: _l("Privacy"),
@@ -52,6 +58,7 @@ STATE_LABELS = {
     CaseState.HELD: _l("Held for a quick decision"),
     CaseState.OPEN: _l("Suspended, awaiting verification"),
 }
+FILE, FILE_HELD = "file", "file_held"  # filed: the entry is suspended at once, or (in a burst) the complaint held
 SUSPEND = "suspend"  # a held complaint let through: the entry is suspended and the agency verifies
 ACTION_LABELS = {
     SUSPEND: _l("Suspend the entry now (the agency then verifies the complaint)"),
@@ -67,25 +74,103 @@ def status_label(complaint: Complaint) -> str:
     return str(OUTCOME_LABELS[complaint.outcome] if complaint.outcome else STATE_LABELS[complaint.state])
 
 
-# ---- the workflow: every decision on a complaint, in one table ---------------------------------------
-AGENCY, AUTHORITY = "agency", "authority"  # the entry's agency's staff; the data authority (and admins)
+# ---- the notices each step sends ------------------------------------------------------------------
+def _link(complaint: Complaint) -> str:
+    return url_for("feedback.complaint", complaint_id=complaint.id)
 
 
-@dataclass(frozen=True)
-class Step:
-    sources: tuple[str, ...]    # the states the action is taken from
-    target: str
-    deciders: tuple[str, ...]
-    needs_reason: bool = True
+def _tell_agency_suspended(complaint: Complaint) -> None:
+    ds = complaint.dataset
+    notify_all(agency_staff(ds.agency_id), _("Rights complaint: “%(title)s” is suspended", title=ds.title),
+               _("The entry has been suspended on every channel. Verify the complaint and decide by %(due)s.",
+                 due=workdays.due_text(complaint.due_date, complaint.filed_at)), link=_link(complaint),
+               kind="complaint.filed")
 
 
-STEPS: dict[str, Step] = {
-    SUSPEND:          Step((CaseState.HELD,), CaseState.OPEN, (AGENCY, AUTHORITY), needs_reason=False),
-    Outcome.RESUME:   Step((CaseState.OPEN,), CaseState.DECIDED, (AGENCY,)),
-    Outcome.PROCESS:  Step((CaseState.OPEN,), CaseState.DECIDED, (AGENCY,)),
-    Outcome.WITHDRAW: Step((CaseState.OPEN,), CaseState.DECIDED, (AGENCY,)),
-    Outcome.REJECT:   Step((CaseState.HELD, CaseState.OPEN), CaseState.DECIDED, (AGENCY, AUTHORITY)),
-}
+def _tell_filed(complaint: Complaint, actor: User, reason: str) -> None:
+    ds = complaint.dataset
+    _tell_agency_suspended(complaint)
+    notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
+           _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
+             agency=ds.agency.name, due=workdays.due_text(complaint.due_date, complaint.filed_at)),
+           link=_link(complaint), kind="complaint.received")
+
+
+def _tell_held(complaint: Complaint, actor: User, reason: str) -> None:
+    ds = complaint.dataset
+    notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
+           _("Because of an unusual number of complaints, complaints from new accounts are checked before the "
+             "entry is suspended. The data authority or %(agency)s decides by %(due)s.",
+             agency=ds.agency.name, due=workdays.due_text(complaint.due_date, complaint.filed_at)),
+           link=_link(complaint), kind="complaint.received")
+
+
+def _tell_let_through(complaint: Complaint, actor: User, reason: str) -> None:
+    ds = complaint.dataset
+    _tell_agency_suspended(complaint)
+    notify(complaint.complainant_id, _("Your rights complaint on “%(title)s”: the entry is suspended", title=ds.title),
+           _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
+             agency=ds.agency.name, due=complaint.due_date.isoformat()), link=_link(complaint),
+           kind="complaint.received")
+
+
+def _tell_complainant(complaint: Complaint, reason: str) -> None:
+    notify(complaint.complainant_id,
+           _("Decision on your rights complaint: %(outcome)s", outcome=str(OUTCOME_LABELS[complaint.outcome])),
+           _("“%(title)s”: %(reason)s", title=complaint.dataset.title, reason=reason), link=_link(complaint),
+           kind="complaint.decided")
+
+
+def _tell_decided(complaint: Complaint, actor: User, reason: str) -> None:
+    """The complainant learns the outcome and the reason; when the authority rejects, the agency is told too."""
+    ds = complaint.dataset
+    _tell_complainant(complaint, reason)
+    if complaint.outcome == Outcome.REJECT and roles.AGENCY not in _relations(complaint, actor):
+        notify_all(agency_staff(ds.agency_id), _("The data authority rejected a rights complaint on “%(title)s”",
+                                                  title=ds.title), reason, link=_link(complaint),
+                   kind="complaint.decided")
+
+
+# ---- the workflow: every step of a complaint, in one table ---------------------------------------------
+OWNER, AGENCY, AUTHORITY = roles.OWNER, roles.AGENCY, roles.AUTHORITY_ACTOR
+
+
+def _relations(complaint: Complaint, actor: Any) -> set[str]:
+    return case_relations(actor, agency_id=complaint.dataset.agency_id, owner_id=complaint.complainant_id)
+
+
+def _not_now(complaint: Complaint) -> str:
+    if complaint.state == CaseState.DECIDED:
+        return _("This complaint has already been decided.")
+    return _("This decision is not possible in the complaint's present state (%(state)s).",
+             state=status_label(complaint))
+
+
+def _agency_only(complaint: Complaint) -> str:
+    return _("Only staff of %(agency)s take this decision.", agency=complaint.dataset.agency.name)
+
+
+_DECISION = dict(stops=True, needs_reason=True, notify=_tell_decided)
+COMPLAINT = Workflow("complaint", [
+    Transition(FILE, (None,), CaseState.OPEN, (OWNER,), "complaint.file", starts="COMPLAINT_WORKDAYS",
+               notify=_tell_filed),
+    Transition(FILE_HELD, (None,), CaseState.HELD, (OWNER,), "complaint.file",
+               starts="COMPLAINT_BURST_HOLD_WORKDAYS", notify=_tell_held),
+    Transition(SUSPEND, (CaseState.HELD,), CaseState.OPEN, (AGENCY, AUTHORITY), "complaint.suspend",
+               starts="COMPLAINT_WORKDAYS", notify=_tell_let_through),
+    Transition(Outcome.RESUME, (CaseState.OPEN,), CaseState.DECIDED, (AGENCY,), "complaint.decide",
+               forbidden=_agency_only, **_DECISION),
+    Transition(Outcome.PROCESS, (CaseState.OPEN,), CaseState.DECIDED, (AGENCY,), "complaint.decide",
+               forbidden=_agency_only, **_DECISION),
+    Transition(Outcome.WITHDRAW, (CaseState.OPEN,), CaseState.DECIDED, (AGENCY,), "complaint.decide",
+               forbidden=_agency_only, **_DECISION),
+    Transition(Outcome.REJECT, (CaseState.HELD, CaseState.OPEN), CaseState.DECIDED, (AGENCY, AUTHORITY),
+               "complaint.reject", **_DECISION),
+], relations=_relations, action_field="outcome", conflict=_not_now, stale=decided_meanwhile,
+    forbidden=lambda c: _("Only staff of %(agency)s decide complaints on its entries.", agency=c.dataset.agency.name),
+    reason_missing=lambda c: _("Write down the reason for the decision; the complainant receives it."),
+    reason_max=MAX_TEXT)
+DECISIONS = (SUSPEND, Outcome.RESUME, Outcome.PROCESS, Outcome.WITHDRAW, Outcome.REJECT)
 
 
 @dataclass
@@ -105,19 +190,17 @@ def can_complain(ds: Dataset) -> bool:
 
 def can_view(user: User, complaint: Complaint) -> bool:
     """The complainant sees their own; staff their agency's; the authority, auditors and admins all."""
-    return (complaint.complainant_id == user.id or user.role in OVERSEERS
-            or is_staff_of(user, complaint.dataset.agency_id))
+    return may_see(user, agency_id=complaint.dataset.agency_id, owner_id=complaint.complainant_id)
 
 
-def _roles(user: User, complaint: Complaint) -> set[str]:
-    roles = {AGENCY} if is_staff_of(user, complaint.dataset.agency_id) else set()
-    return roles | ({AUTHORITY} if user.role in (Role.AUTHORITY, Role.ADMIN) else set())
+def allowed_actions(complaint: Complaint, actor: User) -> list[str]:
+    """What this actor may decide on this complaint now (the page offers exactly these)."""
+    return COMPLAINT.allowed_actions(complaint, actor)
 
 
-def allowed_actions(user: User, complaint: Complaint) -> list[str]:
-    """What this user may decide on this complaint now (the page offers exactly these)."""
-    roles = _roles(user, complaint)
-    return [action for action, step in STEPS.items() if complaint.state in step.sources and roles & set(step.deciders)]
+def may_see_history(actor: User) -> bool:
+    """Only the authority, auditors and administrators see an account's complaint history."""
+    return roles.is_overseer(actor)
 
 
 def get_complaint(complaint_id: int, user: User) -> Complaint:
@@ -125,12 +208,6 @@ def get_complaint(complaint_id: int, user: User) -> Complaint:
     if complaint is None or not can_view(user, complaint):
         raise NotFound(_("No complaint of yours has this number."))
     return complaint
-
-
-def open_complaints(ds: Dataset, *states: str) -> list[Complaint]:
-    """The entry's complaints in the given states (default: open, i.e. those that keep it suspended)."""
-    return list(db.session.scalars(select(Complaint).where(
-        Complaint.dataset_id == ds.id, Complaint.state.in_(states or (CaseState.OPEN,))).order_by(Complaint.filed_at)))
 
 
 # ---- filing: the entry is suspended in the same transaction -----------------------------------
@@ -152,17 +229,6 @@ def _clean(ds: Dataset, data: ComplaintData) -> dict[str, str]:
     elif ds.resources and not data.resource_ids:
         errors["resources"] = _("Choose at least one resource the complaint is about.")
     return errors
-
-
-def suspend(ds: Dataset, actor: User, complaint: Complaint) -> None:
-    """Suspend the entry at once (if not already); a history line without the complainant. Caller commits."""
-    if ds.suspended_at is not None:
-        return
-    ds.suspended_at = utcnow()
-    ds.changes.append(DatasetChange(kind="suspended", at=ds.suspended_at,
-                                    summary=_("Opening suspended pending verification of a rights complaint.")))
-    audit.record(actor, "dataset.suspend", "dataset", ds.id, _("Rights complaint received"),
-                 {"complaint": complaint.id})
 
 
 def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
@@ -191,30 +257,17 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
         complaint = Complaint(dataset=ds, complainant_id=actor.id, right=data.right,
                               right_other=data.right_other.strip() if data.right == Right.OTHER else "",
                               description=data.description.strip(), resource_ids=list(dict.fromkeys(data.resource_ids)),
-                              snapshot=snapshot, filed_at=now,
-                              state=CaseState.HELD if held else CaseState.OPEN, held_at=now if held else None,
-                              due_date=due_in("COMPLAINT_BURST_HOLD_WORKDAYS" if held else "COMPLAINT_WORKDAYS", now))
-        db.session.add(complaint)
-        db.session.flush()
-        evidence.attach(stored, "complaint", complaint.id, actor.id)
-        if not held:
-            suspend(ds, actor, complaint)
-        audit.record(actor, "complaint.file", "complaint", str(complaint.id),
-                     details={"dataset": ds.id, "right": complaint.right, "resources": complaint.resource_ids,
-                              "evidence": [s.sha256 for s in stored], "due": complaint.due_date.isoformat(),
-                              "held": held})
-        link = url_for("feedback.complaint", complaint_id=complaint.id)
-        due = workdays.due_text(complaint.due_date, now)
-        if held:
-            notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
-                   _("Because of an unusual number of complaints, complaints from new accounts are checked before the "
-                     "entry is suspended. The data authority or %(agency)s decides by %(due)s.",
-                     agency=ds.agency.name, due=due), link=link, kind="complaint.received")
-        else:
-            _tell_agency_suspended(complaint, link)
-            notify(actor, _("Your rights complaint on “%(title)s” was received", title=ds.title),
-                   _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
-                     agency=ds.agency.name, due=due), link=link, kind="complaint.received")
+                              snapshot=snapshot, filed_at=now, held_at=now if held else None)
+
+        def record(_step) -> None:
+            db.session.add(complaint)
+            db.session.flush()
+            evidence.attach(stored, "complaint", complaint.id, actor.id)
+            if not held:
+                suspension.suspend(ds, actor, complaint)
+        COMPLAINT.perform(complaint, FILE_HELD if held else FILE, actor, effect=record, commit=False, details=lambda: {
+            "dataset": ds.id, "right": complaint.right, "resources": complaint.resource_ids,
+            "evidence": [s.sha256 for s in stored], "due": complaint.due_date.isoformat(), "held": held})
         alert = safeguards.alert_authority_once() if burst else []
         db.session.commit()
     except BaseException:
@@ -227,131 +280,49 @@ def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
     return complaint
 
 
-def _tell_agency_suspended(complaint: Complaint, link: str) -> None:
+# ---- the decisions (their effects on the entry: suspension.py) --------------------------------------
+def _withdraw(complaint: Complaint, reason: str, actor: User) -> None:
+    """The entry is withdrawn; its other pending complaints end with it, and their complainants are told."""
     ds = complaint.dataset
-    notify_all(agency_staff(ds.agency_id), _("Rights complaint: “%(title)s” is suspended", title=ds.title),
-               _("The entry has been suspended on every channel. Verify the complaint and decide by %(due)s.",
-                 due=workdays.due_text(complaint.due_date, complaint.filed_at)), link=link, kind="complaint.filed")
+    suspension.withdraw(complaint, reason, actor)
+    for other in open_complaints(ds, CaseState.OPEN, CaseState.HELD):
+        if other.id == complaint.id:
+            continue
+        was = other.state
+        _record_outcome(other, Outcome.WITHDRAW, reason, actor)
+        audit.record(actor, "complaint.decide", "complaint", str(other.id), reason,
+                     {"outcome": Outcome.WITHDRAW, "dataset": ds.id, "was": was})
+        _tell_complainant(other, reason)
 
 
-# ---- the agency's decision ---------------------------------------------------------
-def changed_files(complaint: Complaint) -> list[str]:
-    """Names of the entry's files that differ from when the complaint was filed (or were added since)."""
-    ds = complaint.dataset
-    now = {r.id: r for r in ds.resources if r.kind == ResourceKind.FILE}
-    changed = [r.name for rid, r in now.items()
-               if rid not in complaint.snapshot or complaint.snapshot[rid]["sha256"] != r.sha256]
-    changed += [s["name"] for rid, s in complaint.snapshot.items() if rid not in now]
-    return changed
+def _record_outcome(complaint: Complaint, outcome: str, reason: str, actor: User) -> None:
+    complaint.state, complaint.outcome, complaint.decision_reason = CaseState.DECIDED, outcome, reason
+    complaint.decided_by_id, complaint.decided_at = actor.id, utcnow()
 
 
-def _lift_if_last(ds: Dataset, complaint: Complaint, summary: str) -> bool:
-    """End the suspension when no other complaint on the entry is still open."""
-    others = [c for c in open_complaints(ds) if c.id != complaint.id]
-    if others or ds.suspended_at is None:
-        return False
-    ds.suspended_at = None
-    if ds.state == DatasetState.PUBLISHED:
-        ds.changes.append(DatasetChange(kind="resumed", summary=summary))
-    return True
-
-
-def _check(complaint: Complaint, action: str, reason: str, actor: User) -> Step:
-    """The step this decision takes, or the reason it cannot be taken (Forbidden, Conflict, Invalid)."""
-    ds = complaint.dataset
-    roles = _roles(actor, complaint)
-    if not roles:
-        raise Forbidden(_("Only staff of %(agency)s decide complaints on its entries.", agency=ds.agency.name))
-    if complaint.state == CaseState.DECIDED:
-        raise Conflict(_("This complaint has already been decided."))
-    step = STEPS.get(action)
-    if step is None:
-        raise Invalid(_("Choose a decision."), {"outcome": _("Choose a decision.")})
-    if not roles & set(step.deciders):
-        raise Forbidden(_("Only staff of %(agency)s take this decision.", agency=ds.agency.name))
-    if complaint.state not in step.sources:
-        message = _("This decision is not possible in the complaint's present state (%(state)s).",
-                    state=status_label(complaint))
-        raise Conflict(message, {"outcome": message})
-    if step.needs_reason and not reason:
-        raise Invalid(_("Write down the reason for the decision; the complainant receives it."),
-                      {"reason": _("Write down the reason for the decision; the complainant receives it.")})
-    if len(reason) > MAX_TEXT:
-        raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), {"reason": _("At most %(n)d characters.", n=MAX_TEXT)})
-    return step
-
-
-@one_decision
 def decide(complaint: Complaint, outcome: str, reason: str, actor: User) -> Complaint:
-    """Take one decision of STEPS, with its reason: the agency withdraws, resumes (the files must be exactly
+    """Take one decision of the table, with its reason: the agency withdraws, resumes (the files must be exactly
     those of the day of the complaint) or opens after processing (every complained-about file replaced; the
     old bytes are quarantined); the agency or the authority rejects an unfounded or abusive complaint (the
     entry is restored unless another open complaint keeps it suspended), or lets a held one through."""
-    reason = reason.strip()
-    step = _check(complaint, outcome, reason, actor)
     if outcome == SUSPEND:
         return _let_through(complaint, reason, actor)
-    ds = complaint.dataset
-    was = complaint.state
-    closed = [complaint]
-    if outcome == Outcome.RESUME:
-        changed = changed_files(complaint)
-        if changed:
-            message = _("Files changed since the complaint (%(names)s): opening can resume only with exactly the "
-                        "files of that day. Choose “open after processing” instead.", names="、".join(changed))
-            raise Conflict(message, {"outcome": message})
-        _lift_if_last(ds, complaint, _("Opening resumed after verification."))
-        audit.record(actor, "dataset.resume", "dataset", ds.id, reason, {"complaint": complaint.id})
-    elif outcome == Outcome.PROCESS:
-        targets = [rid for rid in complaint.resource_ids if rid in complaint.snapshot]
-        current = {r.id: r for r in ds.resources}
-        unchanged = [complaint.snapshot[rid]["name"] for rid in targets
-                     if rid in current and current[rid].sha256 == complaint.snapshot[rid]["sha256"]]
-        if unchanged:
-            message = _("Upload the processed version of %(names)s first; the complained-about version is then "
-                        "withdrawn for good.", names="、".join(unchanged))
-            raise Invalid(message, {"outcome": message})
-        for rid in targets:
-            old = complaint.snapshot[rid]
-            if db.session.get(QuarantinedFile, old["sha256"]) is None:
-                db.session.add(QuarantinedFile(sha256=old["sha256"], reason=reason, source=f"complaint:{complaint.id}",
-                                               dataset_id=ds.id, resource_id=rid, version=old["version"]))
-            audit.record(actor, "resource.quarantine", "resource", rid, reason,
-                         {"complaint": complaint.id, "version": old["version"], "sha256": old["sha256"]})
-        _lift_if_last(ds, complaint, _("Opened again after processing; the complained-about version is withdrawn."))
-        audit.record(actor, "dataset.open_after_processing", "dataset", ds.id, reason, {"complaint": complaint.id})
-    elif outcome == Outcome.REJECT:
-        # Only an open complaint suspended the entry; it stays suspended while another open one remains.
-        restored = was == CaseState.OPEN and _lift_if_last(ds, complaint,
-                                                           _("Opening restored: a rights complaint was rejected."))
-        if restored:
-            audit.record(actor, "dataset.resume", "dataset", ds.id, reason,
-                         {"complaint": complaint.id, "rejected": True})
-    else:  # withdraw: off the portal; files kept for audit. Other pending complaints end with it.
-        if ds.state == DatasetState.PUBLISHED:
-            ds.state = catalog_review.next_state(ds.state, "unpublish")
-            ds.changes.append(DatasetChange(kind="withdrawn",
-                                            summary=_("Withdrawn from the portal after verification of a rights complaint.")))
-        ds.suspended_at = None
-        closed += [c for c in open_complaints(ds, CaseState.OPEN, CaseState.HELD) if c.id != complaint.id]
-        audit.record(actor, "dataset.withdraw", "dataset", ds.id, reason, {"complaint": complaint.id})
-    now = utcnow()
-    for c in closed:
-        details = {"outcome": outcome, "dataset": ds.id, "was": c.state}
-        if outcome == Outcome.REJECT:
-            details["restored"] = restored
-        c.state, c.outcome, c.decision_reason = step.target, outcome, reason
-        c.decided_by_id, c.decided_at = actor.id, now
-        audit.record(actor, "complaint.reject" if outcome == Outcome.REJECT else "complaint.decide", "complaint",
-                     str(c.id), reason, details)
-        notify(c.complainant_id, _("Decision on your rights complaint: %(outcome)s", outcome=str(OUTCOME_LABELS[outcome])),
-               _("“%(title)s”: %(reason)s", title=ds.title, reason=reason),
-               link=url_for("feedback.complaint", complaint_id=c.id), kind="complaint.decided")
-    if outcome == Outcome.REJECT and AGENCY not in _roles(actor, complaint):
-        notify_all(agency_staff(ds.agency_id), _("The data authority rejected a rights complaint on “%(title)s”",
-                                                  title=ds.title), reason,
-                   link=url_for("feedback.complaint", complaint_id=complaint.id), kind="complaint.decided")
-    db.session.commit()
+    ds, was, reason = complaint.dataset, complaint.state, reason.strip()
+    details: dict[str, Any] = {"outcome": outcome, "dataset": ds.id, "was": was}
+
+    def take(_step: Transition) -> None:
+        if outcome == Outcome.RESUME:
+            suspension.resume(complaint, reason, actor)
+        elif outcome == Outcome.PROCESS:
+            suspension.open_processed(complaint, reason, actor)
+        elif outcome == Outcome.REJECT:
+            details["restored"] = suspension.restore_if_last(complaint, was, reason, actor)
+        else:
+            _withdraw(complaint, reason, actor)
+        _record_outcome(complaint, outcome, reason, actor)
+    # filing is not a decision: it is refused like any unknown one
+    COMPLAINT.perform(complaint, outcome if outcome in DECISIONS else "", actor, reason, effect=take,
+                      details=details)
     index_datasets([ds])
     return complaint
 
@@ -359,18 +330,10 @@ def decide(complaint: Complaint, outcome: str, reason: str, actor: User) -> Comp
 def _let_through(complaint: Complaint, reason: str, actor: User) -> Complaint:
     """A held complaint goes ahead: the entry is suspended now and the agency's verification clock starts."""
     ds = complaint.dataset
-    complaint.state = STEPS[SUSPEND].target
-    complaint.due_date = due_in("COMPLAINT_WORKDAYS")
-    suspend(ds, actor, complaint)
-    audit.record(actor, "complaint.suspend", "complaint", str(complaint.id), reason,
-                 {"dataset": ds.id, "held_at": complaint.held_at.isoformat() if complaint.held_at else None,
-                  "due": complaint.due_date.isoformat()})
-    link = url_for("feedback.complaint", complaint_id=complaint.id)
-    _tell_agency_suspended(complaint, link)
-    notify(complaint.complainant_id, _("Your rights complaint on “%(title)s”: the entry is suspended", title=ds.title),
-           _("Opening of the entry is suspended while %(agency)s verifies it; the decision is due by %(due)s.",
-             agency=ds.agency.name, due=complaint.due_date.isoformat()), link=link, kind="complaint.received")
-    db.session.commit()
+    COMPLAINT.perform(complaint, SUSPEND, actor, reason, effect=lambda _step: suspension.suspend(ds, actor, complaint),
+                      details=lambda: {"dataset": ds.id,
+                                       "held_at": complaint.held_at.isoformat() if complaint.held_at else None,
+                                       "due": complaint.due_date.isoformat()})
     index_datasets([ds])
     return complaint
 
@@ -378,9 +341,8 @@ def _let_through(complaint: Complaint, reason: str, actor: User) -> Complaint:
 # ---- lists ----------------------------------------------------------------------
 def complaints_for(user: User, state: str | None = None) -> list[Complaint]:
     """The complaints a staff member may see: their agency's, or all for the authority and auditors."""
-    stmt = select(Complaint).join(Dataset).order_by(Complaint.state.desc(), Complaint.due_date, Complaint.id.desc())
-    if user.role not in OVERSEERS:
-        stmt = stmt.where(Dataset.agency_id == (user.agency_id or -1))
+    stmt = visible_to(select(Complaint).join(Dataset).order_by(Complaint.state.desc(), Complaint.due_date,
+                                                              Complaint.id.desc()), Dataset.agency_id, user)
     if state:
         stmt = stmt.where(Complaint.state == state)
     return list(db.session.scalars(stmt))
@@ -403,18 +365,20 @@ class AccountHistory:
     by_outcome: dict[str, int]
     open: int
     held: int
+    account_role: str  # the label of the account's role
 
 
 def account_history(user_id: int, actor: User) -> AccountHistory:
     """Every complaint one account has filed, with counts by outcome (for the authority)."""
-    if actor.role not in OVERSEERS:
+    if not may_see_history(actor):
         raise Forbidden(_("Only the data authority sees an account's complaint history."))
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("No account has this number."))
     rows = own_complaints(user)
     by_outcome = {o: sum(1 for c in rows if c.outcome == o) for o in Outcome}
-    return AccountHistory(user, rows, by_outcome, sum(1 for c in rows if c.is_open), sum(1 for c in rows if c.is_held))
+    return AccountHistory(user, rows, by_outcome, sum(1 for c in rows if c.is_open), sum(1 for c in rows if c.is_held),
+                          label(ROLE_LABELS, user.role))
 
 
 def complainant_counts(limit: int = 20) -> list[tuple[User, int, int]]:
@@ -429,7 +393,7 @@ def complainant_counts(limit: int = 20) -> list[tuple[User, int, int]]:
 
 def _open_complaints() -> list[Complaint]:
     """Complaints not decided yet (open, or held for the authority), soonest due first."""
-    return list(db.session.scalars(select(Complaint).where(Complaint.state.in_((CaseState.OPEN, CaseState.HELD)))
+    return list(db.session.scalars(select(Complaint).where(Complaint.state.in_(sorted(COMPLAINT.running_states())))
                                    .order_by(Complaint.due_date)))
 
 

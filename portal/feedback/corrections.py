@@ -8,18 +8,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..accounts import roles
 from ..accounts.models import User
-from ..audit import services as audit
 from ..catalog.models import Dataset
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
 from .. import workdays
 from ..storage import files as stored_files
 from ..supervision.services import Case, Deadlines, register_workflow
+from ..workflow import Transition, Workflow
 from . import evidence
-from .common import MAX_TEXT, OVERSEERS, agency_staff, due_in, is_staff_of, one_decision, staff_link
+from .common import (MAX_TEXT, agency_staff, case_relations, decided_meanwhile, may_see, staff_link,
+                     visible_to)
 from .models import Correction, CorrectionState
 
 STATE_LABELS = {
@@ -27,11 +29,63 @@ STATE_LABELS = {
     CorrectionState.ACCEPTED: _l("Accepted"),
     CorrectionState.REJECTED: _l("Rejected"),
 }
+STATE_BADGES = {  # how the public list marks each state
+    CorrectionState.OPEN: "badge-conditional",
+    CorrectionState.ACCEPTED: "badge-current",
+    CorrectionState.REJECTED: "badge-closed",
+}
+
+
+def status_label(correction: Correction) -> str:
+    return str(STATE_LABELS[correction.state])
+
+
+def status_badge(correction: Correction) -> str:
+    return STATE_BADGES[correction.state]
+
+
+# ---- the notices each step sends ------------------------------------------------------------------
+def _link(correction: Correction) -> str:
+    return url_for("feedback.correction", correction_id=correction.id)
+
+
+def _tell_agency(correction: Correction, actor: User, reason: str) -> None:
+    ds = correction.dataset
+    notify_all(agency_staff(ds.agency_id), _("Correction reported on “%(title)s”", title=ds.title),
+               _("Verify it and answer by %(due)s.", due=workdays.due_text(correction.due_date, correction.filed_at)),
+               link=_link(correction), kind="correction.filed")
+
+
+def _tell_reporter(correction: Correction, actor: User, answer: str) -> None:
+    notify(correction.reporter_id, _("Your correction on “%(title)s”: %(state)s", title=correction.dataset.title,
+                                     state=status_label(correction)),
+           answer, link=_link(correction), kind="correction.decided")
+
+
+# ---- the workflow: filed by any user, answered by the agency with a written answer ---------------------
+FILE, ACCEPT, REJECT = "file", "accept", "reject"
+_ANSWER = dict(stops=True, needs_reason=True, notify=_tell_reporter)
+CORRECTION = Workflow("correction", [
+    Transition(FILE, (None,), CorrectionState.OPEN, (roles.OWNER,), "correction.file", starts="CORRECTION_WORKDAYS",
+               notify=_tell_agency),
+    Transition(ACCEPT, (CorrectionState.OPEN,), CorrectionState.ACCEPTED, (roles.AGENCY,), "correction.accept",
+               reason_missing=lambda c: _("Say what was corrected."), **_ANSWER),
+    Transition(REJECT, (CorrectionState.OPEN,), CorrectionState.REJECTED, (roles.AGENCY,), "correction.reject",
+               reason_missing=lambda c: _("Give the reason for rejecting the correction."), **_ANSWER),
+], relations=lambda c, actor: case_relations(actor, agency_id=c.dataset.agency_id, owner_id=c.reporter_id),
+    reason_field="answer", reason_max=MAX_TEXT, stale=decided_meanwhile,
+    conflict=lambda c: _("This correction has already been answered."),
+    forbidden=lambda c: _("Only staff of %(agency)s answer corrections of its entries.", agency=c.dataset.agency.name))
+DECISIONS = (ACCEPT, REJECT)
 
 
 def can_view(user: User, correction: Correction) -> bool:
-    return (correction.reporter_id == user.id or user.role in OVERSEERS
-            or is_staff_of(user, correction.dataset.agency_id))
+    return may_see(user, agency_id=correction.dataset.agency_id, owner_id=correction.reporter_id)
+
+
+def allowed_actions(correction: Correction, actor: User) -> list[str]:
+    """What this actor may answer on this correction now (the page offers exactly these)."""
+    return CORRECTION.allowed_actions(correction, actor)
 
 
 def get_correction(correction_id: int, user: User) -> Correction:
@@ -73,20 +127,16 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
         stored_files.discard(s.key for s in stored)
         raise Invalid(_("Please correct the marked fields."), errors)
     try:
-        now = utcnow()
         correction = Correction(dataset=ds, resource=resource, reporter_id=actor.id, location=location,
-                                description=description, filed_at=now, due_date=due_in("CORRECTION_WORKDAYS", now),
+                                description=description, filed_at=utcnow(),
                                 resource_version_at_filing=resource.version if resource else None)
-        db.session.add(correction)
-        db.session.flush()
-        evidence.attach(stored, "correction", correction.id, actor.id)
-        audit.record(actor, "correction.file", "correction", str(correction.id),
-                     details={"dataset": ds.id, "resource": resource_id or None, "due": correction.due_date.isoformat()})
-        link = url_for("feedback.correction", correction_id=correction.id)
-        notify_all(agency_staff(ds.agency_id), _("Correction reported on “%(title)s”", title=ds.title),
-                   _("Verify it and answer by %(due)s.", due=workdays.due_text(correction.due_date, now)), link=link,
-                   kind="correction.filed")
-        db.session.commit()
+
+        def record(_step) -> None:
+            db.session.add(correction)
+            db.session.flush()
+            evidence.attach(stored, "correction", correction.id, actor.id)
+        CORRECTION.perform(correction, FILE, actor, effect=record, details=lambda: {
+            "dataset": ds.id, "resource": resource_id or None, "due": correction.due_date.isoformat()})
     except BaseException:
         db.session.rollback()
         stored_files.discard(s.key for s in stored)
@@ -94,42 +144,25 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
     return correction
 
 
-@one_decision
 def decide(correction: Correction, action: str, answer: str, actor: User) -> Correction:
     """Accept (the fix is the agency's new version or edit) or reject; both need a written answer."""
-    ds = correction.dataset
-    if not is_staff_of(actor, ds.agency_id):
-        raise Forbidden(_("Only staff of %(agency)s answer corrections of its entries.", agency=ds.agency.name))
-    if not correction.is_open:
-        raise Conflict(_("This correction has already been answered."))
-    if action not in ("accept", "reject"):
-        raise Invalid(_("Choose a decision."), {"action": _("Choose a decision.")})
-    answer = answer.strip()
-    if not answer:
-        message = (_("Say what was corrected.") if action == "accept"
-                   else _("Give the reason for rejecting the correction."))
-        raise Invalid(message, {"answer": message})
-    if len(answer) > MAX_TEXT:
-        raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), {"answer": _("At most %(n)d characters.", n=MAX_TEXT)})
-    correction.state = CorrectionState.ACCEPTED if action == "accept" else CorrectionState.REJECTED
-    correction.answer, correction.decided_by_id, correction.decided_at = answer, actor.id, utcnow()
-    res = correction.resource
-    if action == "accept" and res is not None and correction.resource_version_at_filing is not None \
-            and res.version > correction.resource_version_at_filing:
-        correction.fixed_in_version = res.version
-    audit.record(actor, f"correction.{action}", "correction", str(correction.id), answer,
-                 {"dataset": ds.id, "fixed_in_version": correction.fixed_in_version})
-    notify(correction.reporter_id, _("Your correction on “%(title)s”: %(state)s", title=ds.title,
-                                     state=str(STATE_LABELS[correction.state])),
-           answer, link=url_for("feedback.correction", correction_id=correction.id), kind="correction.decided")
-    db.session.commit()
+    ds, answer = correction.dataset, answer.strip()
+
+    def record(step: Transition) -> None:
+        correction.answer, correction.decided_by_id, correction.decided_at = answer, actor.id, utcnow()
+        res = correction.resource
+        if step.action == ACCEPT and res is not None and correction.resource_version_at_filing is not None \
+                and res.version > correction.resource_version_at_filing:
+            correction.fixed_in_version = res.version
+    # filing is not an answer: it is refused like any unknown one
+    CORRECTION.perform(correction, action if action in DECISIONS else "", actor, answer, effect=record,
+                       details=lambda: {"dataset": ds.id, "fixed_in_version": correction.fixed_in_version})
     return correction
 
 
 def corrections_for(user: User) -> list[Correction]:
-    stmt = select(Correction).join(Dataset).order_by(Correction.state.desc(), Correction.due_date, Correction.id.desc())
-    if user.role not in OVERSEERS:
-        stmt = stmt.where(Dataset.agency_id == (user.agency_id or -1))
+    stmt = visible_to(select(Correction).join(Dataset).order_by(Correction.state.desc(), Correction.due_date,
+                                                                Correction.id.desc()), Dataset.agency_id, user)
     return list(db.session.scalars(stmt))
 
 
@@ -139,14 +172,14 @@ def own_corrections(user: User) -> list[Correction]:
 
 
 def _open_corrections() -> list[Correction]:
-    return list(db.session.scalars(select(Correction).where(Correction.state == CorrectionState.OPEN)
+    return list(db.session.scalars(select(Correction).where(Correction.state.in_(sorted(CORRECTION.running_states())))
                                    .order_by(Correction.due_date)))
 
 
 def supervision_cases() -> list[Case]:
     return [Case(kind=_("Data correction"), title=c.dataset.title,
                  url=url_for("feedback.correction", correction_id=c.id), due=c.due_date,
-                 agency=c.dataset.agency.name, state=str(STATE_LABELS[c.state]),
+                 agency=c.dataset.agency.name, state=status_label(c),
                  assignees=[u.id for u in agency_staff(c.dataset.agency_id)], provisional=c.due_provisional)
             for c in _open_corrections()]
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts import access
+from ..accounts import access, roles
 from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
 from ..accounts.verification import identity_problem
@@ -18,10 +18,10 @@ from ..extensions import db
 from ..storage import storage
 from ..storage.names import clean_filename
 from . import complaints, corrections, evidence, reports, safeguards
+from .common import works_in_console
 from .models import Attachment, Right
 
 bp = Blueprint("feedback", __name__)
-CASE_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 
 
 @bp.app_context_processor
@@ -29,8 +29,8 @@ def _helpers():
     return {"can_complain": complaints.can_complain,
             "open_complaints": complaints.open_complaints, "right_labels": complaints.RIGHT_LABELS,
             "outcome_labels": complaints.OUTCOME_LABELS, "complaint_status": complaints.status_label,
-            "action_labels": complaints.ACTION_LABELS, "correction_labels": corrections.STATE_LABELS,
-            "report_labels": reports.STATE_LABELS}
+            "action_labels": complaints.ACTION_LABELS, "correction_status": corrections.status_label,
+            "correction_badge": corrections.status_badge, "report_status": reports.status_label}
 
 
 def _uploads(name: str) -> list[evidence.Upload]:
@@ -93,12 +93,14 @@ def complaint(complaint_id: int, errors: dict | None = None, status: int = 200):
     c = complaints.get_complaint(complaint_id, current_user)
     return render_template("feedback/complaint.html", c=c, errors=errors or {},
                            files=evidence.attachments("complaint", c.id),
-                           actions=complaints.allowed_actions(current_user, c),
-                           changed=complaints.changed_files(c) if c.is_open else []), status
+                           actions=complaints.allowed_actions(c, current_user),
+                           changed=complaints.changed_files(c) if c.is_open else [],
+                           console=works_in_console(current_user), entry_listed=c.dataset.is_published,
+                           history=complaints.may_see_history(current_user)), status
 
 
 @bp.post("/complaints/<int:complaint_id>/decide")
-@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+@roles_required(*roles.STAFF)
 def decide_complaint(complaint_id: int):
     """A decision of the complaint workflow: the agency withdraws, resumes or opens after processing; the
     agency or the authority rejects an abusive complaint or lets a held one through."""
@@ -121,7 +123,7 @@ def complaint_evidence(complaint_id: int, attachment_id: int):
 
 
 @bp.get("/console/complaints/accounts/<int:user_id>")
-@roles_required(Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+@roles_required(*roles.OVERSEERS)
 def account_history(user_id: int):
     """Every complaint one account has filed, with outcomes, so abuse of the channel shows."""
     history = complaints.account_history(user_id, current_user)
@@ -165,7 +167,8 @@ def correction(correction_id: int, errors: dict | None = None, status: int = 200
     c = corrections.get_correction(correction_id, current_user)
     return render_template("feedback/correction.html", c=c, errors=errors or {},
                            files=evidence.attachments("correction", c.id),
-                           can_decide=corrections.is_staff_of(current_user, c.dataset.agency_id)), status
+                           actions=corrections.allowed_actions(c, current_user),
+                           console=works_in_console(current_user)), status
 
 
 @bp.post("/corrections/<int:correction_id>/decide")
@@ -221,12 +224,12 @@ def report(report_id: int, errors: dict | None = None, status: int = 200):
     r = reports.get_report(report_id, current_user)
     suspended = access.active_suspension(r.reported_user) if r.reported_user else None
     return render_template("feedback/report.html", r=r, errors=errors or {}, files=evidence.attachments("report", r.id),
-                           can_answer=reports.can_answer(current_user, r),
-                           can_act=current_user.role in reports.HANDLERS, suspension=suspended), status
+                           actions=reports.allowed_actions(r, current_user), suspension=suspended,
+                           console=works_in_console(current_user)), status
 
 
 @bp.post("/reports/<int:report_id>/answer")
-@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+@roles_required(*roles.STAFF)
 def answer_report(report_id: int):
     r = reports.get_report(report_id, current_user)
     try:
@@ -239,7 +242,7 @@ def answer_report(report_id: int):
 
 
 @bp.post("/reports/<int:report_id>/access")
-@roles_required(Role.AUTHORITY, Role.ADMIN)
+@roles_required(*roles.AUTHORITY)
 def report_access(report_id: int):
     """Suspend (or restore) the reported account's data access, from the report."""
     r = reports.get_report(report_id, current_user)
@@ -274,10 +277,10 @@ def my_cases():
 
 
 @bp.get("/console/cases")
-@roles_required(*CASE_VIEWERS)
+@roles_required(*roles.CONSOLE_VIEWERS)
 def console_cases():
     """Complaints, corrections and reports: the agency's own for staff, all for the authority and auditors."""
-    overseer = current_user.role in (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+    overseer = complaints.may_see_history(current_user)
     return render_template("feedback/console_cases.html", complaints=complaints.complaints_for(current_user),
                            held=complaints.held_complaints(current_user),
                            corrections=corrections.corrections_for(current_user),
