@@ -34,7 +34,7 @@ from flask_login import current_user
 from sqlalchemy import DDL, Integer, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .accounts.permissions import may_be_signed_in
+from .caller import may_be_signed_in
 from .extensions import db
 from .i18n import select_locale
 from .side_db import side_connections

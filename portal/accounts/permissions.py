@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import current_app, has_request_context, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,20 +33,3 @@ def roles_required(*roles: str) -> Callable:
 
 
 login_required = roles_required()
-
-
-def may_be_signed_in() -> bool:
-    """Whether this request carries anything that could sign someone in: a session cookie, a remember-me
-    cookie or an API token. Without any, the visitor is anonymous, known without asking Flask-Login (which
-    would hash the client's address and agent for session protection and try the token loader)."""
-    cookies = request.cookies
-    return (current_app.config["SESSION_COOKIE_NAME"] in cookies
-            or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
-            or bool(request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key")))
-
-
-def signed_in_user():
-    """The signed-in user of this request, or None (anonymous, or outside a request)."""
-    if not has_request_context() or not may_be_signed_in() or not current_user.is_authenticated:
-        return None
-    return current_user._get_current_object()

@@ -19,7 +19,7 @@ from ..errors import Forbidden, Invalid
 from ..feedback import safeguards
 from . import case_services as cases
 from . import schemas as s
-from .v1 import load_args, paged, route
+from .routes import load_args, paged, route
 
 READ_ERRORS = (401, 422)
 SUBMIT_ERRORS = (401, 403, 404, 413, 422)
