@@ -49,7 +49,9 @@ def create_app(config: Any = None) -> Flask:
     from .pagecache import shared_store
     from .storage import load_storage
 
-    app.extensions["search"] = load_backend(app.config)
+    from .catalog.filters import FACET_FIELDS, INDEX_ONLY_FIELDS
+
+    app.extensions["search"] = load_backend(app.config, FACET_FIELDS, tuple(INDEX_ONLY_FIELDS))
     app.extensions["storage"] = load_storage(app.config)
     app.extensions["page_store"] = shared_store(app.config)
 

@@ -17,17 +17,7 @@ from .i18n import select_locale
 from .search.text import highlight, snippet
 from .sentences import join as join_sentences
 from .security import return_path
-
-
-def filesize(n: int | None) -> str:
-    if n is None:
-        return ""
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
+from .units import filesize
 
 
 # Dates in pages are numeric (yyyy-MM-dd, the same in every language), in the portal's timezone (stored
