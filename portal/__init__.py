@@ -61,15 +61,14 @@ def create_app(config: Any = None) -> Flask:
     app.extensions["storage"] = load_storage(app.config)
     pagecache.init_app(app)  # the site generation moves with every visible write; the shared store
 
-    from .accounts import sessions
+    from .accounts import permissions
 
-    sessions.init_app(app)  # a session names the user and its session version (ended at logout)
+    permissions.init_app(app)  # a session names the user and its session version; the API's token its caller
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
     from .audit.views import bp as audit_bp
     from .audit.views import public_bp as audit_public_bp
-    from .accounts.tokens import load_user_from_request
     from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
@@ -108,7 +107,6 @@ def create_app(config: Any = None) -> Flask:
         app.register_blueprint(api_bp)
         csrf.exempt(api_bp)
     app.register_blueprint(developers_bp)
-    login_manager.request_loader(load_user_from_request)
     from .api.limits import check_blueprint_limits_only_where_declared
 
     check_blueprint_limits_only_where_declared(app)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 
 from ..accounts.models import Role
-from ..accounts.tokens import require_write_scope, token_user
+from ..accounts.permissions import require_write_scope, token_user
 from ..errors import Forbidden, Invalid
 from ..feedback import safeguards
 from . import case_services as cases

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
-from ..accounts.tokens import require_write_scope
+from ..accounts.permissions import require_write_scope
 from ..api.limits import api_limit
 from ..errors import Invalid, PortalError
 from ..storage import TooLarge
