@@ -28,12 +28,18 @@ def create_app(config: Any = None) -> Flask:
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
     from . import models  # noqa: F401  (every table registered before migrate/create_all)
+    from .audit import models as audit_models
+
+    audit_models.init_app(app)  # audit events are append-only in the ORM too
     from .feedback.safeguards import check_settings as check_safeguard_settings
 
     check_safeguard_settings(app.config)  # the complaint burst rule and the registration and complaint limits
 
+    from .machinery import database
+
+    database.install_listeners()  # SQLite pragmas, pooled connections checked by their socket
     db.init_app(app)
-    _safe_session_teardown(app)
+    database.safe_session_teardown(app, db)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -45,23 +51,24 @@ def create_app(config: Any = None) -> Flask:
     app.before_request(refresh_locale)
     limiter.init_app(app)
 
+    from . import pagecache
     from .search import load_backend
-    from .pagecache import shared_store
     from .storage import load_storage
 
-    app.extensions["search"] = load_backend(app.config)
+    from .catalog.filters import FACET_FIELDS, INDEX_ONLY_FIELDS
+
+    app.extensions["search"] = load_backend(app.config, FACET_FIELDS, tuple(INDEX_ONLY_FIELDS))
     app.extensions["storage"] = load_storage(app.config)
-    app.extensions["page_store"] = shared_store(app.config)
+    pagecache.init_app(app)  # the site generation moves with every visible write; the shared store
 
-    from .accounts import sessions
+    from .accounts import permissions
 
-    sessions.init_app(app)  # a session names the user and its session version (ended at logout)
+    permissions.init_app(app)  # a session names the user and its session version; the API's token its caller
 
     from .accounts.views import bp as accounts_bp
     from .agencies.views import bp as agencies_bp
     from .audit.views import bp as audit_bp
     from .audit.views import public_bp as audit_public_bp
-    from .accounts.tokens import load_user_from_request
     from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
@@ -100,7 +107,6 @@ def create_app(config: Any = None) -> Flask:
         app.register_blueprint(api_bp)
         csrf.exempt(api_bp)
     app.register_blueprint(developers_bp)
-    login_manager.request_loader(load_user_from_request)
     from .api.limits import check_blueprint_limits_only_where_declared
 
     check_blueprint_limits_only_where_declared(app)
@@ -127,9 +133,9 @@ def create_app(config: Any = None) -> Flask:
 
     app.cli.add_command(portal_cli)
 
-    from .catalog.indexing import apply_after_request
+    from .catalog import indexing
 
-    app.after_request(apply_after_request)
+    indexing.init_app(app)  # index changes recorded with each flush, applied after the request
 
     from .request_line import Utf8RequestLine
 
@@ -140,26 +146,3 @@ def create_app(config: Any = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
-
-
-def _safe_session_teardown(app: Flask) -> None:
-    """End each request's session without letting a vanished database turn the answer into a 500.
-
-    Flask-SQLAlchemy's own teardown rolls back on the connection; when the database went away after
-    the response was made, that rollback raises. The connection is then invalidated, and the pool
-    replaces it (extensions._still_connected) once the database is back.
-    """
-    from sqlalchemy.exc import DBAPIError
-
-    app.teardown_appcontext_funcs[:] = [f for f in app.teardown_appcontext_funcs if f != db._teardown_session]
-
-    @app.teardown_appcontext
-    def _remove_session(exc: BaseException | None) -> None:
-        try:
-            db.session.remove()
-        except DBAPIError as error:
-            app.logger.warning("Session closed on a lost database connection: %s", error.orig)
-            try:
-                db.session.remove()
-            except DBAPIError:
-                pass

@@ -110,7 +110,7 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = ["zh_CN", "en"]
         # A pooled connection to a server database is checked before it is reused, so service resumes after
-        # the database restarts: by its socket (extensions._still_connected), not by pool_pre_ping's round trip.
+        # the database restarts: by its socket (machinery/database.py), not by pool_pre_ping's round trip.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

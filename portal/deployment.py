@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 import time
 from pathlib import Path
+
+from .machinery.gunicorn import gunicorn_workers
 
 DEVELOPMENT, PRODUCTION, TESTING = "development", "production", "testing"
 MIN_KEY_BYTES = 32
@@ -111,24 +112,6 @@ def check_separate_keys(env: str, **keys: str) -> None:
                     f"PORTAL_{first} and PORTAL_{second} are the same key: whoever holds one could then do what the "
                     f"other guards (sign sessions, test guesses of ID numbers, rewrite the audit chain). Make "
                     f"another key with\n    {MAKE_A_KEY}")
-
-
-def gunicorn_workers() -> int | None:
-    """The number of workers of the gunicorn that is loading the app now, or None outside gunicorn.
-
-    gunicorn loads the app through its Application object's wsgi() (in the master when the app is
-    preloaded, in each worker otherwise); that object, found among the callers, holds the settings."""
-    if "gunicorn.app.base" not in sys.modules:
-        return None
-    from gunicorn.app.base import BaseApplication
-
-    frame = sys._getframe(1)
-    while frame is not None:
-        candidate = frame.f_locals.get("self")
-        if isinstance(candidate, BaseApplication):
-            return int(candidate.cfg.workers)
-        frame = frame.f_back
-    return None
 
 
 def check_limit_storage(config, logger) -> None:

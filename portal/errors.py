@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .machinery.login import forget_user
 
 
 class PortalError(Exception):
@@ -127,7 +128,7 @@ def register_error_handlers(app: Flask) -> None:
         """The database is unreachable (stopped, restarting, connection lost): 503, nothing half-written.
 
         The request's transaction never committed, so rolling back leaves nothing behind; the pool
-        checks connections before reuse (extensions._still_connected), so service resumes once the database is back.
+        checks connections before reuse (machinery/database.py), so service resumes once the database is back.
         """
         if not _is_outage(exc):
             return _unexpected(exc)
@@ -136,7 +137,7 @@ def register_error_handlers(app: Flask) -> None:
             db.session.remove()
         except DBAPIError:
             pass
-        _forget_user()  # the page must not load the signed-in user from the database it cannot reach
+        forget_user()  # the page must not load the signed-in user from the database it cannot reach
         app.logger.warning("Database unavailable: %s", exc.orig)
         return error_response(503, _("The database is temporarily unavailable, so nothing was changed. "
                                      "Please try again in a minute."), headers={"Retry-After": "30"})
@@ -158,9 +159,3 @@ def _is_outage(exc: DBAPIError) -> bool:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
-
-
-def _forget_user() -> None:
-    from flask_login import AnonymousUserMixin
-
-    g._login_user = AnonymousUserMixin()

@@ -4,15 +4,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import refresh
+
+from .machinery.gettext import forget_request_catalog
 
 
 def refresh_locale() -> None:
     """Before each request: choose the locale again, and forget the catalog templates looked up."""
     refresh()
-    g.pop("_translations", None)
-    g.pop("_plain_strings", None)
+    forget_request_catalog()
 
 
 def select_locale() -> str:

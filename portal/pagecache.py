@@ -34,9 +34,10 @@ from flask_login import current_user
 from sqlalchemy import DDL, Integer, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .accounts.permissions import may_be_signed_in
+from .caller import may_be_signed_in
 from .extensions import db
 from .i18n import select_locale
+from .machinery import listen_once
 from .side_db import side_connections
 
 GENERATION_KEY = "pages"
@@ -61,7 +62,15 @@ _QUIET_TABLES = frozenset({"access_events", "audit_events", "search_outbox", "si
                            "deadline_notices"})
 
 
-@event.listens_for(Session, "after_flush")
+def init_app(app) -> None:
+    """Bump the generation with every visible write (the session listeners below), and open the store
+    that every worker shares (PAGE_CACHE_URI)."""
+    listen_once(Session, "after_flush", _note_visible_write)
+    listen_once(Session, "before_commit", _bump_before_commit)
+    listen_once(Session, "after_rollback", _forget_write)
+    app.extensions["page_store"] = shared_store(app.config)
+
+
 def _note_visible_write(session: Session, _flush_context) -> None:
     if session.info.get("pages_changed"):
         return
@@ -72,7 +81,6 @@ def _note_visible_write(session: Session, _flush_context) -> None:
             return
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
     # Last thing before COMMIT, so the generation row is the last lock any transaction takes and is
     # held for an instant: writers never wait on each other through it in a cycle.
@@ -82,7 +90,6 @@ def _bump_before_commit(session: Session) -> None:
             update(SiteState).where(SiteState.name == GENERATION_KEY).values(value=SiteState.value + 1))
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_write(session: Session) -> None:
     session.info.pop("pages_changed", None)
 

@@ -5,9 +5,10 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, current_app, request, url_for
-from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, RequestRedirect
+
+from .machinery.sessions import SessionInterface
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -90,16 +91,6 @@ def return_path() -> str:
     if referrer.netloc != request.host or not referrer.path.startswith("/"):
         return "/"
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions; a request without a session cookie (most of them: visitors who
-    never logged in) gets its empty session without building the cookie signer first."""
-
-    def open_session(self, app: Flask, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
-            return self.session_class()
-        return super().open_session(app, request)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request
-from flask_babel import get_translations, ngettext, pgettext
+from flask import Flask, current_app, request
+from flask_babel import ngettext, pgettext
 from limits import parse_many
 from markupsafe import Markup
 
@@ -14,20 +14,11 @@ from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
 from .catalog.editing import column_warnings
 from .i18n import select_locale
+from .machinery import gettext
 from .search.text import highlight, snippet
 from .sentences import join as join_sentences
 from .security import return_path
-
-
-def filesize(n: int | None) -> str:
-    if n is None:
-        return ""
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
+from .units import filesize
 
 
 # Dates in pages are numeric (yyyy-MM-dd, the same in every language), in the portal's timezone (stored
@@ -83,35 +74,6 @@ def _portal_time(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone)
 
 
-def _translations():
-    """The request's catalog, looked up once per request (Flask-Babel looks it up on every string, and a
-    page has about seventy)."""
-    try:
-        return g._translations
-    except AttributeError:
-        g._translations = get_translations()
-        return g._translations
-
-
-# A page's strings are mostly plain (no variables): each is translated and made markup once per process
-# and locale (the catalogs are fixed while the process runs), a dict lookup instead of about 7 µs.
-_PLAIN: dict[str, dict[str, Markup]] = {}
-
-
-def _gettext(string: str, **variables) -> Markup:
-    if variables:
-        return Markup(_translations().ugettext(string)) % variables
-    try:
-        plain = g._plain_strings
-    except AttributeError:
-        plain = g._plain_strings = _PLAIN.setdefault(select_locale(), {})
-    try:
-        return plain[string]
-    except KeyError:
-        plain[string] = text = Markup(_translations().ugettext(string)) % {}
-        return text
-
-
 def due(value: date | datetime | None, provisional: bool = False) -> Markup:
     """A due date in a page, marked when it is provisional (counted Monday to Friday through a year whose
     official holiday arrangement is not known yet): the one place pages write that mark."""
@@ -127,17 +89,8 @@ def due(value: date | datetime | None, provisional: bool = False) -> Markup:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(  # as Flask-Babel installs them, with the lookup above
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n))
-    # `_()` and `gettext()` as plain functions: Jinja's own take the template context, which makes every
-    # call inside a loop or block copy that context first (about fifty copies on a dataset page). Every
-    # template is HTML with autoescaping, so the result is what Jinja's newstyle gettext gives there:
-    # the translation as markup, always %-formatted with its (escaped) variables.
-    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, sentences=join_sentences)
+    gettext.install(app, select_locale)  # the request's catalog once; `_()` without the template context
+    app.jinja_env.globals.update(sentences=join_sentences)
     # Globals, not context: the entry macros (catalog/entry_parts.html) are imported without the context.
     app.jinja_env.globals["licences"] = vocab.LICENCES
     app.jinja_env.filters.update(

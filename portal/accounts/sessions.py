@@ -8,29 +8,20 @@ PORTAL_SECRET_KEY; the version is not a secret, the key is.
 """
 from __future__ import annotations
 
-from flask import Flask, Request, Response, current_app
+from flask import Request, Response, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 
-from ..extensions import db, login_manager
+from ..extensions import db
 from .lockout import address_key
 from .models import User
-from .tokens import api_request_with_token
 
 DEVICE_COOKIE = "portal_device"
 DEVICE_DAYS = 365
 
 
-def init_app(app: Flask) -> None:
-    """Sessions name the user and the session version; the loader checks both."""
-    login_manager.id_attribute = "get_session_token"
-    login_manager.user_loader(load_user)
-
-
-def load_user(token: str) -> User | None:
-    """Flask-Login's user loader: the active user whose current session version the cookie names."""
-    if api_request_with_token():
-        return None  # on the API a token, when sent, decides who calls (the request loader)
+def user_of_session(token: str) -> User | None:
+    """The active user whose current session version `token` ("<user id>:<session version>") names."""
     user_id, sep, version = str(token).partition(":")
     if not sep or not user_id.isdigit() or not version.isdigit():
         return None  # a bare id: a forged cookie, or one from before session versions (log in again)

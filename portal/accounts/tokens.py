@@ -5,12 +5,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
-from ..errors import Forbidden, Invalid, NotFound, Unauthorized
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
 from .models import ApiToken, TokenScope, User
@@ -63,45 +62,12 @@ def user_tokens(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.created_at.desc())))
 
 
-def load_user_from_request(req) -> User | None:
-    """Flask-Login's request loader: `Authorization: Bearer <token>`, or the raw token as CKAN clients send it.
-
-    Only API paths accept tokens; pages use the session.
-    """
-    if not req.path.startswith("/api/"):
-        return None
-    header = req.headers.get("Authorization", "").strip()
-    if not header:
-        return None
-    raw = header[7:].strip() if header.lower().startswith("bearer ") else header
+def user_of_token(raw: str) -> tuple[ApiToken, User] | None:
+    """The usable token `raw` is and its active user, its last use noted (committed); None otherwise."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
     now = utcnow()
     if token is None or not token.usable(now) or not token.user.active:
         return None
     token.last_used_at = now
     db.session.commit()
-    g.api_token = token
-    return token.user
-
-
-def token_user() -> User:
-    """The caller of an API request, by its API token only: a logged-in session does not count on the API
-    (it carries no CSRF token, and programs must not act with a person's browser session). 401 otherwise."""
-    from flask_login import current_user
-
-    current_user._get_current_object()  # runs the request loader, which sets g.api_token for a valid token
-    token = g.get("api_token")
-    if token is None:
-        raise Unauthorized(_("Send a valid API token in the header Authorization: Bearer <token>."))
-    return token.user
-
-
-def require_write_scope() -> None:
-    """API writes need a read-write token (a session cookie is not enough: the API has no CSRF token)."""
-    token = g.get("api_token")
-    if token is None or token.scope != TokenScope.READ_WRITE:
-        raise Forbidden(_("This request needs an API token with the read-write scope."))
-
-
-def api_request_with_token() -> bool:
-    return request.path.startswith("/api/") and bool(request.headers.get("Authorization"))
+    return token, token.user

@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 
 from ..accounts.models import Role
-from ..accounts.tokens import require_write_scope, token_user
+from ..accounts.permissions import require_write_scope, token_user
 from ..errors import Forbidden, Invalid
 from ..feedback import safeguards
 from . import case_services as cases
 from . import schemas as s
-from .v1 import load_args, paged, route
+from .routes import load_args, paged, route
 
 READ_ERRORS = (401, 422)
 SUBMIT_ERRORS = (401, 403, 404, 413, 422)

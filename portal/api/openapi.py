@@ -1,6 +1,6 @@
 """The OpenAPI 3 document of /api/v1, generated with apispec from the marshmallow schemas.
 
-Routes of the native API register their operation with `v1.route`; routes of other API blueprints
+Routes of the native API register their operation with `routes.route`; routes of other API blueprints
 under /api/v1 add theirs to EXTRA_OPERATIONS (the agency upload routes below), so a test can check
 that every /api/v1 route is documented.
 """
@@ -16,7 +16,7 @@ from flask import Flask
 
 from ..catalog.schemas import ResourceOut, UploadIn, UploadOut
 from . import schemas as s
-from .v1 import OPERATIONS, Operation
+from .routes import OPERATIONS, Operation
 
 API_VERSION = "1.0.0"
 STATUS_TEXT = {400: "Bad request (e.g. a NUL character in the address)", 401: "No valid API token",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..catalog.filters import FILTERS, MAX_VALUE_CHARS, MAX_VALUES, FilterDefinition
 from ..catalog.services import MAX_PAGE
 from ..fields import UtcDateTime
 from ..search.base import SORTS
@@ -33,23 +34,22 @@ class CatalogDumpIn(_In):
                        "The X-Next-Modified-Since header of each answer is the value for the next call."})
 
 
-def _multi(description: str) -> fields.List:
-    return fields.List(fields.String(validate=validate.Length(max=100)), load_default=list,
-                       validate=validate.Length(max=20), metadata={"description": description})
+def _filter(definition: FilterDefinition) -> fields.List:
+    """A search filter of the registry as a repeatable query parameter."""
+    return fields.List(fields.String(validate=validate.Length(max=MAX_VALUE_CHARS)), load_default=list,
+                       validate=validate.Length(max=MAX_VALUES), metadata={"description": definition.description})
 
 
-class DatasetSearchIn(PageIn):
+class _DatasetSearch(PageIn):
     q = fields.String(load_default="", validate=validate.Length(max=200),
                       metadata={"description": "Words that must all occur (Chinese is segmented)."})
     sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
                          metadata={"description": "relevance (default with q), modified (default without), "
                                                   "modified_asc, downloads, title (pinyin)."})
-    theme = _multi("Theme slugs; several combine with OR.")
-    agency = _multi("Agency slugs; several combine with OR.")
-    open_type = _multi("unconditional, conditional, closed.")
-    format = _multi("File formats (CSV, XLSX, JSON, ...).")
-    frequency = _multi("Update frequencies (daily, monthly, ...).")
-    region = _multi("Regions (呼和浩特市, ...).")
+
+
+# The search's words and order, and one parameter per filter of the registry (catalog/filters.py).
+DatasetSearchIn = _DatasetSearch.from_dict({f.name: _filter(f) for f in FILTERS}, name="DatasetSearchIn")
 
 
 class NegativeListIn(PageIn):

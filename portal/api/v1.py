@@ -1,90 +1,20 @@
 """The native REST API (/api/v1): public catalog reads. Every route is declared with its query and
-response schemas, from which /api/v1/openapi.json is generated (portal/api/openapi.py)."""
+response schemas (routes.py), from which /api/v1/openapi.json is generated (portal/api/openapi.py)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import current_app, request
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields
 
-from ..accounts.permissions import signed_in_user
+from ..caller import signed_in_user
 from ..catalog import services as catalog
-from ..catalog.views import send_resource
-from ..errors import Invalid
+from ..file_responses import send_resource
 from ..pagecache import cached
 from . import schemas as s
 from . import services
-from .limits import api_limit
-
-bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-api_limit(bp)
-
-
-@dataclass
-class Operation:
-    """One documented route: what the OpenAPI document says about it."""
-
-    path: str
-    method: str
-    endpoint: str
-    summary: str
-    description: str = ""
-    tag: str = "catalog"
-    query: type[Schema] | None = None
-    response: type[Schema] | None = None
-    media_type: str = "application/json"
-    errors: tuple[int, ...] = ()
-    auth: bool = False
-    path_params: dict[str, str] = field(default_factory=dict)
-    body: type[Schema] | None = None                     # POST: the form fields (multipart or JSON)
-    files: dict[str, str] = field(default_factory=dict)  # POST: file parts of a multipart body, with their meaning
-    ok_status: int = 200
-
-
-OPERATIONS: list[Operation] = []
-
-
-def route(rule: str, *, summary: str, tag: str, query: type[Schema] | None = None,
-          response: type[Schema] | None = None, errors: tuple[int, ...] = (), media_type: str = "application/json",
-          path_params: dict[str, str] | None = None, method: str = "get", body: type[Schema] | None = None,
-          files: dict[str, str] | None = None, auth: bool = False) -> Callable:
-    """Register a route and its OpenAPI operation together, so none can go undocumented.
-
-    GET by default; `method="post"` with `body` (and `files` for the file parts of a multipart body)
-    for submissions, which answer 201. `auth` marks routes that need an API token."""
-    def decorate(fn: Callable) -> Callable:
-        bp.add_url_rule(rule, view_func=fn, methods=[method.upper()])
-        OPERATIONS.append(Operation(path=bp.url_prefix + rule, method=method, endpoint=f"{bp.name}.{fn.__name__}",
-                                    summary=summary, description=" ".join((fn.__doc__ or "").split()), tag=tag,
-                                    query=query, response=response, media_type=media_type,
-                                    errors=tuple(sorted({*errors, 429})), auth=auth, path_params=path_params or {},
-                                    body=body, files=files or {}, ok_status=201 if method == "post" else 200))
-        return fn
-    return decorate
-
-
-def load_args(schema: type[Schema]) -> dict[str, Any]:
-    """Query parameters through their schema (repeated parameters for list fields); 422 when invalid."""
-    inst = schema()
-    data: dict[str, Any] = {}
-    for name, fld in inst.fields.items():
-        if isinstance(fld, fields.List):
-            if name in request.args:
-                data[name] = request.args.getlist(name)
-        elif name in request.args:
-            data[name] = request.args[name]
-    try:
-        return inst.load(data)
-    except ValidationError as exc:
-        raise Invalid(_("Some query parameters are not valid."), exc.messages)
-
-
-def paged(page: services.Page, **extra: Any) -> dict[str, Any]:
-    return {"total": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages,
-            "results": list(page.results), **extra}
+from .routes import bp, load_args, paged, route
 
 
 @route("/datasets", summary="Search the public catalog", tag="datasets", query=s.DatasetSearchIn,
@@ -192,7 +122,9 @@ def openapi():
     return current_app.response_class(served(document, request.host_url.rstrip("/")), mimetype="application/json")
 
 
-from . import cases  # noqa: E402,F401  (the user's own cases: registers its routes on bp)
+# The user's own cases register their routes on the same blueprint, after the public reads (their order
+# in the URL map and in the OpenAPI document).
+from . import cases  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

@@ -20,7 +20,7 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.permissions import signed_in_user
+from ..caller import signed_in_user
 from ..extensions import db
 from ..redact import redact_target
 

@@ -8,6 +8,7 @@ from sqlalchemy import DDL, JSON, BigInteger, Boolean, DateTime, ForeignKey, Int
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from ..extensions import db
+from ..machinery import listen_once
 from ..models_base import utcnow
 
 
@@ -86,11 +87,14 @@ def _refuse_change(_mapper, _connection, target: AuditEvent) -> None:
     raise AppendOnlyError(f"audit event {target.id} is append-only")
 
 
-event.listen(AuditEvent, "before_update", _refuse_change)
-event.listen(AuditEvent, "before_delete", _refuse_change)
+def init_app(app) -> None:
+    """Refuse changes to audit events in the ORM: through the mapper (an object changed or deleted) and
+    through bulk statements (the session listener below). The database refuses them too (the triggers)."""
+    listen_once(AuditEvent, "before_update", _refuse_change)
+    listen_once(AuditEvent, "before_delete", _refuse_change)
+    listen_once(Session, "do_orm_execute", _refuse_bulk_change)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     """`update(AuditEvent)` / `delete(AuditEvent)` statements bypass the mapper events; refuse them too.
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
 from ..models_base import utcnow
-from . import access, chain, services
+from . import access, chain, logs
 
 bp = Blueprint("audit", __name__, url_prefix="/console")
 public_bp = Blueprint("audit_public", __name__)  # the chain's checkpoints, for anyone to archive
@@ -26,18 +26,18 @@ def _helpers():
             "json_text": lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""}
 
 
-def _args(q: services.LogQuery) -> dict:
+def _args(q: logs.LogQuery) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(q).items() if v and k != "page"}
 
 
-def _page_url(endpoint: str, q: services.LogQuery):
+def _page_url(endpoint: str, q: logs.LogQuery):
     return lambda page: url_for(endpoint, **_args(q), page=page)
 
 
 def _csv(log: str):
-    q = services.parse_log_query(request.args)
+    q = logs.parse_log_query(request.args)
     filename = f"{log}-log-{utcnow():%Y%m%d-%H%M%S}.csv"
-    lines = services.export_csv(log, q, current_user._get_current_object())
+    lines = logs.export_csv(log, q, current_user._get_current_object())
     # content_type, not mimetype: Response adds "; charset=utf-8" to a text mimetype itself, which made
     # the header "text/csv; charset=utf-8; charset=utf-8"
     return Response(stream_with_context(lines), content_type="text/csv; charset=utf-8",
@@ -49,8 +49,8 @@ def _csv(log: str):
 @roles_required(*AUDITORS)
 def audit_log():
     """The audit log (decisions, hash-chained): search by time, user, action and object, newest first."""
-    q = services.parse_log_query(request.args)
-    return render_template("audit/log.html", log="audit", result=services.search_audit(q), q=q,
+    q = logs.parse_log_query(request.args)
+    return render_template("audit/log.html", log="audit", result=logs.search_audit(q), q=q,
                            page_url=_page_url("audit.audit_log", q), csv_url=url_for("audit.audit_csv", **_args(q)))
 
 
@@ -66,11 +66,11 @@ def audit_csv():
 def access_log():
     """The access log (downloads, API calls, searches, protected pages): search by time, user, kind and object;
     and how many events could not be written."""
-    q = services.parse_log_query(request.args)
-    result = services.search_access(q)
+    q = logs.parse_log_query(request.args)
+    result = logs.search_access(q)
     return render_template("audit/log.html", log="access", result=result, q=q,
                            page_url=_page_url("audit.access_log", q), csv_url=url_for("audit.access_csv", **_args(q)),
-                           emails=services.user_emails({e.user_id for e in result.rows}),
+                           emails=logs.user_emails({e.user_id for e in result.rows}),
                            write_failures=access.failures())
 
 

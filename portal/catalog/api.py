@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..accounts.models import Role
 from ..accounts.permissions import roles_required
-from ..accounts.tokens import require_write_scope
+from ..accounts.permissions import require_write_scope
 from ..api.limits import api_limit
 from ..errors import PortalError
 from ..storage import TooLarge

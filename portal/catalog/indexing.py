@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from flask import Response, current_app, g, has_request_context
-from sqlalchemy import DateTime, Integer, String, delete, event, func, inspect as sa_inspect, select
+from sqlalchemy import DateTime, Integer, String, delete, func, inspect as sa_inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from .. import pagecache
 from ..extensions import db
+from ..machinery import listen_once
 from ..models_base import new_id, utcnow
 from .models import Dataset, DatasetState
 
@@ -62,7 +63,15 @@ def _was_public(ds: Dataset) -> bool:
     return ds.state == DatasetState.PUBLISHED
 
 
-@event.listens_for(Session, "before_flush")
+def init_app(app) -> None:
+    """Record index changes with every flush (the session listeners below) and apply them after the
+    request that made them."""
+    listen_once(Session, "before_flush", _record_index_changes)
+    listen_once(Session, "after_commit", _forget_queued)
+    listen_once(Session, "after_rollback", _forget_queued)
+    app.after_request(apply_after_request)
+
+
 def _record_index_changes(session: Session, _flush_context, _instances) -> None:
     queued: set[str] = session.info.setdefault("search_outbox_queued", set())
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
@@ -85,8 +94,6 @@ def _record_index_changes(session: Session, _flush_context, _instances) -> None:
             g.search_outbox_added = True  # applied after the request (see apply_after_request)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
 def _forget_queued(session: Session) -> None:
     session.info.pop("search_outbox_queued", None)
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, g, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_login import current_user
 
-from ..accounts.permissions import signed_in_user
+from ..caller import signed_in_user
 from ..agencies.models import Agency
 from ..opening import services as opening
 from ..errors import NotFound
+from ..file_responses import send_resource
 from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
-from ..storage.names import clean_filename
 from . import services
 from .filters import FILTERS
 from .preview import can_preview, preview
@@ -112,39 +112,6 @@ def download(slug: str, resource_id: str):
     if res.dataset_slug != slug:
         raise NotFound("")
     return send_resource(res)
-
-
-def send_resource(res: services.StoredFile):
-    """The file's response (streamed, ETag, Last-Modified, Range), counted and logged; the site's
-    download and the API's share it."""
-    key = res.storage_key
-    resp = send_file(storage().path(key), mimetype=res.media_type, as_attachment=True,
-                     download_name=clean_filename(res.filename, f"{res.id}.{res.format.lower()}"), conditional=True,
-                     etag=res.sha256, last_modified=res.updated_at, max_age=0)
-    if res.encoding and res.media_type.startswith("text/"):
-        # set here, not in `mimetype`: send_file would add its own charset=utf-8 after ours
-        resp.content_type = f"{res.media_type}; charset={res.encoding}"
-    rng = request.range
-    start = rng.ranges[0][0] if rng and rng.ranges else None
-    if resp.status_code in (200, 206):
-        services.record_download(res, resp.status_code, resp.content_length or 0, start)
-        prefix = current_app.config.get("ACCEL_REDIRECT_PREFIX")
-        if prefix:
-            resp = _hand_to_nginx(resp, prefix, key)
-    return resp
-
-
-def _hand_to_nginx(resp: Response, prefix: str, key: str) -> Response:
-    """Let nginx send the bytes (X-Accel-Redirect to its internal location for the stored file); the
-    portal keeps the headers it decided (name, type, ETag, caching) and nginx applies any Range."""
-    resp.close()  # the file send_file opened is not read here
-    out = Response(status=200)
-    for name, value in resp.headers.items():
-        if name.lower() not in ("content-length", "content-range", "accept-ranges"):
-            out.headers[name] = value
-    out.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + storage().internal_path(key)
-    out.headers["X-Accel-Buffering"] = "no"
-    return out
 
 
 @bp.get("/negative-list")

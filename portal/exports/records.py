@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any, Iterator
 
 import orjson
-from flask import request
 from sqlalchemy import Select, Text, bindparam, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -48,9 +47,9 @@ class Urls:
     base: str  # e.g. https://data.nmg.gov.cn (no trailing slash)
 
     @classmethod
-    def for_request(cls) -> Urls:
-        """The addresses of the site the current request came to."""
-        return cls(request.url_root.rstrip("/"))
+    def under(cls, url_root: str) -> Urls:
+        """The addresses under a site's root (a request's url_root: the site the request came to)."""
+        return cls(url_root.rstrip("/"))
 
     def dataset(self, slug: str) -> str:
         return f"{self.base}/dataset/{slug}"

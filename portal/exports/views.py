@@ -36,7 +36,7 @@ def catalog_dump():
     """The whole public catalog as gzipped JSON lines; with modified_since, the changes since then
     (tombstones `{"id", "name", "deleted": true, "modified"}` for entries no longer public)."""
     since = services.parse_since(request.args.get("modified_since"))
-    dump = services.prepare_dump(Urls.for_request(), since)
+    dump = services.prepare_dump(Urls.under(request.url_root), since)
     headers = {"ETag": f'"{dump.etag}"', "Cache-Control": "no-cache",
                "X-Next-Modified-Since": iso(dump.next_since) or ""}
     if dump.last_modified is not None:
@@ -95,7 +95,7 @@ def catalog(fmt: str):
     page = _int_arg("page", 1, 1, 10**9)
     if page > pages:
         raise NotFound(_("The catalog has %(n)d pages.", n=pages))
-    base = Urls.for_request()
+    base = Urls.under(request.url_root)
 
     def page_url(n: int) -> str:
         args = {"page": n} if per_page == dcat.DEFAULT_PAGE_SIZE else {"page": n, "per_page": per_page}
@@ -114,7 +114,7 @@ def catalog(fmt: str):
 @limiter.limit(_search_limit)
 def dataset(slug: str, fmt: str):
     """One public entry in DCAT-AP 3."""
-    graph = dcat.dataset_graph(Urls.for_request(), current_app.config["SITE_NAME"], slug)
+    graph = dcat.dataset_graph(Urls.under(request.url_root), current_app.config["SITE_NAME"], slug)
     if graph is None:
         raise NotFound(_("No public catalog entry is named %(slug)s.", slug=slug))
     return Response(graph.serialize(fmt), mimetype=dcat.FORMATS[fmt][1])
@@ -132,7 +132,7 @@ def _zip(kind: str, slug: str):
     if fs.files == 0:
         raise NotFound(_("%(name)s has no unconditionally open files to download.", name=fs.name))
     stats: dict = {}
-    urls = Urls.for_request()
+    urls = Urls.under(request.url_root)
 
     def body():
         try:

@@ -56,7 +56,7 @@ def accepted_types() -> str:
 
 def size_limit() -> str:
     """The per-file limit for people, e.g. “10.0 MB”."""
-    from ..templating import filesize
+    from ..units import filesize
 
     return filesize(current_app.config["EVIDENCE_MAX_BYTES"])
 

@@ -9,14 +9,9 @@ from .base import AllOf, AnyOf, Expr, Match, Not, Range  # noqa: F401
 from .base import SearchBackend, SearchDoc, SearchHit, SearchPage, SearchQuery, SearchUnavailable  # noqa: F401
 
 
-def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str] | None = None,
-                 filter_fields: Iterable[str] | None = None) -> SearchBackend:
-    if facet_fields is None:
-        from ..catalog.filters import FACET_FIELDS as facet_fields
-    if filter_fields is None:
-        from ..catalog.filters import INDEX_ONLY_FIELDS
-
-        filter_fields = tuple(INDEX_ONLY_FIELDS)
+def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str], filter_fields: Iterable[str]) -> SearchBackend:
+    """The backend config names, indexing the fields the app factory gives (the catalog's filter registry:
+    the search machinery knows no domain)."""
     name = config.get("SEARCH_BACKEND", "whoosh")
     if name == "whoosh":
         from .whoosh import WhooshBackend

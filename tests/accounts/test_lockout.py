@@ -50,7 +50,7 @@ def test_after_a_429_the_correct_password_waits_for_the_window(tmp_path, monkeyp
     refused = attempt(client, "user@example.cn", PASSWORD)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 60
     assert client.get("/account").status_code == 302  # not logged in
-    import portal.limit_storage as storage
+    import portal.machinery.limit_storage as storage
 
     later = storage.time.time() + 61
     monkeypatch.setattr(storage.time, "time", lambda: later)

@@ -52,7 +52,7 @@ def test_counting_a_request_starts_no_thread(tmp_path):
 
 
 def test_expired_counters_are_swept_without_a_thread(monkeypatch):
-    from portal import limit_storage
+    from portal.machinery import limit_storage
 
     now = [1000.0]
     monkeypatch.setattr(limit_storage.time, "time", lambda: now[0])

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ...agencies.models import Agency
 from ...agencies.services import agencies_with_counts
 from ...catalog import services as catalog
+from ...catalog.filters import CKAN_FACETS
 from ...catalog.models import Dataset, Resource, Tag, Theme, dataset_tags
 from ...catalog.vocab import LICENCES
 from ...extensions import db
@@ -27,9 +28,8 @@ ROWS_DEFAULT, ROWS_MAX = 10, 1000          # CKAN's defaults (ckan.search.rows_m
 LIST_MAX = 1000                            # current_package_list_with_resources, group datasets
 FACET_LIMIT_DEFAULT = 50
 CKAN_VERSION = "2.10.0"                    # the Action API version clients may check for
-# CKAN's facet fields -> the portal's index fields
-FACETS = {"organization": "agency", "groups": "theme", "tags": "tags", "res_format": "format",
-          "license_id": "licence", "open_type": "open_type", "frequency": "frequency", "region": "region"}
+# CKAN's facet fields -> the portal's index fields, from the filter registry
+FACETS = CKAN_FACETS
 # CKAN sort fields -> the search service's sorts (asc/desc as CKAN allows them)
 SORTS = {("score", "desc"): "relevance", ("metadata_modified", "desc"): "modified",
          ("metadata_modified", "asc"): "modified_asc", ("title_string", "asc"): "title",

@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from flask import g, url_for
+from flask import g, request, url_for
 
 from ...agencies.models import Agency
 from ...catalog.models import Dataset, OpenType, Resource, ResourceKind, Tag, Theme
@@ -87,7 +87,7 @@ def _urls() -> Urls:
     try:
         return g._ckan_urls
     except AttributeError:
-        g._ckan_urls = Urls.for_request()
+        g._ckan_urls = Urls.under(request.url_root)
         return g._ckan_urls
 
 

@@ -6,33 +6,20 @@ clauses, `*:*`, and ranges on metadata_modified (`[2024-01-01T00:00:00Z TO NOW]`
 math `NOW-7DAYS`, `NOW/DAY`; months and years count 30 and 365 days). Anything else (a bare word, an
 unknown field, a wildcard) is a FqError, which CKAN (through Solr) reports as a Search Error.
 
-Pure functions, no Flask: tested on their own in tests/api/test_ckan_fq.py.
+Pure functions, no Flask: tested on their own in tests/api/test_ckan_fq.py. Which fields may be filtered,
+under which names, and how their values are written come from the filter registry (catalog/filters.py).
 """
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 
+from ...catalog.filters import CKAN_FILTER_FIELDS, CKAN_MODIFIED, CKAN_VALUES
 from ...search.base import AllOf, AnyOf, Expr, Match, Not, Range
 
-# CKAN's Solr field -> the portal's index field
-FIELDS = {
-    "organization": "agency",
-    "groups": "theme",
-    "tags": "tags",
-    "res_format": "format",
-    "license_id": "licence",
-    "name": "name",
-    "id": "id",
-    # the portal's own facets, under the names its site and native API use
-    "agency": "agency",
-    "theme": "theme",
-    "format": "format",
-    "open_type": "open_type",
-    "frequency": "frequency",
-    "region": "region",
-}
-RANGE_FIELDS = {"metadata_modified"}
+# CKAN's Solr field -> the portal's index field, from the filter registry; the range field likewise
+FIELDS = CKAN_FILTER_FIELDS
+RANGE_FIELDS = {CKAN_MODIFIED}
 # Fields every public entry has with one value; CKAN clients and harvesters add these to fq.
 CONSTANTS = {"dataset_type": "dataset", "type": "dataset", "state": "active", "capacity": "public",
              "private": "false"}
@@ -228,9 +215,7 @@ class _Parser:
         if field in CONSTANTS:
             return TRUE if value.lower() == CONSTANTS[field] else FALSE
         target = FIELDS[field]
-        if target == "format":
-            value = value.upper()
-        return Match(target, (value,))
+        return Match(target, (CKAN_VALUES.get(target, str)(value),))
 
 
 def parse_fq(text: str, now: datetime | None = None) -> Expr | None:
