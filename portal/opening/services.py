@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import legal, sentences, workdays
-from ..accounts.access import data_access_suspended
-from ..accounts.models import Role, User
+from ..accounts import access
+from ..accounts.models import AccessBlock, Role, User
 from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind
 from ..errors import Conflict, Forbidden, Invalid, NotFound, PortalError
@@ -30,7 +30,7 @@ from ..storage import files as stored_files
 from ..storage.names import clean_filename
 from ..supervision.services import Case, Deadlines, Notice, deadline_marks, register_notice_source, register_workflow
 from . import permissions
-from .models import (AccessBlock, Application, ApplicationAttachment, ApplicationEvent, ApplicationState, Grant,
+from .models import (Application, ApplicationAttachment, ApplicationEvent, ApplicationState, Grant,
                      GrantState, ProvisionMethod, UsageReport)
 
 S = ApplicationState
@@ -111,8 +111,7 @@ def my_grants(user: User) -> list[Grant]:
 
 
 def active_blocks(user_id: int) -> list[AccessBlock]:
-    return list(db.session.scalars(select(AccessBlock).where(
-        AccessBlock.user_id == user_id, AccessBlock.lifted_at.is_(None)).order_by(AccessBlock.created_at)))
+    return access.active_blocks(user_id)
 
 
 @dataclass
@@ -577,10 +576,7 @@ def block_user(user_id: int, actor: User, reason: str) -> AccessBlock:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("State the reason."), {"reason": _("State the reason.")})
-    block = AccessBlock(user_id=user.id, agency_id=agency_id, reason=reason, created_by_id=actor.id,
-                        created_at=utcnow())
-    db.session.add(block)
-    db.session.flush()
+    block = access.suspend(user.id, actor, reason, agency_id=agency_id)
     audit.record(actor, "access.suspend", "user", str(user.id), reason, {"block": block.id, "agency": agency_id})
     notify(user.id, _("Your access to data has been suspended"), reason, link="/applications",
            kind="access.suspended")
@@ -599,7 +595,7 @@ def lift_block(block_id: int, actor: User, reason: str) -> AccessBlock:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("State the reason."), {"reason": _("State the reason.")})
-    block.lifted_at, block.lifted_by_id, block.lift_reason = utcnow(), actor.id, reason
+    access.lift(block, actor, reason)
     audit.record(actor, "access.lift", "user", str(block.user_id), reason, {"block": block.id})
     notify(block.user_id, _("Your access to data is restored"), reason, link="/applications", kind="access.lifted")
     db.session.commit()
@@ -621,15 +617,15 @@ def require_grant(ds: Dataset, res: Resource, user, channel: str) -> Grant:
     if not getattr(user, "is_authenticated", False):
         raise Forbidden(_("“%(title)s” is conditionally open: log in and apply; its data is provided only to "
                           "applicants whose application has been approved.", title=ds.title))
-    blocks = [b for b in active_blocks(user.id) if b.agency_id in (None, ds.agency_id)]
     grants = list(db.session.scalars(select(Grant).where(Grant.dataset_id == ds.id, Grant.user_id == user.id)
                                      .order_by(Grant.end.desc(), Grant.id.desc())))
-    if data_access_suspended(user):
+    closing = access.blocks_closing(user, ds.agency_id)
+    if any(b.source for b in closing):  # the whole account, from a report or directly: the inbox says why
         raise _refuse(_("Your account's access to conditionally open data is suspended; see the notice in your "
                         "inbox."), ds, res, grants[0] if grants else None)
-    if blocks:
+    if closing:
         raise _refuse(_("Your access to this data was suspended on %(date)s for misuse: %(reason)s",
-                        date=workdays.china_date(blocks[0].created_at).isoformat(), reason=blocks[0].reason),
+                        date=workdays.china_date(closing[0].created_at).isoformat(), reason=closing[0].reason),
                       ds, res, grants[0] if grants else None)
     if not grants:
         raise _refuse(_("“%(title)s” is conditionally open, and you hold no approved application for it.",
@@ -671,7 +667,7 @@ def usable_grant(ds: Dataset, user) -> Grant | None:
     """The user's grant for this entry that is usable today (for showing download buttons)."""
     if not getattr(user, "is_authenticated", False) or ds.open_type != OpenType.CONDITIONAL:
         return None
-    if any(b.agency_id in (None, ds.agency_id) for b in active_blocks(user.id)) or data_access_suspended(user):
+    if access.blocks_closing(user, ds.agency_id):
         return None
     on = today()
     return db.session.scalar(select(Grant).where(

@@ -18,7 +18,8 @@ from portal.errors import Conflict
 from portal.extensions import db
 from portal.inbox.models import Message
 from portal.opening import services
-from portal.opening.models import AccessBlock, Application, ApplicationAttachment, Grant
+from portal.accounts.models import AccessBlock
+from portal.opening.models import Application, ApplicationAttachment, Grant
 from tests import factories as f
 from tests.conftest import PASSWORD, login, post_form
 
