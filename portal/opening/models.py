@@ -168,6 +168,19 @@ class Grant(db.Model):
 
     __mapper_args__ = {"version_id_col": row_version}  # a suspension and a revocation at once: one wins
 
+    def usable_on(self, day: date) -> bool:
+        """Active, and the day is within the approved period."""
+        return self.state == GrantState.ACTIVE and self.start <= day <= self.end
+
+    def covers_file(self, resource_id: str) -> bool:
+        """The file is within the approved scope (no list of files: every file of the entry)."""
+        return not self.resource_ids or resource_id in self.resource_ids
+
+    def covers(self, resource_id: str, channel: str, day: date) -> bool:
+        """Does this grant let its holder fetch this file through `channel` (download, api) on this day?
+        (A suspension of the holder's access closes every grant: opening.grants asks both.)"""
+        return self.usable_on(day) and self.covers_file(resource_id) and channel in self.provision_methods
+
 
 class UsageReport(db.Model):
     """A usage report (利用情况) filed by the grant holder for one due date of the schedule (R2024 §36)."""
