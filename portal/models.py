@@ -1,5 +1,5 @@
 """Imports every domain's models so metadata and migrations see all tables."""
-from .accounts.models import ApiToken, DataAccessSuspension, LoginThrottle, User  # noqa: F401
+from .accounts.models import AccessBlock, ApiToken, LoginThrottle, User  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
 from .audit.models import AccessEvent, AuditEvent  # noqa: F401
 from .catalog.models import (  # noqa: F401
@@ -9,6 +9,6 @@ from .workdays import CalendarDay  # noqa: F401
 from .plans.models import OpenPlan, PlanItem  # noqa: F401
 from .inbox.models import Message  # noqa: F401
 from .feedback.models import Attachment, Complaint, Correction, Report  # noqa: F401
-from .opening.models import AccessBlock, Application, ApplicationAttachment, ApplicationEvent, Grant, UsageReport  # noqa: F401
+from .opening.models import Application, ApplicationAttachment, ApplicationEvent, Grant, UsageReport  # noqa: F401
 from .supervision.models import DeadlineNotice  # noqa: F401
 from .pagecache import SiteState  # noqa: F401

@@ -35,7 +35,7 @@ def test_a_refusal_reads_with_one_stop_after_each_part(app, users):
     from portal.catalog.models import OpenType
     from portal.extensions import db
     from portal.inbox.models import Message
-    from portal.opening import services
+    from portal.opening import decisions
     from portal.opening.models import Application
     from tests import factories as f
 
@@ -46,7 +46,7 @@ def test_a_refusal_reads_with_one_stop_after_each_part(app, users):
         app_ = Application(dataset=ds, applicant=users["data_user"], agency_id=ds.agency_id, state="submitted")
         db.session.add(app_)
         db.session.commit()
-        services.refuse(app_, users["agency_staff"], reason, basis)
+        decisions.refuse(app_, users["agency_staff"], reason, basis)
         note = app_.events[-1].note
         assert note == "理由：申请用途超出开放条件。依据：《中华人民共和国个人信息保护法》第十三条。"
     bodies = [m.body for m in db.session.scalars(db.select(Message).where(Message.kind == "application.refused"))]

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agencies.models import Agency
@@ -94,24 +94,32 @@ class ApiToken(db.Model):
         return self.revoked_at is None and self.expires_at > now
 
 
-class DataAccessSuspension(db.Model):
-    """A user's access to data suspended for misuse (R2024 §50); active while `lifted_at` is empty.
+class AccessBlock(db.Model):
+    """A user's access to conditionally open data suspended for misuse (R2024 §50): to one agency's data,
+    or (agency empty) to all of it; active while `lifted_at` is empty; lifted, never deleted.
 
-    Every use of a grant of conditional data asks `accounts.access.data_access_suspended`; open data
-    stays open to the user.
+    The agency or the authority suspends on an application's page or the console (opening.grants); the
+    authority suspends the whole account from a report of illegal use or directly (accounts.access). Every
+    use of a grant asks `accounts.access.blocks_closing`; open data stays open to the user.
     """
 
-    __tablename__ = "data_access_suspensions"
+    __tablename__ = "access_blocks"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(2000))
-    source: Mapped[str] = mapped_column(String(100), default="")  # e.g. report:7
-    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    suspended_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # Where the whole account was suspended: "report:7" (a report of illegal use) or "account"; empty when the
+    # agency or the authority suspended the user on an application or the console (the refusal of a download
+    # then states the date and the reason; otherwise it points to the notice in the user's inbox).
+    source: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    lift_reason: Mapped[str] = mapped_column(String(2000), default="")
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    lift_reason: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
 
 class LoginThrottle(db.Model):

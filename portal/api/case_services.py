@@ -18,8 +18,9 @@ from ..errors import NotFound
 from ..extensions import db
 from ..feedback import complaints, corrections, evidence, reports
 from ..feedback.models import Complaint, Correction, Report
-from ..opening import services as opening
+from ..opening import applications as opening
 from ..opening.models import Application
+from ..opening.schemas import ApplicationData
 from .services import Page, page_of
 
 Files = list[tuple[str, BinaryIO]]  # (filename, stream) of each uploaded part
@@ -49,10 +50,7 @@ def application_out(a: Application) -> dict[str, Any]:
 
 def submit_application(args: dict[str, Any], files: Files, user: User) -> Application:
     ds = opening.applicable_dataset(args["dataset"])
-    data = opening.ApplicationData(**{k: args[k] for k in (
-        "scenario", "items", "records_scope", "provision_methods", "period_start", "period_end",
-        "security_measures", "commit_truth", "commit_compliance", "commit_security")})
-    return opening.save(ds, data, [opening.Upload(n, s) for n, s in files], user, submit_now=args["submit"])
+    return opening.save(ds, ApplicationData.of(args), [opening.Upload(n, s) for n, s in files], user, submit_now=args["submit"])
 
 
 def _own(model: type, case_id: int, owner_column: str, user: User, not_found: str):

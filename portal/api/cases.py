@@ -17,6 +17,7 @@ from ..accounts.models import Role
 from ..accounts.permissions import require_write_scope, token_user
 from ..errors import Forbidden, Invalid
 from ..feedback import safeguards
+from ..opening.schemas import ATTACHMENTS, ApplicationIn
 from . import case_services as cases
 from . import schemas as s
 from .routes import load_args, paged, route
@@ -69,15 +70,15 @@ def _page(schema: type[Schema], lister: Callable, user) -> Any:
 
 # ---- applications ---------------------------------------------------------------------------
 @route("/applications", method="post", summary="Apply for a conditionally open entry", tag="my cases",
-       body=s.ApplicationIn, files={"attachments": "Proof of capability: PDF, PNG or JPEG."},
+       body=ApplicationIn, files={ATTACHMENTS["name"]: ATTACHMENTS["description"]},
        response=s.ApplicationOut, errors=(*SUBMIT_ERRORS, 409), auth=True)
 @token_required(Role.DATA_USER, write=True)
 def submit_application(user):
     """Submit an application (or, with submit=false, save a draft) for a conditionally open entry, with the
     same checks as the site's form; the agency answers within the configured working days. Data users only;
     409 while an application for the same entry is in progress."""
-    args = load_body(s.ApplicationIn)
-    a = cases.submit_application(args, uploaded("attachments"), user)
+    args = load_body(ApplicationIn)
+    a = cases.submit_application(args, uploaded(ATTACHMENTS["name"]), user)
     return s.ApplicationOut().dump(cases.application_out(a)), 201
 
 

@@ -288,24 +288,7 @@ def _list(description: str) -> fields.List:
                        validate=validate.Length(max=50), metadata={"description": description})
 
 
-class ApplicationIn(_In):
-    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                            metadata={"description": "Slug of the conditionally open entry applied for."})
-    scenario = _text("Application scenario: what the data is used for, by whom and how.")
-    items = _list("Names of the entry's data items needed (least privilege).")
-    records_scope = _text("Which records or which period of the data.")
-    provision_methods = fields.List(fields.String(validate=validate.OneOf(("download", "api"))), load_default=list,
-                                    metadata={"description": "download, api or both."})
-    period_start = fields.Date(load_default=None, metadata={"description": "First day of the use period (YYYY-MM-DD)."})
-    period_end = fields.Date(load_default=None, metadata={"description": "Last day of the use period (YYYY-MM-DD)."})
-    security_measures = _text("How the data is kept secure.")
-    commit_truth = fields.Boolean(load_default=False, metadata={"description": "The application is true."})
-    commit_compliance = fields.Boolean(load_default=False, metadata={
-        "description": "The data is used lawfully, only as approved, not passed on."})
-    commit_security = fields.Boolean(load_default=False, metadata={"description": "The data is kept secure."})
-    submit = fields.Boolean(load_default=True, metadata={
-        "description": "true (default): submit now (every field and the three commitments required); "
-                       "false: save a draft, to be completed on the site."})
+# The application's input is opening.schemas.ApplicationIn: described once, read by the site's form too.
 
 
 class ComplaintIn(_In):

@@ -556,7 +556,7 @@ _DOWNLOAD_ROW = (
 def grant_for_download(ds: Dataset, res: Resource) -> None:
     """Conditional data: the caller must hold a grant usable now for this file and channel (site or API);
     Forbidden saying why otherwise. The grant is remembered so the access is logged against it."""
-    from ..opening.services import require_grant
+    from ..opening.grants import require_grant
 
     channel = "api" if has_request_context() and request.path.startswith("/api/") else "download"
     g.download_grant_id = require_grant(ds, res, current_user, channel).id

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..caller import signed_in_user
 from ..agencies.models import Agency
-from ..opening import services as opening
+from ..opening import grants as opening_grants
 from ..errors import NotFound
 from ..file_responses import send_resource
 from ..extensions import db, limiter
@@ -82,9 +82,10 @@ def dataset(slug: str):
     def render() -> str:
         page = services.dataset_page(slug)  # a suspended entry keeps its page, saying so
         ds = page.ds
+        grant = opening_grants.usable_grant(ds, current_user)
         return render_template("catalog/dataset.html", ds=ds, page=page, status=services.update_status(ds),
                                citation=services.citation(ds, date.today()), can_preview=can_preview,
-                               grant=opening.usable_grant(ds, current_user))
+                               grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"))
     return cached(render)
 
 

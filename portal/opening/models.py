@@ -1,5 +1,5 @@
-"""Applications for conditional-open data, their timeline and attachments, grants, usage reports,
-and suspensions of a user's access for misuse (SPEC §3; R2024 §28, §36, §50; SZ §25)."""
+"""Applications for conditional-open data, their timeline and attachments, grants and usage reports
+(SPEC §3; R2024 §28, §36, §50; SZ §25). A user's access suspended for misuse is accounts.models.AccessBlock."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -168,6 +168,19 @@ class Grant(db.Model):
 
     __mapper_args__ = {"version_id_col": row_version}  # a suspension and a revocation at once: one wins
 
+    def usable_on(self, day: date) -> bool:
+        """Active, and the day is within the approved period."""
+        return self.state == GrantState.ACTIVE and self.start <= day <= self.end
+
+    def covers_file(self, resource_id: str) -> bool:
+        """The file is within the approved scope (no list of files: every file of the entry)."""
+        return not self.resource_ids or resource_id in self.resource_ids
+
+    def covers(self, resource_id: str, channel: str, day: date) -> bool:
+        """Does this grant let its holder fetch this file through `channel` (download, api) on this day?
+        (A suspension of the holder's access closes every grant: opening.grants asks both.)"""
+        return self.usable_on(day) and self.covers_file(resource_id) and channel in self.provision_methods
+
 
 class UsageReport(db.Model):
     """A usage report (利用情况) filed by the grant holder for one due date of the schedule (R2024 §36)."""
@@ -183,22 +196,3 @@ class UsageReport(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     grant: Mapped[Grant] = relationship(back_populates="reports")
-
-
-class AccessBlock(db.Model):
-    """A user's access to data suspended for misuse (R2024 §50): to one agency's data, or (agency
-    empty, set by the authority) to all conditional data; lifted, not deleted."""
-
-    __tablename__ = "access_blocks"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
-    reason: Mapped[str] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    lift_reason: Mapped[str] = mapped_column(Text, default="")
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

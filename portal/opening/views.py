@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import workdays
+from ..accounts import roles
 from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
-from ..errors import BadRequest, Conflict, Invalid, PortalError
+from ..errors import BadRequest, Invalid, PortalError
 from ..storage import storage
 from ..storage.names import clean_filename
-from . import permissions, services
+from . import applications, decisions, grants, pages, public, reports
 from .forms import ApplicationForm
+from .schemas import max_days
+from .workflow import APPLICATION, today
 from .vocab import EVENT_LABELS, GRANT_STATE_LABELS, METHOD_LABELS, REPORT_INTERVALS, STATE_LABELS
 
 bp = Blueprint("opening", __name__)
@@ -33,7 +36,7 @@ def _form_page(form: ApplicationForm, ds, application=None, status: int = 200):
     form.items.choices = [SelectChoice(i.name, f"{i.name}（{i.description}）" if i.description else i.name)
                           for i in ds.items]
     return render_template("opening/form.html", form=form, ds=ds, application=application,
-                           max_days=services.max_days()), status
+                           max_days=max_days()), status
 
 
 def _show_errors(form: ApplicationForm, exc: PortalError) -> None:
@@ -50,9 +53,9 @@ def _save(form: ApplicationForm, ds, application=None):
     if not form.validate():
         return _form_page(form, ds, application, 422)
     try:
-        application = services.save(ds, form.to_data(), form.uploads(), current_user, application=application,
-                                    submit_now=submit_now)
-    except (Invalid, services.AttachmentTooLarge) as exc:
+        application = applications.save(ds, form.to_data(), form.uploads(), current_user,
+                                        application=application, submit_now=submit_now)
+    except (Invalid, applications.AttachmentTooLarge) as exc:
         _show_errors(form, exc)
         return _form_page(form, ds, application, exc.status)
     if submit_now:
@@ -67,15 +70,15 @@ def _save(form: ApplicationForm, ds, application=None):
 @roles_required(Role.DATA_USER)
 def apply(slug: str):
     """Apply for a conditional-open entry; the entry's published conditions are shown beside the form."""
-    ds = services.applicable_dataset(slug)
-    existing = services.open_application(ds, current_user)
+    ds = applications.applicable_dataset(slug)
+    existing = applications.open_application(ds, current_user)
     if existing is not None:
         flash(_("You already have an application for this entry in progress."), "info")
         return redirect(url_for("opening.show", app_id=existing.id))
     form = ApplicationForm()
     if request.method == "GET":
         form.provision_methods.data = ["download"]
-        form.period_start.data = services.today()
+        form.period_start.data = today()
         return _form_page(form, ds)
     return _save(form, ds)
 
@@ -84,9 +87,7 @@ def apply(slug: str):
 @roles_required(Role.DATA_USER)
 def edit(app_id: int):
     """Edit a draft, then save it again or submit it."""
-    application = services.get_application(app_id, current_user)
-    if application.applicant_id != current_user.id or application.state != "draft":
-        raise Conflict(_("Only your own drafts can be edited."))
+    application = applications.editable(app_id, current_user)
     if request.method == "GET":
         form = ApplicationForm(obj=application)
         return _form_page(form, application.dataset, application)
@@ -97,30 +98,24 @@ def edit(app_id: int):
 @roles_required(Role.DATA_USER)
 def mine():
     """My applications with their state, my grants with their reports, and any suspension of my access."""
-    return render_template("opening/mine.html", applications=services.my_applications(current_user),
-                           grants=services.my_grants(current_user), blocks=services.active_blocks(current_user.id),
-                           schedule=services.report_schedule, today=services.today())
+    return render_template("opening/mine.html", applications=applications.my_applications(current_user),
+                           grants=grants.my_grants(current_user), blocks=grants.active_blocks(current_user.id),
+                           schedule=reports.report_schedule, answer_due=pages.answer_due,
+                           grant_note=grants.state_note, today=today())
 
 
 # ---- the case page ----------------------------------------------------------------------------
 def _case_page(application, errors: dict | None = None, status: int = 200):
-    grant = application.grant
-    return render_template(
-        "opening/show.html", a=application, grant=grant, errors=errors or {},
-        schedule=services.report_schedule(grant) if grant else [],
-        can_decide=permissions.can_decide(current_user, application),
-        can_manage=permissions.can_manage_access(current_user, application.agency_id),
-        is_applicant=application.applicant_id == current_user.id,
-        blocks=services.active_blocks(application.applicant_id),
-        files=[r for r in application.dataset.resources if r.kind == "file"],
-        default_every=current_app.config["USAGE_REPORT_DAYS"], today=services.today()), status
+    page = pages.case_page(application, current_user)
+    return render_template("opening/show.html", a=application, page=page, grant=page.grant, errors=errors or {},
+                           today=today()), status
 
 
 @bp.get("/applications/<int:app_id>")
 @login_required
 def show(app_id: int):
     """One application: its fields, attachments, timeline, due date, decision, grant and reports."""
-    return _case_page(services.get_application(app_id, current_user))
+    return _case_page(applications.get_application(app_id, current_user))
 
 
 def _invalid_page(application, exc: Invalid):
@@ -130,24 +125,25 @@ def _invalid_page(application, exc: Invalid):
 
 
 @bp.post("/applications/<int:app_id>/withdraw")
-@roles_required(Role.DATA_USER)
+@login_required  # who may: the `actors` column of workflow.APPLICATION
 def withdraw(app_id: int):
-    application = services.get_application(app_id, current_user)
-    services.withdraw(application, current_user)
+    application = applications.get_application(app_id, current_user)
+    applications.withdraw(application, current_user)
     flash(_("The application was withdrawn."), "success")
     return redirect(url_for("opening.show", app_id=app_id))
 
 
 @bp.post("/applications/<int:app_id>/answer")
-@roles_required(Role.DATA_USER)
+@login_required  # who may: the `actors` column of workflow.APPLICATION
 def answer(app_id: int):
     """The applicant answers the agency's request for more information."""
-    application = services.get_application(app_id, current_user)
-    uploads = [services.Upload(f.filename or "", f.stream) for f in request.files.getlist("attachments") if f.filename]
+    application = applications.get_application(app_id, current_user)
+    uploads = [applications.Upload(f.filename or "", f.stream) for f in request.files.getlist("attachments")
+               if f.filename]
     try:
-        services.answer(application, current_user, request.form.get("answer", ""), uploads)
-    except (Invalid, services.AttachmentTooLarge) as exc:
-        return _invalid_page(services.get_application(app_id, current_user), exc)
+        applications.answer(application, current_user, request.form.get("answer", ""), uploads)
+    except (Invalid, applications.AttachmentTooLarge) as exc:
+        return _invalid_page(applications.get_application(app_id, current_user), exc)
     flash(_("Your answer was sent; the agency answers by %(date)s.",
             date=workdays.due_text(application.due_date, application.clock_start)), "success")
     return redirect(url_for("opening.show", app_id=app_id))
@@ -164,31 +160,32 @@ def _date(name: str) -> date | None:
 
 
 @bp.post("/applications/<int:app_id>/decide")
-@roles_required(Role.AGENCY_STAFF)
+@login_required  # who may: the `actors` column of workflow.APPLICATION
 def decide(app_id: int):
     """The agency approves, refuses, or asks for more information."""
-    application = services.get_application(app_id, current_user)
+    application = applications.get_application(app_id, current_user)
     action = request.form.get("action")
+    if action not in ("approve", "refuse", "request_info"):
+        raise BadRequest(_("Choose approve, refuse or ask for more information."))
+    APPLICATION.check(application, action, current_user)  # 403 or 409 before the form is read
     try:
         if action == "approve":
             every = request.form.get("report_every_days", "")
-            approval = services.Approval(
+            approval = decisions.Approval(
                 purpose=request.form.get("purpose", ""), scope=request.form.get("scope", ""), end=_date("end"),
                 resource_ids=request.form.getlist("resources") if request.form.get("resources_sent") else None,
                 report_every_days=int(every) if every.isdigit() else None)
-            services.approve(application, current_user, approval)
+            decisions.approve(application, current_user, approval)
             flash(_("Approved. The applicant may now use the data."), "success")
         elif action == "refuse":
-            services.refuse(application, current_user, request.form.get("reason", ""),
+            decisions.refuse(application, current_user, request.form.get("reason", ""),
                             request.form.get("legal_basis", ""))
             flash(_("Refused. The applicant has been told the reason and legal basis."), "success")
-        elif action == "request_info":
-            services.request_info(application, current_user, request.form.get("question", ""))
-            flash(_("The applicant has been asked for more information."), "success")
         else:
-            raise BadRequest(_("Choose approve, refuse or ask for more information."))
+            decisions.request_info(application, current_user, request.form.get("question", ""))
+            flash(_("The applicant has been asked for more information."), "success")
     except Invalid as exc:
-        return _invalid_page(services.get_application(app_id, current_user), exc)
+        return _invalid_page(applications.get_application(app_id, current_user), exc)
     return redirect(url_for("opening.show", app_id=app_id))
 
 
@@ -196,7 +193,7 @@ def decide(app_id: int):
 @login_required
 def attachment(app_id: int, attachment_id: int):
     """An attachment, for those who may see the application."""
-    att = services.attachment(services.get_application(app_id, current_user), attachment_id)
+    att = applications.attachment(applications.get_application(app_id, current_user), attachment_id)
     return send_file(storage().path(att.storage_key), mimetype=att.media_type, as_attachment=True,
                      download_name=clean_filename(att.filename, "attachment"), max_age=0)
 
@@ -206,9 +203,9 @@ def attachment(app_id: int, attachment_id: int):
 @roles_required(Role.DATA_USER)
 def report(grant_id: int):
     """The holder files a usage report."""
-    grant = services.get_grant(grant_id, current_user)
+    grant = grants.get_grant(grant_id, current_user)
     try:
-        services.file_report(grant, current_user, request.form.get("report", ""))
+        reports.file_report(grant, current_user, request.form.get("report", ""))
     except Invalid as exc:
         return _invalid_page(grant.application, exc)
     flash(_("Usage report filed. Thank you."), "success")
@@ -216,15 +213,12 @@ def report(grant_id: int):
 
 
 @bp.post("/grants/<int:grant_id>/status")
-@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+@login_required  # who may: the `actors` column of workflow.GRANT
 def grant_status(grant_id: int):
     """Suspend, resume or revoke a grant, with a reason (R2024 §50)."""
-    grant = services.get_grant(grant_id, current_user)
-    action = request.form.get("action", "")
-    if action not in services.GRANT_TRANSITIONS:
-        raise BadRequest(_("Choose suspend, resume or revoke."))
+    grant = grants.get_grant(grant_id, current_user)
     try:
-        services.change_grant(grant, current_user, action, request.form.get("reason", ""))
+        grants.change_grant(grant, current_user, request.form.get("action", ""), request.form.get("reason", ""))
     except Invalid as exc:
         return _invalid_page(grant.application, exc)
     flash(_("Access changed; the holder has been told why."), "success")
@@ -232,13 +226,13 @@ def grant_status(grant_id: int):
 
 
 @bp.post("/users/<int:user_id>/access-block")
-@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+@roles_required(*roles.STAFF)
 def block(user_id: int):
     """Suspend a data user's access for misuse: the agency for its data, the authority for all."""
     back = request.form.get("application", "")
-    application = services.get_application(int(back), current_user) if back.isdigit() else None
+    application = applications.get_application(int(back), current_user) if back.isdigit() else None
     try:
-        services.block_user(user_id, current_user, request.form.get("reason", ""))
+        grants.block_user(user_id, current_user, request.form.get("reason", ""))
     except Invalid as exc:
         if application is None:
             raise
@@ -248,32 +242,32 @@ def block(user_id: int):
 
 
 @bp.post("/access-blocks/<int:block_id>/lift")
-@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
+@roles_required(*roles.STAFF)
 def lift(block_id: int):
-    services.lift_block(block_id, current_user, request.form.get("reason", ""))
+    grants.lift_block(block_id, current_user, request.form.get("reason", ""))
     flash(_("The suspension was lifted."), "success")
     return redirect(url_for("opening.console"))
 
 
 # ---- the agency's console ----------------------------------------------------------------------------
 @bp.get("/console/applications")
-@roles_required(*permissions.CONSOLE_VIEWERS)
+@roles_required(*roles.CONSOLE_VIEWERS)
 def console():
     """Applications by due date (overdue and due soon marked), missing usage reports, grants, suspensions."""
-    return render_template("opening/console.html", rows=services.queue(current_user),
-                           missing=services.missing_reports(current_user), grants=services.grants_for(current_user),
-                           blocks=services.blocks_for(current_user), decided=services.decided(current_user),
-                           today=services.today())
+    return render_template("opening/console.html", rows=decisions.queue(current_user),
+                           missing=reports.missing_reports(current_user), grants=grants.grants_for(current_user),
+                           blocks=pages.console_blocks(current_user), decided=decisions.decided(current_user),
+                           today=today())
 
 
 # ---- public --------------------------------------------------------------------------------------------
 @bp.get("/decisions")
 def decision_index():
     """Every conditional entry with decided applications, and its counts."""
-    return render_template("opening/decision_index.html", rows=services.decision_index())
+    return render_template("opening/decision_index.html", rows=public.decision_index())
 
 
 @bp.get("/dataset/<slug>/decisions")
 def public_decisions(slug: str):
     """The entry's application outcomes: counts and anonymised decisions with refusal reasons."""
-    return render_template("opening/decisions.html", result=services.public_decisions(slug))
+    return render_template("opening/decisions.html", result=public.public_decisions(slug))

@@ -14,7 +14,7 @@ from portal.audit.models import AuditEvent
 from portal.catalog.models import Dataset, OpenType
 from portal.extensions import db
 from portal.feedback.models import Attachment, Complaint, Correction, Report
-from portal.opening import services as opening
+from portal.opening import workflow
 from portal.opening.models import Application
 from tests import factories as f
 from tests.catalog.test_console import stored_files
@@ -46,7 +46,7 @@ def auth(token: str) -> dict[str, str]:
 
 
 def application_body(**changes):
-    today = opening.today()
+    today = workflow.today()
     body = {"dataset": "paiwu", "scenario": "开发企业环保合规风险评估产品，供银行信贷审查使用。",
             "items": ["排污单位名称"], "records_scope": "2025年全年", "provision_methods": ["download", "api"],
             "period_start": today.isoformat(), "period_end": (today + timedelta(days=90)).isoformat(),

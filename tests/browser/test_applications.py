@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from portal.accounts.identifiers import uscc_check_char
 from portal.catalog.models import Dataset
 from portal.extensions import db
-from portal.opening import services
+from portal.opening import workflow
 from portal.opening.models import Application, Grant
 from tests.browser.test_publishing import log_in
 from tests.conftest import link_in
@@ -56,7 +56,7 @@ def test_company_applies_agency_approves_download_until_the_period_ends(live_ser
     items.nth(0).check()
     items.nth(1).check()
     company.get_by_label("所需数据记录或时段").fill("2025年全年各线路日客流")
-    today = services.today()
+    today = workflow.today()
     company.get_by_label("使用时限起").fill(today.isoformat())
     company.get_by_label("使用时限止").fill((today + timedelta(days=90)).isoformat())
     company.locator("#security_measures").fill("数据存放于等保三级机房，专人管理，到期删除。")

@@ -155,17 +155,17 @@ def test_suspension_is_effective_on_every_channel_in_the_next_response(app, user
 
 
 def test_grant_holders_get_451_on_the_site_and_by_api_token_after_a_complaint(app, users, catalog):
-    from portal.opening import services as opening
+    from portal.opening import applications, decisions, schemas, workflow
 
     ds = f.dataset("重点排污单位自动监测数据", open_type=OpenType.CONDITIONAL, items=("排污单位名称",), slug="paiwu")
     res = f.csv_resource(ds, "排污单位名称\n某热电厂\n", filename="排污监测.csv")
     holder = users["data_user"]
-    today = opening.today()
-    application = opening.save(ds, opening.ApplicationData(
+    today = workflow.today()
+    application = applications.save(ds, schemas.ApplicationData(
         scenario="环保合规评估", items=["排污单位名称"], records_scope="2025年", provision_methods=["download", "api"],
         period_start=today, period_end=today + timedelta(days=30), security_measures="内网存放",
         commit_truth=True, commit_compliance=True, commit_security=True), [], holder, submit_now=True)
-    opening.approve(application, users["agency_staff"], opening.Approval(purpose="环保合规评估", scope="排污单位名称"))
+    decisions.approve(application, users["agency_staff"], decisions.Approval(purpose="环保合规评估", scope="排污单位名称"))
     f.data_user("user2@example.cn", "另一用户")
     site, complainant = clients(app, "user@example.cn", "user2@example.cn")
     raw = create_token(holder, "程序", "read", 30)[1]

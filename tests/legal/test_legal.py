@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.inbox.models import Message
 from portal.legal import PURPOSES, chinese_number
 from portal.legal.registry import PACKAGED, load_registry
-from portal.opening import services
+from portal.opening import workflow
 from portal.opening.models import Application
 from tests import factories as f
 from tests.conftest import build_app, login, post_form
@@ -131,7 +131,7 @@ def client_for(app, email):
 
 def submit(app, ds):
     user = client_for(app, "user@example.cn")
-    today = services.today()
+    today = workflow.today()
     r = post_form(user, f"/dataset/{ds.slug}/apply", {
         "scenario": "开发企业环保合规风险评估产品，供银行信贷审查使用。", "items": ["排污单位名称"],
         "records_scope": "2025年全年", "provision_methods": ["download"], "period_start": today.isoformat(),

@@ -17,8 +17,9 @@ from portal.catalog.models import OpenType
 from portal.errors import Conflict
 from portal.extensions import db
 from portal.inbox.models import Message
-from portal.opening import services
-from portal.opening.models import AccessBlock, Application, ApplicationAttachment, Grant
+from portal.accounts.models import AccessBlock
+from portal.opening import decisions, grants, public, reports, workflow
+from portal.opening.models import Application, ApplicationAttachment, Grant
 from tests import factories as f
 from tests.conftest import PASSWORD, login, post_form
 
@@ -65,7 +66,7 @@ def client_for(app, email):
 
 
 def form_data(**changes):
-    today = services.today()
+    today = workflow.today()
     data = {"scenario": "开发企业环保合规风险评估产品，供银行信贷审查使用。", "items": ["排污单位名称", "排放浓度"],
             "records_scope": "呼和浩特市2025年全年数据", "provision_methods": ["download", "api"],
             "period_start": today.isoformat(), "period_end": (today + timedelta(days=180)).isoformat(),
@@ -191,7 +192,7 @@ def test_approval_grants_download_on_site_and_by_api_token_and_logs_it(app, entr
     a, user = submitted_app(app, entry)
     assert download(user, entry["ds"], entry["res"]).status_code == 403  # not yet approved
     grant, staff = approve(app, a.id, resources=[entry["res"].id])
-    assert grant.end == a.period_end and grant.start == services.today()
+    assert grant.end == a.period_end and grant.start == workflow.today()
     assert grant.resource_ids == [entry["res"].id]
     r = download(user, entry["ds"], entry["res"])
     assert r.status_code == 200 and r.data.decode().startswith("排污单位名称")
@@ -240,7 +241,7 @@ def test_refusal_paths_for_downloads(app, entry, users):
     # a file addressed under the wrong entry
     assert user.get(f"/dataset/xinyong/resource/{entry['res'].id}/download").status_code == 404
     # expired grant
-    grant.end = services.today() - timedelta(days=1)
+    grant.end = workflow.today() - timedelta(days=1)
     db.session.commit()
     r = download(user, entry["ds"], entry["res"])
     assert r.status_code == 403 and f"已于{grant.end.isoformat()}结束" in r.get_data(as_text=True)
@@ -248,10 +249,10 @@ def test_refusal_paths_for_downloads(app, entry, users):
                                                               AccessEvent.grant_id == grant.id)).all()
     assert refused  # refused attempts are logged against the grant too
     # not yet started
-    grant.start, grant.end = services.today() + timedelta(days=3), services.today() + timedelta(days=30)
+    grant.start, grant.end = workflow.today() + timedelta(days=3), workflow.today() + timedelta(days=30)
     db.session.commit()
     assert "开始" in download(user, entry["ds"], entry["res"]).get_data(as_text=True)
-    grant.start = services.today()
+    grant.start = workflow.today()
     db.session.commit()
     assert download(user, entry["ds"], entry["res"]).status_code == 200
 
@@ -419,7 +420,7 @@ def test_row_version_makes_a_concurrent_decision_a_conflict(app, entry, users):
     other.commit()
     other.close()
     with pytest.raises(Conflict):
-        services.approve(mine, users["agency_staff"], services.Approval("研究", "全部"))
+        decisions.approve(mine, users["agency_staff"], decisions.Approval("研究", "全部"))
     db.session.expire_all()
     assert db.session.get(Application, a.id).state == "refused"
     assert db.session.scalar(db.select(db.func.count(Grant.id))) == 0  # nothing half-applied
@@ -433,7 +434,7 @@ def test_more_information_pauses_the_clock_and_the_answer_resumes_it(app, entry,
     assert decide(staff, a.id, action="request_info", question="请补充等级保护测评证明").status_code == 302
     db.session.expire_all()
     a = db.session.get(Application, a.id)
-    remaining = workdays.workdays_between(services.today(), a.due_date)
+    remaining = workdays.workdays_between(workflow.today(), a.due_date)
     assert a.state == "info_requested" and a.remaining_workdays == remaining
     page = user.get(f"/applications/{a.id}").get_data(as_text=True)
     assert "请补充等级保护测评证明" in page and 'id="answer"' in page
@@ -468,17 +469,17 @@ def test_usage_reports_on_schedule_and_missing_ones_flagged(app, entry, users):
     a, user = submitted_app(app, entry)
     grant, staff = approve(app, a.id, report_every_days="30")
     assert grant.report_every_days == 30
-    grant.start = services.today() - timedelta(days=65)  # two reports already due
+    grant.start = workflow.today() - timedelta(days=65)  # two reports already due
     db.session.commit()
     console = client_for(app, "staff@example.cn").get("/console/applications").get_data(as_text=True)
     assert 'id="missing-reports"' in console and console.count('class="row-overdue"><th scope="row">') >= 2
-    assert len(services.missing_reports(users["agency_staff"])) == 2
-    assert services.missing_reports(users["other_staff"]) == []
+    assert len(reports.missing_reports(users["agency_staff"])) == 2
+    assert reports.missing_reports(users["other_staff"]) == []
     page = f"/applications/{a.id}"
     assert post_on(user, page, f"/grants/{grant.id}/reports", {"report": ""}).status_code == 422
     assert post_on(user, page, f"/grants/{grant.id}/reports", {"report": "用于信贷风险模型，未发生安全事件。"}).status_code == 302
     db.session.expire_all()
-    assert len(services.missing_reports(users["agency_staff"])) == 1
+    assert len(reports.missing_reports(users["agency_staff"])) == 1
     schedule = user.get(page).get_data(as_text=True).split('id="report-schedule"')[1].split("</thead>")[0]
     assert '<th scope="col">报告内容</th>' in schedule and "举报" not in schedule  # a usage report, not 举报
     assert post_on(staff, page, f"/grants/{grant.id}/reports", {"report": "x"}).status_code == 403
@@ -490,7 +491,7 @@ def test_supervision_lists_open_applications_with_the_agency_staff_as_assignees(
     html = client_for(app, "authority@example.cn").get("/console/supervision").get_data(as_text=True)
     assert "有条件开放申请" in html and f"/applications/{a.id}" in html and a.due_date.isoformat() in html
     with app.test_request_context():
-        case = next(c for c in services.supervision_cases() if c.url == f"/applications/{a.id}")
+        case = next(c for c in public.supervision_cases() if c.url == f"/applications/{a.id}")
     assert set(case.assignees) == staff_ids()
 
 
@@ -527,6 +528,6 @@ def test_a_concurrent_grant_change_is_a_conflict(app, entry, users):
     other.commit()
     other.close()
     with pytest.raises(Conflict):
-        services.change_grant(mine, users["agency_staff"], "suspend", "暂停")
+        grants.change_grant(mine, users["agency_staff"], "suspend", "暂停")
     db.session.expire_all()
     assert db.session.get(Grant, grant.id).state == "revoked"

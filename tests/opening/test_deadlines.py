@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.catalog.models import DatasetState, Review
 from portal.extensions import db
 from portal.inbox.models import Message
-from portal.opening import services
+from portal.opening import workflow
 from portal.opening.models import Application
 from portal.supervision.models import DeadlineNotice
 from tests import factories as f
@@ -50,7 +50,7 @@ def run(app, *args: str):
 
 
 def test_reminders_escalations_and_mail_once_a_day(app, entry, users, smtp):  # noqa: F811
-    today = services.today()
+    today = workflow.today()
     soon, _user = submitted_app(app, entry)
     soon.due_date = today  # due today: a reminder to the agency's staff
     late = Application(dataset=entry["other"], agency_id=entry["other"].agency_id, applicant_id=users["data_user"].id,
@@ -98,13 +98,13 @@ def test_reminders_escalations_and_mail_once_a_day(app, entry, users, smtp):  # 
 def test_missing_usage_reports_are_flagged_to_the_agency_once(app, entry, users):  # noqa: F811
     a, _user = submitted_app(app, entry)
     grant, _staff = approve(app, a.id, report_every_days="30")
-    grant.start = services.today() - timedelta(days=35)
+    grant.start = workflow.today() - timedelta(days=35)
     db.session.commit()
     run(app)  # no SMTP configured: inbox only
     flagged = db.session.scalars(db.select(Message).where(Message.kind == "usage_report.missing")).all()
     assert {m.user_id for m in flagged} == ids("staff@example.cn", "staff3@example.cn")
     assert "未按期报送" in flagged[0].subject
-    run(app, "--today", (services.today() + timedelta(days=1)).isoformat())
+    run(app, "--today", (workflow.today() + timedelta(days=1)).isoformat())
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Message.id)).where(Message.kind == "usage_report.missing")) == 2
 
@@ -120,7 +120,7 @@ def test_mail_failure_leaves_the_inbox_notice(app, entry, users):  # noqa: F811
         port = s.getsockname()[1]  # nothing listens here once the socket is closed
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
     soon, _user = submitted_app(app, entry)
-    soon.due_date = services.today()
+    soon.due_date = workflow.today()
     db.session.commit()
     out = run(app)
     assert "Reminders 2" in out and "e-mails 0" in out

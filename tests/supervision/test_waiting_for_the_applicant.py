@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from portal.extensions import db
 from portal.inbox.models import Message
-from portal.opening import services
+from portal.opening import workflow
 from portal.opening.models import Application
 from tests.opening.test_applications import (client_for, decide, entry, post_on, staff_ids,  # noqa: F401
                                              submitted_app)
@@ -18,7 +18,7 @@ WAITING = "等待申请人补充材料"
 
 def overdue_application(app, entry, days: int = 3) -> Application:  # noqa: F811
     a, _user = submitted_app(app, entry)
-    a.due_date = services.today() - timedelta(days=days)
+    a.due_date = workflow.today() - timedelta(days=days)
     db.session.commit()
     return a
 
@@ -51,7 +51,7 @@ def test_overdue_application_waiting_for_the_applicant_stays_overdue_under_super
     a = overdue_application(app, entry)
     ask(app, a)
     a = db.session.get(Application, a.id)
-    assert a.state == "info_requested" and a.due_date < services.today()  # the default rule: the clock runs on
+    assert a.state == "info_requested" and a.due_date < workflow.today()  # the default rule: the clock runs on
 
     row = supervision_row(app, a)
     assert WAITING in row and "row-overdue" in row and "已超期" in row
@@ -99,7 +99,7 @@ def test_under_the_pause_rule_an_overdue_case_stays_overdue_and_a_paused_one_is_
                    {"answer": "已补充"}).status_code == 302
     db.session.expire_all()
     late = db.session.get(Application, late.id)
-    assert late.state == "submitted" and late.due_date < services.today()
+    assert late.state == "submitted" and late.due_date < workflow.today()
     assert "row-overdue" in supervision_row(app, late)
 
 
