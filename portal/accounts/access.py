@@ -18,7 +18,8 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..inbox.services import notify
 from ..models_base import utcnow
-from .models import DataAccessSuspension, Role, User
+from . import roles
+from .models import DataAccessSuspension, User
 
 
 def active_suspension(user: Any) -> DataAccessSuspension | None:
@@ -38,7 +39,7 @@ def data_access_suspended(user: Any) -> bool:
 
 
 def _require_authority(actor: User) -> None:
-    if actor.role not in (Role.AUTHORITY, Role.ADMIN):
+    if not roles.is_authority(actor):
         raise Forbidden(_("Only the data authority suspends or restores a user's data access."))
 
 

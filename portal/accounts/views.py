@@ -9,10 +9,9 @@ from ..errors import Conflict, Invalid, PortalError
 from ..extensions import limiter
 from ..models_base import utcnow
 from ..security import safe_next
-from . import services, sessions, tokens, verification
+from . import roles, services, sessions, tokens, verification
 from .forms import LoginForm, PasswordForm, RegisterForm
 from .lockout import Locked
-from .models import Role
 from .permissions import login_required, roles_required
 
 bp = Blueprint("accounts", __name__)
@@ -193,7 +192,7 @@ def change_password():
 
 
 @bp.get("/console/users")
-@roles_required(Role.ADMIN)
+@roles_required(roles.ADMINS)
 def users():
     """Administrators: the accounts, to deactivate or reactivate them."""
     query = request.args.get("q", "")
@@ -201,14 +200,14 @@ def users():
 
 
 @bp.post("/console/users/<int:user_id>/deactivate")
-@roles_required(Role.ADMIN)
+@roles_required(roles.ADMINS)
 def deactivate(user_id: int):
     """Deactivate an account: it can no longer log in, and every session it has ends at once."""
     return _set_active(user_id, False)
 
 
 @bp.post("/console/users/<int:user_id>/reactivate")
-@roles_required(Role.ADMIN)
+@roles_required(roles.ADMINS)
 def reactivate(user_id: int):
     """Reactivate an account (its former sessions stay ended)."""
     return _set_active(user_id, True)

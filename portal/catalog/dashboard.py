@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..accounts.models import Role, User
+from ..accounts import roles
+from ..accounts.models import User
 from ..extensions import db
 from .models import Dataset, DatasetState, Review, ReviewState
 from .services import UpdateStatus, update_status
@@ -24,10 +25,11 @@ def board(actor: User, decisions: int = 10) -> Board:
     """What the actor's console shows: their agency's entries, or every entry for the authority and auditors."""
     stmt = select(Dataset).order_by(Dataset.modified_at.desc())
     reviews = select(Review).where(Review.state != ReviewState.PENDING).order_by(Review.decided_at.desc())
-    if actor.role == Role.AGENCY_STAFF:
+    own_agency = roles.is_agency_staff(actor)
+    if own_agency:
         stmt = stmt.where(Dataset.agency_id == actor.agency_id)
         reviews = reviews.join(Dataset).where(Dataset.agency_id == actor.agency_id)
-    result = Board(scope=actor.agency.name if actor.role == Role.AGENCY_STAFF and actor.agency else "all")
+    result = Board(scope=actor.agency.name if own_agency and actor.agency else "all")
     for state in DatasetState:
         result.by_state[state] = []
     for ds in db.session.scalars(stmt):
