@@ -84,3 +84,24 @@ def test_a_refused_effect_keeps_nothing(app):
     with pytest.raises(Invalid):
         TOY.perform(c, "decide", STAFF, "reason", effect=refuse)
     assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)) == before
+
+
+STEPS = Workflow("toy-steps", [
+    Transition("close", ("open",), "closed", (roles.AGENCY,), "toy.close", needs_reason=True,
+               conflict=lambda case: "already closed", reason_missing=lambda case: "say why",
+               reason_field="comment"),
+    Transition("reopen", ("closed",), "open", (roles.AGENCY,), "toy.reopen"),
+], relations=lambda case, actor: roles.relations(actor, agency_id=case.agency_id, owner_id=case.owner_id),
+    conflict=lambda case: "not now")
+
+
+def test_a_step_may_have_its_own_refusals():
+    with pytest.raises(Conflict) as exc:
+        STEPS.check(case("closed"), "close", STAFF, "x")
+    assert exc.value.message == "already closed"
+    with pytest.raises(Conflict) as exc:
+        STEPS.check(case("open"), "reopen", STAFF)
+    assert exc.value.message == "not now"                          # the workflow's words
+    with pytest.raises(Invalid) as exc:
+        STEPS.check(case("open"), "close", STAFF, " ")
+    assert exc.value.message == "say why" and exc.value.details == {"comment": "say why"}
