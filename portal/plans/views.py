@@ -12,14 +12,14 @@ from . import services
 from .forms import CreatePlanForm, ItemForm, PrioritiesForm, PublishForm, RemoveItemForm
 from .models import OpenPlan
 from .permissions import can_create, own_agency
-from .vocab import FLAG_LABELS, PROGRESS_LABELS
+from .vocab import FLAG_LABELS
 
 bp = Blueprint("plans", __name__)
 
 
 @bp.context_processor
 def _labels():
-    return {"progress_labels": PROGRESS_LABELS, "flag_labels": FLAG_LABELS}
+    return {"flag_labels": FLAG_LABELS}
 
 
 def _show_errors(form, exc: Invalid | Conflict) -> None:
