@@ -196,6 +196,14 @@ def list_users(query: str = "", limit: int = 100) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
+def account_action(user: User, actor: User) -> str | None:
+    """What the accounts page offers an administrator on an account: deactivate or reactivate it (never
+    their own: see set_active)."""
+    if not roles.is_admin(actor) or user.id == actor.id:
+        return None
+    return "deactivate" if user.active else "reactivate"
+
+
 def set_active(user_id: int, active: bool, actor: User) -> User:
     """An administrator deactivates an account, which ends all its sessions (and its API tokens stop
     working), or reactivates it."""

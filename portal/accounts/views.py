@@ -138,7 +138,8 @@ def add_identity():
 def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):
     return render_template("accounts/account.html", user=current_user, tokens=tokens.user_tokens(current_user),
                            new_token=new_token, errors=errors or {}, expiry_days=tokens.EXPIRY_DAYS,
-                           now=utcnow(), identity_problem=verification.identity_problem(current_user)), status
+                           now=utcnow(), identity_problem=verification.identity_problem(current_user)
+                           if roles.is_data_user(current_user) else None), status
 
 
 @bp.get("/account")
@@ -196,7 +197,9 @@ def change_password():
 def users():
     """Administrators: the accounts, to deactivate or reactivate them."""
     query = request.args.get("q", "")
-    return render_template("accounts/users.html", users=services.list_users(query), q=query)
+    found = services.list_users(query)
+    return render_template("accounts/users.html", users=found, q=query,
+                           actions={u.id: services.account_action(u, current_user) for u in found})
 
 
 @bp.post("/console/users/<int:user_id>/deactivate")
