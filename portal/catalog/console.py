@@ -48,7 +48,7 @@ def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
     choices["theme"] = [(t.slug, t.name) for t in themes]
     choices["licence_id"] = [(lic.id, lic.title) for lic in LICENCES.values()]
     return render_template("console/entry_form.html", data=data, errors=errors, ds=ds, choices=choices,
-                           item_types=editing.ITEM_TYPES), status
+                           item_types=editing.ITEM_TYPES, staged=ds is not None and editing.edit_is_staged(ds)), status
 
 
 @bp.get("/")
@@ -84,7 +84,8 @@ def entry(dataset_id: str):
     ds = editing.console_dataset(dataset_id, current_user)
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
-                           quarantined=quarantined)
+                           quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
+                           actions=review.entry_actions(ds, current_user), standing=review.standing(ds))
 
 
 @bp.route("/datasets/<dataset_id>/edit", methods=["GET", "POST"])

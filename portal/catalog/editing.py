@@ -54,6 +54,11 @@ def may_edit(actor: User, ds: Dataset) -> bool:
     return can_edit(actor, ds) and is_editable(ds)
 
 
+def edit_is_staged(ds: Dataset) -> bool:
+    """An edit of a published entry is kept aside (`pending`) until the authority approves it."""
+    return ds.state == DatasetState.PUBLISHED
+
+
 def may_fetch_quarantined(actor: User) -> bool:
     """Bytes quarantined after a rights complaint are given to auditors only."""
     return roles.is_auditor(actor)
@@ -221,7 +226,7 @@ def update_entry(ds: Dataset, raw: dict[str, Any], actor: User) -> Dataset:
     if not is_editable(ds):
         raise Conflict(_("The entry is under review and cannot be edited until the authority decides."))
     data = clean(raw, ds)
-    if ds.state == DatasetState.PUBLISHED:
+    if edit_is_staged(ds):
         ds.pending = data
         ds.pending_state = DatasetState.DRAFT if ds.pending_state != DatasetState.RETURNED else ds.pending_state
         audit.record(actor, "dataset.edit_staged", "dataset", ds.id)

@@ -121,6 +121,25 @@ def review_actions(review: Review, actor: Any) -> list[str]:
     return (["check"] if steps else []) + steps
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where an entry stands in review, as its console page tells it."""
+    published: bool                 # it has a public page
+    open_review: Review | None      # the submission the authority has yet to decide
+    returned: Review | None         # the latest decision, while what it sent back is still returned
+    staged: str | None              # the state of the staged edit of a published entry
+
+
+def standing(ds: Dataset) -> Standing:
+    """The entry's review standing (reviews come newest first)."""
+    latest = ds.reviews[0] if ds.reviews else None
+    sent_back = S.RETURNED in (ds.state, ds.pending_state)
+    return Standing(published=ds.state == S.PUBLISHED,
+                    open_review=next((r for r in ds.reviews if r.state == ReviewState.PENDING), None),
+                    returned=latest if latest and latest.state == ReviewState.RETURNED and sent_back else None,
+                    staged=ds.pending_state)
+
+
 def _require_authority(actor: User) -> None:
     if not roles.is_authority(actor):
         raise Forbidden(_authority_only())

@@ -33,7 +33,8 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, can_preview=can_preview), status
+                           checks=review.CHECKS, can_preview=can_preview,
+                           actions=review.review_actions(r, current_user)), status
 
 
 @bp.post("/<int:review_id>/check/<check>")
