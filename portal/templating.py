@@ -1,14 +1,20 @@
-"""Template filters and globals: labels for coded values, sizes, dates in China time, language links."""
+"""Template filters and globals: labels for coded values, sizes, dates in China time, language links, and
+what the navigation offers the signed-in user."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import ngettext, pgettext
+from flask_login import current_user
 from limits import parse_many
 from markupsafe import Markup
 
+from .accounts import roles
 from .accounts.identifiers import mask_email
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
@@ -88,6 +94,58 @@ def due(value: date | datetime | None, provisional: bool = False) -> Markup:
               "The date is recounted when the data authority enters it."))
 
 
+@dataclass(frozen=True)
+class Status:
+    """A state as a page shows it: its code (for CSS classes and data attributes) and its translated label."""
+    code: str
+    label: str
+
+
+@cache
+def _status_tables() -> dict[type, dict | None]:
+    """The labels of each kind of object's state (None: the state is already a label)."""
+    from .catalog.models import Dataset, Review
+    from .plans.models import OpenPlan
+    from .plans.services import ItemProgress
+    from .plans.vocab import PLAN_STATE_LABELS, PROGRESS_LABELS
+    from .supervision.services import Case
+
+    return {Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
+            ItemProgress: PROGRESS_LABELS, Case: None}
+
+
+def status(obj: Any) -> Status:
+    """An object's state as a page shows it, worked out here so that no template reads or compares a state
+    (pages are told what an actor may do by the workflows' allowed actions)."""
+    labels = _status_tables()[type(obj)]
+    code = obj.state or ""
+    return Status(code, code if labels is None else vocab.label(labels, code))
+
+
+def entry_status(code: str) -> Status:
+    """A catalog entry's state (or its staged edit's) given by its code."""
+    return Status(code, vocab.label(vocab.STATE_LABELS, code))
+
+
+def role_label(user_or_role: Any) -> str:
+    """The label of an account's role; given the account or the role's code."""
+    code = user_or_role if isinstance(user_or_role, str) or user_or_role is None else roles.role_of(user_or_role)
+    return vocab.label(ROLE_LABELS, code)
+
+
+@dataclass(frozen=True)
+class AccountNav:
+    """What the header offers: log in and register to a visitor, the console to those who work in it, a data
+    user's own applications and cases otherwise (worked out from accounts/roles.py)."""
+    signed_in: bool
+    console: bool
+
+
+def account_nav() -> AccountNav:
+    signed_in = has_request_context() and bool(getattr(current_user, "is_authenticated", False))
+    return AccountNav(signed_in, signed_in and roles.uses_console(current_user))
+
+
 def register_template_helpers(app: Flask) -> None:
     gettext.install(app, select_locale)  # the request's catalog once; `_()` without the template context
     app.jinja_env.globals.update(sentences=join_sentences)
@@ -105,9 +163,9 @@ def register_template_helpers(app: Flask) -> None:
         d=day,
         due=due,
         number=lambda v: f"{v:,}",
-        role=lambda v: vocab.label(ROLE_LABELS, v),
-        entry_state=lambda v: vocab.label(vocab.STATE_LABELS, v),
-        review_state=lambda v: vocab.label(vocab.REVIEW_STATE_LABELS, v),
+        role=role_label,
+        entry_status=entry_status,
+        status=status,
         review_kind=lambda v: vocab.label(vocab.REVIEW_KIND_LABELS, v),
         user_kind=lambda v: vocab.label(USER_KIND_LABELS, v),
         rate_limit=rate_limit,
@@ -124,4 +182,5 @@ def register_template_helpers(app: Flask) -> None:
             "highlight": highlight,
             "snippet": snippet,
             "column_warnings": column_warnings,
+            "account_nav": account_nav(),
         }

@@ -52,7 +52,11 @@ class Transition:
     needs_reason: bool = False      # a reason is required (it goes to the audit event)
     notify: Notify | None = None    # tells the people concerned (inbox, mail), in the same transaction
     forbidden: Message | None = None  # the refusal shown to an actor not in `actors` (else the workflow's)
-    reason_missing: Message | None = None  # the refusal when the required reason is missing (else the workflow's)
+    # Where one workflow's steps need their own words (else the workflow's): the refusal from a state the
+    # step is not taken from, the message when its reason is missing, and the form field the reason is in.
+    conflict: Message | None = None
+    reason_missing: Message | None = None
+    reason_field: str | None = None
 
 
 WORKFLOWS: dict[str, "Workflow"] = {}
@@ -137,16 +141,16 @@ class Workflow:
         state = self.state_of(case)
         t = next((t for t in mine if state in t.sources), None)
         if t is None:
-            message = self._conflict(case)
+            message = (mine[0].conflict or self._conflict)(case)
             raise Conflict(message, {self.action_field: message})
         if version is not None and getattr(case, "row_version", version) != version:
             raise Conflict(self._stale(case))
         if t.needs_reason and not (reason or "").strip():
             message = (t.reason_missing or self._reason_missing)(case)
-            raise Invalid(message, {self.reason_field: message})
+            raise Invalid(message, {t.reason_field or self.reason_field: message})
         if self.reason_max is not None and len((reason or "").strip()) > self.reason_max:
             message = _("At most %(n)d characters.", n=self.reason_max)
-            raise Invalid(message, {self.reason_field: message})
+            raise Invalid(message, {t.reason_field or self.reason_field: message})
         return t
 
     def perform(self, case: Any, action: str, actor: Any, reason: str = "", *,

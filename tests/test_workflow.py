@@ -59,20 +59,21 @@ def test_each_refusal_has_its_own_error():
         TOY.check(SimpleNamespace(**vars(case("submitted")), row_version=3), "decide", STAFF, "x", version=2)
 
 
-def test_perform_changes_state_starts_the_period_audits_and_notifies(app):
+def test_perform_changes_state_starts_the_period_audits_and_notifies(users):
     told.clear()
-    c = case("draft")
-    TOY.perform(c, "submit", OWNER)
+    owner, staff = users["data_user"], users["agency_staff"]
+    c = SimpleNamespace(id=99, state="draft", agency_id=staff.agency_id, owner_id=owner.id, due_date=None)
+    TOY.perform(c, "submit", owner)
     assert c.state == "submitted" and c.due_date is not None
     effects = []
-    TOY.perform(c, "decide", STAFF, " well founded ", effect=lambda t: effects.append(t.action),
+    TOY.perform(c, "decide", staff, " well founded ", effect=lambda t: effects.append(t.action),
                 details=lambda: {"effects": list(effects)})
     assert c.state == "decided" and effects == ["decide"] and told == [(99, "well founded")]
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "toy-case")
                                 .order_by(AuditEvent.id)).all()
     assert [(e.action, e.actor_label, e.reason, e.details) for e in events] == [
-        ("toy.submit", "owner@example.cn", "", {}),
-        ("toy.decide", "staff@example.cn", "well founded", {"effects": ["decide"]})]
+        ("toy.submit", owner.email, "", {}),
+        ("toy.decide", staff.email, "well founded", {"effects": ["decide"]})]
 
 
 def test_a_refused_effect_keeps_nothing(app):
@@ -103,3 +104,24 @@ def test_a_step_may_word_its_own_missing_reason_and_reasons_have_a_limit():
         short.check(case("open"), "reject", STAFF, "six ch")
     assert set(long.value.details) == {"answer"}
     del WORKFLOWS["toy-limited"]
+
+
+STEPS = Workflow("toy-steps", [
+    Transition("close", ("open",), "closed", (roles.AGENCY,), "toy.close", needs_reason=True,
+               conflict=lambda case: "already closed", reason_missing=lambda case: "say why",
+               reason_field="comment"),
+    Transition("reopen", ("closed",), "open", (roles.AGENCY,), "toy.reopen"),
+], relations=lambda case, actor: roles.relations(actor, agency_id=case.agency_id, owner_id=case.owner_id),
+    conflict=lambda case: "not now")
+
+
+def test_a_step_may_have_its_own_refusals():
+    with pytest.raises(Conflict) as exc:
+        STEPS.check(case("closed"), "close", STAFF, "x")
+    assert exc.value.message == "already closed"
+    with pytest.raises(Conflict) as exc:
+        STEPS.check(case("open"), "reopen", STAFF)
+    assert exc.value.message == "not now"                          # the workflow's words
+    with pytest.raises(Invalid) as exc:
+        STEPS.check(case("open"), "close", STAFF, " ")
+    assert exc.value.message == "say why" and exc.value.details == {"comment": "say why"}

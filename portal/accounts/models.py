@@ -63,9 +63,6 @@ class User(UserMixin, db.Model):
         (Flask-Login's id_attribute; accounts.sessions checks both)."""
         return f"{self.id}:{self.session_version}"
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
 
 class TokenScope(StrEnum):
     READ = "read"

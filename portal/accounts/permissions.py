@@ -7,7 +7,7 @@ side of accounts: the only module of accounts that reads the request.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Callable
+from typing import Callable, Iterable
 
 from flask import Flask, g, request
 from flask_babel import gettext as _
@@ -19,11 +19,12 @@ from .models import Role, TokenScope, User
 from .sessions import user_of_session
 from .tokens import user_of_token
 
-STAFF = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
 
+def roles_required(*roles: str | Iterable[str]) -> Callable:
+    """Decorate a view: only logged-in users with one of `roles` (any role when none is given). Each
+    argument is a role or a group of roles from accounts/roles.py: roles_required(roles.OVERSEERS)."""
+    roles = tuple(dict.fromkeys(r for item in roles for r in ((item,) if isinstance(item, str) else item)))
 
-def roles_required(*roles: str) -> Callable:
-    """Decorate a view: only logged-in users with one of `roles` (any role when none is given)."""
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):

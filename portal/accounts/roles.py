@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Role
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Role, User
 
 # The data authority (公共数据主管部门); the administrator acts as the authority everywhere.
 AUTHORITY = (Role.AUTHORITY, Role.ADMIN)
@@ -21,6 +24,12 @@ OVERSEERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 CONSOLE_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 # Data users (数据利用主体): the accounts of citizens, companies and organisations.
 DATA_USERS = (Role.DATA_USER,)
+# Agency staff alone: they write their own agency's catalog entries, files and open plan.
+AGENCY_STAFF = (Role.AGENCY_STAFF,)
+# Auditors alone: the only ones who retrieve bytes quarantined after a rights complaint.
+AUDITORS = (Role.AUDITOR,)
+# Administrators alone: they manage accounts.
+ADMINS = (Role.ADMIN,)
 
 # The relations an actor can have to a case of a workflow (the `actors` column of its table).
 OWNER = "owner"          # the person who filed or applied (applicant, complainant, corrector, reporter)
@@ -32,12 +41,38 @@ def role_of(actor: Any) -> str | None:
     return getattr(actor, "role", None)
 
 
+def in_group(actor: Any, group: tuple[str, ...]) -> bool:
+    """Whether the actor's role is one of the group's (False for a visitor)."""
+    return role_of(actor) in group
+
+
 def is_authority(actor: Any) -> bool:
     return role_of(actor) in AUTHORITY
 
 
 def is_overseer(actor: Any) -> bool:
     return role_of(actor) in OVERSEERS
+
+
+def is_agency_staff(actor: Any) -> bool:
+    return role_of(actor) in AGENCY_STAFF
+
+
+def is_auditor(actor: Any) -> bool:
+    return role_of(actor) in AUDITORS
+
+
+def is_admin(actor: Any) -> bool:
+    return role_of(actor) in ADMINS
+
+
+def is_data_user(actor: Any) -> bool:
+    return role_of(actor) in DATA_USERS
+
+
+def uses_console(actor: Any) -> bool:
+    """Whether the actor works in the consoles (everyone but data users and visitors)."""
+    return role_of(actor) in CONSOLE_VIEWERS
 
 
 def is_staff_of(actor: Any, agency_id: int | None) -> bool:
@@ -58,3 +93,13 @@ def relations(actor: Any, *, agency_id: int | None = None, owner_id: int | None 
     if is_authority(actor):
         found.add(AUTHORITY_ACTOR)
     return found
+
+
+def authority_account_ids() -> list[int]:
+    """The active accounts that receive what is addressed to the authority: its own accounts, or the
+    administrators' while it has none."""
+    for group in ((Role.AUTHORITY,), ADMINS):
+        ids = list(db.session.scalars(select(User.id).where(User.role.in_(group), User.active.is_(True))))
+        if ids:
+            return ids
+    return []

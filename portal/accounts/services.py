@@ -17,7 +17,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox import mail
 from ..models_base import utcnow
-from . import verification
+from . import roles, verification
 from .identifiers import citizen_id_problem, hash_identifier, mask_citizen_id, normalise_identifier, uscc_problem
 from . import lockout
 from .models import Role, User, UserKind
@@ -196,10 +196,18 @@ def list_users(query: str = "", limit: int = 100) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
+def account_action(user: User, actor: User) -> str | None:
+    """What the accounts page offers an administrator on an account: deactivate or reactivate it (never
+    their own: see set_active)."""
+    if not roles.is_admin(actor) or user.id == actor.id:
+        return None
+    return "deactivate" if user.active else "reactivate"
+
+
 def set_active(user_id: int, active: bool, actor: User) -> User:
     """An administrator deactivates an account, which ends all its sessions (and its API tokens stop
     working), or reactivates it."""
-    if not actor.has_role(Role.ADMIN):
+    if not roles.is_admin(actor):
         raise Forbidden(_("Only administrators may deactivate or reactivate accounts."))
     user = db.session.get(User, user_id)
     if user is None:
@@ -221,7 +229,7 @@ def create_staff_user(email: str, name: str, password: str, role: str, agency_sl
     if role not in set(Role):
         raise Invalid(_("Unknown role %(role)s.", role=role), {"role": role})
     agency = None
-    if role == Role.AGENCY_STAFF:
+    if role in roles.AGENCY_STAFF:
         agency = db.session.scalar(select(Agency).where(Agency.slug == (agency_slug or "")))
         if agency is None:
             raise Invalid(_("Agency staff need an existing agency."), {"agency": agency_slug or ""})

@@ -19,7 +19,8 @@ from ..extensions import db
 from ..inbox import mail
 from ..models_base import utcnow
 from .identifiers import citizen_id_problem, hash_identifier, mask_citizen_id, valid_uscc
-from .models import Role, User, UserKind
+from . import roles
+from .models import User, UserKind
 
 SALT = "portal.accounts.confirm-email"
 Mail = tuple[str, str, str]  # (to, subject, body)
@@ -93,7 +94,7 @@ def confirm_by_administrator(email: str, actor: object = "cli") -> User:
 # ---- the identity a complaint needs ---------------------------------------------------------
 def identity_problem(user: User) -> str | None:
     """Why this account may not file a rights complaint yet, for the user; None when its identity is verified."""
-    if user.role != Role.DATA_USER or user.kind not in set(UserKind):
+    if not roles.is_data_user(user) or user.kind not in set(UserKind):
         return _("Rights complaints are filed from a data user's account (a person or an organisation).")
     if user.email_confirmed_at is None:
         return _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one on your "

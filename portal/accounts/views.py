@@ -9,10 +9,9 @@ from ..errors import Conflict, Invalid, PortalError
 from ..extensions import limiter
 from ..models_base import utcnow
 from ..security import safe_next
-from . import services, sessions, tokens, verification
+from . import roles, services, sessions, tokens, verification
 from .forms import LoginForm, PasswordForm, RegisterForm
 from .lockout import Locked
-from .models import Role
 from .permissions import login_required, roles_required
 
 bp = Blueprint("accounts", __name__)
@@ -139,7 +138,8 @@ def add_identity():
 def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):
     return render_template("accounts/account.html", user=current_user, tokens=tokens.user_tokens(current_user),
                            new_token=new_token, errors=errors or {}, expiry_days=tokens.EXPIRY_DAYS,
-                           now=utcnow(), identity_problem=verification.identity_problem(current_user)), status
+                           now=utcnow(), identity_problem=verification.identity_problem(current_user)
+                           if roles.is_data_user(current_user) else None), status
 
 
 @bp.get("/account")
@@ -193,22 +193,24 @@ def change_password():
 
 
 @bp.get("/console/users")
-@roles_required(Role.ADMIN)
+@roles_required(roles.ADMINS)
 def users():
     """Administrators: the accounts, to deactivate or reactivate them."""
     query = request.args.get("q", "")
-    return render_template("accounts/users.html", users=services.list_users(query), q=query)
+    found = services.list_users(query)
+    return render_template("accounts/users.html", users=found, q=query,
+                           actions={u.id: services.account_action(u, current_user) for u in found})
 
 
 @bp.post("/console/users/<int:user_id>/deactivate")
-@roles_required(Role.ADMIN)
+@roles_required(roles.ADMINS)
 def deactivate(user_id: int):
     """Deactivate an account: it can no longer log in, and every session it has ends at once."""
     return _set_active(user_id, False)
 
 
 @bp.post("/console/users/<int:user_id>/reactivate")
-@roles_required(Role.ADMIN)
+@roles_required(roles.ADMINS)
 def reactivate(user_id: int):
     """Reactivate an account (its former sessions stay ended)."""
     return _set_active(user_id, True)

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, stream
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..accounts.models import Role
+from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..models_base import utcnow
 from . import access, chain, logs
@@ -15,7 +15,6 @@ from . import access, chain, logs
 bp = Blueprint("audit", __name__, url_prefix="/console")
 public_bp = Blueprint("audit_public", __name__)  # the chain's checkpoints, for anyone to archive
 CHECKPOINTS_SHOWN = 100
-AUDITORS = (Role.AUDITOR, Role.AUTHORITY, Role.ADMIN)
 ACCESS_KINDS = {"download": _l("Download"), "api": _l("API call"), "search": _l("Search"), "preview": _l("Preview"),
                 "page": _l("Protected page")}
 
@@ -46,7 +45,7 @@ def _csv(log: str):
 
 
 @bp.get("/audit")
-@roles_required(*AUDITORS)
+@roles_required(roles.OVERSEERS)
 def audit_log():
     """The audit log (decisions, hash-chained): search by time, user, action and object, newest first."""
     q = logs.parse_log_query(request.args)
@@ -55,14 +54,14 @@ def audit_log():
 
 
 @bp.get("/audit.csv")
-@roles_required(*AUDITORS)
+@roles_required(roles.OVERSEERS)
 def audit_csv():
     """The filtered audit log as CSV, streamed."""
     return _csv("audit")
 
 
 @bp.get("/access")
-@roles_required(*AUDITORS)
+@roles_required(roles.OVERSEERS)
 def access_log():
     """The access log (downloads, API calls, searches, protected pages): search by time, user, kind and object;
     and how many events could not be written."""
@@ -75,14 +74,14 @@ def access_log():
 
 
 @bp.get("/access.csv")
-@roles_required(*AUDITORS)
+@roles_required(roles.OVERSEERS)
 def access_csv():
     """The filtered access log as CSV, streamed."""
     return _csv("access")
 
 
 @bp.get("/audit/verify")
-@roles_required(*AUDITORS)
+@roles_required(roles.OVERSEERS)
 def verify():
     """Check the audit log's chain now, with the key and against the checkpoints (`flask portal audit verify`)."""
     return render_template("audit/verify.html", verdict=chain.verify())

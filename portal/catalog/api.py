@@ -5,7 +5,7 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.models import Role
+from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..accounts.permissions import require_write_scope
 from ..api.limits import api_limit
@@ -35,21 +35,21 @@ def _upload(dataset_id: str, resource_id: str | None):
 
 
 @bp.put("/datasets/<dataset_id>/resources")
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def upload_resource(dataset_id: str):
     """Upload a new file to an entry: the request body is the file (streamed, hashed, checked)."""
     return _upload(dataset_id, None)
 
 
 @bp.put("/datasets/<dataset_id>/resources/<resource_id>")
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def upload_version(dataset_id: str, resource_id: str):
     """Upload a new version of a file; earlier versions stay stored."""
     return _upload(dataset_id, resource_id)
 
 
 @bp.get("/datasets/<dataset_id>/resources/<resource_id>")
-@roles_required(Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+@roles_required(roles.CONSOLE_VIEWERS)
 def resource_versions(dataset_id: str, resource_id: str):
     """A file's metadata with all its versions, for the agency, the authority and auditors."""
     ds = editing.console_dataset(dataset_id, current_user)

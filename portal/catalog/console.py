@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..accounts.models import Role
+from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..audit import services as audit
 from ..errors import InsufficientStorage, Invalid
@@ -24,7 +24,6 @@ from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, L
                     REGION_LEVEL_LABELS, SHARE_TYPE_LABELS)
 
 bp = Blueprint("console", __name__, url_prefix="/console")
-VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 _ITEM_FIELD = re.compile(r"^items-(\d+)-(name|type|description)$")
 
 
@@ -49,11 +48,11 @@ def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
     choices["theme"] = [(t.slug, t.name) for t in themes]
     choices["licence_id"] = [(lic.id, lic.title) for lic in LICENCES.values()]
     return render_template("console/entry_form.html", data=data, errors=errors, ds=ds, choices=choices,
-                           item_types=editing.ITEM_TYPES), status
+                           item_types=editing.ITEM_TYPES, staged=ds is not None and editing.edit_is_staged(ds)), status
 
 
 @bp.get("/")
-@roles_required(*VIEWERS)
+@roles_required(roles.CONSOLE_VIEWERS)
 def home():
     """Dashboard: own entries by state, entries overdue for update, review decisions."""
     return render_template("console/dashboard.html", board=dashboard.board(current_user),
@@ -61,7 +60,7 @@ def home():
 
 
 @bp.route("/datasets/new", methods=["GET", "POST"])
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def new_entry():
     """Create a draft entry with every catalog field."""
     if request.method == "GET":
@@ -79,17 +78,18 @@ def new_entry():
 
 
 @bp.get("/datasets/<dataset_id>")
-@roles_required(*VIEWERS)
+@roles_required(roles.CONSOLE_VIEWERS)
 def entry(dataset_id: str):
     """An entry as its agency sees it: state, staged edit, files with versions, review history."""
     ds = editing.console_dataset(dataset_id, current_user)
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
-                           quarantined=quarantined)
+                           quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
+                           actions=review.entry_actions(ds, current_user), standing=review.standing(ds))
 
 
 @bp.route("/datasets/<dataset_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def edit_entry(dataset_id: str):
     """Edit an entry; a published one stays online unchanged until the edit is approved."""
     ds = editing.console_dataset(dataset_id, current_user)
@@ -105,7 +105,7 @@ def edit_entry(dataset_id: str):
 
 
 @bp.post("/datasets/<dataset_id>/submit")
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def submit(dataset_id: str):
     """Send the entry (or its staged edit) to the authority for review."""
     ds = editing.console_dataset(dataset_id, current_user)
@@ -114,7 +114,7 @@ def submit(dataset_id: str):
 
 
 @bp.get("/datasets/<dataset_id>/upload")
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def upload_page(dataset_id: str):
     """The upload form (a new file, or a new version of one) with a progress bar."""
     ds = editing.console_dataset(dataset_id, current_user)
@@ -124,7 +124,7 @@ def upload_page(dataset_id: str):
 
 
 @bp.route("/datasets/<dataset_id>/upload", methods=["POST", "PUT"])
-@roles_required(Role.AGENCY_STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def upload(dataset_id: str):
     """Receive a file: PUT streams the raw body (the page's progress bar, or the API); POST is a plain form."""
     ds = editing.console_dataset(dataset_id, current_user)
@@ -158,7 +158,7 @@ def upload(dataset_id: str):
 
 
 @bp.get("/datasets/<dataset_id>/resources/<resource_id>")
-@roles_required(*VIEWERS)
+@roles_required(roles.CONSOLE_VIEWERS)
 def resource(dataset_id: str, resource_id: str):
     """A file of an entry in any state, with its facts and a preview of its first rows: what the authority
     reviews before publishing, and what the agency uploaded (quarantined bytes for auditors only)."""
@@ -174,7 +174,7 @@ def resource(dataset_id: str, resource_id: str):
 
 
 @bp.get("/datasets/<dataset_id>/resources/<resource_id>/versions/<int:version>/download")
-@roles_required(*VIEWERS)
+@roles_required(roles.CONSOLE_VIEWERS)
 def version_download(dataset_id: str, resource_id: str, version: int):
     """One stored version of a file, also of a withdrawn entry (kept for audit); every retrieval is logged."""
     ds = editing.console_dataset(dataset_id, current_user)

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from ..accounts.models import Role, User
+from ..accounts import roles
+from ..accounts.models import User
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
@@ -28,7 +29,28 @@ EDITABLE_STATES = (DatasetState.DRAFT, DatasetState.RETURNED, DatasetState.PUBLI
 
 # ---- permissions ------------------------------------------------------------
 def can_edit(actor: User, ds: Dataset) -> bool:
-    return actor.role == Role.AGENCY_STAFF and actor.agency_id == ds.agency_id
+    """The entry's own agency's staff change it."""
+    return roles.is_staff_of(actor, ds.agency_id)
+
+
+def is_editable(ds: Dataset) -> bool:
+    """A draft, a returned entry and a published one are edited, except while an edit is under review."""
+    return ds.state in EDITABLE_STATES and ds.pending_state != DatasetState.SUBMITTED
+
+
+def may_edit(actor: User, ds: Dataset) -> bool:
+    """Whether the console offers this actor to edit the entry now."""
+    return can_edit(actor, ds) and is_editable(ds)
+
+
+def edit_is_staged(ds: Dataset) -> bool:
+    """An edit of a published entry is kept aside (`pending`) until the authority approves it."""
+    return ds.state == DatasetState.PUBLISHED
+
+
+def may_fetch_quarantined(actor: User) -> bool:
+    """Bytes quarantined after a rights complaint are given to auditors only."""
+    return roles.is_auditor(actor)
 
 
 def require_staff_of(actor: User, ds: Dataset) -> None:
@@ -38,7 +60,7 @@ def require_staff_of(actor: User, ds: Dataset) -> None:
 
 def can_view_console(actor: User, ds: Dataset) -> bool:
     """Staff see their own agency's entries; the authority, auditors and administrators see all."""
-    return can_edit(actor, ds) or actor.role in (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+    return can_edit(actor, ds) or roles.is_overseer(actor)
 
 
 def console_dataset(dataset_id: str, actor: User) -> Dataset:
@@ -120,7 +142,7 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
 
 def create_entry(raw: dict[str, Any], actor: User) -> Dataset:
     """A new draft entry of the actor's agency."""
-    if actor.role != Role.AGENCY_STAFF or actor.agency is None:
+    if not roles.is_agency_staff(actor) or actor.agency is None:
         raise Forbidden(_("Only agency staff create catalog entries."))
     data = clean(raw)
     agency: Agency = actor.agency
@@ -137,10 +159,10 @@ def create_entry(raw: dict[str, Any], actor: User) -> Dataset:
 def update_entry(ds: Dataset, raw: dict[str, Any], actor: User) -> Dataset:
     """Save an edit: drafts change in place; a published entry keeps its public version and stages the edit."""
     require_staff_of(actor, ds)
-    if ds.state not in EDITABLE_STATES or ds.pending_state == DatasetState.SUBMITTED:
+    if not is_editable(ds):
         raise Conflict(_("The entry is under review and cannot be edited until the authority decides."))
     data = clean(raw, ds)
-    if ds.state == DatasetState.PUBLISHED:
+    if edit_is_staged(ds):
         ds.pending = data
         ds.pending_state = DatasetState.DRAFT if ds.pending_state != DatasetState.RETURNED else ds.pending_state
         audit.record(actor, "dataset.edit_staged", "dataset", ds.id)
@@ -252,6 +274,6 @@ def archived_version(ds: Dataset, resource_id: str, version: int, actor: User) -
     found = next((v for v in res.versions if v.version == version), None)
     if found is None:
         raise NotFound(_("No file has this address."))
-    if is_quarantined(found.sha256) and actor.role != Role.AUDITOR:
+    if is_quarantined(found.sha256) and not may_fetch_quarantined(actor):
         raise Forbidden(_("This version was withdrawn after a rights complaint; only auditors may retrieve it."))
     return found

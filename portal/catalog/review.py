@@ -1,7 +1,9 @@
 """Publishing: submission, the authority's review within 5 workdays (R2024 §10–11), and un-publishing.
 
-Every state change of an entry, and of a staged edit of a published entry, follows TRANSITIONS;
-an action not in the table raises Conflict (409).
+An entry's life is the table ENTRY (draft → submitted → published, or returned; published → withdrawn);
+an edit of a published entry, staged in `pending_state` while the published version stays online, is the
+table REVISION. Both are driven by the workflow engine (portal/workflow.py): a step not in the table is a
+Conflict (409), a step not the actor's is Forbidden (403).
 """
 from __future__ import annotations
 
@@ -15,65 +17,154 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import workdays
-from ..accounts.models import Role, User
+from ..accounts import roles
+from ..accounts.models import User
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
+from ..workflow import Transition, Workflow
 from . import editing
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
 from .services import index_datasets
 from ..concurrency import one_decision as one_decision_with
 
-TRANSITIONS: dict[str, dict[str, str]] = {
-    "submit": {DatasetState.DRAFT: DatasetState.SUBMITTED, DatasetState.RETURNED: DatasetState.SUBMITTED},
-    "approve": {DatasetState.SUBMITTED: DatasetState.PUBLISHED},
-    "return": {DatasetState.SUBMITTED: DatasetState.RETURNED},
-    "unpublish": {DatasetState.PUBLISHED: DatasetState.WITHDRAWN},
-}
 CHECKS = ("confidentiality", "disclosure")  # 保密审查、公开审查 (SZ §23)
+S = DatasetState
+
+
+def _staff_only(ds: Dataset) -> str:
+    return _("Only staff of %(agency)s may change this entry.", agency=ds.agency.name)
+
+
+def _authority_only(_ds: Any = None) -> str:
+    return _("Only the data authority reviews catalog entries.")
+
+
+def _not_possible(_ds: Any = None) -> str:
+    return _("This action is not possible in the entry's current state.")
+
+
+def _decided(_ds: Any = None) -> str:
+    return _("This review has already been decided.")
+
+
+def _no_edit(ds: Dataset) -> str:
+    return _("There is no edit to submit.") if ds.pending is None else _not_possible(ds)
+
+
+def _return_reason(_ds: Any = None) -> str:
+    return _("Say what the agency must change.")
+
+
+def _raced(_ds: Any = None) -> str:
+    return _("Another reviewer decided this submission at the same time; reload the page.")
+
+
+def _relations(ds: Dataset, actor: Any) -> set[str]:
+    return roles.relations(actor, agency_id=ds.agency_id)
+
+
+AGENCY, AUTHORITY = (roles.AGENCY,), (roles.AUTHORITY_ACTOR,)
+ENTRY = Workflow("dataset", [
+    Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, AGENCY, "dataset.submit"),
+    Transition("approve", (S.SUBMITTED,), S.PUBLISHED, AUTHORITY, "dataset.publish",
+               forbidden=_authority_only, conflict=_decided),
+    Transition("return", (S.SUBMITTED,), S.RETURNED, AUTHORITY, "dataset.return", needs_reason=True,
+               forbidden=_authority_only, conflict=_decided, reason_missing=_return_reason, reason_field="comment"),
+    Transition("unpublish", (S.PUBLISHED,), S.WITHDRAWN, AUTHORITY, "dataset.unpublish", needs_reason=True,
+               forbidden=_authority_only, reason_field="reason",
+               reason_missing=lambda ds: _("Stopping a published entry needs a stated reason.")),
+], relations=_relations, forbidden=_staff_only, conflict=_not_possible, stale=_raced)
+
+# The staged edit of a published entry: its own state (`pending_state`), audited on the entry.
+REVISION = Workflow("dataset-revision", [
+    Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, AGENCY, "dataset.submit", conflict=_no_edit),
+    Transition("approve", (S.SUBMITTED,), S.PUBLISHED, AUTHORITY, "dataset.revision_approved",
+               forbidden=_authority_only, conflict=_decided),
+    Transition("return", (S.SUBMITTED,), S.RETURNED, AUTHORITY, "dataset.return", needs_reason=True,
+               forbidden=_authority_only, conflict=_decided, reason_missing=_return_reason, reason_field="comment"),
+], relations=_relations, state_attr="pending_state", object_type="dataset", forbidden=_staff_only,
+   conflict=_not_possible, stale=_raced)
 
 
 def next_state(state: str | None, action: str) -> str:
-    """The state an action leads to, or Conflict when the table does not allow it."""
-    target = TRANSITIONS.get(action, {}).get(state or "")
-    if target is None:
-        raise Conflict(_("This action is not possible in the entry's current state."),
-                       {"state": state, "action": action})
-    return target
+    """The state an action leads to in an entry's table, or Conflict when the table does not allow it."""
+    t = ENTRY.find(state, action)
+    if t is None:
+        raise Conflict(_not_possible(), {"state": state, "action": action})
+    return t.target
+
+
+def _flow_of(ds: Dataset) -> Workflow:
+    """A published entry changes through its staged edit; any other through its own state."""
+    return REVISION if ds.state == S.PUBLISHED else ENTRY
+
+
+def _flow_of_review(review: Review) -> Workflow:
+    return REVISION if review.kind == "revision" else ENTRY
+
+
+def entry_actions(ds: Dataset, actor: Any) -> list[str]:
+    """What the console offers the actor on an entry now: edit, submit (the entry or its staged edit),
+    unpublish."""
+    steps = set(_flow_of(ds).allowed_actions(ds, actor)) | set(ENTRY.allowed_actions(ds, actor))
+    return (["edit"] if editing.may_edit(actor, ds) else []) + [a for a in ("submit", "unpublish") if a in steps]
+
+
+def review_actions(review: Review, actor: Any) -> list[str]:
+    """What the review page offers the actor: record the two checks, approve, return — while it is pending."""
+    if review.state != ReviewState.PENDING:
+        return []
+    steps = [a for a in _flow_of_review(review).allowed_actions(review.dataset, actor) if a in ("approve", "return")]
+    return (["check"] if steps else []) + steps
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an entry stands in review, as its console page tells it."""
+    published: bool                 # it has a public page
+    open_review: Review | None      # the submission the authority has yet to decide
+    returned: Review | None         # the latest decision, while what it sent back is still returned
+    staged: str | None              # the state of the staged edit of a published entry
+
+
+def standing(ds: Dataset) -> Standing:
+    """The entry's review standing (reviews come newest first)."""
+    latest = ds.reviews[0] if ds.reviews else None
+    sent_back = S.RETURNED in (ds.state, ds.pending_state)
+    return Standing(published=ds.state == S.PUBLISHED,
+                    open_review=next((r for r in ds.reviews if r.state == ReviewState.PENDING), None),
+                    returned=latest if latest and latest.state == ReviewState.RETURNED and sent_back else None,
+                    staged=ds.pending_state)
 
 
 def _require_authority(actor: User) -> None:
-    if actor.role not in (Role.AUTHORITY, Role.ADMIN):
-        raise Forbidden(_("Only the data authority reviews catalog entries."))
+    if not roles.is_authority(actor):
+        raise Forbidden(_authority_only())
 
 
-one_decision = one_decision_with(lambda: _("Another reviewer decided this submission at the same time; reload the page."))
+one_decision = one_decision_with(_raced)
 
 
 def submit(ds: Dataset, actor: User) -> Review:
     """Send a draft (or the staged edit of a published entry) to the authority; due in 5 workdays."""
-    editing.require_staff_of(actor, ds)
-    is_revision = ds.state == DatasetState.PUBLISHED
-    if is_revision:
-        if ds.pending is None:
-            raise Conflict(_("There is no edit to submit."))
-        ds.pending_state = next_state(ds.pending_state, "submit")
-        snapshot = dict(ds.pending)
-    else:
-        ds.state = next_state(ds.state, "submit")
-        snapshot = editing.entry_data(ds)
-    now = utcnow()
-    review = Review(dataset=ds, kind="revision" if is_revision else "publish", snapshot=snapshot,
-                    submitted_by_id=actor.id, submitted_at=now,
-                    due_date=workdays.add_workdays(now, current_app.config["REVIEW_WORKDAYS"]))
-    db.session.add(review)
-    db.session.flush()
-    audit.record(actor, "dataset.submit", "dataset", ds.id,
-                 details={"review": review.id, "kind": review.kind, "due": review.due_date.isoformat()})
-    db.session.commit()
-    return review
+    flow = _flow_of(ds)
+    made: list[Review] = []
+
+    def open_review(_t: Transition) -> None:
+        now = utcnow()
+        revision = flow is REVISION
+        made.append(Review(dataset=ds, kind="revision" if revision else "publish",
+                           snapshot=dict(ds.pending) if revision else editing.entry_data(ds),
+                           submitted_by_id=actor.id, submitted_at=now,
+                           due_date=workdays.add_workdays(now, current_app.config["REVIEW_WORKDAYS"])))
+        db.session.add(made[0])
+
+    flow.perform(ds, "submit", actor, effect=open_review, details=lambda: {
+        "review": made[0].id, "kind": made[0].kind, "due": made[0].due_date.isoformat()})
+    return made[0]
 
 
 def get_review(review_id: int) -> Review:
@@ -119,7 +210,7 @@ def submission(review: Review) -> Submission:
 
 def _pending(review: Review) -> None:
     if review.state != ReviewState.PENDING:
-        raise Conflict(_("This review has already been decided."))
+        raise Conflict(_decided())
 
 
 @one_decision
@@ -139,63 +230,55 @@ def record_check(review: Review, check: str, note: str, actor: User) -> Review:
     return review
 
 
-@one_decision
+def _decide(review: Review, action: str, actor: User, comment: str, record: Any) -> Review:
+    """Take the review's decision as a step of its entry's table; `record` writes it on the entry and the
+    review (it runs only for a pending review, inside the step's transaction)."""
+    ds = review.dataset
+
+    def effect(_t: Transition) -> None:
+        _pending(review)  # an older submission of an entry that was submitted again
+        record(ds)
+    _flow_of_review(review).perform(ds, action, actor, comment, effect=effect, details={"review": review.id})
+    return review
+
+
 def approve(review: Review, actor: User, comment: str = "") -> Review:
     """Publish the entry (or its staged edit); both reviews must be on record. Indexes after commit."""
-    _require_authority(actor)
-    _pending(review)
-    missing = [c for c in CHECKS if getattr(review, f"{c}_at") is None]
-    if missing:
-        raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
-                      {c: "" for c in missing})
-    ds = review.dataset
-    now = utcnow()
-    if review.kind == "revision":
-        ds.pending_state = next_state(ds.pending_state, "approve")
-        editing.apply_pending(ds, actor, comment)
-        ds.changes.append(DatasetChange(kind="updated", summary=_("Catalog information updated after review."),
-                                        reason=comment))
-    else:
-        ds.state = next_state(ds.state, "approve")
-        ds.published_at = ds.published_at or now
-        ds.data_updated_at = ds.data_updated_at or now
-        ds.changes.append(DatasetChange(kind="published", summary=_("Published after review."), reason=comment))
-    review.state, review.decided_by_id, review.decided_at, review.comment = ReviewState.APPROVED, actor.id, now, comment
-    audit.record(actor, "dataset.publish" if review.kind == "publish" else "dataset.revision_approved",
-                 "dataset", ds.id, comment, {"review": review.id})
-    db.session.commit()
-    index_datasets([ds])
+    def publish(ds: Dataset) -> None:
+        missing = [c for c in CHECKS if getattr(review, f"{c}_at") is None]
+        if missing:
+            raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
+                          {c: "" for c in missing})
+        now = utcnow()
+        if review.kind == "revision":
+            editing.apply_pending(ds, actor, comment)
+            ds.changes.append(DatasetChange(kind="updated", summary=_("Catalog information updated after review."),
+                                            reason=comment))
+        else:
+            ds.published_at = ds.published_at or now
+            ds.data_updated_at = ds.data_updated_at or now
+            ds.changes.append(DatasetChange(kind="published", summary=_("Published after review."), reason=comment))
+        review.state, review.decided_by_id, review.decided_at = ReviewState.APPROVED, actor.id, now
+        review.comment = comment
+    _decide(review, "approve", actor, comment, publish)
+    index_datasets([review.dataset])
     return review
 
 
-@one_decision
 def return_(review: Review, actor: User, comment: str) -> Review:
     """Send the submission back to the agency with comments."""
-    _require_authority(actor)
-    _pending(review)
-    if not comment.strip():
-        raise Invalid(_("Say what the agency must change."), {"comment": ""})
-    ds = review.dataset
-    if review.kind == "revision":
-        ds.pending_state = next_state(ds.pending_state, "return")
-    else:
-        ds.state = next_state(ds.state, "return")
-    review.state, review.decided_by_id, review.decided_at = ReviewState.RETURNED, actor.id, utcnow()
-    review.comment = comment.strip()
-    audit.record(actor, "dataset.return", "dataset", ds.id, review.comment, {"review": review.id})
-    db.session.commit()
-    return review
+    def send_back(ds: Dataset) -> None:
+        review.state, review.decided_by_id, review.decided_at = ReviewState.RETURNED, actor.id, utcnow()
+        review.comment = comment.strip()
+    return _decide(review, "return", actor, comment, send_back)
 
 
 def unpublish(ds: Dataset, actor: User, reason: str) -> None:
     """Take a published entry off the portal with a stated reason (R2021 §26); it leaves search at once."""
-    _require_authority(actor)
-    if not reason.strip():
-        raise Invalid(_("Stopping a published entry needs a stated reason."), {"reason": ""})
-    ds.state = next_state(ds.state, "unpublish")
-    ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."), reason=reason.strip()))
-    audit.record(actor, "dataset.unpublish", "dataset", ds.id, reason.strip())
-    db.session.commit()
+    def withdraw(_t: Transition) -> None:
+        ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."),
+                                        reason=reason.strip()))
+    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw)
     index_datasets([ds])
 
 

@@ -6,18 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import workdays
-from ..accounts.models import Role
+from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..errors import BadRequest, Invalid
 from . import editing, review, workday_calendar
 from .preview import can_preview
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-REVIEWERS = (Role.AUTHORITY, Role.ADMIN)
 
 
 @bp.get("/")
-@roles_required(*REVIEWERS, Role.AUDITOR)
+@roles_required(roles.OVERSEERS)
 def queue():
     """Pending submissions by due date; overdue and due within 2 workdays are marked."""
     return render_template("review/queue.html", rows=review.queue(),
@@ -25,7 +24,7 @@ def queue():
 
 
 @bp.get("/<int:review_id>")
-@roles_required(*REVIEWERS, Role.AUDITOR)
+@roles_required(roles.OVERSEERS)
 def show(review_id: int):
     """One submission: the entry as submitted, the two review checks, the decision."""
     return _page(review.get_review(review_id))
@@ -34,11 +33,12 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, can_preview=can_preview), status
+                           checks=review.CHECKS, can_preview=can_preview,
+                           actions=review.review_actions(r, current_user)), status
 
 
 @bp.post("/<int:review_id>/check/<check>")
-@roles_required(*REVIEWERS)
+@roles_required(roles.AUTHORITY)
 def check(review_id: int, check: str):
     """Record the confidentiality or the disclosure review."""
     r = review.get_review(review_id)
@@ -50,7 +50,7 @@ def check(review_id: int, check: str):
 
 
 @bp.post("/<int:review_id>/decide")
-@roles_required(*REVIEWERS)
+@roles_required(roles.AUTHORITY)
 def decide(review_id: int):
     """Approve (publish) or return with comments."""
     r = review.get_review(review_id)
@@ -72,7 +72,7 @@ def decide(review_id: int):
 
 
 @bp.post("/datasets/<dataset_id>/unpublish")
-@roles_required(*REVIEWERS)
+@roles_required(roles.AUTHORITY)
 def unpublish(dataset_id: str):
     """Take a published entry off the portal, with a reason."""
     ds = editing.console_dataset(dataset_id, current_user)
@@ -82,7 +82,7 @@ def unpublish(dataset_id: str):
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
-@roles_required(*REVIEWERS)
+@roles_required(roles.AUTHORITY)
 def calendar():
     """A year's working-day calendar as month grids; enter it from the State Council's notice (parse,
     check, confirm) or day by day. An entered year overrides the package and is used for all deadlines."""

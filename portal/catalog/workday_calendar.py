@@ -11,14 +11,13 @@ from chinese_calendar import constants as _package
 from flask_babel import gettext as _
 
 from .. import holiday_notice, workdays
-from ..accounts.models import Role
+from ..accounts import roles
 from ..audit import services as audit
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..holiday_notice import Notice
 from ..models_base import utcnow
 
-EDITORS = (Role.AUTHORITY, Role.ADMIN)
 YEAR_MIN, YEAR_MAX = 2000, 2100
 WARN_FROM_MONTH = 11  # from 1 November, next year's arrangement is due (the notice comes out in Oct/Nov)
 
@@ -41,7 +40,7 @@ def china_today() -> date:
 # ---- reading and saving ---------------------------------------------------------------------------
 
 def _check_editor(actor) -> None:
-    if getattr(actor, "role", None) not in EDITORS:
+    if not roles.is_authority(actor):
         raise Forbidden(_("Only the authority may enter the working-day calendar."))
 
 
@@ -209,7 +208,7 @@ def missing_year(actor, today: date | None = None) -> int | None:
     day, the current year when it is missing (deadlines would count Monday to Friday). Only those who
     may enter the calendar are warned.
     """
-    if getattr(actor, "role", None) not in EDITORS:
+    if not roles.is_authority(actor):
         return None
     today = today or china_today()
     cal = workdays.WorkdayCalendar()

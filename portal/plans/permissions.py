@@ -3,28 +3,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..accounts.models import Role
+from ..accounts import roles
 
-# The administrator acts as the authority here, as in the catalog review.
-AUTHORITY_ROLES = (Role.AUTHORITY, Role.ADMIN)
-CONSOLE_EDITORS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.ADMIN)
-CONSOLE_VIEWERS = (*CONSOLE_EDITORS, Role.AUDITOR)
+
+def relations(plan: Any, actor: Any) -> set[str]:
+    """The actor's relation to a plan (the `actors` column of plans.services.PLAN): the agency's staff own
+    their agency's plan, the authority (and the administrator acting as it) the regional plan."""
+    if plan.agency_id is None:
+        return {roles.AUTHORITY_ACTOR} if roles.is_authority(actor) else set()
+    return {roles.AGENCY} if roles.is_staff_of(actor, plan.agency_id) else set()
+
+
+def own_agency(actor: Any) -> Any:
+    """The agency whose plan the actor writes: agency staff their agency's, anyone else the regional plan (None)."""
+    return actor.agency if roles.is_agency_staff(actor) else None
 
 
 def can_create(actor: Any) -> bool:
     """Agency staff (bound to an agency) write their agency's plan; the authority the regional plan."""
-    role = getattr(actor, "role", None)
-    return role in AUTHORITY_ROLES or (role == Role.AGENCY_STAFF and getattr(actor, "agency_id", None) is not None)
+    return roles.is_authority(actor) or (roles.is_agency_staff(actor) and getattr(actor, "agency_id", None) is not None)
 
 
 def can_edit(actor: Any, plan: Any) -> bool:
     """Only the plan's owner changes it: its agency's staff, or the authority for the regional plan."""
-    role = getattr(actor, "role", None)
-    if plan.agency_id is None:
-        return role in AUTHORITY_ROLES
-    return role == Role.AGENCY_STAFF and getattr(actor, "agency_id", None) == plan.agency_id
+    return bool(relations(plan, actor))
+
+
+def sees_every_plan(actor: Any) -> bool:
+    """The authority and auditors (R2024 §29) see every plan in the console."""
+    return roles.is_overseer(actor)
 
 
 def can_view(actor: Any, plan: Any) -> bool:
-    """Owners see their plan in the console; the authority and auditors (R2024 §29) see every plan."""
-    return can_edit(actor, plan) or getattr(actor, "role", None) in (*AUTHORITY_ROLES, Role.AUDITOR)
+    """Owners see their plan in the console; the authority and auditors see every plan."""
+    return can_edit(actor, plan) or sees_every_plan(actor)

@@ -1,8 +1,10 @@
 """Open-plan rules: who writes which plan, drafting and publishing, and progress measured on the catalog.
 
-A plan is drafted, then published (PLAN_TRANSITIONS); a published plan is a public commitment and is
-not edited any more (Conflict, 409). Progress is never stored: it is computed from the catalog each
-time, so it follows publications, withdrawals and reclassifications of the entries.
+A plan is drafted, then published: the table PLAN, driven by the workflow engine (portal/workflow.py).
+Its owner changes a draft (each change a step from draft to draft, with its own audit event); a
+published plan is a public commitment and is not edited any more (Conflict, 409). Progress is never
+stored: it is computed from the catalog each time, so it follows publications, withdrawals and
+reclassifications of the entries.
 """
 from __future__ import annotations
 
@@ -15,9 +17,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..accounts.models import Role
+from ..accounts import roles
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType
@@ -25,8 +26,10 @@ from ..catalog.services import title_sort_key
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
+from ..workflow import Transition, Workflow
+from . import permissions
 from .models import OpenPlan, PlanItem, PlanState
-from .permissions import AUTHORITY_ROLES, can_create, can_edit, can_view
+from .permissions import can_create, can_view
 
 CHINA = ZoneInfo("Asia/Shanghai")  # target dates are Chinese calendar dates
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -34,9 +37,30 @@ MAX_PRIORITIES = 10_000
 MAX_TITLE = 300
 MAX_NOTE = 2_000
 
-PLAN_TRANSITIONS: dict[str, dict[str, str]] = {
-    "publish": {PlanState.DRAFT: PlanState.PUBLISHED},
-}
+
+
+def _not_owner(plan: OpenPlan) -> str:
+    if plan.agency_id is None:
+        return _("Only the data authority writes the regional open plan.")
+    return _("Only staff of %(agency)s may change this plan.", agency=plan.agency.name)
+
+
+def _raced(_plan: Any = None) -> str:
+    return _("The plan was changed by someone else at the same time. Please reload and retry.")
+
+
+OWNERS = (roles.AGENCY, roles.AUTHORITY_ACTOR)  # of their plan: see permissions.relations
+D = PlanState.DRAFT
+PLAN = Workflow("open_plan", [
+    Transition("priorities", (D,), D, OWNERS, "plan.priorities"),
+    Transition("add_item", (D,), D, OWNERS, "plan.item.add"),
+    Transition("update_item", (D,), D, OWNERS, "plan.item.update"),
+    Transition("remove_item", (D,), D, OWNERS, "plan.item.remove"),
+    Transition("publish", (D,), PlanState.PUBLISHED, OWNERS, "plan.publish",
+               conflict=lambda plan: _("This plan is already published.")),
+], relations=permissions.relations, forbidden=_not_owner, stale=_raced,
+   conflict=lambda plan: _("A published plan is not edited any more."))
+EDITS = ("priorities", "add_item", "update_item", "remove_item")
 TARGET_OPEN_TYPES = (OpenType.UNCONDITIONAL, OpenType.CONDITIONAL)
 # How open an entry is; an entry meets its target when it is at least as open as the target.
 OPENNESS = {OpenType.CLOSED: 0, OpenType.CONDITIONAL: 1, OpenType.UNCONDITIONAL: 2}
@@ -77,7 +101,7 @@ def get_plan(plan_id: int, actor: Any) -> OpenPlan:
 def console_plans(actor: Any) -> list[OpenPlan]:
     """The plans an actor sees in the console: their agency's, or every plan for the authority and auditors."""
     query = select(OpenPlan)
-    if getattr(actor, "role", None) not in (*AUTHORITY_ROLES, Role.AUDITOR):
+    if not permissions.sees_every_plan(actor):
         agency_id = getattr(actor, "agency_id", None)
         if agency_id is None:
             return []
@@ -96,44 +120,39 @@ def candidate_entries(plan: OpenPlan) -> list[Dataset]:
 
 
 # ---- drafting ---------------------------------------------------------------
-def _require_owner(plan: OpenPlan, actor: Any) -> None:
-    """Forbidden unless the actor owns the plan."""
-    if not can_edit(actor, plan):
-        if plan.agency_id is None:
-            raise Forbidden(_("Only the data authority writes the regional open plan."))
-        raise Forbidden(_("Only staff of %(agency)s may change this plan.", agency=plan.agency.name))
+def may_edit(plan: OpenPlan, actor: Any) -> bool:
+    """Whether the console offers this actor to change the plan now (its owner, while it is a draft)."""
+    return bool(set(EDITS) & set(PLAN.allowed_actions(plan, actor)))
 
 
 def require_editable(plan: OpenPlan, actor: Any) -> None:
     """Forbidden unless the actor owns the plan; Conflict once it is published (views check first, so
-    403 and 409 win over a form's 422)."""
-    _require_owner(plan, actor)
-    if plan.state != PlanState.DRAFT:
-        raise Conflict(_("A published plan is not edited any more."), {"state": plan.state})
+    403 and 409 win over a form's 422). Every change of a draft follows the same rule in PLAN."""
+    PLAN.check(plan, EDITS[0], actor)
 
 
-def _save(plan: OpenPlan, actor: Any, action: str, details: Callable[[], dict[str, Any]]) -> None:
-    """Write a change of a plan (or of its items) with its audit event in one transaction.
+def _change(plan: OpenPlan, action: str, actor: Any, change: Callable[[], None],
+            details: Callable[[], dict[str, Any]]) -> None:
+    """Take one step of PLAN: `change` makes it (it may refuse with Invalid or Conflict), then the audit
+    event is written, all in one transaction.
 
-    The plan's row version is bumped and checked before the event is written, so of two changes
-    made at the same time on the same plan (say a publish and an added item) one wins and one is a
-    Conflict, and the loser leaves neither change nor event.
+    The plan's row version is bumped and checked before the event is written, so of two changes made at
+    the same time on the same plan (say a publish and an added item) one wins and one is a Conflict, and
+    the loser leaves neither change nor event.
     """
-    plan.updated_at = utcnow()  # bumps the row version even when only an item changed
+    def effect(_t: Transition) -> None:
+        change()
+        plan.updated_at = utcnow()  # bumps the row version even when only an item changed
     try:
-        db.session.flush()
-        audit.record(actor, action, "open_plan", str(plan.id), details=details())
-        db.session.commit()
-    except (StaleDataError, IntegrityError) as exc:
-        db.session.rollback()
-        raise Conflict(_("The plan was changed by someone else at the same time. Please reload and retry.")) \
-            from exc
+        PLAN.perform(plan, action, actor, effect=effect, details=details)
+    except IntegrityError as exc:  # the engine has rolled back
+        raise Conflict(_raced()) from exc
 
 
 def create_plan(year: int, actor: Any, agency: Agency | None = None) -> OpenPlan:
     """Start a draft plan for a year: the actor's agency plan, or the regional plan (agency None)."""
     if agency is None:
-        if getattr(actor, "role", None) not in AUTHORITY_ROLES:
+        if not roles.is_authority(actor):
             raise Forbidden(_("Only the data authority writes the regional open plan."))
     elif not can_create(actor) or getattr(actor, "agency_id", None) != agency.id:
         raise Forbidden(_("Only staff of %(agency)s may write its open plan.", agency=agency.name))
@@ -164,13 +183,14 @@ def create_plan(year: int, actor: Any, agency: Agency | None = None) -> OpenPlan
 
 def update_priorities(plan: OpenPlan, priorities: str, actor: Any) -> OpenPlan:
     """Replace the plan's priorities text (重点), while it is a draft."""
-    require_editable(plan, actor)
     priorities = (priorities or "").strip()
-    if len(priorities) > MAX_PRIORITIES:
-        message = _("At most %(n)d characters.", n=MAX_PRIORITIES)
-        raise Invalid(message, {"priorities": message})
-    plan.priorities = priorities
-    _save(plan, actor, "plan.priorities", lambda: {"length": len(priorities)})
+
+    def change() -> None:
+        if len(priorities) > MAX_PRIORITIES:
+            message = _("At most %(n)d characters.", n=MAX_PRIORITIES)
+            raise Invalid(message, {"priorities": message})
+        plan.priorities = priorities
+    _change(plan, "priorities", actor, change, lambda: {"length": len(priorities)})
     return plan
 
 
@@ -251,12 +271,14 @@ def _item_details(item: PlanItem) -> dict[str, Any]:
 
 def add_item(plan: OpenPlan, data: ItemData, actor: Any) -> PlanItem:
     """Add an entry to open (existing, or a new one to create) to a draft plan."""
-    require_editable(plan, actor)
-    entry, new_title = _check_item(plan, data)
-    item = PlanItem(position=max((i.position for i in plan.items), default=0) + 1)
-    _apply(item, data, entry, new_title)
-    plan.items.append(item)
-    _save(plan, actor, "plan.item.add", lambda: _item_details(item))  # after the flush: the item has its id
+    item = PlanItem()
+
+    def change() -> None:
+        entry, new_title = _check_item(plan, data)
+        item.position = max((i.position for i in plan.items), default=0) + 1
+        _apply(item, data, entry, new_title)
+        plan.items.append(item)
+    _change(plan, "add_item", actor, change, lambda: _item_details(item))  # after the flush: the item has its id
     return item
 
 
@@ -271,34 +293,29 @@ def get_item(plan: OpenPlan, item_id: int) -> PlanItem:
 def update_item(item: PlanItem, data: ItemData, actor: Any) -> PlanItem:
     """Change an item of a draft plan."""
     plan = item.plan
-    require_editable(plan, actor)
-    entry, new_title = _check_item(plan, data, current=item)
-    _apply(item, data, entry, new_title)
-    _save(plan, actor, "plan.item.update", lambda: _item_details(item))
+
+    def change() -> None:
+        entry, new_title = _check_item(plan, data, current=item)
+        _apply(item, data, entry, new_title)
+    _change(plan, "update_item", actor, change, lambda: _item_details(item))
     return item
 
 
 def remove_item(item: PlanItem, actor: Any) -> None:
     """Take an item out of a draft plan."""
     plan = item.plan
-    require_editable(plan, actor)
     details = _item_details(item)
-    plan.items.remove(item)
-    _save(plan, actor, "plan.item.remove", lambda: details)
+    _change(plan, "remove_item", actor, lambda: plan.items.remove(item), lambda: details)
 
 
 def publish_plan(plan: OpenPlan, actor: Any) -> OpenPlan:
     """Publish a draft plan with at least one item; from then on it is public and fixed."""
-    _require_owner(plan, actor)
-    target = PLAN_TRANSITIONS["publish"].get(plan.state)
-    if target is None:
-        raise Conflict(_("This plan is already published."), {"state": plan.state})
-    if not plan.items:
-        raise Conflict(_("A plan needs at least one entry before it is published."), {"items": 0})
-    plan.state = target
-    plan.published_at = utcnow()
-    _save(plan, actor, "plan.publish", lambda: {"year": plan.year, "agency": plan.agency.slug if plan.agency else None,
-                                                "items": len(plan.items)})
+    def change() -> None:
+        if not plan.items:
+            raise Conflict(_("A plan needs at least one entry before it is published."), {"items": 0})
+        plan.published_at = utcnow()
+    _change(plan, "publish", actor, change, lambda: {
+        "year": plan.year, "agency": plan.agency.slug if plan.agency else None, "items": len(plan.items)})
     return plan
 
 

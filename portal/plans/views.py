@@ -5,21 +5,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.models import Role
+from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..errors import BadRequest, Conflict, Invalid
 from . import services
 from .forms import CreatePlanForm, ItemForm, PrioritiesForm, PublishForm, RemoveItemForm
-from .models import OpenPlan, PlanState
-from .permissions import CONSOLE_EDITORS, CONSOLE_VIEWERS, can_create, can_edit
-from .vocab import FLAG_LABELS, PROGRESS_LABELS
+from .models import OpenPlan
+from .permissions import can_create, own_agency
+from .vocab import FLAG_LABELS
 
 bp = Blueprint("plans", __name__)
 
 
 @bp.context_processor
 def _labels():
-    return {"progress_labels": PROGRESS_LABELS, "flag_labels": FLAG_LABELS}
+    return {"flag_labels": FLAG_LABELS}
 
 
 def _show_errors(form, exc: Invalid | Conflict) -> None:
@@ -55,25 +55,24 @@ def _list_page(form: CreatePlanForm | None, status: int = 200):
     if form is not None and form.year.data is None and not form.year.raw_data:
         form.year.data = services.china_today().year
     return render_template("plans/console_list.html", plans=services.console_plans(current_user), form=form,
-                           regional=current_user.role != Role.AGENCY_STAFF), status
+                           regional=own_agency(current_user) is None), status
 
 
 @bp.get("/console/plans")
-@roles_required(*CONSOLE_VIEWERS)
+@roles_required(roles.CONSOLE_VIEWERS)
 def console_list():
     """The plans the user may see, and the form to start a plan for a year."""
     return _list_page(CreatePlanForm(formdata=None) if can_create(current_user) else None)
 
 
 @bp.post("/console/plans")
-@roles_required(*CONSOLE_EDITORS)
+@roles_required(roles.STAFF)
 def create():
     """Start a draft plan: the agency's own plan, or the regional plan for the authority."""
     form = CreatePlanForm()
     if form.validate_on_submit():
-        agency = current_user.agency if current_user.role == Role.AGENCY_STAFF else None
         try:
-            plan = services.create_plan(form.year.data, current_user, agency)
+            plan = services.create_plan(form.year.data, current_user, own_agency(current_user))
         except (Invalid, Conflict) as exc:
             _show_errors(form, exc)
             return _list_page(form, exc.status)
@@ -85,7 +84,7 @@ def create():
 # ---- console: one plan -----------------------------------------------------------
 def _plan_page(plan: OpenPlan, *, item_form: ItemForm | None = None, priorities_form: PrioritiesForm | None = None,
                problem: str = "", status: int = 200):
-    editable = can_edit(current_user, plan) and plan.state == PlanState.DRAFT
+    editable = services.may_edit(plan, current_user)
     if editable:
         item_form = item_form or ItemForm(formdata=None)
         _entry_choices(item_form, plan)
@@ -101,14 +100,14 @@ def _entry_choices(form: ItemForm, plan: OpenPlan) -> None:
 
 
 @bp.get("/console/plans/<int:plan_id>")
-@roles_required(*CONSOLE_VIEWERS)
+@roles_required(roles.CONSOLE_VIEWERS)
 def console_plan(plan_id: int):
     """A plan with its items and progress; its owner edits it here while it is a draft."""
     return _plan_page(services.get_plan(plan_id, current_user))
 
 
 @bp.post("/console/plans/<int:plan_id>")
-@roles_required(*CONSOLE_EDITORS)
+@roles_required(roles.STAFF)
 def console_plan_post(plan_id: int):
     """One change of a draft plan, named by the form's `action`: priorities, add_item, remove_item, publish."""
     plan = services.get_plan(plan_id, current_user)

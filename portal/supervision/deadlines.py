@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import Role, User
+from ..accounts import roles
+from ..accounts.models import User
 from ..extensions import db
 from ..inbox import mail
 from ..inbox.services import notify
@@ -34,14 +35,9 @@ class Summary:
     skipped: int = 0  # already sent today
 
 
-def _authority_ids() -> list[int]:
-    ids = list(db.session.scalars(select(User.id).where(User.role == Role.AUTHORITY, User.active.is_(True))))
-    return ids or list(db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))))
-
-
 def collect(today: date) -> list[Notice]:
     """Every notice due today: reminders to those who must act, escalations to the authority."""
-    authority = _authority_ids()
+    authority = roles.authority_account_ids()
     notices: list[Notice] = []
     for case in open_cases(today):
         who = case.assignees or authority

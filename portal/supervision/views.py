@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..accounts.models import Role
+from ..accounts import roles
 from ..accounts.permissions import roles_required
 from . import services
 
@@ -11,7 +11,7 @@ bp = Blueprint("supervision", __name__)
 
 
 @bp.get("/console/supervision")
-@roles_required(Role.AUTHORITY, Role.ADMIN, Role.AUDITOR)
+@roles_required(roles.OVERSEERS)
 def index():
     cases = services.open_cases()
     return render_template("supervision/index.html", cases=cases,
