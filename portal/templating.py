@@ -105,13 +105,18 @@ class Status:
 def _status_tables() -> dict[type, dict | None]:
     """The labels of each kind of object's state (None: the state is already a label)."""
     from .catalog.models import Dataset, Review
+    from .opening.models import Application, Grant
+    from .opening.pages import Decision, GrantNotice
+    from .opening.vocab import GRANT_STATE_LABELS, STATE_LABELS as APPLICATION_STATE_LABELS
     from .plans.models import OpenPlan
     from .plans.services import ItemProgress
     from .plans.vocab import PLAN_STATE_LABELS, PROGRESS_LABELS
     from .supervision.services import Case
 
     return {Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
-            ItemProgress: PROGRESS_LABELS, Case: None}
+            ItemProgress: PROGRESS_LABELS, Case: None,
+            Application: APPLICATION_STATE_LABELS, Decision: APPLICATION_STATE_LABELS,
+            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS}
 
 
 def status(obj: Any) -> Status:

@@ -20,15 +20,14 @@ from . import applications, decisions, grants, pages, public, reports
 from .forms import ApplicationForm
 from .schemas import max_days
 from .workflow import APPLICATION, today
-from .vocab import EVENT_LABELS, GRANT_STATE_LABELS, METHOD_LABELS, REPORT_INTERVALS, STATE_LABELS
+from .vocab import EVENT_LABELS, METHOD_LABELS, REPORT_INTERVALS
 
 bp = Blueprint("opening", __name__)
 
 
 @bp.context_processor
 def _labels():
-    return {"app_state_labels": STATE_LABELS, "grant_state_labels": GRANT_STATE_LABELS,
-            "method_labels": METHOD_LABELS, "event_labels": EVENT_LABELS, "report_intervals": REPORT_INTERVALS}
+    return {"method_labels": METHOD_LABELS, "event_labels": EVENT_LABELS, "report_intervals": REPORT_INTERVALS}
 
 
 # ---- the applicant's form ---------------------------------------------------------------
