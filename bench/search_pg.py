@@ -44,7 +44,7 @@ TARGET_MS = {100_000: 30.0}
 
 def search_docs(size: int, seed: int):
     """The catalog of bench/search.py as the SearchDocs the portal would index (published entries)."""
-    from portal.catalog.services import title_sort_key
+    from portal.search.text import title_sort_key
     from portal.search.base import SearchDoc
 
     cat = bench.synth_catalog(size, seed)

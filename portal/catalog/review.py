@@ -23,7 +23,7 @@ from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from . import editing
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
-from .services import index_datasets
+from .indexing import index_datasets
 from ..concurrency import one_decision as one_decision_with
 
 TRANSITIONS: dict[str, dict[str, str]] = {

@@ -7,7 +7,7 @@ unusual burst, complaints from new accounts are held for a quick decision instea
 Every decision follows STEPS.
 
 Suspension lives on the entry (`Dataset.suspended_at`), which every public channel already filters
-through `catalog.services.public_datasets` / `Dataset.is_public`; downloads answer 451.
+through `catalog.queries.public_datasets` / `Dataset.is_public`; downloads answer 451.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ..accounts.verification import identity_problem
 from ..audit import services as audit
 from ..catalog import review as catalog_review
 from ..catalog.models import Dataset, DatasetChange, DatasetState, OpenType, QuarantinedFile, ResourceKind
-from ..catalog.services import index_datasets
+from ..catalog.indexing import index_datasets
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox import mail
