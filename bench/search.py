@@ -573,7 +573,7 @@ class _Stages:
 
     def install(self):
         from portal.catalog import search as catalog_search
-        from portal.search.whoosh import WhooshBackend
+        from portal.search.whoosh.backend import WhooshBackend
 
         self._wrap(WhooshBackend, "search", "backend.search (all)")
         self._wrap(WhooshBackend, "_filter_mask", "filter mask")
@@ -871,7 +871,7 @@ def _machine() -> dict:
 
     # which search code was measured, even when portal/ has uncommitted changes
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "portal" / "search").glob("*.py")) + [ROOT / "portal" / "catalog" / n
+    for path in sorted((ROOT / "portal" / "search").rglob("*.py")) + [ROOT / "portal" / "catalog" / n
                                                                  for n in ("search.py", "indexing.py")]:
         digest.update(path.read_bytes())
     return {"cores": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
@@ -883,7 +883,7 @@ def _machine() -> dict:
 def _fmt_table(results: list[dict], machine: dict) -> str:
     lines = [f"Search benchmark — {machine['cores']} cores, {machine['cpu']}, {machine['memory']}, "
              f"Python {machine['python']}, commit {machine['commit']}, "
-             f"portal/search/*.py + catalog/search.py, indexing.py sha256 {machine['search_code_sha256']}", ""]
+             f"portal/search/**/*.py + catalog/search.py, indexing.py sha256 {machine['search_code_sha256']}", ""]
     for r in results:
         size, g, b, q = r["size"], r["gen"], r["build"], r["query"]
         lines.append(f"== {size:,} entries ({g['rows']['items']:,} data items, {g['rows']['resources']:,} resources, "
