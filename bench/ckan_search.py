@@ -9,7 +9,7 @@ catalog is built and indexed in child processes (`bench/search.py --stage gen|bu
 one is reused with --dir (e.g. one kept by `bench/search.py --keep`). Then, in one process, every query
 is run in pairs, alternating which goes first, so that load from other processes hits both alike:
 
-  service   `services.search(SearchParams(q, per_page=10, offset=0, facet_fields=()), detail=True)` — what
+  service   `catalog.search.search(SearchParams(q, per_page=10, offset=0, facet_fields=()), detail=True)` — what
             package_search asks of the service for CKAN's defaults (10 rows, no facet.field);
   ckan      GET /api/3/action/package_search?q=… through the Flask test client: routing, rate limiter,
             login manager, parameter coercion, the same service call, ten CKAN package dicts, JSON.
@@ -64,8 +64,8 @@ def _child(args: list[str]) -> dict:
 
 def measure(data_dir: Path, n_queries: int, seed: int, repeat: int, wait_idle: float) -> dict:
     from portal import create_app
-    from portal.catalog import services
-    from portal.catalog.services import SearchParams
+    from portal.catalog import search as catalog_search
+    from portal.catalog.search import SearchParams
     from portal.config import TestConfig
     from portal.audit import services as audit
     from portal.extensions import db
@@ -95,8 +95,8 @@ def measure(data_dir: Path, n_queries: int, seed: int, repeat: int, wait_idle: f
     def service(q, agency=None):
         where = None if agency is None else AllOf((Match("agency", (agency,)), Not(Match("format", ("PDF",)))))
         facets = () if agency is None else ("agency", "tags", "format")
-        return lambda: services.search(SearchParams(q=q, sort="relevance", per_page=10, offset=0, where=where,
-                                                    facet_fields=facets), detail=True).total
+        return lambda: catalog_search.search(SearchParams(q=q, sort="relevance", per_page=10, offset=0, where=where,
+                                                          facet_fields=facets), detail=True).total
 
     def ckan(q, agency=None):
         params = {"q": q}
@@ -112,7 +112,7 @@ def measure(data_dir: Path, n_queries: int, seed: int, repeat: int, wait_idle: f
 
     with app.app_context():
         t = time.perf_counter()
-        services.search(SearchParams(q=queries[0]))  # cold start: jieba, facet arrays
+        catalog_search.search(SearchParams(q=queries[0]))  # cold start: jieba, facet arrays
         first_ms = (time.perf_counter() - t) * 1000
         db.session.remove()
         for q in queries[:20]:  # warm-up
@@ -132,7 +132,7 @@ def measure(data_dir: Path, n_queries: int, seed: int, repeat: int, wait_idle: f
                         samples[name].append(ms)
                     if totals["service"] != totals["ckan"]:
                         mismatches.append(f"{q!r}: service {totals['service']} ckan {totals['ckan']}")
-                    ms, _ = timed(lambda: services.search(SearchParams(q=q, per_page=20)).total)
+                    ms, _ = timed(lambda: catalog_search.search(SearchParams(q=q, per_page=20)).total)
                     samples["site_service"].append(ms)
                     with app.test_request_context("/api/3/action/package_search", query_string={"q": q}):
                         ms, _ = timed(log_call)

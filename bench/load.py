@@ -76,7 +76,7 @@ def build_catalog(data_dir: Path, size: int, seed: int, files: int) -> dict:
     from sqlalchemy import select, update
 
     from portal.catalog.models import Dataset, Resource
-    from portal.catalog.services import reindex_all
+    from portal.catalog.indexing import reindex_all
     from portal.extensions import db
     from portal.storage import storage
     from search import _app, stage_gen, synth_queries

@@ -8,9 +8,9 @@ first query are those of a process doing only that job:
 
   gen    build a fresh SQLite catalog in a temporary directory with SQLAlchemy Core bulk inserts
          (agencies, themes, tags, entries, data items, resources; every entry published);
-  build  `portal.catalog.services.reindex_all()` — the real rebuild path (ORM load, pinyin sort key,
+  build  `portal.catalog.indexing.reindex_all()` — the real rebuild path (ORM load, pinyin sort key,
          jieba tokenising, Whoosh writer) — timed; index size on disk; peak RSS of that process;
-  query  the first (cold) query, then every query through `services.search(SearchParams(q, per_page=20))`
+  query  the first (cold) query, then every query through `catalog.search.search(SearchParams(q, per_page=20))`
          (backend + database re-check + labelled facets), with and without facet counts, the backend
          alone with and without facets, filtered and browse queries, a per-stage breakdown, and a
          brute-force check that the reported totals are exact.
@@ -418,10 +418,10 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
     ORM load reindex_all does, search_doc() (with the pinyin sort key), and jieba over the indexed text."""
     from sqlalchemy import func, select, text
 
-    from portal.catalog import services
+    from portal.catalog import indexing
     from portal.catalog.models import Dataset
     from portal.extensions import db
-    from portal.search.text import part_words
+    from portal.search.text import part_words, title_sort_key
 
     t_select = t_load = t_doc = t_pinyin = t_tok = 0.0
     last_id = ""
@@ -440,10 +440,10 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
             if not ds.is_public:
                 continue
             t = time.perf_counter()
-            docs.append(services.search_doc(ds))
+            docs.append(indexing.search_doc(ds))
             t_doc += time.perf_counter() - t
             t = time.perf_counter()
-            services.title_sort_key(ds.title)
+            title_sort_key(ds.title)
             t_pinyin += time.perf_counter() - t
         t = time.perf_counter()
         for doc in docs:
@@ -472,7 +472,7 @@ def _build_breakdown(build_s: float, commit_s: float, parallel: bool = False, ba
 def stage_build(data_dir: Path, breakdown: bool = False) -> dict:
     from whoosh.writing import SegmentWriter
 
-    from portal.catalog import services
+    from portal.catalog import indexing
     from portal.extensions import db
 
     try:
@@ -504,7 +504,7 @@ def stage_build(data_dir: Path, breakdown: bool = False) -> dict:
         cpu0 = os.times()
         with _Contention() as load:
             t0 = time.perf_counter()
-            n = services.reindex_all()
+            n = indexing.reindex_all()
             build_s = time.perf_counter() - t0
         cpu1 = os.times()
         for cls, orig in originals:
@@ -572,8 +572,8 @@ class _Stages:
         self._undo.append((owner, name, orig))
 
     def install(self):
-        from portal.catalog import services
-        from portal.search.whoosh import WhooshBackend
+        from portal.catalog import search as catalog_search
+        from portal.search.whoosh.backend import WhooshBackend
 
         self._wrap(WhooshBackend, "search", "backend.search (all)")
         self._wrap(WhooshBackend, "_filter_mask", "filter mask")
@@ -581,8 +581,8 @@ class _Stages:
         self._wrap(WhooshBackend, "_postings", "  of which: posting lists (cache or read)")
         self._wrap(WhooshBackend, "_top", "top 20 (numpy)")
         self._wrap(WhooshBackend, "_facets", "facet counts (numpy)")
-        self._wrap(services, "_facets", "service: facet labels (2 SELECTs)")
-        self._wrap(type(services.db.session), "scalars", "service: DB re-check (load 20 entries)", consume=True)
+        self._wrap(catalog_search, "_facets", "service: facet labels (2 SELECTs)")
+        self._wrap(type(catalog_search.db.session), "scalars", "service: DB re-check (load 20 entries)", consume=True)
         return self
 
     def uninstall(self):
@@ -644,8 +644,8 @@ def _load_docs() -> list[dict]:
 
 def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: int, profile: bool,
                 repeat: int = 1, wait_idle: float = 0) -> dict:
-    from portal.catalog import services
-    from portal.catalog.services import SearchParams
+    from portal.catalog import search as catalog_search
+    from portal.catalog.search import SearchParams
     from portal.extensions import db
     from portal.search import SearchQuery
 
@@ -658,7 +658,7 @@ def stage_query(data_dir: Path, n_queries: int, seed: int, warmup: int, verify: 
 
         def service(q="", filters=None, sort="relevance", page=1):
             t = time.perf_counter()
-            res = services.search(SearchParams(q=q, filters=filters or {}, sort=sort, page=page, per_page=20))
+            res = catalog_search.search(SearchParams(q=q, filters=filters or {}, sort=sort, page=page, per_page=20))
             ms = (time.perf_counter() - t) * 1000
             db.session.remove()  # as at the end of a request
             return ms, res
@@ -871,7 +871,8 @@ def _machine() -> dict:
 
     # which search code was measured, even when portal/ has uncommitted changes
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "portal" / "search").glob("*.py")) + [ROOT / "portal" / "catalog" / "services.py"]:
+    for path in sorted((ROOT / "portal" / "search").rglob("*.py")) + [ROOT / "portal" / "catalog" / n
+                                                                 for n in ("search.py", "indexing.py")]:
         digest.update(path.read_bytes())
     return {"cores": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
             "commit": commit + (" (portal/ has uncommitted changes)" if dirty else ""),
@@ -882,7 +883,7 @@ def _machine() -> dict:
 def _fmt_table(results: list[dict], machine: dict) -> str:
     lines = [f"Search benchmark — {machine['cores']} cores, {machine['cpu']}, {machine['memory']}, "
              f"Python {machine['python']}, commit {machine['commit']}, "
-             f"portal/search/*.py + catalog/services.py sha256 {machine['search_code_sha256']}", ""]
+             f"portal/search/**/*.py + catalog/search.py, indexing.py sha256 {machine['search_code_sha256']}", ""]
     for r in results:
         size, g, b, q = r["size"], r["gen"], r["build"], r["query"]
         lines.append(f"== {size:,} entries ({g['rows']['items']:,} data items, {g['rows']['resources']:,} resources, "

@@ -44,7 +44,7 @@ TARGET_MS = {100_000: 30.0}
 
 def search_docs(size: int, seed: int):
     """The catalog of bench/search.py as the SearchDocs the portal would index (published entries)."""
-    from portal.catalog.services import title_sort_key
+    from portal.search.text import title_sort_key
     from portal.search.base import SearchDoc
 
     cat = bench.synth_catalog(size, seed)
@@ -113,7 +113,7 @@ def run_size(base_url: str, size: int, seed: int, n_queries: int, procs: int) ->
     from sqlalchemy import text
 
     from portal.search.base import SearchQuery
-    from portal.search.postgres import PostgresBackend
+    from portal.search.postgres.backend import PostgresBackend
 
     name = f"bench_{size}_{uuid.uuid4().hex[:6]}"
     engine = _db(base_url, name)
@@ -134,7 +134,7 @@ def run_size(base_url: str, size: int, seed: int, n_queries: int, procs: int) ->
             conn.execute(text("ALTER TABLE gin.search_documents ADD PRIMARY KEY (id)"))
             t = time.perf_counter()
             conn.execute(text("INSERT INTO gin.search_documents SELECT * FROM public.search_documents"))
-            from portal.search.postgres import index_ddl, layout_ddl
+            from portal.search.postgres.schema import index_ddl, layout_ddl
 
             conn.execute(text(layout_ddl("gin.search_documents")))  # the same words
             conn.execute(text("SET LOCAL search_path = gin, public"))

@@ -85,7 +85,7 @@ def searcher_fields(backend) -> list[str]:
 def backend_variants(index_dir: Path, n_queries: int, seed: int) -> None:
     from portal.catalog.filters import FACET_FIELDS
     from portal.search import SearchQuery
-    from portal.search import whoosh as W
+    from portal.search.whoosh import backend as W
     from portal.search.text import query_terms
 
     print(f"2. Backend (no database), facets on, {n_queries} mixed queries, one pass each")

@@ -91,8 +91,8 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
-    # The PostgreSQL search backend's table is not a model (portal/search/postgres.py).
-    from portal.search.postgres import include_object
+    # The PostgreSQL search backend's table is not a model (portal/search/postgres/schema.py).
+    from portal.search.postgres.schema import include_object
     conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

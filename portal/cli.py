@@ -30,8 +30,8 @@ def demo_command(if_empty: bool) -> None:
               help="Only when there is no index, it was built by another version, or it does not hold every public entry.")
 def reindex_command(if_needed: bool) -> None:
     """Rebuild the search index from the database (also repairs a missing or corrupt index)."""
-    from .catalog.indexing import apply_pending
-    from .catalog.services import public_datasets, reindex_all
+    from .catalog.indexing import apply_pending, reindex_all
+    from .catalog.queries import public_datasets
     from .search import SearchUnavailable, backend
 
     if if_needed and not backend().needs_rebuild():

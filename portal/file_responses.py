@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Response, current_app, request, send_file
 
-from .catalog import services
+from .catalog import downloads
 from .storage import storage
 from .storage.names import clean_filename
 
 
-def send_resource(res: services.StoredFile):
+def send_resource(res: downloads.StoredFile):
     """The file's response (streamed, ETag, Last-Modified, Range), counted and logged; the site's
     download and the API's share it."""
     key = res.storage_key
@@ -23,7 +23,7 @@ def send_resource(res: services.StoredFile):
     rng = request.range
     start = rng.ranges[0][0] if rng and rng.ranges else None
     if resp.status_code in (200, 206):
-        services.record_download(res, resp.status_code, resp.content_length or 0, start)
+        downloads.record_download(res, resp.status_code, resp.content_length or 0, start)
         prefix = current_app.config.get("ACCEL_REDIRECT_PREFIX")
         if prefix:
             resp = _hand_to_nginx(resp, prefix, key)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from .catalog import services as catalog
+from .catalog import queries as catalog
 from .pagecache import cached
 from .security import safe_next
 

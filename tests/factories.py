@@ -11,7 +11,7 @@ from portal.accounts.identifiers import citizen_id_check_char, hash_identifier, 
 from portal.accounts.models import Role, User, UserKind
 from portal.accounts.services import hash_password
 from portal.agencies.models import Agency, RegionLevel
-from portal.catalog import services
+from portal.catalog import indexing
 from portal.catalog.files import add_file_resource
 from portal.catalog.models import DataItem, Dataset, DatasetState, OpenType, Tag, Theme
 from portal.extensions import db
@@ -64,7 +64,7 @@ def dataset(title: str = "呼和浩特市空气质量监测数据", *, summary: 
     db.session.add(ds)
     db.session.commit()
     if index:
-        services.index_datasets([ds])
+        indexing.index_datasets([ds])
     return ds
 
 
@@ -73,7 +73,7 @@ def csv_resource(ds: Dataset, content: str = "站点,AQI\n新华广场,56\n", fi
     res = add_file_resource(ds, io.BytesIO(content.encode(encoding)), name=filename.rsplit(".", 1)[0],
                             filename=filename, fmt=fmt)
     db.session.commit()
-    services.index_datasets([ds])
+    indexing.index_datasets([ds])
     return res
 
 

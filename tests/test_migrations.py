@@ -58,7 +58,7 @@ def test_flask_db_upgrade_on_empty_database_creates_every_table(tmp_path, dialec
         assert set(db.metadata.tables) <= tables
         if dialect == "postgresql":
             assert "search_documents" in tables  # the search backend's table (migration 0004_pg_search)
-        from portal.search.postgres import include_object
+        from portal.search.postgres.schema import include_object
 
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"render_as_batch": True, "include_object": include_object})

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from portal import pagecache
 from portal.accounts.tokens import create_token
 from portal.audit.models import AccessEvent
-from portal.catalog.services import index_datasets
+from portal.catalog.indexing import index_datasets
 from portal.catalog.models import Dataset
 from portal.extensions import db
 from portal.models_base import utcnow

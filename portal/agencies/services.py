@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..catalog.models import Dataset
-from ..catalog.services import public_filter
+from ..catalog.queries import public_filter
 from ..errors import NotFound
 from ..extensions import db
 from .models import Agency, RegionLevel

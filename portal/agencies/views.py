@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from ..catalog import services as catalog
+from ..catalog import search as catalog_search
 from ..pagecache import cached
 from . import services
 
@@ -22,8 +22,8 @@ def agency(slug: str):
     def render() -> str:
         agency = services.get_agency(slug)
         args = request.args.to_dict(flat=True)
-        params = catalog.parse_search_params(args, lambda name: [slug] if name == "agency" else [],
-                                             current_app.config["SEARCH_PAGE_SIZE"])
-        return render_template("agencies/detail.html", agency=agency, result=catalog.search(params),
+        params = catalog_search.parse_search_params(args, lambda name: [slug] if name == "agency" else [],
+                                                    current_app.config["SEARCH_PAGE_SIZE"])
+        return render_template("agencies/detail.html", agency=agency, result=catalog_search.search(params),
                                page_url=lambda page: url_for("agencies.agency", slug=slug, page=page))
     return cached(render)

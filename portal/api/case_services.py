@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from ..accounts.models import User
 from ..catalog.models import Dataset
-from ..catalog.services import get_published_dataset
+from ..catalog.queries import get_published_dataset
 from ..errors import NotFound
 from ..extensions import db
 from ..feedback import complaints, corrections, evidence, reports

@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..catalog.filters import FILTERS, MAX_VALUE_CHARS, MAX_VALUES, FilterDefinition
-from ..catalog.services import MAX_PAGE
+from ..catalog.search import MAX_PAGE
 from ..fields import UtcDateTime
 from ..search.base import SORTS
 

@@ -12,7 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..agencies import services as agencies
-from ..catalog import services as catalog
+from ..catalog import queries as catalog
+from ..catalog import search as catalog_search
+from ..catalog.services import citation, update_status
 from ..catalog.models import Dataset, Resource, Tag, dataset_tags
 from ..catalog.filters import FILTERS
 from ..errors import NotFound
@@ -39,13 +41,13 @@ def page_of(items: Sequence[Any], page: int, per_page: int) -> Page:
 
 
 # ---- datasets ------------------------------------------------------------------------------
-def search_datasets(args: dict) -> tuple[catalog.SearchResult, Page]:
+def search_datasets(args: dict) -> tuple[catalog_search.SearchResult, Page]:
     """The site's search (same filters, facets, sorting) with the API's page size."""
     filters = {f.name: list(dict.fromkeys(args[f.name])) for f in FILTERS if args.get(f.name)}
     sort = args["sort"] or ("relevance" if args["q"].strip() else "modified")
-    params = catalog.SearchParams(q=args["q"].strip(), filters=filters, sort=sort, page=args["page"],
-                                  per_page=args["per_page"])
-    result = catalog.search(params)
+    params = catalog_search.SearchParams(q=args["q"].strip(), filters=filters, sort=sort, page=args["page"],
+                                         per_page=args["per_page"])
+    result = catalog_search.search(params)
     return result, Page([dataset_summary(d) for d in result.datasets], result.total, args["page"], args["per_page"])
 
 
@@ -80,11 +82,11 @@ DETAIL_FIELDS = ("classification", "collecting_agency", "approving_agency", "reg
 def dataset_detail(ds: Dataset) -> dict[str, Any]:
     out = dataset_summary(ds)
     out.update({f: getattr(ds, f) for f in DETAIL_FIELDS})
-    out["overdue"] = catalog.update_status(ds).overdue
+    out["overdue"] = update_status(ds).overdue
     out["tags"] = [t.name for t in ds.tags]
     out["items"] = [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items]
     out["resources"] = [resource_public(r) for r in ds.resources]
-    out["citation"] = catalog.citation(ds, date.today())
+    out["citation"] = citation(ds, date.today())
     return out
 
 

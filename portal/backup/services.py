@@ -250,7 +250,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
         if isinstance(exc, (tarfile.TarError, json.JSONDecodeError, UnicodeDecodeError, ValueError, KeyError)):
             raise BackupError(f"The archive's contents are not a portal backup ({type(exc).__name__}).") from exc
         raise
-    from ..catalog.services import reindex_all
+    from ..catalog.indexing import reindex_all
 
     reindex_all()
     pagecache.clear()  # the generation may repeat values pages of another state were kept under

@@ -19,7 +19,7 @@ from ..storage.names import clean_filename
 from . import dashboard, editing, review, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
-from .services import quarantined_hashes
+from .downloads import quarantined_hashes
 from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
                     REGION_LEVEL_LABELS, SHARE_TYPE_LABELS)
 

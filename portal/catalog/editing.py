@@ -266,7 +266,7 @@ def archived_version(ds: Dataset, resource_id: str, version: int, actor: User) -
     """Any stored version of a file, for those who see the entry in the console (its agency's staff, the
     authority, auditors), also once the entry is withdrawn: files are kept for audit (R2024 §29).
     Bytes quarantined after a rights complaint are given to auditors only."""
-    from .services import is_quarantined
+    from .downloads import is_quarantined
 
     if not can_view_console(actor, ds):
         raise Forbidden(_("Only staff of %(agency)s may change this entry.", agency=ds.agency.name))

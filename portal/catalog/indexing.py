@@ -14,6 +14,7 @@ state, writes the index and deletes the rows it applied. The applier is:
   the search backend was unavailable).
 
 Applying is idempotent: the index is made to match the entry as it is now, not as the row says.
+The index document of an entry is `search_doc`; `reindex_all` rebuilds the whole index from scratch.
 """
 from __future__ import annotations
 
@@ -34,7 +35,11 @@ from .. import pagecache
 from ..extensions import db
 from ..machinery import listen_once
 from ..models_base import new_id, utcnow
+from ..search import SearchDoc, backend
+from ..search.text import title_sort_key
+from .filters import FILTERS, INDEX_ONLY_FIELDS
 from .models import Dataset, DatasetState
+from .queries import public_datasets
 
 log = logging.getLogger(__name__)
 
@@ -134,10 +139,16 @@ def pending_count() -> int:
     return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
 
 
-def _apply_batch(batch: int) -> int:
-    from ..search import backend
-    from .services import search_doc
+def search_doc(ds: Dataset) -> SearchDoc:
+    """The index document of a public entry."""
+    return SearchDoc(
+        id=ds.id, title=ds.title, summary=ds.summary, tags=[t.name for t in ds.tags], agency=ds.agency.name,
+        items=[i.name for i in ds.items],
+        facets={f.name: f.values(ds) for f in FILTERS} | {name: fn(ds) for name, fn in INDEX_ONLY_FIELDS.items()},
+        modified=ds.modified_at, downloads=ds.download_count, title_sort=title_sort_key(ds.title))
 
+
+def _apply_batch(batch: int) -> int:
     rows = db.session.execute(select(SearchOutbox.id, SearchOutbox.dataset_id)
                               .order_by(SearchOutbox.id).limit(batch)).all()
     if not rows:
@@ -197,6 +208,24 @@ def apply_after_request(response: Response) -> Response:
     return response
 
 
+def index_datasets(datasets: Iterable[Dataset]) -> None:
+    """Bring the index in line with these entries after their change was committed.
+
+    The change was recorded in the search outbox with the commit (see above); this applies it now
+    when no other process is applying, and otherwise leaves it to that process or the indexer.
+    """
+    datasets = list(datasets)
+    if not datasets:
+        return
+    ids = [d.id for d in datasets]
+    queued = set(db.session.scalars(select(SearchOutbox.dataset_id).where(SearchOutbox.dataset_id.in_(ids))))
+    missing = [d for d in datasets if d.id not in queued]
+    if missing:  # changed outside the ORM (bulk updates): record them now
+        enqueue(missing)
+        db.session.commit()
+    apply_now_if_free()
+
+
 def run_indexer(interval: float = 1.0, once: bool = False, echo=print) -> None:
     """The long-running indexer: apply the outbox in batches, then wait for more."""
     while True:
@@ -223,3 +252,39 @@ def forget_applied(up_to_id: int) -> None:
 
 def last_id() -> int:
     return db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+
+
+# ---- rebuilding ---------------------------------------------------------------------------------
+PARALLEL_REINDEX_FROM = 20_000  # below this a single writer is quicker than starting processes
+
+
+def reindex_all(batch: int = 500) -> int:
+    """Rebuild the search index from the database (the database is the truth).
+
+    Holds the applier lock, so no outbox change is applied into the index being replaced; the changes
+    recorded before the rebuild began are covered by it, and later ones are applied afterwards.
+    """
+    total = db.session.scalar(select(func.count()).select_from(public_datasets().subquery())) or 0
+    procs = min(os.cpu_count() or 1, 4) if total >= PARALLEL_REINDEX_FROM else 1
+
+    def docs() -> Iterable[SearchDoc]:
+        # Pages walk the primary key and visibility is checked per row: with the visibility condition in
+        # the WHERE clause SQLite picks the (unselective) state or suspension index and sorts every page.
+        after_id = ""
+        while True:
+            rows = db.session.scalars(select(Dataset).where(Dataset.id > after_id)
+                                      .order_by(Dataset.id).limit(batch)).all()
+            if not rows:
+                return
+            for ds in rows:
+                if ds.is_public:
+                    yield search_doc(ds)
+            after_id = rows[-1].id
+            db.session.expunge_all()
+    with indexer_lock(block=True):
+        covered = last_id()
+        db.session.commit()  # end the read transaction, so the rebuild sees every committed entry
+        n = backend().bulk_index(docs(), procs=procs)
+        forget_applied(covered)
+    apply_now_if_free()
+    return n

@@ -27,7 +27,7 @@ from ..supervision.services import Case, Deadlines, deadline_marks, register_wor
 from ..workflow import Transition, Workflow
 from . import editing
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
-from .services import index_datasets
+from .indexing import index_datasets
 from ..concurrency import one_decision as one_decision_with
 
 CHECKS = ("confidentiality", "disclosure")  # 保密审查、公开审查 (SZ §23)

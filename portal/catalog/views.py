@@ -15,7 +15,8 @@ from ..file_responses import send_resource
 from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
-from . import services
+from . import downloads, queries, services
+from . import search as catalog_search
 from .filters import FILTERS
 from .preview import can_preview, preview
 
@@ -30,7 +31,7 @@ def _download_limit() -> str:
     return current_app.config["RATELIMIT_DOWNLOAD"]
 
 
-def search_url(params: services.SearchParams, **changes) -> str:
+def search_url(params: catalog_search.SearchParams, **changes) -> str:
     """The URL of the search page with the current state and some changes; the state lives in the URL.
 
     changes: q=, sort=, page=, toggle=(field, value) to add or remove one filter value, clear=field.
@@ -67,12 +68,13 @@ def search_url(params: services.SearchParams, **changes) -> str:
 @limiter.limit(_search_limit)
 def search():
     """Catalog search with facets, sorting and paging."""
-    params = services.parse_search_params(request.args, request.args.getlist,
-                                          current_app.config["SEARCH_PAGE_SIZE"])
-    page = cached(lambda: render_template("catalog/search.html", result=services.search(params), params=params,
-                                          search_url=search_url, page_url=lambda page: search_url(params, page=page)))
+    params = catalog_search.parse_search_params(request.args, request.args.getlist,
+                                                current_app.config["SEARCH_PAGE_SIZE"])
+    page = cached(lambda: render_template("catalog/search.html", result=catalog_search.search(params),
+                                          params=params, search_url=search_url,
+                                          page_url=lambda page: search_url(params, page=page)))
     # Every search is logged, answered from the cache or not; after rendering, as the commit expires the results.
-    services.record_search(params)
+    catalog_search.record_search(params)
     return page
 
 
@@ -80,7 +82,7 @@ def search():
 def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
     def render() -> str:
-        page = services.dataset_page(slug)  # a suspended entry keeps its page, saying so
+        page = queries.dataset_page(slug)  # a suspended entry keeps its page, saying so
         ds = page.ds
         grant = opening_grants.usable_grant(ds, current_user)
         return render_template("catalog/dataset.html", ds=ds, page=page, status=services.update_status(ds),
@@ -93,12 +95,12 @@ def dataset(slug: str):
 def resource(slug: str, resource_id: str):
     """A resource's page with a preview of its first rows."""
     def render() -> str:
-        ds = services.get_published_dataset(slug)
+        ds = queries.get_published_dataset(slug)
         res = next((r for r in ds.resources if r.id == resource_id), None)
         if res is None:
             raise NotFound("")
         table = None
-        servable = ds.is_public and not services.is_quarantined(res.sha256)
+        servable = ds.is_public and not downloads.is_quarantined(res.sha256)
         if servable and can_preview(res) and ds.open_type == "unconditional" and storage().exists(res.storage_key):
             table = preview(res, storage().path(res.storage_key))
         return render_template("catalog/resource.html", ds=ds, res=res, table=table, servable=servable)
@@ -109,7 +111,7 @@ def resource(slug: str, resource_id: str):
 @limiter.limit(_download_limit)
 def download(slug: str, resource_id: str):
     """Stream an unconditional-open file with ETag, Last-Modified and Range; count and log it."""
-    res = services.downloadable_resource(resource_id, signed_in_user())
+    res = downloads.downloadable_resource(resource_id, signed_in_user())
     if res.dataset_slug != slug:
         raise NotFound("")
     return send_resource(res)
@@ -120,5 +122,5 @@ def negative_list():
     """Every conditional and closed entry with conditions, reason and legal basis (负面清单)."""
     agency = request.args.get("agency") or None
     return cached(lambda: render_template(
-        "catalog/negative_list.html", entries=services.negative_list(agency), selected=agency,
+        "catalog/negative_list.html", entries=queries.negative_list(agency), selected=agency,
         agencies=db.session.scalars(db.select(Agency).order_by(Agency.level.desc(), Agency.name)).all()))

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select
 from ..agencies.models import Agency, RegionLevel
 from ..catalog.files import add_file_resource, add_link_resource
 from ..catalog.models import Dataset, DatasetChange, DatasetState, DataItem, OpenType, Resource, ResourceKind, Tag, Theme
-from ..catalog.services import reindex_all
+from ..catalog.indexing import reindex_all
 from ..extensions import db
 from .accounts import load_demo_users
 from .applications import load_demo_applications

@@ -1,7 +1,7 @@
 """The public catalog read in id-ordered pages with SQL, as plain dicts (no ORM objects, constant memory).
 
 Every bulk export (JSONL dump, DCAT) reads entries through `pages()`, which starts from
-`catalog.services.public_datasets()`, so whatever that select hides (unpublished, withdrawn,
+`catalog.queries.public_datasets()`, so whatever that select hides (unpublished, withdrawn,
 suspended) never reaches a dump.
 """
 from __future__ import annotations
@@ -20,7 +20,8 @@ from sqlalchemy.orm import aliased
 from ..agencies.models import Agency
 from ..catalog.models import (DataItem, Dataset, DatasetChange, OpenType, QuarantinedFile, Resource, ResourceKind, Tag,
                               Theme, dataset_tags)
-from ..catalog.services import public_datasets, servable_sql
+from ..catalog.downloads import servable_sql
+from ..catalog.queries import public_datasets
 from ..extensions import db
 
 PAGE_SIZE = 500

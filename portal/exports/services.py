@@ -29,7 +29,7 @@ from .. import spreadsheet
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.models import OpenType, Resource, ResourceKind, Theme
-from ..catalog.services import servable_sql
+from ..catalog.downloads import servable_sql
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models_base import utcnow

@@ -7,7 +7,7 @@ unusual burst, complaints from new accounts are held for a quick decision instea
 Every step — filing included — is a row of the table COMPLAINT, driven by the workflow engine (workflow.py).
 
 Suspension lives on the entry (`Dataset.suspended_at`), which every public channel already filters
-through `catalog.services.public_datasets` / `Dataset.is_public`; downloads answer 451.
+through `catalog.queries.public_datasets` / `Dataset.is_public`; downloads answer 451.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from ..accounts.models import User
 from ..accounts.verification import identity_problem
 from ..accounts.vocab import ROLE_LABELS
 from ..audit import services as audit
+from ..catalog.indexing import index_datasets
 from ..catalog.models import Dataset, OpenType, ResourceKind
-from ..catalog.services import index_datasets
 from ..catalog.vocab import label
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db

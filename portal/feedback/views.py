@@ -12,7 +12,7 @@ from ..accounts.permissions import login_required, roles_required
 from ..accounts.verification import identity_problem
 from ..agencies.models import Agency
 from ..audit import services as audit
-from ..catalog.services import get_published_dataset
+from ..catalog.queries import get_published_dataset
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..storage import storage

@@ -22,7 +22,7 @@ from ..accounts import roles
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.models import Dataset, DatasetState, OpenType
-from ..catalog.services import title_sort_key
+from ..search.text import title_sort_key
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow

@@ -14,12 +14,12 @@ def load_backend(config: Mapping[str, Any], facet_fields: Iterable[str], filter_
     the search machinery knows no domain)."""
     name = config.get("SEARCH_BACKEND", "whoosh")
     if name == "whoosh":
-        from .whoosh import WhooshBackend
+        from .whoosh.backend import WhooshBackend
 
         return WhooshBackend(config["SEARCH_INDEX_DIR"], facet_fields, filter_fields)
     if name == "postgres":
         from ..extensions import db
-        from .postgres import PostgresBackend
+        from .postgres.backend import PostgresBackend
 
         return PostgresBackend(lambda: db.engine, facet_fields, filter_fields=filter_fields)
     raise ValueError(f"unknown PORTAL_SEARCH_BACKEND {name!r}")

@@ -1,10 +1,12 @@
-"""Chinese text handling shared by every backend: jieba tokenising, query terms, highlighting."""
+"""Chinese text handling: jieba tokenising, query terms and highlighting, shared by every backend, and
+the pinyin key that sorts Chinese titles (the index's title order, plan and CKAN listings)."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
 from markupsafe import Markup, escape
+from pypinyin import lazy_pinyin
 
 MAX_QUERY_CHARS = 200   # longer input is cut; nobody types more, and it bounds the work
 MAX_QUERY_TERMS = 16
@@ -126,3 +128,8 @@ def snippet(text: str, terms: list[str], width: int = 120) -> str:
     start = max(0, min(positions) - width // 4) if positions else 0
     piece = text[start:start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def title_sort_key(title: str) -> str:
+    """Pinyin of the title, so 阿拉善 sorts before 包头 as a Chinese reader expects."""
+    return " ".join(lazy_pinyin(title)).lower()

@@ -187,7 +187,7 @@ def test_sort_by_modification(demo_client, sort, key, reverse):
 
 
 def test_title_sort_follows_pinyin(demo_client):
-    from portal.catalog.services import title_sort_key
+    from portal.search.text import title_sort_key
 
     titles = [p["title"] for p in ok(demo_client, "package_search", sort="title_string asc", rows="1000")["results"]]
     assert titles == sorted(titles, key=title_sort_key)

@@ -6,15 +6,17 @@ from datetime import datetime, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from portal.catalog import services
+from portal.catalog import downloads, queries, services
+from portal.catalog import search as catalog_search
 from portal.catalog.models import OpenType
 from portal.errors import BadRequest, Forbidden, NotFound
+from portal.search.text import title_sort_key
 from tests import factories as f
 
 
 def params(query: dict):
     args = MultiDict(query)
-    return services.parse_search_params(args, args.getlist, 20)
+    return catalog_search.parse_search_params(args, args.getlist, 20)
 
 
 def test_update_status_follows_frequency():
@@ -45,21 +47,21 @@ def test_search_rechecks_the_database(app):
     from portal.extensions import db
 
     db.session.commit()
-    result = services.search(params({"q": "空气质量"}))
+    result = catalog_search.search(params({"q": "空气质量"}))
     assert result.datasets == []
 
 
 def test_get_public_dataset_and_downloadable_resource(app):
     open_ds = f.dataset()
     res = f.csv_resource(open_ds)
-    assert services.get_public_dataset(open_ds.slug) is open_ds
-    served = services.downloadable_resource(res.id)
+    assert queries.get_public_dataset(open_ds.slug) is open_ds
+    served = downloads.downloadable_resource(res.id)
     assert (served.id, served.dataset_slug, served.storage_key) == (res.id, open_ds.slug, res.storage_key)
     with pytest.raises(NotFound):
-        services.get_public_dataset("missing")
+        queries.get_public_dataset("missing")
     cond = f.dataset(open_type=OpenType.CONDITIONAL)
     with pytest.raises(Forbidden):
-        services.downloadable_resource(f.csv_resource(cond).id)
+        downloads.downloadable_resource(f.csv_resource(cond).id)
 
 
 def test_a_download_decided_inside_a_transaction_counts_its_uncommitted_changes(app):
@@ -73,13 +75,13 @@ def test_a_download_decided_inside_a_transaction_counts_its_uncommitted_changes(
     res_id, sha256 = res.id, res.sha256
     db.session.add(QuarantinedFile(sha256=sha256, reason="权利人投诉", source="complaint:1"))
     with pytest.raises(UnavailableForLegalReasons):  # in the transaction that added it
-        services.downloadable_resource(res_id)
+        downloads.downloadable_resource(res_id)
     db.session.rollback()
-    assert services.downloadable_resource(res_id).id == res_id
+    assert downloads.downloadable_resource(res_id).id == res_id
     db.session.commit()
     db.session.add(QuarantinedFile(sha256=sha256, reason="权利人投诉", source="complaint:2"))  # only added
     with pytest.raises(UnavailableForLegalReasons):
-        services.downloadable_resource(res_id)
+        downloads.downloadable_resource(res_id)
     db.session.rollback()
 
 
@@ -89,11 +91,11 @@ def test_figures_and_negative_list(app):
     f.dataset(open_type=OpenType.CONDITIONAL, download_count=3)
     f.dataset(open_type=OpenType.CLOSED)
     f.dataset(state="draft", download_count=100)
-    fig = services.figures()
+    fig = queries.figures()
     assert (fig.datasets, fig.files, fig.downloads) == (3, 1, 8)
-    assert sorted(d.open_type for d in services.negative_list()) == ["closed", "conditional"]
+    assert sorted(d.open_type for d in queries.negative_list()) == ["closed", "conditional"]
 
 
 def test_title_sort_key_is_pinyin():
-    keys = [services.title_sort_key(t) for t in ["呼和浩特", "阿拉善", "包头"]]
+    keys = [title_sort_key(t) for t in ["呼和浩特", "阿拉善", "包头"]]
     assert sorted(keys) == [keys[1], keys[2], keys[0]]

@@ -507,12 +507,12 @@ def test_two_decisions_at_once_one_wins(app, users, catalog):
 
 
 def test_a_full_reindex_keeps_suspended_entries_out(app, users, catalog):
-    from portal.catalog import services
+    from portal.catalog import indexing
 
     ds = catalog["ds"]
     slug, agency = ds.slug, ds.agency.slug  # a full reindex leaves the session empty
     (user,) = clients(app, "user@example.cn")
     complaint_id(complain(user, ds))
-    assert services.reindex_all() == 3  # the other open entry, the conditional and the closed one
+    assert indexing.reindex_all() == 3  # the other open entry, the conditional and the closed one
     html = app.test_client().get("/dataset").get_data(as_text=True)
     assert f'href="/dataset/{slug}"' not in html and facet_count(html, "agency", agency) == 3

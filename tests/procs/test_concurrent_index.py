@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from portal.catalog import indexing, services
+from portal.catalog import indexing
 from portal.catalog.models import Dataset, DatasetState
 from portal.extensions import db
 from portal.search import SearchQuery, backend
@@ -29,7 +29,7 @@ def _writer(data_dir: str, ids: list[str], out, shared: dict) -> None:
                 ds.state = DatasetState.PUBLISHED
                 ds.published_at = datetime(2026, 11, 1)
                 db.session.commit()
-                services.index_datasets([ds])
+                indexing.index_datasets([ds])
                 db.session.remove()
         out.put(("ok", len(ids)))
     except BaseException:

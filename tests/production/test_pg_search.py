@@ -17,7 +17,7 @@ def test_postgres_backend_refuses_a_database_without_utf8_ctype():
     from sqlalchemy.engine import make_url
 
     from portal.search.base import SearchUnavailable
-    from portal.search.postgres import PostgresBackend
+    from portal.search.postgres.backend import PostgresBackend
 
     u = make_url(PG_URL)
     name = f"ctype_c_{os.getpid()}"
@@ -42,7 +42,7 @@ def test_counts_from_postings_and_facet_arrays_stay_exact_through_writes():
 
     from portal.config import _fresh_pg_schema, drop_test_schema
     from portal.search.base import SearchDoc
-    from portal.search.postgres import PostgresBackend
+    from portal.search.postgres.backend import PostgresBackend
     from portal.search.text import part_words, query_terms
 
     words = ["空气质量", "公交线路", "药店", "统计", "年度", "监测", "日报", "地址"]
@@ -119,7 +119,7 @@ def test_a_table_of_older_words_is_refused_until_rebuilt():
 
     from portal.config import _fresh_pg_schema, drop_test_schema
     from portal.search.base import SearchDoc, SearchUnavailable
-    from portal.search.postgres import PostgresBackend
+    from portal.search.postgres.backend import PostgresBackend
 
     schema = _fresh_pg_schema(PG_URL)
     engine = create_engine(PG_URL, connect_args={"options": f"-c search_path={schema},public"})

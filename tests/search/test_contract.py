@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 
 from portal.config import _fresh_pg_schema, drop_test_schema
 from portal.search.base import SearchDoc, SearchQuery
-from portal.search.whoosh import WhooshBackend
+from portal.search.whoosh.backend import WhooshBackend
 
 FACETS = ("theme", "agency", "open_type", "format", "frequency", "region")
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
@@ -24,7 +24,7 @@ def make_backend(request, tmp_path):
     def make(subdir: str = "index", filter_fields: tuple[str, ...] = ()):
         if request.param == "whoosh":
             return WhooshBackend(tmp_path / subdir, FACETS, filter_fields)
-        from portal.search.postgres import PostgresBackend
+        from portal.search.postgres.backend import PostgresBackend
 
         if subdir not in engines:  # one schema per "index"; a second backend on it is another process's view
             schema = _fresh_pg_schema(PG_URL)

@@ -2,7 +2,7 @@
 
 Each action takes the request's data dict (values as CKAN clients send them: JSON values, or
 strings from URLs, forms and the command line) and returns the `result` of CKAN's envelope.
-Only public entries are ever read (catalog.services / Dataset.is_public).
+Only public entries are ever read (catalog.queries / Dataset.is_public).
 """
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from ...agencies.models import Agency
 from ...agencies.services import agencies_with_counts
-from ...catalog import services as catalog
+from ...catalog import queries as catalog
+from ...catalog import search as catalog_search
 from ...catalog.filters import CKAN_FACETS
 from ...catalog.models import Dataset, Resource, Tag, Theme, dataset_tags
 from ...catalog.vocab import LICENCES
 from ...extensions import db
 from ...search.base import AllOf, Match
-from ...search.text import MAX_QUERY_CHARS
+from ...search.text import MAX_QUERY_CHARS, title_sort_key
 from . import dicts
 from .fq import FqError, parse_fq, split_q
 
@@ -222,9 +223,10 @@ def package_search(data: dict) -> dict[str, Any]:
         raise SearchError(str(exc))
     parts = tuple(e for e in (q_filter, fq_filter) if e is not None)
     where = None if not parts else parts[0] if len(parts) == 1 else AllOf(parts)
-    params = catalog.SearchParams(q=text[:MAX_QUERY_CHARS], sort=sort, per_page=max(rows, 1), offset=start,
-                                  where=where, facet_fields=tuple(dict.fromkeys(FACETS[f] for f in facet_fields)))
-    result = catalog.search(params, bare=True)
+    params = catalog_search.SearchParams(q=text[:MAX_QUERY_CHARS], sort=sort, per_page=max(rows, 1), offset=start,
+                                         where=where,
+                                         facet_fields=tuple(dict.fromkeys(FACETS[f] for f in facet_fields)))
+    result = catalog_search.search(params, bare=True)
     by_field = {f.name: f for f in result.facets}
     facets, search_facets = {}, {}
     for name in facet_fields:
@@ -307,7 +309,7 @@ def _group_listing(data: dict, items: list[tuple[Any, int]], to_dict: Callable, 
         items = [(o, n) for o, n in items if q in o.slug.lower() or q in o.name.lower()]
     sort = (as_str(data, "sort") or "title asc").split()
     field, desc = sort[0], len(sort) > 1 and sort[1].lower() == "desc"
-    keys = {"name": lambda p: p[0].slug, "title": lambda p: catalog.title_sort_key(p[0].name),
+    keys = {"name": lambda p: p[0].slug, "title": lambda p: title_sort_key(p[0].name),
             "package_count": lambda p: p[1]}
     if field not in keys:
         raise ValidationError({"sort": [f"Cannot sort by field `{field}`"]})
@@ -337,8 +339,9 @@ def group_list(data: dict) -> list:
 
 
 def _group_packages(field: str, value: str) -> list[dict[str, Any]]:
-    result = catalog.search(catalog.SearchParams(sort="modified", per_page=LIST_MAX,
-                                                 where=Match(field, (value,)), facet_fields=()), bare=True)
+    result = catalog_search.search(catalog_search.SearchParams(sort="modified", per_page=LIST_MAX,
+                                                               where=Match(field, (value,)), facet_fields=()),
+                                   bare=True)
     return dicts.package_dicts(result.datasets)
 
 

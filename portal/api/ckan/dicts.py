@@ -13,7 +13,8 @@ from flask import g, request, url_for
 
 from ...agencies.models import Agency
 from ...catalog.models import Dataset, OpenType, Resource, ResourceKind, Tag, Theme
-from ...catalog.services import EntryLists, entry_lists, is_quarantined, quarantined_hashes
+from ...catalog.downloads import is_quarantined, quarantined_hashes
+from ...catalog.queries import EntryLists, entry_lists
 from ...catalog.vocab import LICENCES
 from ...exports.records import Urls
 
@@ -95,7 +96,7 @@ def downloadable(res: Resource, quarantined: set[str] | None = None, ds: Dataset
     """The file itself is served to anyone: a stored file of an unconditionally open entry whose bytes are
     not quarantined after a rights complaint (those answer 451, so no download address is offered).
     quarantined: the quarantined hashes among the caller's files, when it looked them up at once;
-    ds: the resource's entry, when `res` is a plain row (catalog.services.EntryLists)."""
+    ds: the resource's entry, when `res` is a plain row (catalog.queries.EntryLists)."""
     if res.kind != ResourceKind.FILE or (ds or res.dataset).open_type != OpenType.UNCONDITIONAL:
         return False
     return res.sha256 not in quarantined if quarantined is not None else not is_quarantined(res.sha256)
@@ -144,7 +145,7 @@ def package_dicts(datasets: list[Dataset]) -> list[dict[str, Any]]:
 
 
 def package_dict(ds: Dataset, quarantined: set[str] | None = None, lists: EntryLists | None = None) -> dict[str, Any]:
-    """A public entry as CKAN's package_show returns it. `lists`: its lists as catalog.services.entry_lists() reads them
+    """A public entry as CKAN's package_show returns it. `lists`: its lists as catalog.queries.entry_lists() reads them
     (the model's otherwise); `quarantined` as quarantined_among() gives it (looked up here otherwise)."""
     lists = lists or ds
     if quarantined is None:
