@@ -7,6 +7,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..catalog.services import MAX_PAGE
+from ..feedback.schemas import ComplaintIn, CorrectionIn, ReportIn  # noqa: F401 (the API's bodies)
 from ..fields import UtcDateTime
 from ..search.base import SORTS
 
@@ -306,34 +307,6 @@ class ApplicationIn(_In):
     submit = fields.Boolean(load_default=True, metadata={
         "description": "true (default): submit now (every field and the three commitments required); "
                        "false: save a draft, to be completed on the site."})
-
-
-class ComplaintIn(_In):
-    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                            metadata={"description": "Slug of the opened entry complained about."})
-    right = fields.String(load_default="", validate=validate.Length(max=40), metadata={
-        "description": "The right infringed: privacy, personal_information, trade_secret or other."})
-    right_other = _text("The lawful right, when right is other.", 200)
-    description = _text("How the data infringes the right (required).")
-    resources = _list("Ids of the entry's resources complained about (at least one when the entry has any).")
-
-
-class CorrectionIn(_In):
-    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                            metadata={"description": "Slug of the entry."})
-    resource = fields.String(load_default="", validate=validate.Length(max=36),
-                             metadata={"description": "Id of the resource concerned (optional)."})
-    location = _text("Which field or rows are wrong (required).", 500)
-    description = _text("What is wrong or missing (required).")
-
-
-class ReportIn(_In):
-    accused = _text("Who uses the data illegally: name, organisation, website or account (required).", 300)
-    description = _text("The illegal use (required).")
-    dataset = fields.String(load_default="", validate=validate.Length(max=200),
-                            metadata={"description": "Slug of the entry concerned (optional)."})
-    agency = fields.String(load_default="", validate=validate.Length(max=200),
-                           metadata={"description": "Slug of the agency concerned when no entry is named (optional)."})
 
 
 class AttachmentOut(Schema):
