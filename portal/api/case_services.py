@@ -6,7 +6,7 @@ for a complaint, the immediate suspension of the entry); this module only picks 
 """
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from ..catalog.models import Dataset
 from ..catalog.queries import get_published_dataset
 from ..errors import NotFound
 from ..extensions import db
+from ..fields import FormFile
 from ..feedback import complaints, corrections, evidence, reports
 from ..feedback.models import Complaint, Correction, Report
 from ..opening import applications as opening
@@ -23,7 +24,7 @@ from ..opening.models import Application
 from ..opening.schemas import ApplicationData
 from .services import Page, page_of
 
-Files = list[tuple[str, BinaryIO]]  # (filename, stream) of each uploaded part
+Files = list[FormFile]  # the uploaded parts, each (filename, stream)
 
 
 def _dataset(ds: Dataset | None) -> dict[str, Any] | None:
@@ -81,18 +82,8 @@ def complaint_out(c: Complaint) -> dict[str, Any]:
     return out
 
 
-def _uploads(files: Files) -> list[evidence.Upload]:
-    return [evidence.Upload(n, s) for n, s in files]
-
-
 def file_complaint(args: dict[str, Any], files: Files, user: User) -> Complaint:
-    ds = get_published_dataset(args["dataset"])
-    if not complaints.can_complain(ds):
-        raise NotFound(_("Rights complaints can be filed only on opened catalog entries."))
-    data = complaints.ComplaintData(right=args["right"], right_other=args["right_other"],
-                                    description=args["description"], resource_ids=list(args["resources"]),
-                                    files=_uploads(files))
-    return complaints.file_complaint(ds, data, user)
+    return complaints.file_complaint(get_published_dataset(args["dataset"]), args, files, user)
 
 
 def own_complaint(complaint_id: int, user: User) -> Complaint:
@@ -115,9 +106,7 @@ def correction_out(c: Correction) -> dict[str, Any]:
 
 
 def file_correction(args: dict[str, Any], files: Files, user: User) -> Correction:
-    ds = get_published_dataset(args["dataset"])
-    return corrections.file_correction(ds, resource_id=args["resource"], location=args["location"],
-                                       description=args["description"], files=_uploads(files), actor=user)
+    return corrections.file_correction(get_published_dataset(args["dataset"]), args, files, user)
 
 
 def own_correction(correction_id: int, user: User) -> Correction:
@@ -140,9 +129,7 @@ def report_out(r: Report) -> dict[str, Any]:
 
 
 def file_report(args: dict[str, Any], files: Files, user: User) -> Report:
-    return reports.file_report(accused=args["accused"], description=args["description"],
-                               dataset_slug=args["dataset"], agency_slug=args["agency"], files=_uploads(files),
-                               actor=user)
+    return reports.file_report(args, files, user)
 
 
 def own_report(report_id: int, user: User) -> Report:

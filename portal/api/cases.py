@@ -11,12 +11,13 @@ from typing import Any, Callable
 
 from flask import request
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError
 
 from ..accounts.models import Role
 from ..accounts.permissions import require_write_scope, token_user
 from ..errors import Forbidden, Invalid
 from ..feedback import safeguards
+from ..fields import form_files, form_values
 from ..opening.schemas import ATTACHMENTS, ApplicationIn
 from . import case_services as cases
 from . import schemas as s
@@ -51,8 +52,7 @@ def load_body(schema: type[Schema]) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise Invalid(_("The request body must be a JSON object."), {"body": _("The request body must be a JSON object.")})
     else:
-        data = {name: (request.form.getlist(name) if isinstance(fld, fields.List) else request.form[name])
-                for name, fld in inst.fields.items() if name in request.form}
+        data = form_values(inst, request.form)
     try:
         return inst.load(data)
     except ValidationError as exc:
@@ -60,7 +60,7 @@ def load_body(schema: type[Schema]) -> dict[str, Any]:
 
 
 def uploaded(part: str) -> cases.Files:
-    return [(f.filename or "", f.stream) for f in request.files.getlist(part)]
+    return form_files(request.files, part)
 
 
 def _page(schema: type[Schema], lister: Callable, user) -> Any:

@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..catalog.filters import FILTERS, MAX_VALUE_CHARS, MAX_VALUES, FilterDefinition
 from ..catalog.search import MAX_PAGE
+from ..feedback.schemas import ComplaintIn, CorrectionIn, ReportIn  # noqa: F401 (the API's bodies)
 from ..fields import UtcDateTime
 from ..search.base import SORTS
 
@@ -278,47 +279,7 @@ class ErrorOut(Schema):
 
 
 # ---- the user's own cases (token required) ------------------------------------------------------
-def _text(description: str, max_len: int = 5000) -> fields.String:
-    """Free text; emptiness and the exact limits are the domain's rules (its messages are translated)."""
-    return fields.String(load_default="", validate=validate.Length(max=max_len), metadata={"description": description})
-
-
-def _list(description: str) -> fields.List:
-    return fields.List(fields.String(validate=validate.Length(max=200)), load_default=list,
-                       validate=validate.Length(max=50), metadata={"description": description})
-
-
-# The application's input is opening.schemas.ApplicationIn: described once, read by the site's form too.
-
-
-class ComplaintIn(_In):
-    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                            metadata={"description": "Slug of the opened entry complained about."})
-    right = fields.String(load_default="", validate=validate.Length(max=40), metadata={
-        "description": "The right infringed: privacy, personal_information, trade_secret or other."})
-    right_other = _text("The lawful right, when right is other.", 200)
-    description = _text("How the data infringes the right (required).")
-    resources = _list("Ids of the entry's resources complained about (at least one when the entry has any).")
-
-
-class CorrectionIn(_In):
-    dataset = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                            metadata={"description": "Slug of the entry."})
-    resource = fields.String(load_default="", validate=validate.Length(max=36),
-                             metadata={"description": "Id of the resource concerned (optional)."})
-    location = _text("Which field or rows are wrong (required).", 500)
-    description = _text("What is wrong or missing (required).")
-
-
-class ReportIn(_In):
-    accused = _text("Who uses the data illegally: name, organisation, website or account (required).", 300)
-    description = _text("The illegal use (required).")
-    dataset = fields.String(load_default="", validate=validate.Length(max=200),
-                            metadata={"description": "Slug of the entry concerned (optional)."})
-    agency = fields.String(load_default="", validate=validate.Length(max=200),
-                           metadata={"description": "Slug of the agency concerned when no entry is named (optional)."})
-
-
+# Their inputs are the domains' schemas: opening.schemas.ApplicationIn and feedback.schemas (imported above).
 class AttachmentOut(Schema):
     filename = fields.String()
     media_type = fields.String()

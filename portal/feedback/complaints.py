@@ -11,8 +11,8 @@ through `catalog.queries.public_datasets` / `Dataset.is_public`; downloads answe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -27,7 +27,7 @@ from ..audit import services as audit
 from ..catalog.indexing import index_datasets
 from ..catalog.models import Dataset, OpenType, ResourceKind
 from ..catalog.vocab import label
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..inbox import mail
 from ..inbox.services import notify, notify_all
@@ -40,6 +40,7 @@ from . import evidence, safeguards, suspension
 from .common import (MAX_TEXT, agency_staff, authority_users, case_relations, decided_meanwhile, may_see,
                      staff_link, visible_to)
 from .models import CaseState, Complaint, Outcome, Right
+from .schemas import ComplaintIn
 from .suspension import changed_files, open_complaints  # noqa: F401 (the pages ask the complaint module)
 
 RIGHT_LABELS = {
@@ -173,15 +174,6 @@ COMPLAINT = Workflow("complaint", [
 DECISIONS = (SUSPEND, Outcome.RESUME, Outcome.PROCESS, Outcome.WITHDRAW, Outcome.REJECT)
 
 
-@dataclass
-class ComplaintData:
-    right: str = ""
-    right_other: str = ""
-    description: str = ""
-    resource_ids: list[str] = field(default_factory=list)
-    files: list[evidence.Upload] = field(default_factory=list)
-
-
 # ---- who may do what ------------------------------------------------------------
 def can_complain(ds: Dataset) -> bool:
     """Every opened entry (unconditional or conditional) that is published, suspended or not."""
@@ -211,52 +203,32 @@ def get_complaint(complaint_id: int, user: User) -> Complaint:
 
 
 # ---- filing: the entry is suspended in the same transaction -----------------------------------
-def _clean(ds: Dataset, data: ComplaintData) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if data.right not in set(Right):
-        errors["right"] = _("Choose the right that is infringed.")
-    elif data.right == Right.OTHER and not data.right_other.strip():
-        errors["right_other"] = _("Name the lawful right that is infringed.")
-    if len(data.right_other) > 200:
-        errors["right_other"] = _("At most %(n)d characters.", n=200)
-    if not data.description.strip():
-        errors["description"] = _("Describe how the data infringes the right.")
-    elif len(data.description) > MAX_TEXT:
-        errors["description"] = _("At most %(n)d characters.", n=MAX_TEXT)
-    known = {r.id for r in ds.resources}
-    if any(rid not in known for rid in data.resource_ids):
-        errors["resources"] = _("Choose among the entry's resources.")
-    elif ds.resources and not data.resource_ids:
-        errors["resources"] = _("Choose at least one resource the complaint is about.")
-    return errors
-
-
-def file_complaint(ds: Dataset, data: ComplaintData, actor: User) -> Complaint:
-    """Accept a complaint with its evidence from a verified identity and suspend the entry, all in one
-    transaction; the index drops the entry right after the commit (search and facets). In a burst of
-    complaints, one from a new account is held for a quick decision instead, and the authority is alerted."""
+def file_complaint(ds: Dataset, values: Mapping[str, Any], files: Iterable[evidence.Upload], actor: User) -> Complaint:
+    """Accept a complaint (the fields of schemas.ComplaintIn, from the form or the API) with its evidence from a
+    verified identity and suspend the entry, all in one transaction; the index drops the entry right after the
+    commit (search and facets). In a burst of complaints, one from a new account is held for a quick decision
+    instead, and the authority is alerted."""
     if not can_complain(ds):
         raise NotFound(_("Rights complaints can be filed only on opened catalog entries."))
     if problem := identity_problem(actor):
         raise Forbidden(problem, {"identity": problem})
-    errors = _clean(ds, data)
-    try:
-        stored = evidence.store_files(data.files, required=True)
-    except Invalid as exc:
-        errors.update(exc.details)
-        stored = []
-    if errors:
-        stored_files.discard(s.key for s in stored)
-        raise Invalid(_("Please correct the marked fields."), errors)
+    schema = ComplaintIn()
+    data, errors = schema.read(values)
+    known = {r.id for r in ds.resources}  # the rules that need the entry
+    if any(rid not in known for rid in data["resources"]):
+        errors["resources"] = _("Choose among the entry's resources.")
+    elif ds.resources and not data["resources"]:
+        errors["resources"] = _("Choose at least one resource the complaint is about.")
+    stored = evidence.store_all(files, schema.ordered(errors), required=True)
     try:
         burst = safeguards.in_burst()
         held = burst and not safeguards.is_established(actor)
         now = utcnow()
         snapshot = {r.id: {"version": r.version, "sha256": r.sha256, "name": r.name}
                     for r in ds.resources if r.kind == ResourceKind.FILE}
-        complaint = Complaint(dataset=ds, complainant_id=actor.id, right=data.right,
-                              right_other=data.right_other.strip() if data.right == Right.OTHER else "",
-                              description=data.description.strip(), resource_ids=list(dict.fromkeys(data.resource_ids)),
+        complaint = Complaint(dataset=ds, complainant_id=actor.id, right=data["right"],
+                              right_other=data["right_other"] if data["right"] == Right.OTHER else "",
+                              description=data["description"], resource_ids=list(dict.fromkeys(data["resources"])),
                               snapshot=snapshot, filed_at=now, held_at=now if held else None)
 
         def record(_step) -> None:

@@ -3,6 +3,8 @@ marked while any is open; the agency accepts (and fixes, e.g. with a new file ve
 reason within the configured workdays (SZ §19, R2018 §21). The list per entry is public."""
 from __future__ import annotations
 
+from typing import Any, Iterable, Mapping
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from ..accounts import roles
 from ..accounts.models import User
 from ..catalog.models import Dataset
-from ..errors import Invalid, NotFound
+from ..errors import NotFound
 from ..extensions import db
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
@@ -23,6 +25,7 @@ from . import evidence
 from .common import (MAX_TEXT, agency_staff, case_relations, decided_meanwhile, may_see, staff_link,
                      visible_to)
 from .models import Correction, CorrectionState
+from .schemas import CorrectionIn
 
 STATE_LABELS = {
     CorrectionState.OPEN: _l("Being processed"),
@@ -100,35 +103,20 @@ def public_list(ds: Dataset) -> list[Correction]:
                                    .order_by(Correction.filed_at.desc(), Correction.id.desc())))
 
 
-def file_correction(ds: Dataset, *, resource_id: str, location: str, description: str,
-                    files: list[evidence.Upload], actor: User) -> Correction:
-    """Record a reported error or omission on a published entry (or one of its resources)."""
+def file_correction(ds: Dataset, values: Mapping[str, Any], files: Iterable[evidence.Upload], actor: User) -> Correction:
+    """Record a reported error or omission (the fields of schemas.CorrectionIn, from the form or the API) on a
+    published entry or one of its resources."""
     if not ds.is_published:
         raise NotFound(_("No public catalog entry is named %(slug)s.", slug=ds.slug))
-    errors: dict[str, str] = {}
-    resource = next((r for r in ds.resources if r.id == resource_id), None) if resource_id else None
-    if resource_id and resource is None:
+    schema = CorrectionIn()
+    data, errors = schema.read(values)
+    resource = next((r for r in ds.resources if r.id == data["resource"]), None)
+    if data["resource"] and resource is None:
         errors["resource"] = _("Choose among the entry's resources.")
-    location, description = location.strip(), description.strip()
-    if not location:
-        errors["location"] = _("Say which field or rows are wrong.")
-    elif len(location) > 500:
-        errors["location"] = _("At most %(n)d characters.", n=500)
-    if not description:
-        errors["description"] = _("Say what is wrong or missing.")
-    elif len(description) > MAX_TEXT:
-        errors["description"] = _("At most %(n)d characters.", n=MAX_TEXT)
+    stored = evidence.store_all(files, schema.ordered(errors), field="attachment")
     try:
-        stored = evidence.store_files(files, field="attachment")
-    except Invalid as exc:
-        errors.update(exc.details)
-        stored = []
-    if errors:
-        stored_files.discard(s.key for s in stored)
-        raise Invalid(_("Please correct the marked fields."), errors)
-    try:
-        correction = Correction(dataset=ds, resource=resource, reporter_id=actor.id, location=location,
-                                description=description, filed_at=utcnow(),
+        correction = Correction(dataset=ds, resource=resource, reporter_id=actor.id, location=data["location"],
+                                description=data["description"], filed_at=utcnow(),
                                 resource_version_at_filing=resource.version if resource else None)
 
         def record(_step) -> None:
@@ -136,7 +124,7 @@ def file_correction(ds: Dataset, *, resource_id: str, location: str, description
             db.session.flush()
             evidence.attach(stored, "correction", correction.id, actor.id)
         CORRECTION.perform(correction, FILE, actor, effect=record, details=lambda: {
-            "dataset": ds.id, "resource": resource_id or None, "due": correction.due_date.isoformat()})
+            "dataset": ds.id, "resource": data["resource"] or None, "due": correction.due_date.isoformat()})
     except BaseException:
         db.session.rollback()
         stored_files.discard(s.key for s in stored)

@@ -3,7 +3,7 @@ the browser sends), size-limited while streaming, stored content-addressed, neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable
+from typing import Iterable, Mapping
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from ..fields import FormFile
 from ..storage import StorageError, TooLarge, storage
 from ..storage import files as stored_files
 from ..storage.names import clean_filename
@@ -25,12 +26,7 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
-@dataclass
-class Upload:
-    """One file as the form sent it."""
-
-    filename: str
-    stream: BinaryIO
+Upload = FormFile  # one file as the form (or the API's multipart body) sent it
 
 
 @dataclass
@@ -95,6 +91,20 @@ def store_files(uploads: Iterable[Upload], *, field: str = "evidence", required:
     except BaseException:
         stored_files.discard([s.key for s in stored])
         raise
+    return stored
+
+
+def store_all(uploads: Iterable[Upload], errors: Mapping[str, str], *, field: str = "evidence",
+              required: bool = False) -> list[Stored]:
+    """Store the files of a filing whose fields were checked: the fields' refusals (`errors`) and the files'
+    own are raised together as Invalid, and then nothing stays stored."""
+    try:
+        stored = store_files(uploads, field=field, required=required)
+    except Invalid as exc:
+        errors, stored = {**errors, **exc.details}, []
+    if errors:
+        stored_files.discard(s.key for s in stored)
+        raise Invalid(_("Please correct the marked fields."), dict(errors))
     return stored
 
 

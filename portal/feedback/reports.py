@@ -3,6 +3,8 @@ with optional evidence; the authority and the agency concerned see it, handle it
 authority can suspend the reported user's data access from the report (R2024 §50)."""
 from __future__ import annotations
 
+from typing import Any, Iterable, Mapping
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +26,7 @@ from . import evidence
 from .common import (MAX_TEXT, agency_staff, authority_users, case_relations, decided_meanwhile, may_see,
                      staff_link, visible_to)
 from .models import Report, ReportState
+from .schemas import ReportIn
 
 STATE_LABELS = {ReportState.OPEN: _l("Being handled"), ReportState.ANSWERED: _l("Answered")}
 
@@ -94,41 +97,26 @@ def get_report(report_id: int, user: User) -> Report:
     return report
 
 
-def file_report(*, accused: str, description: str, dataset_slug: str, agency_slug: str,
-                files: list[evidence.Upload], actor: User) -> Report:
-    """Record a report; the agency concerned is the entry's agency, or the one the reporter chose."""
-    errors: dict[str, str] = {}
+def file_report(values: Mapping[str, Any], files: Iterable[evidence.Upload], actor: User) -> Report:
+    """Record a report (the fields of schemas.ReportIn, from the form or the API); the agency concerned is the
+    entry's agency, or the one the reporter chose."""
+    schema = ReportIn()
+    data, errors = schema.read(values)
     ds = agency = None
-    if dataset_slug:
-        ds = db.session.scalar(select(Dataset).where(Dataset.slug == dataset_slug))
+    if data["dataset"]:
+        ds = db.session.scalar(select(Dataset).where(Dataset.slug == data["dataset"]))
         if ds is None or not ds.is_published:
-            errors["dataset"] = _("No public catalog entry is named %(slug)s.", slug=dataset_slug[:120])
+            errors["dataset"] = _("No public catalog entry is named %(slug)s.", slug=data["dataset"][:120])
         else:
             agency = ds.agency
-    if agency is None and agency_slug:
-        agency = db.session.scalar(select(Agency).where(Agency.slug == agency_slug))
+    if agency is None and data["agency"]:
+        agency = db.session.scalar(select(Agency).where(Agency.slug == data["agency"]))
         if agency is None:
             errors["agency"] = _("Choose an agency from the list.")
-    accused, description = accused.strip(), description.strip()
-    if not accused:
-        errors["accused"] = _("Say who uses the data illegally (a name, organisation, website or account).")
-    elif len(accused) > 300:
-        errors["accused"] = _("At most %(n)d characters.", n=300)
-    if not description:
-        errors["description"] = _("Describe the illegal use.")
-    elif len(description) > MAX_TEXT:
-        errors["description"] = _("At most %(n)d characters.", n=MAX_TEXT)
+    stored = evidence.store_all(files, schema.ordered(errors))
     try:
-        stored = evidence.store_files(files)
-    except Invalid as exc:
-        errors.update(exc.details)
-        stored = []
-    if errors:
-        stored_files.discard(s.key for s in stored)
-        raise Invalid(_("Please correct the marked fields."), errors)
-    try:
-        report = Report(reporter_id=actor.id, dataset=ds, agency=agency, accused=accused, description=description,
-                        filed_at=utcnow())
+        report = Report(reporter_id=actor.id, dataset=ds, agency=agency, accused=data["accused"],
+                        description=data["description"], filed_at=utcnow())
 
         def record(_step) -> None:
             db.session.add(report)

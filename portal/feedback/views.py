@@ -15,11 +15,13 @@ from ..audit import services as audit
 from ..catalog.queries import get_published_dataset
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..fields import form_files, form_values
 from ..storage import storage
 from ..storage.names import clean_filename
 from . import complaints, corrections, evidence, reports, safeguards
 from .common import works_in_console
 from .models import Attachment, Right
+from .schemas import ComplaintIn, CorrectionIn, ReportIn
 
 bp = Blueprint("feedback", __name__)
 
@@ -31,10 +33,6 @@ def _helpers():
             "outcome_labels": complaints.OUTCOME_LABELS, "complaint_status": complaints.status_label,
             "action_labels": complaints.ACTION_LABELS, "correction_status": corrections.status_label,
             "correction_badge": corrections.status_badge, "report_status": reports.status_label}
-
-
-def _uploads(name: str) -> list[evidence.Upload]:
-    return [evidence.Upload(f.filename or "", f.stream) for f in request.files.getlist(name)]
 
 
 def _send(att: Attachment):
@@ -52,8 +50,8 @@ def _attachment(owner_type: str, owner_id: int, attachment_id: int) -> Attachmen
 
 
 # ---- rights complaints ------------------------------------------------------------
-def _complaint_form(ds, data: complaints.ComplaintData, errors: dict, status: int = 200):
-    return render_template("feedback/complaint_form.html", ds=ds, data=data, errors=errors, rights=list(Right),
+def _complaint_form(ds, form: dict, errors: dict, status: int = 200):
+    return render_template("feedback/complaint_form.html", ds=ds, form=form, errors=errors, rights=list(Right),
                            max_files=evidence.MAX_FILES, limit=evidence.size_limit(),
                            types=evidence.accepted_types()), status
 
@@ -70,14 +68,12 @@ def new_complaint(slug: str):
     if problem := identity_problem(current_user):
         return render_template("feedback/complaint_form.html", ds=ds, blocked=problem), 403
     if request.method == "GET":
-        return _complaint_form(ds, complaints.ComplaintData(), {})
-    data = complaints.ComplaintData(right=request.form.get("right", ""), right_other=request.form.get("right_other", ""),
-                                    description=request.form.get("description", ""),
-                                    resource_ids=request.form.getlist("resources"), files=_uploads("evidence"))
+        return _complaint_form(ds, {}, {})
+    form = {**form_values(ComplaintIn(), request.form), "dataset": ds.slug}
     try:
-        complaint = complaints.file_complaint(ds, data, current_user)
+        complaint = complaints.file_complaint(ds, form, form_files(request.files, "evidence"), current_user)
     except Invalid as exc:
-        return _complaint_form(ds, data, exc.details, 422)
+        return _complaint_form(ds, form, exc.details, 422)
     if complaint.is_held:
         flash(_("Your complaint was received. Because of an unusual number of complaints, it is checked before the "
                 "entry is suspended."), "success")
@@ -150,11 +146,9 @@ def new_correction(slug: str):
     ds = get_published_dataset(slug)
     if request.method == "GET":
         return _correction_form(ds, {"resource": request.args.get("resource", "")}, {})
-    form = {k: request.form.get(k, "") for k in ("resource", "location", "description")}
+    form = {**form_values(CorrectionIn(), request.form), "dataset": ds.slug}
     try:
-        c = corrections.file_correction(ds, resource_id=form["resource"], location=form["location"],
-                                        description=form["description"], files=_uploads("attachment"),
-                                        actor=current_user)
+        c = corrections.file_correction(ds, form, form_files(request.files, "attachment"), current_user)
     except Invalid as exc:
         return _correction_form(ds, form, exc.details, 422)
     flash(_("Thank you. The entry is marked “correction in progress” until the agency answers."), "success")
@@ -207,11 +201,9 @@ def new_report():
     """Report illegal use of public data (R2024 §46)."""
     if request.method == "GET":
         return _report_form({"dataset": request.args.get("dataset", "")}, {})
-    form = {k: request.form.get(k, "") for k in ("dataset", "agency", "accused", "description")}
+    form = form_values(ReportIn(), request.form)
     try:
-        r = reports.file_report(accused=form["accused"], description=form["description"],
-                                dataset_slug=form["dataset"], agency_slug=form["agency"],
-                                files=_uploads("evidence"), actor=current_user)
+        r = reports.file_report(form, form_files(request.files, "evidence"), current_user)
     except Invalid as exc:
         return _report_form(form, exc.details, 422)
     flash(_("Your report was received; you will get the answer in your inbox."), "success")
