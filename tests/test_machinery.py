@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import pkgutil
 import re
 import sqlite3
@@ -21,8 +20,6 @@ import portal.machinery
 from tests.conftest import build_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "")
 
 
 def _pins() -> dict[str, str]:
@@ -130,27 +127,6 @@ def test_psycopg_exposes_the_socket_and_status_the_pool_check_reads():
     assert {"socket", "status"} <= set(dir(pq.PGconn))
 
 
-@pytest.mark.skipif(not PG_URL.startswith("postgresql"), reason="a PostgreSQL server: the production-profile run")
-def test_a_connection_the_server_closed_is_seen_from_its_socket():
-    import time
-
-    import psycopg
-
-    from portal.machinery.database import answers
-
-    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn) as conn, psycopg.connect(dsn, autocommit=True) as killer:
-        conn.execute("SELECT 1")
-        conn.commit()
-        assert answers(conn)
-        killer.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
-        for _ in range(50):
-            if not answers(conn):
-                break
-            time.sleep(0.02)
-        assert not answers(conn)
-
-
 # ---- rate limits: Flask-Limiter's hook and key prefix; limits' storages --------------------------------
 def test_flask_limiter_registers_the_request_hook_the_portal_moves(tmp_path):
     from flask_limiter import Limiter
@@ -212,19 +188,6 @@ def test_limits_counts_a_fixed_window_as_the_redis_script_repeats():
                      'if tonumber(current) == amount then redis.call("expire", KEYS[1], ARGV[1]) end return current')
     ours = " ".join(RedisWindowStorage.SCRIPT_INCR_WINDOW.split())
     assert 'redis.call("incrby", KEYS[1], ARGV[2])' in ours and 'redis.call("expire", KEYS[1], ARGV[1])' in ours
-
-
-@pytest.mark.skipif(not REDIS_URL, reason="a Redis server: the production-profile run")
-def test_the_redis_window_storage_answers_the_headers_from_its_hit():
-    from portal.machinery.limit_storage import RedisWindowStorage
-
-    storage = RedisWindowStorage(REDIS_URL.rsplit("/", 1)[0] + "/6")
-    storage.reset()
-    assert [storage.incr("k", 60), storage.incr("k", 60)] == [1, 2]
-    assert storage._kept()["k"]["get"] == 2  # kept by the hit, for the header questions that follow
-    assert storage.get("k") == 2 and "get" not in storage._kept()["k"]
-    assert storage.get("k") == 2  # asked again: from Redis
-    storage.reset()
 
 
 # ---- template gettext: Jinja's newstyle callables, Flask-Babel's catalog ------------------------------
@@ -350,7 +313,7 @@ def test_whoosh_reads_postings_a_block_at_a_time(tmp_path):
     with ix.reader() as reader:
         matcher = reader.postings("text", "word")
         assert all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block", "_blocklength"))
-        from portal.search.whoosh import _read_postings
+        from portal.search.whoosh.arrays import _read_postings
 
         ids, weights = _read_postings(reader, "word")
         assert len(ids) == len(weights) == 300 and list(ids) == sorted(ids)
