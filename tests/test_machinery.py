@@ -313,7 +313,7 @@ def test_whoosh_reads_postings_a_block_at_a_time(tmp_path):
     with ix.reader() as reader:
         matcher = reader.postings("text", "word")
         assert all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block", "_blocklength"))
-        from portal.search.whoosh.arrays import _read_postings
+        from portal.machinery.whoosh_postings import read_postings
 
-        ids, weights = _read_postings(reader, "word")
+        ids, weights = read_postings(reader, "word")
         assert len(ids) == len(weights) == 300 and list(ids) == sorted(ids)

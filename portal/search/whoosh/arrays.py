@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...machinery.whoosh_postings import read_postings
 from .fields import META
 
 POSTING_CACHE_ENTRIES = 8_000_000  # postings kept in memory over all segments (~96 MB), then the cache restarts
@@ -154,7 +155,7 @@ class SegmentArrays:
         for seg, offset, sub in view.segments:
             cached = seg.postings.get(word)
             if cached is None:
-                cached = _read_postings(sub, word)
+                cached = read_postings(sub, word)
                 if self._cached_postings + len(cached[0]) > POSTING_CACHE_ENTRIES:
                     for other, _, _ in view.segments:
                         other.postings.clear()
@@ -166,29 +167,3 @@ class SegmentArrays:
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(ids), np.concatenate(tfs)
-
-
-def _read_postings(reader, word: str) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's posting list of `word` as arrays, read block by block where the codec allows."""
-    if ("text", word) not in reader:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    matcher = reader.postings("text", word)
-    ids: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
-        # Whoosh's W3 codec keeps postings in blocks of up to 128; take a block at a time.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64))
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-    else:  # inlined short lists and other matchers
-        one_ids, one_weights = [], []
-        while matcher.is_active():
-            one_ids.append(matcher.id())
-            one_weights.append(matcher.weight())
-            matcher.next()
-        ids.append(np.asarray(one_ids, dtype=np.int64))
-        weights.append(np.asarray(one_weights, dtype=np.float32))
-    return np.concatenate(ids), np.concatenate(weights)
