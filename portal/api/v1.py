@@ -60,7 +60,7 @@ def resource_download(resource_id: str):
     no token; a conditional entry's file needs the token of a grant holder whose approval covers API
     access, within the approved period and scope. Otherwise 403 with the reason; an entry suspended
     after a rights complaint answers 451; links and unknown ids 404."""
-    return send_resource(downloadable_resource(resource_id, signed_in_user()))
+    return send_resource(downloadable_resource(resource_id, signed_in_user(), "api"))
 
 
 @route("/agencies", summary="Agencies", tag="agencies", query=s.PageIn, response=s.AgencyPageOut, errors=(422,))

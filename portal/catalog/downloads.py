@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
-from flask import g, has_request_context, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import bindparam, select, update
 
 from ..audit import services as audit
@@ -69,15 +67,17 @@ class StoredFile:
     sha256: str
     encoding: str
     updated_at: datetime
+    grant_id: int | None = None   # the grant a conditional file is served under (the access log names it)
 
 
-def downloadable_resource(resource_id: str, user=None) -> StoredFile:
+def downloadable_resource(resource_id: str, user=None, channel: str = "download") -> StoredFile:
     """The stored file a visitor may download; NotFound, 451 or Forbidden with the reason otherwise.
 
     Order: the entry is published (else 404); not suspended and the bytes not quarantined (else 451,
     for everyone, grant holders included); then the open type: unconditionally open files are anyone's,
     signed in or not, also a user whose data access is suspended (R2024 §50 closes the access a grant
-    gives, and the same user could fetch open files logged out); conditional files need a usable grant.
+    gives, and the same user could fetch open files logged out); conditional files need a grant of `user`
+    usable now on this `channel` ("download" from the site, "api").
     """
     rows = read_committed(_DOWNLOAD_ROW, {"id": resource_id}) if len(resource_id) <= 36 else []
     row = rows[0] if rows else None
@@ -88,15 +88,16 @@ def downloadable_resource(resource_id: str, user=None) -> StoredFile:
     if row.kind == ResourceKind.FILE and row.quarantined is not None:
         raise UnavailableForLegalReasons(
             _("This file was withdrawn after a rights complaint and is no longer provided."))
+    grant_id = None
     if row.open_type == OpenType.CONDITIONAL:
         res = db.session.get(Resource, row.id)
-        grant_for_download(res.dataset, res)
+        grant_id = grant_for_download(res.dataset, res, user, channel)
     if row.open_type == OpenType.CLOSED:
         raise Forbidden(_("“%(title)s” is not open; its data is not provided through the portal.", title=row.title))
     if row.kind != ResourceKind.FILE:
         raise NotFound(_("This resource is a link, not a stored file."))
     return StoredFile(row.id, row.dataset_id, row.slug, row.storage_key, row.media_type, row.filename, row.format,
-                      row.sha256, row.encoding, row.updated_at)
+                      row.sha256, row.encoding, row.updated_at, grant_id)
 
 
 # Mapped columns, not the tables', so that a session in a transaction flushes first and a quarantine or a
@@ -111,13 +112,12 @@ _DOWNLOAD_ROW = (
     .where(Resource.id == bindparam("id")))
 
 
-def grant_for_download(ds: Dataset, res: Resource) -> None:
-    """Conditional data: the caller must hold a grant usable now for this file and channel (site or API);
-    Forbidden saying why otherwise. The grant is remembered so the access is logged against it."""
+def grant_for_download(ds: Dataset, res: Resource, user, channel: str) -> int:
+    """Conditional data: the user must hold a grant usable now for this file and channel (site or API);
+    Forbidden saying why otherwise. The grant's id, so that the access is logged against it."""
     from ..opening.grants import require_grant
 
-    channel = "api" if has_request_context() and request.path.startswith("/api/") else "download"
-    g.download_grant_id = require_grant(ds, res, current_user, channel).id
+    return require_grant(ds, res, user, channel).id
 
 
 _entries, _files = Dataset.__table__, Resource.__table__
@@ -135,4 +135,4 @@ def record_download(res: StoredFile, status: int, bytes_sent: int, range_start: 
     counters = [(_COUNT_ENTRY_DOWNLOAD, {"entry": res.dataset_id}), (_COUNT_FILE_DOWNLOAD, {"file": res.id})]
     audit.log_access("download", status, counters=counters if counted else [], dataset_id=res.dataset_id,
                      resource_id=res.id, bytes_sent=bytes_sent,
-                     grant_id=g.get("download_grant_id") if has_request_context() else None)
+                     grant_id=res.grant_id)
