@@ -7,8 +7,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.config import TestConfig, drop_test_schema
+from portal.config import TestConfig
 from portal.extensions import db
+from tests import databases
+from tests.url_rules import share_url_builders
 
 PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
 # Servers and commands the tests start in other processes (gunicorn, flask) inherit this: they run as
@@ -17,6 +19,11 @@ PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
 os.environ["PORTAL_ENV"] = "development"
 # tests/production/ needs the real PostgreSQL and Redis that `scripts/services.py run` starts
 collect_ignore = [] if PRODUCTION else ["production"]
+share_url_builders()  # each test app compiles its URL rules; the builders are the same every time
+
+
+def pytest_unconfigure(config):
+    databases.clean_up()
 
 
 class IsolatedClient(FlaskClient):
@@ -30,7 +37,21 @@ class IsolatedClient(FlaskClient):
 
 
 def build_app(data_dir, **overrides):
-    app = create_app(TestConfig(data_dir, **overrides))
+    """A test app on `data_dir` whose database holds every table (tests/databases.py says how that is made
+    cheaply: a copy of a template SQLite file, or an emptied PostgreSQL schema of an earlier test)."""
+    reused = None
+    if "TEST_SCHEMA" not in overrides and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        reused = databases.pooled_schema(os.environ.get("PORTAL_TEST_DATABASE_URL", ""))
+        if reused:
+            overrides["TEST_SCHEMA"] = reused
+    config = TestConfig(data_dir, **overrides)
+    tables_made = bool(reused) or databases.copy_sqlite_template(config.SQLALCHEMY_DATABASE_URI)
+    try:
+        app = create_app(config)
+    except BaseException:
+        if reused:
+            databases.release_schema(vars(config))  # untouched: it waits for the next test
+        raise
     app.test_client_class = IsolatedClient
     app.extensions["mail_outbox"] = []  # (to, subject, body) of every mail the portal sends (inbox.mail.send)
     # Flask-Limiter keeps the key prefix of the first init_app in the process; each test app counts apart,
@@ -38,8 +59,9 @@ def build_app(data_dir, **overrides):
     from portal.extensions import limiter
 
     limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
-    with app.app_context():
-        db.create_all()
+    if not tables_made:
+        with app.app_context():
+            db.create_all()
     return app
 
 
@@ -51,7 +73,7 @@ def app(tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
-    drop_test_schema(app.config)
+    databases.release_schema(app.config)  # emptied for the next test, or dropped
 
 
 @pytest.fixture()
