@@ -20,10 +20,44 @@ os.environ["PORTAL_ENV"] = "development"
 # tests/production/ needs the real PostgreSQL and Redis that `scripts/services.py run` starts
 collect_ignore = [] if PRODUCTION else ["production"]
 share_url_builders()  # each test app compiles its URL rules; the builders are the same every time
+if PRODUCTION and os.environ.get("PYTEST_XDIST_WORKER"):  # gw0, gw1… under `pytest -n`
+    databases.use_worker_database(os.environ["PYTEST_XDIST_WORKER"])
 
 
 def pytest_unconfigure(config):
     databases.clean_up()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `pytest -n --dist loadgroup` (make test) every test needs an id of its own: the workers report
+    and are sent tests by id. Tests sharing a fixture that is made once per module (a server, a catalog of
+    their own) or per directory (the browser) run in one worker, which makes it once. Fixtures of this file
+    (demo_app) and pytest's own are made in every worker that needs them."""
+    _own_node_ids(items)
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        places = {defs[-1].baseid for defs in (info.name2fixturedefs.values() if info else ()) if defs
+                  and defs[-1].scope != "function" and defs[-1].baseid not in ("", "tests")}
+        if places:
+            item.add_marker(pytest.mark.xdist_group(min(places, key=len)))
+
+
+def _own_node_ids(items) -> None:
+    """schemathesis 4.32 names the test of each API operation `test_x[GET /path]`, but under pytest 9.2
+    they all get the id of the function `test_x` (pytest now builds it from the original name), and a
+    parallel run would run one of them. Each such test gets its name as its id; two tests that still
+    share one stop the run."""
+    from collections import Counter
+
+    from _pytest.nodeid import coerce_node_id
+
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1 and item.nodeid.endswith("::" + getattr(item, "originalname", "")):
+            item._id = coerce_node_id(f"{item.parent.nodeid}::{item.name}")
+    twice = [nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1]
+    if twice:
+        raise pytest.UsageError(f"tests that share an id (a parallel run would run one of each): {twice[:5]}")
 
 
 class IsolatedClient(FlaskClient):
