@@ -76,6 +76,8 @@ def use_worker_database(worker: str) -> None:
     schemas of their own anyway). Dropped when the worker ends."""
     import psycopg
 
+    if os.environ.get("PORTAL_TEST_WORKER_DATABASE"):
+        return  # a process the worker started (multiprocessing) imports this file again: it has its database
     u = make_url(os.environ["PORTAL_TEST_DATABASE_URL"])
     name = f"{u.database}_{worker}"
 
@@ -91,6 +93,7 @@ def use_worker_database(worker: str) -> None:
         for extension in extensions:
             conn.execute(f"CREATE EXTENSION IF NOT EXISTS {_quote(extension)}")
     os.environ["PORTAL_TEST_DATABASE_URL"] = u.set(database=name).render_as_string(hide_password=False)
+    os.environ["PORTAL_TEST_WORKER_DATABASE"] = name
 
     def drop() -> None:
         try:
