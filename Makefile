@@ -12,6 +12,10 @@ FLASK  := $(BIN)/flask --app wsgi
 
 # Installed only from the locks (every package pinned with its hashes); see README "Upgrading a pin".
 PIP_LOCKED := $(BIN)/pip install -q --require-hashes --no-deps
+# The suite runs on one pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+# Tests that share a fixture made once per module or per directory stay in one worker (tests/conftest.py).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,17 +40,17 @@ test: $(VENV)/.dev
 	bash scripts/ensure-test-tools.sh
 	@status=0; \
 	echo "== embedded profile: SQLite, Whoosh, in-memory rate limits"; \
-	$(BIN)/python -m pytest || status=1; \
+	$(PYTEST) || status=1; \
 	echo "== production profile: PostgreSQL, PostgreSQL search, Redis (browser journeys ran above)"; \
-	$(BIN)/python scripts/services.py run -- $(BIN)/python -m pytest --ignore=tests/browser || status=1; \
+	$(BIN)/python scripts/services.py run -- $(PYTEST) --ignore=tests/browser || status=1; \
 	exit $$status
 
 test-embedded: $(VENV)/.dev
 	bash scripts/ensure-test-tools.sh
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-production: $(VENV)/.dev
-	$(BIN)/python scripts/services.py run -- $(BIN)/python -m pytest --ignore=tests/browser
+	$(BIN)/python scripts/services.py run -- $(PYTEST) --ignore=tests/browser
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/search.py

@@ -7,8 +7,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.config import TestConfig, drop_test_schema
+from portal.config import TestConfig
 from portal.extensions import db
+from tests import databases
+from tests.url_rules import share_url_builders
 
 PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
 # Servers and commands the tests start in other processes (gunicorn, flask) inherit this: they run as
@@ -17,6 +19,45 @@ PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
 os.environ["PORTAL_ENV"] = "development"
 # tests/production/ needs the real PostgreSQL and Redis that `scripts/services.py run` starts
 collect_ignore = [] if PRODUCTION else ["production"]
+share_url_builders()  # each test app compiles its URL rules; the builders are the same every time
+if PRODUCTION and os.environ.get("PYTEST_XDIST_WORKER"):  # gw0, gw1… under `pytest -n`
+    databases.use_worker_database(os.environ["PYTEST_XDIST_WORKER"])
+
+
+def pytest_unconfigure(config):
+    databases.clean_up()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `pytest -n --dist loadgroup` (make test) every test needs an id of its own: the workers report
+    and are sent tests by id. Tests sharing a fixture that is made once per module (a server, a catalog of
+    their own) or per directory (the browser) run in one worker, which makes it once. Fixtures of this file
+    (demo_app) and pytest's own are made in every worker that needs them."""
+    _own_node_ids(items)
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        places = {defs[-1].baseid for defs in (info.name2fixturedefs.values() if info else ()) if defs
+                  and defs[-1].scope != "function" and defs[-1].baseid not in ("", "tests")}
+        if places:
+            item.add_marker(pytest.mark.xdist_group(min(places, key=len)))
+
+
+def _own_node_ids(items) -> None:
+    """schemathesis 4.32 names the test of each API operation `test_x[GET /path]`, but under pytest 9.2
+    they all get the id of the function `test_x` (pytest now builds it from the original name), and a
+    parallel run would run one of them. Each such test gets its name as its id; two tests that still
+    share one stop the run."""
+    from collections import Counter
+
+    from _pytest.nodeid import coerce_node_id
+
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1 and item.nodeid.endswith("::" + getattr(item, "originalname", "")):
+            item._id = coerce_node_id(f"{item.parent.nodeid}::{item.name}")
+    twice = [nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1]
+    if twice:
+        raise pytest.UsageError(f"tests that share an id (a parallel run would run one of each): {twice[:5]}")
 
 
 class IsolatedClient(FlaskClient):
@@ -30,7 +71,21 @@ class IsolatedClient(FlaskClient):
 
 
 def build_app(data_dir, **overrides):
-    app = create_app(TestConfig(data_dir, **overrides))
+    """A test app on `data_dir` whose database holds every table (tests/databases.py says how that is made
+    cheaply: a copy of a template SQLite file, or an emptied PostgreSQL schema of an earlier test)."""
+    reused = None
+    if "TEST_SCHEMA" not in overrides and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        reused = databases.pooled_schema(os.environ.get("PORTAL_TEST_DATABASE_URL", ""))
+        if reused:
+            overrides["TEST_SCHEMA"] = reused
+    config = TestConfig(data_dir, **overrides)
+    tables_made = bool(reused) or databases.copy_sqlite_template(config.SQLALCHEMY_DATABASE_URI)
+    try:
+        app = create_app(config)
+    except BaseException:
+        if reused:
+            databases.release_schema(vars(config))  # untouched: it waits for the next test
+        raise
     app.test_client_class = IsolatedClient
     app.extensions["mail_outbox"] = []  # (to, subject, body) of every mail the portal sends (inbox.mail.send)
     # Flask-Limiter keeps the key prefix of the first init_app in the process; each test app counts apart,
@@ -38,8 +93,9 @@ def build_app(data_dir, **overrides):
     from portal.extensions import limiter
 
     limiter._key_prefix = app.config["RATELIMIT_KEY_PREFIX"]
-    with app.app_context():
-        db.create_all()
+    if not tables_made:
+        with app.app_context():
+            db.create_all()
     return app
 
 
@@ -51,7 +107,7 @@ def app(tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
-    drop_test_schema(app.config)
+    databases.release_schema(app.config)  # emptied for the next test, or dropped
 
 
 @pytest.fixture()

@@ -63,7 +63,7 @@ def test_one_worker_with_strong_keys_starts(tmp_path):
             try:
                 assert requests.get(f"http://{env['PORTAL_BIND']}/licence", timeout=5).status_code == 200
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
                 time.sleep(0.2)
     finally:
         proc.terminate()
