@@ -122,16 +122,22 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def demo_app(tmp_path_factory):
-    """A portal loaded with the demo catalog, shared by read-only tests."""
+def demo_loaded_app(data_dir):
+    """A test app loaded with the demo catalog."""
     from portal.demo import load_demo
 
-    app = build_app(tmp_path_factory.mktemp("demo"))
+    app = build_app(data_dir)
     with app.app_context():
         load_demo()
         db.session.remove()
     return app
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """A portal loaded with the demo catalog, shared by read-only tests (the browser journeys, which
+    write, have one of their own: tests/browser/conftest.py)."""
+    return demo_loaded_app(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture()
