@@ -33,13 +33,20 @@ def pytest_collection_modifyitems(config, items):
     and are sent tests by id. Tests sharing a fixture that is made once per module (a server, a catalog of
     their own) or per directory (the browser) run in one worker, which makes it once. Fixtures of this file
     (demo_app) and pytest's own are made in every worker that needs them."""
+    from _pytest.nodeid import coerce_node_id
+
     _own_node_ids(items)
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         places = {defs[-1].baseid for defs in (info.name2fixturedefs.values() if info else ()) if defs
                   and defs[-1].scope != "function" and defs[-1].baseid not in ("", "tests")}
         if places:
-            item.add_marker(pytest.mark.xdist_group(min(places, key=len)))
+            group = min(places, key=len)
+            item.add_marker(pytest.mark.xdist_group(group))
+            if getattr(config.option, "loadgroup", False):
+                # xdist (3.8) puts the group into the test's id through Node._nodeid, which pytest 9.2
+                # no longer reads; the id is what the run is divided by, so the group is put in here
+                item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 def _own_node_ids(items) -> None:
@@ -115,16 +122,22 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def demo_app(tmp_path_factory):
-    """A portal loaded with the demo catalog, shared by read-only tests."""
+def demo_loaded_app(data_dir):
+    """A test app loaded with the demo catalog."""
     from portal.demo import load_demo
 
-    app = build_app(tmp_path_factory.mktemp("demo"))
+    app = build_app(data_dir)
     with app.app_context():
         load_demo()
         db.session.remove()
     return app
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """A portal loaded with the demo catalog, shared by read-only tests (the browser journeys, which
+    write, have one of their own: tests/browser/conftest.py)."""
+    return demo_loaded_app(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture()

@@ -1,7 +1,7 @@
 """Each test app's empty database, made cheaply (tests/conftest.py::build_app and the `app` fixture).
 
 Every test app still gets a database of its own that holds exactly what `db.create_all()` makes; only
-the way there is shorter (docs/decisions.md, "Each test's database: a copy or an emptied schema"):
+the way there is shorter (docs/decisions.md, "Each test still builds its own app and database"):
 
 - SQLite (embedded profile): `create_all()` runs once per process, into a template file; an app on a
   new data directory gets a copy of that file.

@@ -13,6 +13,16 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 
 @pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """The browser journeys register, publish, apply and complain on the demo catalog: they get a demo
+    app of their own, so that the read-only tests sharing tests/conftest.py's demo_app see the demo as
+    loaded, whatever order or parallel worker the tests run in."""
+    from tests.conftest import demo_loaded_app
+
+    return demo_loaded_app(tmp_path_factory.mktemp("browser-demo"))
+
+
+@pytest.fixture(scope="session")
 def live_server(demo_app):
     server = make_server("127.0.0.1", 0, demo_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
