@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
-from tests import databases
+from tests import compiled, databases
 from tests.url_rules import share_url_builders
 
 PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
@@ -94,6 +94,7 @@ def build_app(data_dir, **overrides):
             databases.release_schema(vars(config))  # untouched: it waits for the next test
         raise
     app.test_client_class = IsolatedClient
+    compiled.share(app)  # templates and SQL statements compiled once per process (tests/compiled.py)
     app.extensions["mail_outbox"] = []  # (to, subject, body) of every mail the portal sends (inbox.mail.send)
     # Flask-Limiter keeps the key prefix of the first init_app in the process; each test app counts apart,
     # also in the production profile's shared Redis.
