@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "portal.*.views", "portal.*.forms",                      # each domain's pages and their forms
         "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api",
         "portal.accounts.permissions",                           # route guards and Flask-Login's loaders
+        "portal.feedback.rate_limits",                           # the complaint budgets of the filing routes
         "portal.api", "portal.api.*",                            # /api/v1 and the CKAN Action API
         "portal.cli", "portal.web", "portal.templating", "portal.file_responses",
         "portal.demo", "portal.demo.*",                          # loaded through the CLI, by the services
@@ -117,6 +118,23 @@ def test_the_api_imports_no_page():
              if fnmatchcase(target, "portal.*.views") and not fnmatchcase(target, "portal.api*")
              or fnmatchcase(target, "portal.*.forms") or target == "portal.catalog.review_views"]
     assert pages == []
+
+
+# Services receive the actor and the request's facts as arguments: no domain module reads them from the
+# request globals (a front door passes them; per-request buffers such as `g` stay allowed).
+REQUEST_FACTS = {"flask": {"request", "session"}, "flask_login": {"current_user"}}
+
+
+def test_no_domain_module_reads_the_request_or_the_logged_in_user():
+    reads = []
+    for module, path in portal_modules().items():
+        if layer_of(module) != DOMAIN:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module in REQUEST_FACTS:
+                names = {a.name for a in node.names} & REQUEST_FACTS[node.module]
+                reads += [f"{path.relative_to(ROOT)}:{node.lineno} imports {n}" for n in sorted(names)]
+    assert reads == []
 
 
 # What every session, connection or engine does is installed by an init_app, not by importing a module.

@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError
 from ..accounts.models import Role
 from ..accounts.permissions import require_write_scope, token_user
 from ..errors import Forbidden, Invalid
-from ..feedback import safeguards
+from ..feedback import rate_limits
 from ..fields import form_files, form_values
 from ..opening.schemas import ATTACHMENTS, ApplicationIn
 from . import case_services as cases
@@ -103,7 +103,7 @@ def my_application(user, case_id: int):
        tag="my cases", body=s.ComplaintIn, files={"evidence": "Evidence, at least one: PDF, PNG or JPEG."},
        response=s.ComplaintOut, errors=SUBMIT_ERRORS, auth=True)
 @token_required(write=True)
-@safeguards.complaint_limits(override_defaults=False)
+@rate_limits.complaint_limits(override_defaults=False)
 def file_complaint(user):
     """A rights complaint on an opened entry (R2024 §28): the right infringed, the resources, a description
     and evidence files. The account needs a confirmed e-mail address and a valid identity number (403

@@ -10,18 +10,16 @@ throughout.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
-from flask_login import current_user
 from limits import parse_many
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
 from ..accounts.verification import identity_problem
-from ..extensions import db, limiter
+from ..extensions import db
 from ..inbox.models import Message
 from ..inbox.services import notify_all
 from ..models_base import utcnow
@@ -56,41 +54,6 @@ def is_established(user: User) -> bool:
         return False
     return not db.session.scalar(select(func.count(Complaint.id)).where(
         Complaint.complainant_id == user.id, Complaint.outcome == Outcome.REJECT))
-
-
-# ---- rate limits: one budget per account, per address and for the portal, site and API alike ---------
-def _account_key() -> str:
-    """The account filing (by session on the site, by token on the API), else the client address."""
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
-
-
-def _established_caller() -> bool:
-    return bool(current_user.is_authenticated and is_established(current_user))
-
-
-def _accepted(response) -> bool:
-    return response.status_code in (201, 302, 303)
-
-
-def complaint_limits(**options: Any) -> Callable:
-    """Decorate a filing route with the three complaint budgets; only accepted complaints count. The
-    portal-wide budget bounds what new accounts can pile up; established verified complainants are
-    never turned away by it."""
-    budgets = (
-        limiter.shared_limit(lambda: current_app.config["RATELIMIT_COMPLAINT"], scope="complaint",
-                             key_func=_account_key, deduct_when=_accepted, **options),
-        limiter.shared_limit(lambda: current_app.config["RATELIMIT_COMPLAINT_ADDR"], scope="complaint-addr",
-                             key_func=get_remote_address, deduct_when=_accepted, **options),
-        limiter.shared_limit(lambda: current_app.config["RATELIMIT_COMPLAINT_GLOBAL"], scope="complaint-all",
-                             key_func=lambda: "all", deduct_when=_accepted, exempt_when=_established_caller,
-                             **options),
-    )
-
-    def decorate(view: Callable) -> Callable:
-        for budget in budgets:
-            view = budget(view)
-        return view
-    return decorate
 
 
 # ---- bursts ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..fields import form_files, form_values
 from ..storage import storage
 from ..storage.names import clean_filename
-from . import complaints, corrections, evidence, reports, safeguards
+from . import complaints, corrections, evidence, rate_limits, reports
 from .common import works_in_console
 from .models import Attachment, Right
 from .schemas import ComplaintIn, CorrectionIn, ReportIn
@@ -58,7 +58,7 @@ def _complaint_form(ds, form: dict, errors: dict, status: int = 200):
 
 @bp.route("/dataset/<slug>/complaint", methods=["GET", "POST"])
 @login_required
-@safeguards.complaint_limits(methods=["POST"])
+@rate_limits.complaint_limits(methods=["POST"])
 def new_complaint(slug: str):
     """File a rights complaint with evidence from a verified identity; the entry is suspended at once
     (R2024 §28), or, in a burst of complaints from a new account, held for a quick decision."""
