@@ -10,7 +10,7 @@ from tests.search.test_contract import FACETS, doc, ids, make_backend  # noqa: F
 
 
 @pytest.fixture()
-def backend(make_backend):
+def backend(make_backend):  # noqa: F811  (pytest passes the fixture imported above)
     b = make_backend(filter_fields=("tags", "licence", "name"))
     docs = [
         doc(1, "呼和浩特市空气质量实时监测数据", agency="hhht", days_ago=30, tags=["空气质量"]),
