@@ -9,7 +9,7 @@ catalog is built and indexed in child processes (`bench/search.py --stage gen|bu
 one is reused with --dir (e.g. one kept by `bench/search.py --keep`). Then, in one process, every query
 is run in pairs, alternating which goes first, so that load from other processes hits both alike:
 
-  service   `catalog.search.search(SearchParams(q, per_page=10, offset=0, facet_fields=()), detail=True)` — what
+  service   `catalog.search.search(SearchParams(q, per_page=10, offset=0, facet_fields=()))` — what
             package_search asks of the service for CKAN's defaults (10 rows, no facet.field);
   ckan      GET /api/3/action/package_search?q=… through the Flask test client: routing, rate limiter,
             login manager, parameter coercion, the same service call, ten CKAN package dicts, JSON.
@@ -96,7 +96,7 @@ def measure(data_dir: Path, n_queries: int, seed: int, repeat: int, wait_idle: f
         where = None if agency is None else AllOf((Match("agency", (agency,)), Not(Match("format", ("PDF",)))))
         facets = () if agency is None else ("agency", "tags", "format")
         return lambda: catalog_search.search(SearchParams(q=q, sort="relevance", per_page=10, offset=0, where=where,
-                                                          facet_fields=facets), detail=True).total
+                                                          facet_fields=facets)).total
 
     def ckan(q, agency=None):
         params = {"q": q}

@@ -149,7 +149,7 @@ def backend_variants(index_dir: Path, n_queries: int, seed: int) -> None:
             mask &= hit
         docs = np.flatnonzero(mask)
         top = docs[np.argsort(-score[docs], kind="stable")[:20]]
-        return int(mask.sum()), [view.ids[d] for d in top], backend._facets(view, mask)
+        return int(mask.sum()), [view.ids[d] for d in top], backend._facets(view, mask, backend.default_facets)
 
     ms_c1, _ = timed(sketch)
     print(f"   numpy sketch, empty posting cache   {_fmt(ms_c1)}   ({len(cache)} posting lists cached after)")
