@@ -36,8 +36,20 @@ PERIOD_SETTINGS: dict[str, int] = {
     "LOGIN_LOCKOUT_MINUTES": 1,
     "LOGIN_LOCKOUT_MAX_MINUTES": 1,
     "PROXY_COUNT": 0,                 # reverse proxies in front; 0 trusts none
+    # sharing between agencies (SHARING.md)
+    "SHARE_ANSWER_WORKDAYS": 1,       # R2024 §23「5个工作日内予以答复」
+    "SHARE_DELIVERY_WORKDAYS": 1,     # R2024 §23「答复之日起5个工作日内完成数据共享」
+    "SHARE_GRANT_MAX_DAYS": 1,        # portal choice; renewal is a new request
+    "DEMAND_REVIEW_WORKDAYS": 1,      # portal choice (R2024 §24 sets none)
+    "VERIFY_WORKDAYS": 1,             # portal choice (R2024 §23「及时予以配合」)
+    "SHARE_NEGOTIATION_WORKDAYS": 1,  # R2018 §19「10个工作日内协商解决」
+    "SHARE_COORDINATION_WORKDAYS": 1,  # R2018 §19「在30个工作日内协调解决」
+    "SHARE_CHANGE_NOTICE_MONTHS": 1,  # SZ §12「至少提前一个月通知」
 }
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
+# A provider's question does not stop the answer period (SHARING.md §3.2, portal choice; docs/decisions.md).
+SHARE_CLOCK_RULES = ("run",)
+SHARE_FIGURES_CHOICES = ("totals", "by_agency", "none")  # what the public sees of the sharing figures (§6)
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
 
 
@@ -65,6 +77,9 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     clock = config.get("APPLICATION_CLOCK")
     if clock not in APPLICATION_CLOCK_RULES:
         raise ValueError(f"PORTAL_APPLICATION_CLOCK must be one of {', '.join(APPLICATION_CLOCK_RULES)}, got {clock!r}")
+    for name, choices in (("SHARE_CLOCK", SHARE_CLOCK_RULES), ("SHARE_FIGURES_PUBLIC", SHARE_FIGURES_CHOICES)):
+        if config.get(name) not in choices:
+            raise ValueError(f"PORTAL_{name} must be one of {', '.join(choices)}, got {config.get(name)!r}")
     return checked
 
 
@@ -137,6 +152,18 @@ class Config:
         self.APPLICATION_MAX_DAYS = _period("APPLICATION_MAX_DAYS", 365)
         self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "run")  # run | pause | restart (docs/decisions.md)
         self.APPLICATION_ATTACHMENT_MB = int(_env("APPLICATION_ATTACHMENT_MB", "10"))
+        # Sharing between agencies (SHARING.md): R2024 §23's 5 workdays to answer and 5 to deliver supersede
+        # the older 10 (R2018 §19, R2021 §24); the rest are R2018 §19's, SZ §12's or the portal's choices.
+        self.SHARE_ANSWER_WORKDAYS = _period("SHARE_ANSWER_WORKDAYS", 5)
+        self.SHARE_DELIVERY_WORKDAYS = _period("SHARE_DELIVERY_WORKDAYS", 5)
+        self.SHARE_CLOCK = _env("SHARE_CLOCK", "run")
+        self.SHARE_GRANT_MAX_DAYS = _period("SHARE_GRANT_MAX_DAYS", 365)
+        self.DEMAND_REVIEW_WORKDAYS = _period("DEMAND_REVIEW_WORKDAYS", 5)
+        self.VERIFY_WORKDAYS = _period("VERIFY_WORKDAYS", 5)
+        self.SHARE_NEGOTIATION_WORKDAYS = _period("SHARE_NEGOTIATION_WORKDAYS", 10)
+        self.SHARE_COORDINATION_WORKDAYS = _period("SHARE_COORDINATION_WORKDAYS", 30)
+        self.SHARE_CHANGE_NOTICE_MONTHS = _period("SHARE_CHANGE_NOTICE_MONTHS", 1)
+        self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")

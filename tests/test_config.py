@@ -15,7 +15,7 @@ WORKDAY_SETTINGS = [name for name in PERIOD_SETTINGS if name.endswith("_WORKDAYS
 
 def test_every_workday_and_day_setting_of_the_configuration_is_checked(tmp_path):
     """A deadline or period setting added later is checked too, or this fails."""
-    numbers = re.compile(r"_(WORKDAYS|DAYS|HOURS|MINUTES|COUNT|FAILURES)$")
+    numbers = re.compile(r"_(WORKDAYS|DAYS|MONTHS|HOURS|MINUTES|COUNT|FAILURES)$")
     read = {name for name in vars(config.TestConfig(tmp_path)) if numbers.search(name)}
     assert read == set(PERIOD_SETTINGS)
 

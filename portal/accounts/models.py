@@ -19,6 +19,7 @@ class Role(StrEnum):
     AUTHORITY = "authority"        # 公共数据主管部门
     AUDITOR = "auditor"            # read-only everywhere (R2024 §29)
     ADMIN = "admin"
+    EXPERT = "expert"              # 公共数据专家委员会: reads disputes referred to it (R2024 §47)
 
 
 class UserKind(StrEnum):
@@ -51,6 +52,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # Part of every session's identity (get_session_token); raised to end all earlier sessions at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # 共享专员 (R2018 §27「指定专人负责信息资源共享工作」): an agency staff account the authority named; it alone
+    # submits and decides its agency's sharing cases (portal/sharing), the agency's other staff read them.
+    share_officer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 

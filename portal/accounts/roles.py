@@ -30,11 +30,19 @@ AGENCY_STAFF = (Role.AGENCY_STAFF,)
 AUDITORS = (Role.AUDITOR,)
 # Administrators alone: they manage accounts.
 ADMINS = (Role.ADMIN,)
+# The public-data expert committee (R2024 §47): reads the sharing disputes referred to it, nothing else.
+EXPERTS = (Role.EXPERT,)
+# Who may open the sharing pages: agency staff (their agency's cases), the authority, auditors, administrators.
+SHARING_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 
 # The relations an actor can have to a case of a workflow (the `actors` column of its table).
 OWNER = "owner"          # the person who filed or applied (applicant, complainant, corrector, reporter)
 AGENCY = "agency"        # staff of the agency the case belongs to
 AUTHORITY_ACTOR = "authority"  # the data authority (and administrators)
+# Sharing between agencies (portal/sharing): the share officer (共享专员, R2018 §27) of each party.
+REQUESTER = "requester"  # the share officer of the requesting agency (使用方)
+PROVIDER = "provider"    # the share officer of the providing agency (提供方/数源部门)
+SYSTEM = "system"        # the portal itself: an end date passed, a stop notice took effect
 
 
 def role_of(actor: Any) -> str | None:
@@ -79,6 +87,39 @@ def is_staff_of(actor: Any, agency_id: int | None) -> bool:
     """Agency staff bound to this agency."""
     return (role_of(actor) == Role.AGENCY_STAFF and agency_id is not None
             and getattr(actor, "agency_id", None) == agency_id)
+
+
+def is_expert(actor: Any) -> bool:
+    return role_of(actor) in EXPERTS
+
+
+def is_share_officer_of(actor: Any, agency_id: int | None) -> bool:
+    """The share officer (共享专员) of this agency: its staff account the authority named."""
+    return is_staff_of(actor, agency_id) and bool(getattr(actor, "share_officer", False))
+
+
+def share_relations(actor: Any, *, requester_agency_id: int | None, provider_agency_id: int | None) -> set[str]:
+    """The relations `actor` has to a sharing case between two agencies (the tables' `actors` column):
+    each party's share officer, the authority; the portal itself as "system"."""
+    if actor == SYSTEM:
+        return {SYSTEM}
+    found: set[str] = set()
+    if actor is None or isinstance(actor, str):
+        return found
+    if is_share_officer_of(actor, requester_agency_id):
+        found.add(REQUESTER)
+    if is_share_officer_of(actor, provider_agency_id):
+        found.add(PROVIDER)
+    if is_authority(actor):
+        found.add(AUTHORITY_ACTOR)
+    return found
+
+
+def reads_share_case(actor: Any, *, requester_agency_id: int | None, provider_agency_id: int | None) -> bool:
+    """Who reads a sharing case (SHARING.md §6): staff of either party (officers decide, the others read),
+    the authority, auditors (R2024 §29) and administrators; nobody else learns it exists."""
+    return (is_staff_of(actor, requester_agency_id) or is_staff_of(actor, provider_agency_id)
+            or is_overseer(actor))
 
 
 def relations(actor: Any, *, agency_id: int | None = None, owner_id: int | None = None) -> set[str]:

@@ -244,3 +244,30 @@ def create_staff_user(email: str, name: str, password: str, role: str, agency_sl
     audit.record(actor, "user.create", "user", str(user.id), details={"role": role, "agency": agency_slug})
     db.session.commit()
     return user
+
+
+# ---- share officers (共享专员, R2018 §27) --------------------------------------------------------
+def agency_staff_accounts() -> list[User]:
+    """Every active agency staff account, by agency then name: the authority names the share officers here."""
+    return list(db.session.scalars(select(User).join(Agency, User.agency_id == Agency.id).where(
+        User.role == Role.AGENCY_STAFF, User.active.is_(True)).order_by(Agency.name, User.name, User.id)))
+
+
+def set_share_officer(user_id: int, officer: bool, actor: User, note: str = "") -> User:
+    """The authority names (or unnames) an agency's share officer, on the agency's report (R2018
+    §27「指定专人负责信息资源共享工作」); `note` says which report. One audit event per change."""
+    if not roles.is_authority(actor):
+        raise Forbidden(_("Only the data authority names share officers."))
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.AGENCY_STAFF:
+        raise NotFound(_("No agency staff account has this number."))
+    note = (note or "").strip()
+    if len(note) > 500:
+        message = _("At most %(n)d characters.", n=500)
+        raise Invalid(message, {"note": message})
+    if user.share_officer != officer:
+        user.share_officer = officer
+        audit.record(actor, "user.share_officer" if officer else "user.share_officer_end", "user", str(user.id),
+                     note, {"agency": user.agency.slug if user.agency else None})
+        db.session.commit()
+    return user

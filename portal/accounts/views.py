@@ -228,3 +228,27 @@ def _set_active(user_id: int, active: bool):
               _("The account %(email)s has been deactivated and its sessions have ended.", email=user.email),
               "success")
     return redirect(url_for("accounts.users"))
+
+
+@bp.get("/console/share-officers")
+@roles_required(roles.AUTHORITY)
+def share_officers():
+    """The authority: agency staff accounts, to name each agency's share officer (R2018 §27)."""
+    return render_template("accounts/share_officers.html", staff=services.agency_staff_accounts())
+
+
+@bp.post("/console/users/<int:user_id>/share-officer")
+@roles_required(roles.AUTHORITY)
+def set_share_officer(user_id: int):
+    """Name or unname a share officer (form field `officer`: 1 or 0; `note`: the agency's report)."""
+    officer = request.form.get("officer") == "1"
+    try:
+        user = services.set_share_officer(user_id, officer, current_user, request.form.get("note", ""))
+    except PortalError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    else:
+        flash(_("%(name)s is now a share officer of %(agency)s.", name=user.name, agency=user.agency.name) if officer
+              else _("%(name)s is no longer a share officer.", name=user.name), "success")
+    return redirect(url_for("accounts.share_officers"))

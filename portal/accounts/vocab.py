@@ -9,6 +9,7 @@ ROLE_LABELS = {
     Role.AUTHORITY: _l("Data authority"),
     Role.AUDITOR: _l("Auditor"),
     Role.ADMIN: _l("Administrator"),
+    Role.EXPERT: _l("Expert committee member"),
 }
 USER_KIND_LABELS = {
     UserKind.PERSON: _l("Person"),
