@@ -30,6 +30,7 @@ PURPOSES: dict[str, Purpose] = {
     "correction_handling": Purpose(_l("Corrections: marking, verification and answer"), "CORRECTION_WORKDAYS"),
     "report_illegal_use": Purpose(_l("Reports of illegal use of public data")),
     "catalog_review": Purpose(_l("The authority's review of catalog entries"), "REVIEW_WORKDAYS"),
+    "share_officer": Purpose(_l("Each agency names the staff who handle its data sharing")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }
