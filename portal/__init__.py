@@ -79,6 +79,8 @@ def create_app(config: Any = None) -> Flask:
     from .exports.views import bp as exports_bp
     from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
+    from .sharing import dispute_workflow
+    from .sharing.dispute_views import bp as sharing_disputes_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
 
@@ -98,6 +100,8 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(audit_public_bp)
     app.register_blueprint(catalog_api_bp)
     app.register_blueprint(exports_bp)
+    dispute_workflow.init_app(app)  # the settings of error checks, disputes and stop notices
+    app.register_blueprint(sharing_disputes_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp
