@@ -105,6 +105,7 @@ def create_app(config: Any = None) -> Flask:
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp
+    from .sharing import dispute_api  # noqa: F401  (its routes join /api/v1 before it is registered)
     from .api.views import bp as developers_bp
 
     for api_bp in (api_v1_bp, ckan_api_bp):  # token or anonymous; nothing reads the session's CSRF token

@@ -115,3 +115,68 @@ class NoticeActionIn(SharingCaseIn):
                            metadata={"description": "approve, return or withdraw."})
     reason = _text("The reason (required to return).")
     version = fields.Integer(load_default=None, metadata={"description": "The case's row version as seen."})
+
+
+# ---- what the API answers --------------------------------------------------------------------------
+class ErrorReportOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    dataset = fields.String(attribute="dataset_id")
+    grant = fields.Integer(attribute="grant_id", allow_none=True)
+    requester = fields.Function(lambda r: r.requester.name)
+    provider = fields.Function(lambda r: r.provider.name)
+    discovered_on = fields.Date()
+    report_due = fields.Date(metadata={"description": "Discovery + 5 working days; later reports are flagged late."})
+    late = fields.Boolean()
+    location = fields.String()
+    evidence = fields.String()
+    due_date = fields.Date(allow_none=True, metadata={"description": "The provider's answer is due (+10 WD)."})
+    outcome = fields.String()
+    answer = fields.String()
+    checking = fields.Function(lambda r: r.state == "submitted",
+                               metadata={"description": "校核中: citizens' matters go on as usual (R2018 §21)."})
+
+
+class DisputeOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    ground = fields.String(metadata={"description": "refusal, or needed (确需使用 an entry not shared)."})
+    request = fields.Integer(attribute="request_id", allow_none=True)
+    dataset = fields.String(attribute="dataset_id")
+    requester = fields.Function(lambda d: d.requester.name)
+    provider = fields.Function(lambda d: d.provider.name)
+    statement = fields.String()
+    due_date = fields.Date(allow_none=True)
+    negotiation_due = fields.Date(allow_none=True)
+    coordination_due = fields.Date(allow_none=True)
+    proposed_terms = fields.String()
+    referred = fields.Function(lambda d: d.referred_at is not None)
+    outcome = fields.String()
+    terms = fields.String()
+
+
+class NoticeOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    dataset = fields.String(attribute="dataset_id")
+    provider = fields.Function(lambda n: n.provider.name)
+    kind = fields.String()
+    resource_ids = fields.List(fields.String())
+    change = fields.String()
+    reason = fields.String()
+    last_day = fields.Date()
+    short_notice_ground = fields.String()
+    mode = fields.String()
+    effective_on = fields.Date(allow_none=True)
+
+
+class ErrorReportListOut(Schema):
+    results = fields.List(fields.Nested(ErrorReportOut))
+
+
+class DisputeListOut(Schema):
+    results = fields.List(fields.Nested(DisputeOut))
+
+
+class NoticeListOut(Schema):
+    results = fields.List(fields.Nested(NoticeOut))

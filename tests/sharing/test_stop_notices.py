@@ -133,3 +133,26 @@ def test_mode_approve_needs_the_authority_and_withdrawal_keeps_sharing(app, part
     run_deadlines(app)
     assert state_of(other.id) == "active"
     assert audit_actions("share_notice", second.id) == ["share_notice.file", "share_notice.withdraw"]
+
+
+def test_the_api_files_and_reads_notices_with_the_same_rules(app, parties, monkeypatch):
+    """§3.8 on /api/v1/sharing/notices (S12's 422 naming the field; S14: a third agency gets 404)."""
+    from portal.accounts.tokens import create_token
+
+    grant_to(parties, "B")
+    freeze(monkeypatch, "2026-01-31")
+    client = app.test_client()
+    a = {"Authorization": f"Bearer {create_token(parties['a_officer'], 't', 'read_write', 30)[1]}"}
+    c = {"Authorization": f"Bearer {create_token(parties['c_officer'], 't', 'read_write', 30)[1]}"}
+    body = {"dataset": parties["conditional"].id, "kind": "stop", "reason": "系统下线", "last_day": "2026-02-27"}
+    r = client.post("/api/v1/sharing/notices", json=body, headers=a)
+    assert r.status_code == 422 and "last_day" in r.get_json()["error"]["details"]
+    r = client.post("/api/v1/sharing/notices", json={**body, "last_day": "2026-02-28"}, headers=a)
+    assert r.status_code == 201 and r.get_json()["state"] == "filed" and r.get_json()["last_day"] == "2026-02-28"
+    case = r.get_json()["id"]
+    assert client.get(f"/api/v1/sharing/notices/{case}", headers=a).status_code == 200
+    assert client.get(f"/api/v1/sharing/notices/{case}", headers=c).status_code == 404
+    assert client.get("/api/v1/sharing/notices", headers=c).get_json()["results"] == []
+    assert client.get("/api/v1/sharing/notices").status_code == 401
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/sharing/notices", "/api/v1/sharing/errors", "/api/v1/sharing/disputes"} <= set(paths)
