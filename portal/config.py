@@ -45,10 +45,14 @@ PERIOD_SETTINGS: dict[str, int] = {
     "SHARE_NEGOTIATION_WORKDAYS": 1,  # R2018 §19「10个工作日内协商解决」
     "SHARE_COORDINATION_WORKDAYS": 1,  # R2018 §19「在30个工作日内协调解决」
     "SHARE_CHANGE_NOTICE_MONTHS": 1,  # SZ §12「至少提前一个月通知」
+    "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
+    "SHARE_ERROR_ANSWER_WORKDAYS": 1,  # R2018 §21「10个工作日内予以处理和回复」
 }
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 # A provider's question does not stop the answer period (SHARING.md §3.2, portal choice; docs/decisions.md).
 SHARE_CLOCK_RULES = ("run",)
+# A stop notice takes effect by itself (file: R2018 §18 备案) or once the authority approves (SZ §12).
+SHARE_CHANGE_MODES = ("file", "approve")
 SHARE_FIGURES_CHOICES = ("totals", "by_agency", "none")  # what the public sees of the sharing figures (§6)
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
 
@@ -77,7 +81,8 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     clock = config.get("APPLICATION_CLOCK")
     if clock not in APPLICATION_CLOCK_RULES:
         raise ValueError(f"PORTAL_APPLICATION_CLOCK must be one of {', '.join(APPLICATION_CLOCK_RULES)}, got {clock!r}")
-    for name, choices in (("SHARE_CLOCK", SHARE_CLOCK_RULES), ("SHARE_FIGURES_PUBLIC", SHARE_FIGURES_CHOICES)):
+    for name, choices in (("SHARE_CLOCK", SHARE_CLOCK_RULES), ("SHARE_FIGURES_PUBLIC", SHARE_FIGURES_CHOICES),
+                          ("SHARE_CHANGE_MODE", SHARE_CHANGE_MODES)):
         if config.get(name) not in choices:
             raise ValueError(f"PORTAL_{name} must be one of {', '.join(choices)}, got {config.get(name)!r}")
     return checked
@@ -163,6 +168,9 @@ class Config:
         self.SHARE_NEGOTIATION_WORKDAYS = _period("SHARE_NEGOTIATION_WORKDAYS", 10)
         self.SHARE_COORDINATION_WORKDAYS = _period("SHARE_COORDINATION_WORKDAYS", 30)
         self.SHARE_CHANGE_NOTICE_MONTHS = _period("SHARE_CHANGE_NOTICE_MONTHS", 1)
+        self.SHARE_CHANGE_MODE = _env("SHARE_CHANGE_MODE", "file")  # file | approve
+        self.SHARE_ERROR_REPORT_WORKDAYS = _period("SHARE_ERROR_REPORT_WORKDAYS", 5)
+        self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)

@@ -111,9 +111,13 @@ def _status_tables() -> dict[type, dict | None]:
     from .plans.models import OpenPlan
     from .plans.services import ItemProgress
     from .plans.vocab import PLAN_STATE_LABELS, PROGRESS_LABELS
+    from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport
+    from .sharing.dispute_workflow import DISPUTE_STATE_LABELS, ERROR_STATE_LABELS, NOTICE_STATE_LABELS
     from .supervision.services import Case
 
-    return {Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
+    return {ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
+            ShareChangeNotice: NOTICE_STATE_LABELS,
+            Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,
             Application: APPLICATION_STATE_LABELS, Decision: APPLICATION_STATE_LABELS,
             Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS}

@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api",
         "portal.accounts.permissions",                           # route guards and Flask-Login's loaders
         "portal.feedback.rate_limits",                           # the complaint budgets of the filing routes
+        "portal.sharing.dispute_views", "portal.sharing.dispute_api",  # error checks, disputes, stop notices
         "portal.api", "portal.api.*",                            # /api/v1 and the CKAN Action API
         "portal.cli", "portal.web", "portal.templating", "portal.file_responses",
         "portal.demo", "portal.demo.*",                          # loaded through the CLI, by the services
