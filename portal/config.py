@@ -38,6 +38,10 @@ PERIOD_SETTINGS: dict[str, int] = {
     "PROXY_COUNT": 0,                 # reverse proxies in front; 0 trusts none
 }
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
+# The kinds of instrument a conditional or refused share type may rest on (SHARING.md §2.1 rule 2), and what
+# a basic resource may be besides unconditional (rule 3).
+SHARE_BASIS_KINDS = ("law", "administrative_regulation", "local_regulation", "rules", "policy")
+SHARE_BASIC_CONDITIONAL_RULES = ("confirm", "forbid")
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
 
 
@@ -65,6 +69,15 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     clock = config.get("APPLICATION_CLOCK")
     if clock not in APPLICATION_CLOCK_RULES:
         raise ValueError(f"PORTAL_APPLICATION_CLOCK must be one of {', '.join(APPLICATION_CLOCK_RULES)}, got {clock!r}")
+    kinds = config.get("SHARE_BASIS_KINDS")
+    if isinstance(kinds, str):
+        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
+    if not kinds or any(k not in SHARE_BASIS_KINDS for k in kinds):
+        raise ValueError(f"PORTAL_SHARE_BASIS_KINDS must name some of {', '.join(SHARE_BASIS_KINDS)}, got {kinds!r}")
+    checked["SHARE_BASIS_KINDS"] = tuple(k for k in SHARE_BASIS_KINDS if k in kinds)
+    if config.get("SHARE_BASIC_CONDITIONAL") not in SHARE_BASIC_CONDITIONAL_RULES:
+        raise ValueError(f"PORTAL_SHARE_BASIC_CONDITIONAL must be one of {', '.join(SHARE_BASIC_CONDITIONAL_RULES)}, "
+                         f"got {config.get('SHARE_BASIC_CONDITIONAL')!r}")
     return checked
 
 
@@ -138,6 +151,11 @@ class Config:
         self.APPLICATION_CLOCK = _env("APPLICATION_CLOCK", "run")  # run | pause | restart (docs/decisions.md)
         self.APPLICATION_ATTACHMENT_MB = int(_env("APPLICATION_ATTACHMENT_MB", "10"))
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
+        # Share attributes (SHARING.md §2.1): the basis kinds a conditional or refused share type may rest on
+        # (comma-separated; 规章 "rules" and 政策文件 "policy" only if configured), and whether a basic resource
+        # may be conditional with the authority's confirmation ("confirm") or never ("forbid").
+        self.SHARE_BASIS_KINDS = _env("SHARE_BASIS_KINDS", "law,administrative_regulation,local_regulation")
+        self.SHARE_BASIC_CONDITIONAL = _env("SHARE_BASIC_CONDITIONAL", "confirm")
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.SMTP_HOST = _env("SMTP_HOST", "")

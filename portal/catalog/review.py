@@ -197,6 +197,7 @@ def submission(review: Review) -> Submission:
     slug = data.get("theme") or ""
     theme = db.session.scalar(select(Theme).where(Theme.slug == slug)) if slug else None
     entry = SimpleNamespace(**fields, theme=theme or SimpleNamespace(slug=slug, name=slug), agency=ds.agency,
+                            share_modes=list(data.get("share_modes") or []), share_assessed_at=ds.share_assessed_at,
                             published_at=ds.published_at, data_updated_at=ds.data_updated_at,
                             download_count=ds.download_count)
     changed: frozenset[str] = frozenset()
@@ -249,6 +250,9 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
         if missing:
             raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
                           {c: "" for c in missing})
+        if editing.needs_confirmation_note(ds) and not comment.strip():
+            raise Invalid(_("A basic resource shared on conditions is published only with your confirmation "
+                            "(核定): write it in the comment."), {"comment": ""})
         now = utcnow()
         if review.kind == "revision":
             editing.apply_pending(ds, actor, comment)
