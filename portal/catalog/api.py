@@ -12,7 +12,7 @@ from ..api.limits import api_limit
 from ..errors import Invalid, PortalError
 from ..storage import TooLarge
 from . import editing
-from .schemas import EntryIn, EntryOut, ResourceOut, UploadOut
+from .schemas import EntryOut, ResourceOut, UploadOut
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 api_limit(bp)  # the API's shared budget per token or client address
@@ -62,7 +62,8 @@ def _entry_body() -> dict:
     if data is None and not request.is_json:
         data = {**request.form.to_dict(), "share_modes": request.form.getlist("share_modes")}
     if not isinstance(data, dict):
-        raise Invalid(_("The request body must be a JSON object."), {"body": _("The request body must be a JSON object.")})
+        message = _("The request body must be a JSON object.")
+        raise Invalid(message, {"body": message})
     return data
 
 
