@@ -22,6 +22,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..legal import note
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from ..workflow import Transition, Workflow
@@ -252,7 +253,8 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
                           {c: "" for c in missing})
         if editing.needs_confirmation_note(ds) and not comment.strip():
             raise Invalid(_("A basic resource shared on conditions is published only with your confirmation "
-                            "(核定): write it in the comment."), {"comment": ""})
+                            "(核定)%(basis)s: write it in the comment.", basis=note("share_basic_resources")),
+                          {"comment": ""})
         now = utcnow()
         if review.kind == "revision":
             editing.apply_pending(ds, actor, comment)

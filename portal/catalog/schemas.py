@@ -208,6 +208,7 @@ def share_settings() -> tuple[tuple[str, ...], str]:
 def share_rule_errors(data: Mapping[str, Any], kinds: tuple[str, ...], basic_conditional: str) -> dict[str, str]:
     """The share-attribute rules 2-4 of SHARING.md §2.1 on an entry's data (its fields as EntryIn reads them),
     one message per field; the same rules judge the published entries (sharing.catalog.violations)."""
+    from ..legal import note
     from .vocab import SHARE_BASIS_KIND_LABELS, label
 
     errors: dict[str, str] = {}
@@ -218,17 +219,19 @@ def share_rule_errors(data: Mapping[str, Any], kinds: tuple[str, ...], basic_con
             errors["share_basis_kind"] = _("Conditional or no sharing needs the kind of its legal basis.")
         elif kind not in kinds:  # R2024 §21: restrictions rest on laws and regulations
             errors["share_basis_kind"] = _(
-                "Sharing may be restricted here only on a basis of these kinds: %(kinds)s.",
-                kinds="、".join(label(SHARE_BASIS_KIND_LABELS, k) for k in kinds))
+                "Sharing may be restricted here only on a basis of these kinds: %(kinds)s%(basis)s.",
+                kinds="、".join(label(SHARE_BASIS_KIND_LABELS, k) for k in kinds),
+                basis=note("share_restriction_basis"))
     if classification == Classification.BASIC and share == ShareType.NONE:
         errors["share_type"] = _("A basic resource is never “not shared”: it is shared between agencies "
-                                 "unconditionally (R2018 §14(二)).")
+                                 "unconditionally%(basis)s.", basis=note("share_basic_resources"))
     elif classification == Classification.THEMATIC and share == ShareType.NONE:
-        errors["share_type"] = _("A thematic resource is never “not shared”: it is shared through the platform "
-                                 "(R2018 §14(三)).")
+        errors["share_type"] = _("A thematic resource is never “not shared”: it is shared through the "
+                                 "platform%(basis)s.", basis=note("share_basic_resources"))
     elif classification == Classification.BASIC and share == ShareType.CONDITIONAL:
         if basic_conditional != "confirm":
-            errors["share_type"] = _("A basic resource is shared unconditionally (R2018 §14(二)).")
+            errors["share_type"] = _("A basic resource is shared unconditionally%(basis)s.",
+                                     basis=note("share_basic_resources"))
         else:
             names = [i.get("name", "") for i in data.get("items") or [] if i.get("name")]
             conditions = data.get("share_conditions") or ""

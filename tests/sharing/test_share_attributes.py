@@ -114,12 +114,12 @@ def test_s13_console_refuses_not_shared_basic_and_thematic_and_a_rules_basis_unl
     规章 is 422 unless PORTAL_SHARE_BASIS_KINDS accepts it."""
     console = Console(client, staff)
     body = _refused(console, "share_type", classification="basic", **NOT_SHARED)
-    assert "基础信息资源不得列为不予共享" in body and "R2018 第十四条第二项" in body
+    assert "基础信息资源不得列为不予共享" in body and "《内蒙古自治区政务信息资源共享管理暂行办法》第十四条" in body  # cited
     body = _refused(console, "share_type", classification="thematic", **NOT_SHARED)
-    assert "主题信息资源不得列为不予共享" in body and "R2018 第十四条第三项" in body
+    assert "主题信息资源不得列为不予共享" in body and "《内蒙古自治区政务信息资源共享管理暂行办法》第十四条" in body
     rules = {**NOT_SHARED, "share_basis_kind": "rules", "share_legal_basis": "《内蒙古自治区公共数据管理办法》第二十一条"}
     body = _refused(console, "share_basis_kind", classification="departmental", **rules)
-    assert "法律、行政法规、地方性法规" in body  # the kinds accepted, by name
+    assert "法律、行政法规、地方性法规" in body and "第二十一条第二款" in body  # the kinds accepted, by name
     app.config["SHARE_BASIS_KINDS"] = ("law", "administrative_regulation", "local_regulation", "rules")
     ds = _accepted(console, classification="departmental", **rules)
     assert (ds.share_type, ds.share_basis_kind) == ("none", "rules")
