@@ -80,6 +80,7 @@ def create_app(config: Any = None) -> Flask:
     from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
     from .sharing.dispute_views import bp as sharing_disputes_bp
+    from .sharing.catalog_views import bp as sharing_catalog_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
 
@@ -94,6 +95,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(inbox_bp)
     app.register_blueprint(opening_bp)
     app.register_blueprint(supervision_bp)
+    app.register_blueprint(sharing_catalog_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(audit_public_bp)

@@ -54,6 +54,10 @@ SHARE_CLOCK_RULES = ("run",)
 # A stop notice takes effect by itself (file: R2018 §18 备案) or once the authority approves (SZ §12).
 SHARE_CHANGE_MODES = ("file", "approve")
 SHARE_FIGURES_CHOICES = ("totals", "by_agency", "none")  # what the public sees of the sharing figures (§6)
+# The kinds of instrument a conditional or refused share type may rest on (SHARING.md §2.1 rule 2), and what
+# a basic resource may be besides unconditional (rule 3).
+SHARE_BASIS_KINDS = ("law", "administrative_regulation", "local_regulation", "rules", "policy")
+SHARE_BASIC_CONDITIONAL_RULES = ("confirm", "forbid")
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
 
 
@@ -85,6 +89,15 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
                           ("SHARE_CHANGE_MODE", SHARE_CHANGE_MODES)):
         if config.get(name) not in choices:
             raise ValueError(f"PORTAL_{name} must be one of {', '.join(choices)}, got {config.get(name)!r}")
+    kinds = config.get("SHARE_BASIS_KINDS")
+    if isinstance(kinds, str):
+        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
+    if not kinds or any(k not in SHARE_BASIS_KINDS for k in kinds):
+        raise ValueError(f"PORTAL_SHARE_BASIS_KINDS must name some of {', '.join(SHARE_BASIS_KINDS)}, got {kinds!r}")
+    checked["SHARE_BASIS_KINDS"] = tuple(k for k in SHARE_BASIS_KINDS if k in kinds)
+    if config.get("SHARE_BASIC_CONDITIONAL") not in SHARE_BASIC_CONDITIONAL_RULES:
+        raise ValueError(f"PORTAL_SHARE_BASIC_CONDITIONAL must be one of {', '.join(SHARE_BASIC_CONDITIONAL_RULES)}, "
+                         f"got {config.get('SHARE_BASIC_CONDITIONAL')!r}")
     return checked
 
 
@@ -173,6 +186,11 @@ class Config:
         self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
+        # Share attributes (SHARING.md §2.1): the basis kinds a conditional or refused share type may rest on
+        # (comma-separated; 规章 "rules" and 政策文件 "policy" only if configured), and whether a basic resource
+        # may be conditional with the authority's confirmation ("confirm") or never ("forbid").
+        self.SHARE_BASIS_KINDS = _env("SHARE_BASIS_KINDS", "law,administrative_regulation,local_regulation")
+        self.SHARE_BASIC_CONDITIONAL = _env("SHARE_BASIC_CONDITIONAL", "confirm")
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.SMTP_HOST = _env("SMTP_HOST", "")

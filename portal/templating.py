@@ -164,6 +164,8 @@ def register_template_helpers(app: Flask) -> None:
         filesize=filesize,
         open_type=lambda v: vocab.label(vocab.OPEN_TYPE_LABELS, v),
         share_type=lambda v: vocab.label(vocab.SHARE_TYPE_LABELS, v),
+        share_basis_kind=lambda v: vocab.label(vocab.SHARE_BASIS_KIND_LABELS, v) if v else "",
+        share_modes=lambda v: "、".join(vocab.label(vocab.SHARE_MODE_LABELS, m) for m in v or []),
         frequency=lambda v: vocab.label(vocab.FREQUENCY_LABELS, v),
         classification=lambda v: vocab.label(vocab.CLASSIFICATION_LABELS, v),
         data_form=lambda v: vocab.label(vocab.DATA_FORM_LABELS, v),

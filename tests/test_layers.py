@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (FRONT_DOOR, (
         "portal.*.views", "portal.*.forms",                      # each domain's pages and their forms
         "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api",
+        "portal.sharing.catalog_views",
         "portal.accounts.permissions",                           # route guards and Flask-Login's loaders
         "portal.feedback.rate_limits",                           # the complaint budgets of the filing routes
         "portal.sharing.dispute_views", "portal.sharing.dispute_api",  # error checks, disputes, stop notices

@@ -4,7 +4,7 @@ SHARING.md §2.3, §3.1–3.3: share_requests (with the agreed terms), share_req
 agencies see) and share_grants; users.share_officer marks the 共享专员 the authority named (R2018 §27).
 
 Revision ID: 0016_sharing_requests
-Revises: 0014_one_suspension
+Revises: 0015_share_attributes
 Create Date: 2026-12-07 18:48:36.014274
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_sharing_requests'
-down_revision = '0014_one_suspension'
+down_revision = '0015_share_attributes'
 branch_labels = None
 depends_on = None
 

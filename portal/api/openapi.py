@@ -14,7 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from ..catalog.schemas import ResourceOut, UploadIn, UploadOut
+from ..catalog.schemas import EntryIn, EntryOut, ResourceOut, UploadIn, UploadOut
 from . import schemas as s
 from .routes import OPERATIONS, Operation
 
@@ -38,6 +38,17 @@ EXTRA_OPERATIONS: list[Operation] = [
     Operation("/api/v1/datasets/<dataset_id>/resources/<resource_id>", "get", "catalog_api.resource_versions",
               "A file with all its versions (agency staff, authority, auditors)", "", tag="agency uploads",
               response=ResourceOut, errors=(401, 403, 404, 429), auth=True, path_params=dict(_ID)),
+    Operation("/api/v1/datasets", "post", "catalog_api.create_entry",
+              "Create a draft catalog entry (agency staff)",
+              "The entry's fields, checked as on the console's form (share attribute rules included: SHARING.md "
+              "§2.1); 422 names each field to correct. Needs a read-write token.", tag="agency entries",
+              body=EntryIn, response=EntryOut, errors=(401, 403, 422, 429), auth=True, ok_status=201),
+    Operation("/api/v1/datasets/<dataset_id>", "post", "catalog_api.update_entry",
+              "Save an edit of a catalog entry (agency staff)",
+              "All the entry's fields, checked as on the console's form; a published entry keeps its public "
+              "version until the edit is approved. Needs a read-write token.", tag="agency entries",
+              body=EntryIn, response=EntryOut, errors=(401, 403, 404, 409, 422, 429), auth=True, ok_status=201,
+              path_params={"dataset_id": _ID["dataset_id"]}),
     Operation("/api/v1/catalog.jsonl.gz", "get", "exports.catalog_dump",
               "The whole public catalog, or its changes, as gzipped JSON lines",
               "One JSON object per public entry (catalog fields, data items, tags, themes, agency, resources with "

@@ -160,8 +160,11 @@ class DatasetOut(DatasetSummaryOut):
     share_conditions = fields.String()
     share_reason = fields.String()
     share_legal_basis = fields.String()
+    share_basis_kind = fields.String(metadata={"description": "law, administrative_regulation, local_regulation, "
+                                                              "rules or policy; empty when shared unconditionally"})
     share_scope = fields.String()
-    share_mode = fields.String()
+    share_modes = fields.List(fields.String(), metadata={"description": "api, download, query, offline"})
+    share_assessed_at = UtcDateTime(allow_none=True)
     open_conditions = fields.String()
     open_reason = fields.String()
     open_legal_basis = fields.String()

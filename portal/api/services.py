@@ -75,7 +75,8 @@ def dataset_summary(ds: Dataset) -> dict[str, Any]:
 
 DETAIL_FIELDS = ("classification", "collecting_agency", "approving_agency", "region_level", "temporal_start",
                  "temporal_end", "data_form", "share_type", "share_conditions", "share_reason", "share_legal_basis",
-                 "share_scope", "share_mode", "open_conditions", "open_reason", "open_legal_basis", "timeliness",
+                 "share_basis_kind", "share_scope", "share_modes", "share_assessed_at", "open_conditions",
+                 "open_reason", "open_legal_basis", "timeliness",
                  "related", "licence_id", "data_updated_at", "created_at")
 
 

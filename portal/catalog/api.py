@@ -9,10 +9,10 @@ from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..accounts.permissions import require_write_scope
 from ..api.limits import api_limit
-from ..errors import PortalError
+from ..errors import Invalid, PortalError
 from ..storage import TooLarge
 from . import editing
-from .schemas import ResourceOut, UploadOut
+from .schemas import EntryOut, ResourceOut, UploadOut
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 api_limit(bp)  # the API's shared budget per token or client address
@@ -54,3 +54,33 @@ def resource_versions(dataset_id: str, resource_id: str):
     """A file's metadata with all its versions, for the agency, the authority and auditors."""
     ds = editing.console_dataset(dataset_id, current_user)
     return ResourceOut().dump(editing.agency_resource(ds, resource_id))
+
+
+def _entry_body() -> dict:
+    """The entry's fields as a JSON object (the console's form fields, data items as a list of objects)."""
+    data = request.get_json(silent=True) if request.is_json else None
+    if data is None and not request.is_json:
+        data = {**request.form.to_dict(), "share_modes": request.form.getlist("share_modes")}
+    if not isinstance(data, dict):
+        message = _("The request body must be a JSON object.")
+        raise Invalid(message, {"body": message})
+    return data
+
+
+@bp.post("/datasets")
+@roles_required(roles.AGENCY_STAFF)
+def create_entry():
+    """Create a draft entry of the caller's agency, by the same rules as the console's form (EntryIn)."""
+    require_write_scope()
+    ds = editing.create_entry(_entry_body(), current_user)
+    return EntryOut().dump(ds), 201
+
+
+@bp.post("/datasets/<dataset_id>")
+@roles_required(roles.AGENCY_STAFF)
+def update_entry(dataset_id: str):
+    """Save an edit of an entry: a draft changes in place, a published entry's edit waits for review."""
+    require_write_scope()
+    ds = editing.console_dataset(dataset_id, current_user)
+    editing.update_entry(ds, _entry_body(), current_user)
+    return EntryOut().dump(ds), 201

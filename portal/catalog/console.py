@@ -21,7 +21,7 @@ from .models import Dataset, Theme
 from .preview import can_preview, preview
 from .downloads import quarantined_hashes
 from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
-                    REGION_LEVEL_LABELS, SHARE_TYPE_LABELS)
+                    REGION_LEVEL_LABELS, SHARE_BASIS_KIND_LABELS, SHARE_MODE_LABELS, SHARE_TYPE_LABELS)
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 _ITEM_FIELD = re.compile(r"^items-(\d+)-(name|type|description)$")
@@ -32,6 +32,7 @@ def form_data(form) -> dict:
     data = {f: form.get(f, "") for f in editing.TEXT_FIELDS + editing.DATE_FIELDS}
     data["theme"] = form.get("theme", "")
     data["tags"] = form.get("tags", "")
+    data["share_modes"] = form.getlist("share_modes")
     rows: dict[int, dict] = {}
     for key, value in form.items():
         if m := _ITEM_FIELD.match(key):
@@ -44,7 +45,8 @@ def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
     themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
     choices = {name: list(labels.items()) for name, labels in (
         ("classification", CLASSIFICATION_LABELS), ("data_form", DATA_FORM_LABELS), ("share_type", SHARE_TYPE_LABELS),
-        ("open_type", OPEN_TYPE_LABELS), ("update_frequency", FREQUENCY_LABELS), ("region_level", REGION_LEVEL_LABELS))}
+        ("open_type", OPEN_TYPE_LABELS), ("update_frequency", FREQUENCY_LABELS), ("region_level", REGION_LEVEL_LABELS),
+        ("share_basis_kind", SHARE_BASIS_KIND_LABELS), ("share_modes", SHARE_MODE_LABELS))}
     choices["theme"] = [(t.slug, t.name) for t in themes]
     choices["licence_id"] = [(lic.id, lic.title) for lic in LICENCES.values()]
     return render_template("console/entry_form.html", data=data, errors=errors, ds=ds, choices=choices,

@@ -26,14 +26,15 @@ class Board:
 def console_links(actor: User) -> frozenset[str]:
     """The console's sections the dashboard links for the actor, by the groups of accounts/roles.py: a new
     entry (agency staff), the review queue and the working-day calendar (the authority), supervision and
-    the audit and access logs (overseers), accounts (administrators)."""
+    the audit and access logs and the entries breaking the sharing rules (overseers), accounts
+    (administrators). The sharing catalog and its lists are linked for everyone in the console."""
     links = set()
     if roles.is_agency_staff(actor):
         links.add("new_entry")
     if roles.is_authority(actor):
         links.add("review")
     if roles.is_overseer(actor):
-        links |= {"supervision", "audit"}
+        links |= {"supervision", "audit", "share_violations"}
     if roles.is_admin(actor):
         links.add("accounts")
     return frozenset(links)

@@ -16,6 +16,7 @@ from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
 from ..extensions import db
+from ..models_base import utcnow
 from ..storage import StorageError, StorageFull, TooLarge
 from ..storage import files as stored_files
 from .files import add_file_resource
@@ -82,6 +83,7 @@ def entry_data(ds: Dataset) -> dict[str, Any]:
     data["theme"] = ds.theme.slug if ds.theme else ""
     data["tags"] = [t.name for t in ds.tags]
     data["items"] = [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items]
+    data["share_modes"] = list(ds.share_modes or [])
     return data
 
 
@@ -111,7 +113,11 @@ def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
     return data
 
 
-_BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme")}, "tags": [], "items": []}
+_BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme")}, "tags": [], "items": [],
+                          "share_modes": []}
+# The share attribute (SHARING.md §2.1): when any of these changes, it counts as assessed anew.
+SHARE_FIELDS = ("share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind",
+                "share_scope")
 
 
 def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
@@ -126,8 +132,13 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
                 details={"by": actor.email}))
             audit.record(actor, f"dataset.{f}_changed", "dataset", ds.id, reason,
                          {"from": old, "to": new})
+    modes = list(data.get("share_modes") or [])
+    if ds.share_assessed_at is None or modes != list(ds.share_modes or []) or any(
+            (getattr(ds, f) or "") != data[f] for f in SHARE_FIELDS):
+        ds.share_assessed_at = utcnow()
     for f in TEXT_FIELDS:
         setattr(ds, f, data[f])
+    ds.share_modes = modes
     for f in DATE_FIELDS:
         setattr(ds, f, date.fromisoformat(data[f]) if data[f] else None)
     ds.theme = db.session.scalar(select(Theme).where(Theme.slug == data["theme"]))
@@ -177,8 +188,15 @@ def apply_pending(ds: Dataset, actor: User, reason: str) -> None:
     """Make the staged edit of a published entry its public version (called on approval)."""
     if ds.pending is None:
         return
-    _apply(ds, ds.pending, actor, reason)
+    _apply(ds, {**_BLANK, **ds.pending}, actor, reason)
     ds.pending, ds.pending_state = None, None
+
+
+def needs_confirmation_note(ds: Dataset) -> bool:
+    """A basic resource made conditional is approved only with the authority's 核定 note (SHARING.md §2.1
+    rule 3, R2018 §14(一)「由本级政务信息资源统筹管理部门核定」)."""
+    data = current_data(ds)
+    return data.get("classification") == "basic" and data.get("share_type") == "conditional"
 
 
 # ---- files ------------------------------------------------------------------

@@ -27,6 +27,23 @@ class ShareType(StrEnum):
     NONE = "none"                    # 不予共享
 
 
+class ShareBasisKind(StrEnum):
+    """The kind of instrument a conditional or refused share type rests on (SHARING.md §2.1 rule 2)."""
+    LAW = "law"                                  # 法律
+    ADMINISTRATIVE_REGULATION = "administrative_regulation"  # 行政法规
+    LOCAL_REGULATION = "local_regulation"        # 地方性法规
+    RULES = "rules"                              # 规章
+    POLICY = "policy"                            # 政策文件
+
+
+class ShareMode(StrEnum):
+    """How a shared entry is delivered (SHARING.md §2.1)."""
+    API = "api"              # 接口
+    DOWNLOAD = "download"    # 批量下载
+    QUERY = "query"          # 在线查询
+    OFFLINE = "offline"      # 前置机/系统对接
+
+
 class Classification(StrEnum):
     BASIC = "basic"                  # 基础信息资源
     THEMATIC = "thematic"            # 主题信息资源
@@ -115,7 +132,10 @@ class Dataset(db.Model):
     share_reason: Mapped[str] = mapped_column(Text, default="")
     share_legal_basis: Mapped[str] = mapped_column(Text, default="")
     share_scope: Mapped[str] = mapped_column(String(200), default="")
-    share_mode: Mapped[str] = mapped_column(String(200), default="")
+    share_basis_kind: Mapped[str] = mapped_column(String(30), default="")  # ShareBasisKind, "" when unconditional
+    share_modes: Mapped[list[str]] = mapped_column(JSON, default=list)     # ShareMode codes
+    # When the share attribute was last set or confirmed (R2024 §22「定期进行评估」); None: not since migration.
+    share_assessed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     open_type: Mapped[str] = mapped_column(String(20), default=OpenType.UNCONDITIONAL, index=True)
     open_conditions: Mapped[str] = mapped_column(Text, default="")
     open_reason: Mapped[str] = mapped_column(Text, default="")

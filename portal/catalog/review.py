@@ -22,6 +22,7 @@ from ..accounts.models import User
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..legal import note
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from ..workflow import Transition, Workflow
@@ -197,6 +198,7 @@ def submission(review: Review) -> Submission:
     slug = data.get("theme") or ""
     theme = db.session.scalar(select(Theme).where(Theme.slug == slug)) if slug else None
     entry = SimpleNamespace(**fields, theme=theme or SimpleNamespace(slug=slug, name=slug), agency=ds.agency,
+                            share_modes=list(data.get("share_modes") or []), share_assessed_at=ds.share_assessed_at,
                             published_at=ds.published_at, data_updated_at=ds.data_updated_at,
                             download_count=ds.download_count)
     changed: frozenset[str] = frozenset()
@@ -249,6 +251,10 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
         if missing:
             raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
                           {c: "" for c in missing})
+        if editing.needs_confirmation_note(ds) and not comment.strip():
+            raise Invalid(_("A basic resource shared on conditions is published only with your confirmation "
+                            "(核定)%(basis)s: write it in the comment.", basis=note("share_basic_resources")),
+                          {"comment": ""})
         now = utcnow()
         if review.kind == "revision":
             editing.apply_pending(ds, actor, comment)

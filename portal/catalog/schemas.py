@@ -5,6 +5,7 @@ import re
 from datetime import date
 from typing import Any, Mapping
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -12,7 +13,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from ..errors import Invalid
 from ..fields import UtcDateTime
 from ..storage.names import clean_filename
-from .models import Classification, DataForm, OpenType, ShareType, UpdateFrequency
+from .models import Classification, DataForm, OpenType, ShareBasisKind, ShareMode, ShareType, UpdateFrequency
 
 FORMATS = ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP")
 
@@ -85,13 +86,14 @@ class UploadOut(Schema):
 # ---- a catalog entry's fields (SPEC §2) -------------------------------------------------------------
 # The console's entry form, a review's snapshot and a published entry's staged edit are all read by EntryIn.
 TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
-               "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_scope", "share_mode",
+               "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind", "share_scope",
                "open_type", "open_conditions", "open_reason", "open_legal_basis", "update_frequency", "timeliness",
                "collecting_agency", "approving_agency", "related", "licence_id")  # the form's order
 DATE_FIELDS = ("temporal_start", "temporal_end")
 ITEM_TYPES = ("字符型", "数值型", "日期型", "日期时间型", "布尔型", "二进制")
 REQUIRED = ("title", "summary", "code", "slug", "region", "update_frequency", "open_type", "share_type")
 CHOICES = {"classification": tuple(Classification), "data_form": tuple(DataForm), "share_type": tuple(ShareType),
+           "share_basis_kind": tuple(ShareBasisKind),
            "open_type": tuple(OpenType), "update_frequency": tuple(UpdateFrequency),
            "region_level": ("region", "city", "county")}
 LIMITS = {"title": 300, "code": 64, "slug": 120, "region": 100}
@@ -101,8 +103,8 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 class Text(fields.String):
     """A form text: missing or null reads as "", surrounding blanks are dropped."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(load_default="", allow_none=True, **kwargs)
+    def __init__(self, load_default: str = "", **kwargs) -> None:
+        super().__init__(load_default=load_default, allow_none=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         return "" if value is None else str(value).strip()
@@ -132,6 +134,8 @@ def _entry_field(name: str) -> fields.Field:
             SLUG, error=_l("Use lower-case letters, digits and hyphens only, e.g. hhht-bus-lines."))))
     if name in LIMITS:
         checks.append(validate.Length(max=LIMITS[name], error=_l("At most %(n)d characters.", n=LIMITS[name])))
+    if name == "share_type":  # not given: shared unconditionally (R2024 §21「应当无条件共享」)
+        return Text(load_default=ShareType.UNCONDITIONAL, validate=checks)
     return Text(validate=checks)
 
 
@@ -148,6 +152,8 @@ class Tags(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs) -> list[str]:
         if isinstance(value, str):
             value = re.split(r"[,，、;；\s]+", value)
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(_("Give a list or a text."))
         return list(dict.fromkeys(str(t).strip()[:100] for t in value or [] if t and str(t).strip()))[:30]
 
 
@@ -156,6 +162,8 @@ class Items(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs) -> list[dict[str, str]]:
         items, problems = [], []
+        if not isinstance(value or [], (list, tuple)) or not all(isinstance(i, dict) for i in value or []):
+            raise ValidationError(_("Give the data items as a list of objects with name, type and description."))
         for pos, item in enumerate(value or []):
             name = str(item.get("name") or "").strip()
             typ = str(item.get("type") or "").strip() or "字符型"
@@ -173,6 +181,64 @@ class Items(fields.Field):
         if problems:
             raise ValidationError(" ".join(problems))
         return items
+
+
+class Modes(fields.Field):
+    """The share modes: a list of codes (or one text separated by commas), each once, in the listed order."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list[str]:
+        if isinstance(value, str):
+            value = re.split(r"[,，、;；\s]+", value)
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(_("Choose one of the listed values."))
+        given = {str(m).strip() for m in value or [] if m and str(m).strip()}
+        unknown = given - set(ShareMode)
+        if unknown:
+            raise ValidationError(_("Choose one of the listed values."))
+        return [m for m in ShareMode if m in given]
+
+
+# ---- the share attribute's rules (SHARING.md §2.1) ---------------------------------------------------
+def share_settings() -> tuple[tuple[str, ...], str]:
+    """The basis kinds accepted and the rule for basic resources (PORTAL_SHARE_BASIS_KINDS,
+    PORTAL_SHARE_BASIC_CONDITIONAL; checked at start-up by config.check_settings)."""
+    return tuple(current_app.config["SHARE_BASIS_KINDS"]), current_app.config["SHARE_BASIC_CONDITIONAL"]
+
+
+def share_rule_errors(data: Mapping[str, Any], kinds: tuple[str, ...], basic_conditional: str) -> dict[str, str]:
+    """The share-attribute rules 2-4 of SHARING.md §2.1 on an entry's data (its fields as EntryIn reads them),
+    one message per field; the same rules judge the published entries (sharing.catalog.violations)."""
+    from ..legal import note
+    from .vocab import SHARE_BASIS_KIND_LABELS, label
+
+    errors: dict[str, str] = {}
+    share, kind = data.get("share_type"), data.get("share_basis_kind") or ""
+    classification = data.get("classification")
+    if share in (ShareType.CONDITIONAL, ShareType.NONE):
+        if not kind:
+            errors["share_basis_kind"] = _("Conditional or no sharing needs the kind of its legal basis.")
+        elif kind not in kinds:  # R2024 §21: restrictions rest on laws and regulations
+            errors["share_basis_kind"] = _(
+                "Sharing may be restricted here only on a basis of these kinds: %(kinds)s%(basis)s.",
+                kinds="、".join(label(SHARE_BASIS_KIND_LABELS, k) for k in kinds),
+                basis=note("share_restriction_basis"))
+    if classification == Classification.BASIC and share == ShareType.NONE:
+        errors["share_type"] = _("A basic resource is never “not shared”: it is shared between agencies "
+                                 "unconditionally%(basis)s.", basis=note("share_basic_resources"))
+    elif classification == Classification.THEMATIC and share == ShareType.NONE:
+        errors["share_type"] = _("A thematic resource is never “not shared”: it is shared through the "
+                                 "platform%(basis)s.", basis=note("share_basic_resources"))
+    elif classification == Classification.BASIC and share == ShareType.CONDITIONAL:
+        if basic_conditional != "confirm":
+            errors["share_type"] = _("A basic resource is shared unconditionally%(basis)s.",
+                                     basis=note("share_basic_resources"))
+        else:
+            names = [i.get("name", "") for i in data.get("items") or [] if i.get("name")]
+            conditions = data.get("share_conditions") or ""
+            if conditions and not any(n in conditions for n in names):
+                errors["share_conditions"] = _("A basic resource may be shared on conditions only for named data "
+                                               "items: name the restricted data items in the conditions.")
+    return errors
 
 
 class _EntryRules(Schema):
@@ -198,6 +264,7 @@ class _EntryRules(Schema):
                     errors[f] = _("Conditional or no sharing needs its reason and legal basis.")
         if data.get("share_type") == ShareType.CONDITIONAL and not data.get("share_conditions"):
             errors["share_conditions"] = _("Conditional sharing must state its conditions.")
+        errors.update({f: m for f, m in share_rule_errors(data, *share_settings()).items() if f not in errors})
         start, end = data.get("temporal_start"), data.get("temporal_end")
         if start and end and end < start:
             errors["temporal_end"] = _("The end of the time coverage is before its start.")
@@ -211,9 +278,26 @@ EntryIn = _EntryRules.from_dict({
     "theme": Text(),  # that it names a theme is checked against the database by the service
     "tags": Tags(load_default=list),
     "items": Items(load_default=list),
+    "share_modes": Modes(load_default=list),
 }, name="EntryIn")
 EntryIn.__doc__ = """A catalog entry's fields and the catalog rules on them (SPEC §2). The rules that need the
 database (the theme exists; code and slug unused) are the service's: `editing.clean`."""
+
+
+class EntryOut(Schema):
+    """An entry as the agency's API answers after saving it: where it stands, and its share attribute."""
+    id = fields.String()
+    slug = fields.String()
+    code = fields.String()
+    title = fields.String()
+    state = fields.String()
+    pending_state = fields.String(allow_none=True, metadata={
+        "description": "The state of a published entry's staged edit (it goes online after review)."})
+    classification = fields.String()
+    share_type = fields.String()
+    share_basis_kind = fields.String()
+    share_modes = fields.List(fields.String())
+    share_assessed_at = UtcDateTime(allow_none=True)
 
 
 def entry_errors(messages: Mapping[str, Any]) -> dict[str, str]:

@@ -10,7 +10,7 @@ from flask_babel import lazy_pgettext
 
 from ..agencies.models import RegionLevel
 from ..i18n import select_locale
-from .models import Classification, DataForm, OpenType, ShareType, UpdateFrequency
+from .models import Classification, DataForm, OpenType, ShareBasisKind, ShareMode, ShareType, UpdateFrequency
 
 OPEN_TYPE_LABELS = {
     OpenType.UNCONDITIONAL: _l("Unconditional open"),
@@ -21,6 +21,19 @@ SHARE_TYPE_LABELS = {
     ShareType.UNCONDITIONAL: _l("Unconditional sharing"),
     ShareType.CONDITIONAL: _l("Conditional sharing"),
     ShareType.NONE: _l("Not shared"),
+}
+SHARE_BASIS_KIND_LABELS = {
+    ShareBasisKind.LAW: _l("Law"),
+    ShareBasisKind.ADMINISTRATIVE_REGULATION: _l("Administrative regulation"),
+    ShareBasisKind.LOCAL_REGULATION: _l("Local regulation"),
+    ShareBasisKind.RULES: _l("Government rules"),
+    ShareBasisKind.POLICY: _l("Policy document"),
+}
+SHARE_MODE_LABELS = {
+    ShareMode.API: _l("API"),
+    ShareMode.DOWNLOAD: _l("Bulk download"),
+    ShareMode.QUERY: _l("Online query"),
+    ShareMode.OFFLINE: _l("Front-end processor / system link"),
 }
 CLASSIFICATION_LABELS = {
     Classification.BASIC: _l("Basic resource"),

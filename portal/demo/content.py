@@ -24,6 +24,9 @@ status compares the data date with the update frequency, see catalog.vocab.FREQU
 Real-time and daily entries carry data of 2026-11-20 and weekly ones of 2026-11-16, so they
 turn overdue a few days after the reference date; every other entry stays current until
 at least mid-December 2026 (monthly) or later (quarterly, annual, irregular).
+Every conditional or refused share attribute rests on a law or regulation (SHARING.md §2.1) except one,
+on purpose: nmg-basic-surveying is a basic resource shared on conditions without the authority's 核定,
+and is listed for the authority (sharing.catalog.violations), not taken offline.
 """
 from __future__ import annotations
 
@@ -86,8 +89,9 @@ class Entry:
     share_conditions: str = ""
     share_reason: str = ""
     share_legal_basis: str = ""
+    share_basis_kind: str = ""        # ShareBasisKind, for conditional and refused sharing
     share_scope: str = "全区各级政务部门"
-    share_mode: str = "接口, 批量下载"
+    share_modes: list[str] = field(default_factory=lambda: ["api", "download"])  # ShareMode codes
     classification: str = Classification.DEPARTMENTAL
     form: str = DataForm.STRUCTURED
     licence: str = "nmg-open-data-1.0"

@@ -29,7 +29,8 @@ PAGE_SIZE = 500
 # catalog fields copied as they are (the public dataset page shows all of them)
 FIELDS = ("code", "title", "summary", "classification", "collecting_agency", "approving_agency", "region",
           "region_level", "data_form", "share_type", "share_conditions", "share_reason", "share_legal_basis",
-          "share_scope", "share_mode", "open_type", "open_conditions", "open_reason", "open_legal_basis",
+          "share_basis_kind", "share_scope", "share_modes", "open_type", "open_conditions", "open_reason",
+          "open_legal_basis",
           "update_frequency", "timeliness", "related", "licence_id")
 # `columns` is read as its stored JSON text and decoded only when not empty (most are; decoding every
 # row's "[]" through the JSON type costs more than the rest of the resource).

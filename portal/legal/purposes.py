@@ -31,6 +31,11 @@ PURPOSES: dict[str, Purpose] = {
     "report_illegal_use": Purpose(_l("Reports of illegal use of public data")),
     "catalog_review": Purpose(_l("The authority's review of catalog entries"), "REVIEW_WORKDAYS"),
     "share_officer": Purpose(_l("Each agency names the staff who handle its data sharing")),
+    "share_restriction_basis": Purpose(_l("Sharing is unconditional unless a law or regulation restricts it, with reason "
+                                          "and basis")),
+    "share_basic_resources": Purpose(_l("Basic and thematic resources are shared between agencies; the authority "
+                                        "confirms restrictions")),
+    "sharing_lists": Purpose(_l("The demand, responsibility and negative lists of sharing")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }

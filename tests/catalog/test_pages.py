@@ -35,7 +35,7 @@ def test_home_shows_search_themes_figures_and_lists(app, client):
 
 def test_dataset_page_shows_every_field_items_resources_history_citation(app, client):
     ds = f.dataset("呼和浩特市空气质量实时监测数据", items=("监测站点名称", "AQI"), tags=("空气", "环境"),
-                   timeliness="每小时更新", share_scope="全区各级政务部门", share_mode="接口",
+                   timeliness="每小时更新", share_scope="全区各级政务部门", share_modes=["api"],
                    collecting_agency="呼和浩特市环境监测站", approving_agency="呼和浩特市生态环境局",
                    related="包头市空气质量日报")
     res = f.csv_resource(ds, "站点,AQI\n新华广场,56\n", filename="空气质量.csv")

@@ -110,7 +110,7 @@ def test_script_in_every_entry_field_is_inert_on_every_page(app, users, client):
     login(client, "staff@example.cn")
     hostile = {name: f"{XSS}{name}" for name in ENTRY_TEXT_FIELDS}
     hostile.update({"tags": f"{XSS}、标签", "items-0-name": f"{XSS}项", "items-0-description": f"{XSS}说明",
-                    "open_type": "conditional", "share_type": "conditional"})
+                    "open_type": "conditional", "share_type": "conditional", "share_basis_kind": "law"})
     r = create(client, **hostile)
     assert r.status_code == 302, r.get_data(as_text=True)[-3000:]
     ds = db.session.query(Dataset).filter_by(code=ENTRY["code"]).one()

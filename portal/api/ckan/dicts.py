@@ -22,7 +22,8 @@ from ...exports.records import Urls
 EXTRA_FIELDS = ("code", "classification", "region", "region_level", "collecting_agency", "approving_agency",
                 "temporal_start", "temporal_end", "data_form", "open_type", "open_conditions", "open_reason",
                 "open_legal_basis", "share_type", "share_conditions", "share_reason", "share_legal_basis",
-                "share_scope", "share_mode", "update_frequency", "timeliness", "related", "published_at",
+                "share_basis_kind", "share_scope", "share_modes", "update_frequency", "timeliness", "related",
+                "published_at",
                 "data_updated_at", "download_count")
 
 
@@ -40,6 +41,8 @@ def _extra_value(value: Any) -> str:
         return ""
     if isinstance(value, (datetime, date)):
         return ckan_time(value) or ""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
     return str(value)
 
 
