@@ -13,3 +13,4 @@ from .opening.models import Application, ApplicationAttachment, ApplicationEvent
 from .supervision.models import DeadlineNotice  # noqa: F401
 from .pagecache import SiteState  # noqa: F401
 from .sharing.models import ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401
+from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401

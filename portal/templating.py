@@ -111,12 +111,15 @@ def _status_tables() -> dict[type, dict | None]:
     from .plans.models import OpenPlan
     from .plans.services import ItemProgress
     from .plans.vocab import PLAN_STATE_LABELS, PROGRESS_LABELS
+    from .sharing.demand_models import DemandRequest, VerificationRequest
+    from .sharing.demand_vocab import DEMAND_STATE_LABELS, VERIFICATION_STATE_LABELS
     from .supervision.services import Case
 
     return {Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,
             Application: APPLICATION_STATE_LABELS, Decision: APPLICATION_STATE_LABELS,
-            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS}
+            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS,
+            DemandRequest: DEMAND_STATE_LABELS, VerificationRequest: VERIFICATION_STATE_LABELS}
 
 
 def status(obj: Any) -> Status:
