@@ -120,7 +120,7 @@ def file_verification(data: dict[str, Any], files: Sequence[FormFile], actor) ->
     if not compared:
         raise Invalid(_("Name the fields to compare."), {"compare_fields": _("Name the fields to compare.")})
     res = _tabular(ds)
-    provider_header, _rows = _provider_rows(res)
+    provider_header, _rows = provider_rows(res)
     for name in (*keys, *compared):
         if name not in provider_header:
             message = _("The entry has no field “%(name)s”.", name=name)
@@ -162,7 +162,7 @@ def file_verification(data: dict[str, Any], files: Sequence[FormFile], actor) ->
 
 
 # ---- the comparison -------------------------------------------------------------------------------------
-def _provider_rows(res) -> tuple[list[str], list[dict[str, str]]]:
+def provider_rows(res) -> tuple[list[str], list[dict[str, str]]]:
     raw = storage().path(res.storage_key).read_bytes()
     try:
         text = raw.decode(res.encoding or "utf-8-sig") if (res.encoding or "").lower() not in ("utf-8", "utf8") \
@@ -202,7 +202,7 @@ def act(v: VerificationRequest, action: str, actor, legal_basis: str = "", versi
         note = ""
         if action == "answer":
             res = next((r for r in v.dataset.resources if r.id == v.resource_id), None) or _tabular(v.dataset)
-            _header, rows = _provider_rows(res)
+            _header, rows = provider_rows(res)
             v.verdicts = compare(v.records, rows, v.key_fields, v.compare_fields)
             v.answered_at = utcnow()
             details.update({k: v.verdicts.count(k) for k in Verdict})

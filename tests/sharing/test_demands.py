@@ -195,3 +195,17 @@ def test_the_api_files_and_acts_on_demands(parties, monkeypatch, client):
     assert client.get(f"/api/v1/sharing/demands/{demand_id}", headers=token(parties["c_officer"])).status_code == 404
     listed = client.get("/api/v1/sharing/demands", headers=token(parties["a_staff"])).get_json()["results"]
     assert [x["id"] for x in listed] == [demand_id]
+
+
+def test_the_demo_holds_an_agreed_demand_and_one_under_review(demo_client):
+    """The demo: the 交通运输局's demand agreed by the 生态环境厅 (on its 责任清单 and the requester's 需求清单),
+    and the 生态环境局's demand under the authority's review; each step audited."""
+    from portal.agencies.models import Agency
+
+    ids = {a.slug: a.id for a in db.session.scalars(db.select(Agency))}
+    [row] = demands.demand_rows_for_responsibility_list(ids["nmg-sthjt"])
+    assert row.title == "重型柴油车遥感监测超标记录" and row.completion_due is not None
+    assert [r.state for r in demands.demand_rows_for_demand_list(ids["hhht-jtysj"])] == ["agreed"]
+    assert sorted(d.state for d in db.session.scalars(db.select(DemandRequest))) == ["agreed", "authority_review"]
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.object_type == "share_demand")) == 4

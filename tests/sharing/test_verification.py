@@ -103,3 +103,51 @@ def test_decline_needs_a_legal_basis_and_the_requester_withdraws(parties, as_use
     assert [v.state for v in db.session.scalars(db.select(VerificationRequest).order_by(VerificationRequest.id))] == [
         "declined", "withdrawn"]
     assert "《个人信息保护法》第十三条" in b.get(f"/sharing/verifications/{v1.id}").get_data(as_text=True)
+
+
+
+def test_the_api_files_answers_and_guards_the_result(parties, monkeypatch, client):
+    """/api/v1/sharing/verifications: B's officer files (multipart), A's officer answers; the verdicts go to
+    the officers, not to the authority (403) nor to C (404); a bad file is 422 with nothing stored."""
+    from portal.accounts.tokens import create_token
+    freeze(monkeypatch, "2026-02-13")
+
+    def token(user):
+        return {"Authorization": f"Bearer {create_token(user, 'test', 'read_write', 30)[1]}"}
+
+    form = {"dataset": parties["none"].slug, "key_fields": "站点", "compare_fields": "AQI", "purpose": "核实线索",
+            "legal_duty": "《环境保护法》第六十八条"}
+    r = client.post("/api/v1/sharing/verifications", data={**form, "records": (io.BytesIO(b"\xff\xfe\x00"), "r.csv")},
+                    headers=token(parties["b_officer"]), content_type="multipart/form-data")
+    assert r.status_code == 422 and "records" in r.get_json()["error"]["details"] and _count() == 0
+    r = client.post("/api/v1/sharing/verifications", data={**form, "records": (io.BytesIO(RECORDS.encode()), "r.csv")},
+                    headers=token(parties["b_officer"]), content_type="multipart/form-data")
+    assert r.status_code == 201 and r.get_json()["due_date"] == "2026-02-27" and r.get_json()["record_count"] == 3
+    vid = r.get_json()["id"]
+    r = client.post(f"/api/v1/sharing/verifications/{vid}/actions", json={"action": "answer"},
+                    headers=token(parties["a_officer"]))
+    assert r.status_code == 201 and r.get_json()["counts"] == {"match": 1, "mismatch": 1, "not_found": 1}
+    r = client.get(f"/api/v1/sharing/verifications/{vid}/result", headers=token(parties["b_officer"]))
+    assert [x["verdict"] for x in r.get_json()["results"]] == ["match", "mismatch", "not_found"]
+    assert "61" not in r.get_data(as_text=True)
+    assert client.get(f"/api/v1/sharing/verifications/{vid}/result",
+                      headers=token(parties["authority"])).status_code == 403
+    assert client.get(f"/api/v1/sharing/verifications/{vid}", headers=token(parties["authority"])).status_code == 200
+    assert client.get(f"/api/v1/sharing/verifications/{vid}", headers=token(parties["c_staff"])).status_code == 404
+
+
+def test_overdue_verifications_are_escalated(parties, as_user, monkeypatch):
+    """§3.5 with supervision: due soon two working days ahead, escalated to the authority the day after."""
+    from portal.supervision import deadlines
+    from portal.supervision.services import open_cases
+
+    freeze(monkeypatch, "2026-02-13")
+    _file(as_user(parties["b_officer"]), parties["none"], RECORDS.encode())
+    v = db.session.scalar(db.select(VerificationRequest))
+    mine = [c for c in open_cases(date(2026, 2, 25)) if c.url == f"/sharing/verifications/{v.id}"]
+    assert mine and mine[0].due_soon and not mine[0].overdue
+    assert not [c for c in open_cases(date(2026, 2, 24)) if c.url == f"/sharing/verifications/{v.id}"][0].due_soon
+    summary = deadlines.run(date(2026, 3, 2))
+    assert summary.escalations >= 1
+    inbox = as_user(parties["authority"]).get("/inbox").get_data(as_text=True)
+    assert "环境违法举报人信息" in inbox
