@@ -32,7 +32,10 @@ D = DemandState
 
 # ---- who reads ---------------------------------------------------------------------------------------
 def readable(d: DemandRequest, actor) -> bool:
-    """Staff of either party (officers decide, the others read), the authority, auditors (§6)."""
+    """Staff of either party (officers decide, the others read), the authority, auditors (§6); a draft only
+    to the requesting agency's staff."""
+    if d.state == D.DRAFT:
+        return roles.is_staff_of(actor, d.requester_agency_id)
     return roles.reads_share_case(actor, requester_agency_id=d.requester_agency_id,
                                   provider_agency_id=d.provider_agency_id)
 

@@ -209,3 +209,17 @@ def test_the_demo_holds_an_agreed_demand_and_one_under_review(demo_client):
     assert sorted(d.state for d in db.session.scalars(db.select(DemandRequest))) == ["agreed", "authority_review"]
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
         AuditEvent.object_type == "share_demand")) == 4
+
+
+def test_a_draft_is_the_requesters_until_submitted(parties, as_user, monkeypatch):
+    """A saved draft is seen by the requesting agency alone; its officer submits it later (review due then)."""
+    freeze(monkeypatch, "2026-04-28")
+    d = _file(as_user(parties["b_officer"]), submit="false")
+    assert d.state == "draft" and d.due_date is None
+    assert as_user(parties["authority"]).get(f"/sharing/demands/{d.id}").status_code == 404
+    assert as_user(parties["b_staff"]).get(f"/sharing/demands/{d.id}").status_code == 200
+    freeze(monkeypatch, "2026-04-30")
+    assert _act(as_user(parties["b_officer"]), d, "submit").status_code == 302
+    d = _reload(d)
+    assert d.state == "authority_review" and d.review_due == date(2026, 5, 11)
+    assert as_user(parties["authority"]).get(f"/sharing/demands/{d.id}").status_code == 200
