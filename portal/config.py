@@ -41,6 +41,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "SHARE_DELIVERY_WORKDAYS": 1,     # R2024 §23「答复之日起5个工作日内完成数据共享」
     "SHARE_GRANT_MAX_DAYS": 1,        # portal choice; renewal is a new request
     "DEMAND_REVIEW_WORKDAYS": 1,      # portal choice (R2024 §24 sets none)
+    "DEMAND_COMPLETION_WORKDAYS": 1,  # R2024 §24「答复之日起7个工作日内完成数据汇聚、共享」
     "VERIFY_WORKDAYS": 1,             # portal choice (R2024 §23「及时予以配合」)
     "SHARE_NEGOTIATION_WORKDAYS": 1,  # R2018 §19「10个工作日内协商解决」
     "SHARE_COORDINATION_WORKDAYS": 1,  # R2018 §19「在30个工作日内协调解决」
@@ -177,6 +178,7 @@ class Config:
         self.SHARE_CLOCK = _env("SHARE_CLOCK", "run")
         self.SHARE_GRANT_MAX_DAYS = _period("SHARE_GRANT_MAX_DAYS", 365)
         self.DEMAND_REVIEW_WORKDAYS = _period("DEMAND_REVIEW_WORKDAYS", 5)
+        self.DEMAND_COMPLETION_WORKDAYS = _period("DEMAND_COMPLETION_WORKDAYS", 7)
         self.VERIFY_WORKDAYS = _period("VERIFY_WORKDAYS", 5)
         self.SHARE_NEGOTIATION_WORKDAYS = _period("SHARE_NEGOTIATION_WORKDAYS", 10)
         self.SHARE_COORDINATION_WORKDAYS = _period("SHARE_COORDINATION_WORKDAYS", 30)

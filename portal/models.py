@@ -14,3 +14,4 @@ from .supervision.models import DeadlineNotice  # noqa: F401
 from .pagecache import SiteState  # noqa: F401
 from .sharing.models import ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401
 from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport  # noqa: F401
+from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401

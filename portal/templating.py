@@ -113,6 +113,8 @@ def _status_tables() -> dict[type, dict | None]:
     from .plans.vocab import PLAN_STATE_LABELS, PROGRESS_LABELS
     from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport
     from .sharing.dispute_workflow import DISPUTE_STATE_LABELS, ERROR_STATE_LABELS, NOTICE_STATE_LABELS
+    from .sharing.demand_models import DemandRequest, VerificationRequest
+    from .sharing.demand_vocab import DEMAND_STATE_LABELS, VERIFICATION_STATE_LABELS
     from .supervision.services import Case
 
     return {ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
@@ -120,7 +122,8 @@ def _status_tables() -> dict[type, dict | None]:
             Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,
             Application: APPLICATION_STATE_LABELS, Decision: APPLICATION_STATE_LABELS,
-            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS}
+            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS,
+            DemandRequest: DEMAND_STATE_LABELS, VerificationRequest: VERIFICATION_STATE_LABELS}
 
 
 def status(obj: Any) -> Status:

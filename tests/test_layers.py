@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (APP, ("portal",)),
     (FRONT_DOOR, (
         "portal.*.views", "portal.*.forms",                      # each domain's pages and their forms
+        "portal.sharing.demand_views", "portal.sharing.demand_api",  # sharing demands' pages and API
         "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api",
         "portal.sharing.catalog_views",
         "portal.accounts.permissions",                           # route guards and Flask-Login's loaders

@@ -1,7 +1,7 @@
 """sharing disputes: error checks, disputes and stop/change notices
 
 Revision ID: 0018_sharing_disputes
-Revises: 0016_sharing_requests
+Revises: 0017_sharing_demands
 Create Date: 2026-12-07 18:54:50.369646
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_sharing_disputes'
-down_revision = '0016_sharing_requests'
+down_revision = '0017_sharing_demands'
 branch_labels = None
 depends_on = None
 

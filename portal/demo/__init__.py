@@ -27,6 +27,7 @@ from ..catalog.indexing import reindex_all
 from ..extensions import db
 from .accounts import load_demo_users
 from .applications import load_demo_applications
+from .sharing_demands import load_demo_sharing_demands
 from . import content, tables_env, tables_life, tables_market, tables_social, tables_transport  # noqa: F401 (registers tables)
 from .common import TABLES
 from .files import Table, csv_bytes, json_bytes, pdf_bytes, xlsx_bytes
@@ -59,6 +60,7 @@ def load_demo() -> str:
     n_users = load_demo_users(current_app.config["IDENTIFIER_KEY"])
     db.session.flush()
     load_demo_applications()
+    load_demo_sharing_demands()
     db.session.commit()
     reindex_all()
     return (f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources, "

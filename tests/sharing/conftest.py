@@ -34,6 +34,16 @@ def freeze(monkeypatch, day: str, hour: int = 10) -> None:
                 monkeypatch.setattr(module, "utcnow", frozen)
 
 
+@pytest.fixture(autouse=True)
+def thaw():
+    """After each test, every portal module tells the real time again: also one first imported while the
+    clock was frozen, which took the frozen utcnow from models_base and which monkeypatch never saw."""
+    yield
+    for name, module in list(sys.modules.items()):
+        if (name == "portal" or name.startswith("portal.")) and getattr(getattr(module, "utcnow", None), "frozen", False):
+            module.utcnow = UTCNOW
+
+
 def officer(email: str, name: str, slug: str):
     user = create_staff_user(email, name, PASSWORD, "agency_staff", slug)
     user.share_officer = True
