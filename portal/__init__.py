@@ -79,6 +79,7 @@ def create_app(config: Any = None) -> Flask:
     from .exports.views import bp as exports_bp
     from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
+    from .sharing.views import bp as sharing_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
 
@@ -94,6 +95,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(opening_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(sharing_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(audit_public_bp)
     app.register_blueprint(catalog_api_bp)

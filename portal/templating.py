@@ -111,12 +111,15 @@ def _status_tables() -> dict[type, dict | None]:
     from .plans.models import OpenPlan
     from .plans.services import ItemProgress
     from .plans.vocab import PLAN_STATE_LABELS, PROGRESS_LABELS
+    from .sharing.models import ShareGrant, ShareRequest
+    from .sharing.vocab import GRANT_STATE_LABELS as SHARE_GRANT_STATE_LABELS, REQUEST_STATE_LABELS
     from .supervision.services import Case
 
     return {Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,
             Application: APPLICATION_STATE_LABELS, Decision: APPLICATION_STATE_LABELS,
-            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS}
+            Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS,
+            ShareRequest: REQUEST_STATE_LABELS, ShareGrant: SHARE_GRANT_STATE_LABELS}
 
 
 def status(obj: Any) -> Status:
