@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (APP, ("portal",)),
     (FRONT_DOOR, (
         "portal.*.views", "portal.*.forms",                      # each domain's pages and their forms
-        "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api",
+        "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api", "portal.sharing.api",
         "portal.accounts.permissions",                           # route guards and Flask-Login's loaders
         "portal.api", "portal.api.*",                            # /api/v1 and the CKAN Action API
         "portal.cli", "portal.web", "portal.templating", "portal.file_responses",
