@@ -236,7 +236,9 @@ def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str
                       {"file": "quarantined"})
     from ..sharing.grants import received_under_grant  # bytes shared to this agency are not its to publish
 
-    if (grant_id := received_under_grant(ds.agency_id, stored.sha256)) is not None:
+    with db.session.no_autoflush:
+        grant_id = received_under_grant(ds.agency_id or getattr(ds.agency, "id", None), stored.sha256)
+    if grant_id is not None:
         stored_files.discard([stored.key])
         message = _("This file was received under share grant No. %(id)d; shared data serves your duties only "
                     "and may not be passed on or published (R2024 §20).", id=grant_id)
