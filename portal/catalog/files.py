@@ -241,7 +241,7 @@ def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str
     if grant_id is not None:
         stored_files.discard([stored.key])
         message = _("This file was received under share grant No. %(id)d; shared data serves your duties only "
-                    "and may not be passed on or published (R2024 §20).", id=grant_id)
+                    "and may not be passed on or published.", id=grant_id)
         raise Invalid(message, {"file": message})
     try:
         info = inspect_file(storage().path(stored.key), fmt)

@@ -30,6 +30,10 @@ PURPOSES: dict[str, Purpose] = {
     "correction_handling": Purpose(_l("Corrections: marking, verification and answer"), "CORRECTION_WORKDAYS"),
     "report_illegal_use": Purpose(_l("Reports of illegal use of public data")),
     "catalog_review": Purpose(_l("The authority's review of catalog entries"), "REVIEW_WORKDAYS"),
+    "share_answer": Purpose(_l("Answering a share request between agencies"), "SHARE_ANSWER_WORKDAYS"),
+    "share_refusal": Purpose(_l("A refusal to share states its reason and legal basis")),
+    "share_purpose_limit": Purpose(_l("Shared data serves the requester's duties only, never third parties")),
+    "share_officer": Purpose(_l("Each agency names the staff responsible for sharing")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }

@@ -262,7 +262,7 @@ def refuse(req: ShareRequest, values: Mapping[str, Any], actor: User) -> ShareRe
     reason, basis = data["refusal_reason"].strip(), data["legal_basis"].strip()
     REQUEST.check(req, "refuse", actor, reason, data["version"])
     if not basis:
-        message = _("Give the legal basis of the refusal (R2024 §23「提供法律、法规依据」).")
+        message = _("Give the legal basis of the refusal.")
         raise Invalid(message, {"legal_basis": message})
 
     def refused(_t) -> None:

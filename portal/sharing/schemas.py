@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from .. import legal, sentences
 from ..errors import Invalid
 from ..fields import UtcDateTime
 from .models import ShareMode
@@ -65,7 +66,7 @@ class ShareRequestFields(In):
                               _l("Describe the security measures."))
     commitment = fields.Boolean(load_default=False, metadata={
         "label": _l("We commit that this request is true, lawful and that the data will be kept secure and used "
-                    "only for this purpose, never passed to third parties (R2024 §20)."),
+                    "only for this purpose, never passed to third parties."),
         "description": "The commitment of R2024 §20 to truth, compliance and security.",
         "needed": _l("Tick the commitment.")})
 
@@ -99,7 +100,7 @@ class AgreeIn(In):
 class RefuseIn(In):
     refusal_reason = _text(_l("Reason"), "Why the request is refused.", _l("State the reason for refusing."))
     legal_basis = _text(_l("Legal basis"), "The law or regulation the refusal rests on (R2024 §23).",
-                        _l("Give the legal basis of the refusal (R2024 §23「提供法律、法规依据」)."))
+                        _l("Give the legal basis of the refusal."))
     version = AgreeIn._declared_fields["version"]
 
 
@@ -193,6 +194,9 @@ class ShareRequestOut(Schema):
 def notice_text(grant) -> str:
     """The notice that goes with every delivery: the purpose, and the ban on passing the data on (R2024 §20,
     §44; SZ §29)."""
-    return _("Shared under grant No. %(id)d for this purpose only: %(purpose)s. The data serves the requesting "
-             "agency's duties only; it may not be passed to third parties in any form (R2024 §20), used for "
-             "government information disclosure (R2024 §44) or published.", id=grant.id, purpose=grant.purpose)
+    basis = legal.cite("share_purpose_limit")
+    return sentences.join(
+        _("Shared under grant No. %(id)d for this purpose only: %(purpose)s. The data serves the requesting "
+          "agency's duties only; it may not be passed to third parties in any form, used for government "
+          "information disclosure or published.", id=grant.id, purpose=grant.purpose),
+        _("Legal basis: %(basis)s", basis=basis.text()) if basis else "")

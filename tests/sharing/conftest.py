@@ -34,6 +34,17 @@ def freeze(monkeypatch, day: str, hour: int = 10) -> None:
                 monkeypatch.setattr(module, "utcnow", frozen)
 
 
+@pytest.fixture(autouse=True)
+def unfrozen():
+    """After each test, no portal module keeps a frozen clock: a module first imported while the clock was
+    frozen took the frozen function as its own `utcnow`, which monkeypatch's undo would leave behind."""
+    yield
+    for name, module in list(sys.modules.items()):
+        if (name == "portal" or name.startswith("portal.")) and getattr(getattr(module, "utcnow", None),
+                                                                         "frozen", False):
+            module.utcnow = UTCNOW
+
+
 def officer(email: str, name: str, slug: str):
     user = create_staff_user(email, name, PASSWORD, "agency_staff", slug)
     user.share_officer = True
