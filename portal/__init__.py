@@ -82,6 +82,7 @@ def create_app(config: Any = None) -> Flask:
     from .sharing.dispute_views import bp as sharing_disputes_bp
     from .sharing.catalog_views import bp as sharing_catalog_bp
     from .sharing.demand_views import bp as sharing_demands_bp
+    from .sharing.views import bp as sharing_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
 
@@ -98,6 +99,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(supervision_bp)
     app.register_blueprint(sharing_catalog_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(sharing_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(audit_public_bp)
     app.register_blueprint(catalog_api_bp)
@@ -107,8 +109,6 @@ def create_app(config: Any = None) -> Flask:
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp
-    # the sharing routes join /api/v1 before its blueprint is registered
-    from .sharing import demand_api, dispute_api  # noqa: F401
     from .api.views import bp as developers_bp
 
     for api_bp in (api_v1_bp, ckan_api_bp):  # token or anonymous; nothing reads the session's CSRF token

@@ -115,6 +115,8 @@ def _status_tables() -> dict[type, dict | None]:
     from .sharing.dispute_workflow import DISPUTE_STATE_LABELS, ERROR_STATE_LABELS, NOTICE_STATE_LABELS
     from .sharing.demand_models import DemandRequest, VerificationRequest
     from .sharing.demand_vocab import DEMAND_STATE_LABELS, VERIFICATION_STATE_LABELS
+    from .sharing.models import ShareGrant, ShareRequest
+    from .sharing.vocab import GRANT_STATE_LABELS as SHARE_GRANT_STATE_LABELS, REQUEST_STATE_LABELS
     from .supervision.services import Case
 
     return {ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
@@ -123,7 +125,8 @@ def _status_tables() -> dict[type, dict | None]:
             ItemProgress: PROGRESS_LABELS, Case: None,
             Application: APPLICATION_STATE_LABELS, Decision: APPLICATION_STATE_LABELS,
             Grant: GRANT_STATE_LABELS, GrantNotice: GRANT_STATE_LABELS,
-            DemandRequest: DEMAND_STATE_LABELS, VerificationRequest: VERIFICATION_STATE_LABELS}
+            DemandRequest: DEMAND_STATE_LABELS, VerificationRequest: VERIFICATION_STATE_LABELS,
+            ShareRequest: REQUEST_STATE_LABELS, ShareGrant: SHARE_GRANT_STATE_LABELS}
 
 
 def status(obj: Any) -> Status:

@@ -21,12 +21,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (APP, ("portal",)),
     (FRONT_DOOR, (
         "portal.*.views", "portal.*.forms",                      # each domain's pages and their forms
-        "portal.sharing.demand_views", "portal.sharing.demand_api",  # sharing demands' pages and API
         "portal.catalog.review_views", "portal.catalog.console", "portal.catalog.api",
-        "portal.sharing.catalog_views",
+        "portal.sharing.*_views", "portal.sharing.api", "portal.sharing.*_api",  # sharing's pages and API
         "portal.accounts.permissions",                           # route guards and Flask-Login's loaders
         "portal.feedback.rate_limits",                           # the complaint budgets of the filing routes
-        "portal.sharing.dispute_views", "portal.sharing.dispute_api",  # error checks, disputes, stop notices
         "portal.api", "portal.api.*",                            # /api/v1 and the CKAN Action API
         "portal.cli", "portal.web", "portal.templating", "portal.file_responses",
         "portal.demo", "portal.demo.*",                          # loaded through the CLI, by the services

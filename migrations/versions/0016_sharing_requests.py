@@ -1,11 +1,12 @@
-"""sharing requests: share requests between agencies, their timeline and grants; the share officer flag
+"""sharing requests: share requests between agencies, their timeline, grants and deliveries; share officers
 
 SHARING.md §2.3, §3.1–3.3: share_requests (with the agreed terms), share_request_events (the timeline both
-agencies see) and share_grants; users.share_officer marks the 共享专员 the authority named (R2018 §27).
+agencies see), share_grants and share_deliveries (the hashes of the bytes that left under a grant, S6);
+users.share_officer marks the 共享专员 the authority named (R2018 §27).
 
 Revision ID: 0016_sharing_requests
 Revises: 0015_share_attributes
-Create Date: 2026-12-07 18:48:36.014274
+Create Date: 2026-12-07 18:54:40.441297
 
 """
 from alembic import op
@@ -122,6 +123,20 @@ def upgrade():
     with op.batch_alter_table('share_request_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_share_request_events_request_id'), ['request_id'], unique=False)
 
+    op.create_table('share_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('grant_id', sa.Integer(), nullable=False),
+    sa.Column('resource_id', sa.String(length=36), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['grant_id'], ['share_grants.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('grant_id', 'sha256', name='uq_share_delivery')
+    )
+    with op.batch_alter_table('share_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_share_deliveries_grant_id'), ['grant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_deliveries_sha256'), ['sha256'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('share_officer', sa.Boolean(), server_default=sa.text('false'), nullable=False))
 
@@ -131,6 +146,11 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('share_officer')
 
+    with op.batch_alter_table('share_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_share_deliveries_sha256'))
+        batch_op.drop_index(batch_op.f('ix_share_deliveries_grant_id'))
+
+    op.drop_table('share_deliveries')
     with op.batch_alter_table('share_request_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_share_request_events_request_id'))
 

@@ -16,7 +16,7 @@ bp = Blueprint("audit", __name__, url_prefix="/console")
 public_bp = Blueprint("audit_public", __name__)  # the chain's checkpoints, for anyone to archive
 CHECKPOINTS_SHOWN = 100
 ACCESS_KINDS = {"download": _l("Download"), "api": _l("API call"), "search": _l("Search"), "preview": _l("Preview"),
-                "page": _l("Protected page")}
+                "page": _l("Protected page"), "share": _l("Use under a share grant")}
 
 
 @bp.context_processor

@@ -234,6 +234,15 @@ def add_file_resource(ds: Dataset, stream: BinaryIO, *, name: str, filename: str
         stored_files.discard([stored.key])  # the quarantined bytes themselves stay (a reference), kept for audit
         raise Invalid(_("This exact file was withdrawn after a rights complaint and cannot be published again."),
                       {"file": "quarantined"})
+    from ..sharing.grants import received_under_grant  # bytes shared to this agency are not its to publish
+
+    with db.session.no_autoflush:
+        grant_id = received_under_grant(ds.agency_id or getattr(ds.agency, "id", None), stored.sha256)
+    if grant_id is not None:
+        stored_files.discard([stored.key])
+        message = _("This file was received under share grant No. %(id)d; shared data serves your duties only "
+                    "and may not be passed on or published.", id=grant_id)
+        raise Invalid(message, {"file": message})
     try:
         info = inspect_file(storage().path(stored.key), fmt)
     except BaseException:

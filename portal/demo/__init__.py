@@ -28,6 +28,7 @@ from ..extensions import db
 from .accounts import load_demo_users
 from .applications import load_demo_applications
 from .sharing_demands import load_demo_sharing_demands
+from .sharing import load_demo_sharing
 from . import content, tables_env, tables_life, tables_market, tables_social, tables_transport  # noqa: F401 (registers tables)
 from .common import TABLES
 from .files import Table, csv_bytes, json_bytes, pdf_bytes, xlsx_bytes
@@ -62,6 +63,7 @@ def load_demo() -> str:
     load_demo_applications()
     load_demo_sharing_demands()
     db.session.commit()
+    load_demo_sharing()  # after the commit: the sharing services commit each step
     reindex_all()
     return (f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources, "
             f"{n_users} demo accounts")

@@ -36,6 +36,9 @@ PURPOSES: dict[str, Purpose] = {
     "share_basic_resources": Purpose(_l("Basic and thematic resources are shared between agencies; the authority "
                                         "confirms restrictions")),
     "sharing_lists": Purpose(_l("The demand, responsibility and negative lists of sharing")),
+    "share_answer": Purpose(_l("Answering a share request between agencies"), "SHARE_ANSWER_WORKDAYS"),
+    "share_refusal": Purpose(_l("A refusal to share states its reason and legal basis")),
+    "share_purpose_limit": Purpose(_l("Shared data serves the requester's duties only, never third parties")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }

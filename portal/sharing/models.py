@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agencies.models import Agency
@@ -172,3 +172,17 @@ class ShareGrant(db.Model):
     def covers(self, resource_id: str, user_id: int | None, mode: str, day: date) -> bool:
         """Named users only, listed files, granted modes, start to end, while active (SHARING.md §3.3)."""
         return self.refusal(resource_id, user_id, mode, day) is None
+
+
+class ShareDelivery(db.Model):
+    """The bytes that left under a grant (one row per grant and content): what the requester received, so
+    that the same bytes are refused as a file of the requester's own entries (SHARING.md §4, S6)."""
+
+    __tablename__ = "share_deliveries"
+    __table_args__ = (UniqueConstraint("grant_id", "sha256", name="uq_share_delivery"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("share_grants.id"), index=True)
+    resource_id: Mapped[str] = mapped_column(String(36))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -35,12 +35,13 @@ def freeze(monkeypatch, day: str, hour: int = 10) -> None:
 
 
 @pytest.fixture(autouse=True)
-def thaw():
-    """After each test, every portal module tells the real time again: also one first imported while the
-    clock was frozen, which took the frozen utcnow from models_base and which monkeypatch never saw."""
+def unfrozen():
+    """After each test, no portal module keeps a frozen clock: a module first imported while the clock was
+    frozen took the frozen function as its own `utcnow`, which monkeypatch's undo would leave behind."""
     yield
     for name, module in list(sys.modules.items()):
-        if (name == "portal" or name.startswith("portal.")) and getattr(getattr(module, "utcnow", None), "frozen", False):
+        if (name == "portal" or name.startswith("portal.")) and getattr(getattr(module, "utcnow", None),
+                                                                         "frozen", False):
             module.utcnow = UTCNOW
 
 
