@@ -10,6 +10,7 @@ from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
 from tests import compiled, databases
+from tests.clock import thaw
 from tests.url_rules import share_url_builders
 
 PRODUCTION = os.environ.get("PORTAL_TEST_PROFILE") == "production"
@@ -105,6 +106,13 @@ def build_app(data_dir, **overrides):
         with app.app_context():
             db.create_all()
     return app
+
+
+@pytest.fixture(autouse=True)
+def real_clock_after():
+    """No portal module keeps a clock a test froze (tests/clock.py)."""
+    yield
+    thaw()
 
 
 @pytest.fixture()

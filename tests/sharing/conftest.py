@@ -3,47 +3,15 @@
 frozen on a day of the 2026 calendar."""
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta
 
 import pytest
 
-from portal import models_base
 from portal.accounts.services import create_staff_user
 from portal.agencies.models import RegionLevel
 from portal.catalog.models import ShareType
 from portal.extensions import db
 from tests import factories as f
 from tests.conftest import PASSWORD, login
-
-UTCNOW = models_base.utcnow
-
-
-def freeze(monkeypatch, day: str, hour: int = 10) -> None:
-    """Make it `day` at `hour` o'clock China time for every portal module that asks utcnow()."""
-    when = datetime.fromisoformat(day) + timedelta(hours=hour - 8)
-
-    def frozen() -> datetime:
-        return when
-
-    frozen.frozen = True
-    for name, module in list(sys.modules.items()):
-        if name == "portal" or name.startswith("portal."):
-            current = getattr(module, "utcnow", None)
-            if current is UTCNOW or getattr(current, "frozen", False):
-                monkeypatch.setattr(module, "utcnow", frozen)
-
-
-@pytest.fixture(autouse=True)
-def unfrozen():
-    """After each test, no portal module keeps a frozen clock: a module first imported while the clock was
-    frozen took the frozen function as its own `utcnow`, which monkeypatch's undo would leave behind."""
-    yield
-    for name, module in list(sys.modules.items()):
-        if (name == "portal" or name.startswith("portal.")) and getattr(getattr(module, "utcnow", None),
-                                                                         "frozen", False):
-            module.utcnow = UTCNOW
-
 
 def officer(email: str, name: str, slug: str):
     user = create_staff_user(email, name, PASSWORD, "agency_staff", slug)

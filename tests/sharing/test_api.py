@@ -8,7 +8,7 @@ import gzip
 from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
 from portal.extensions import db
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.helpers import last_request
 
 SCENARIO = "交通执法中核查重点排污车辆的独特场景"

@@ -12,7 +12,7 @@ from portal.sharing.demand_models import DemandRequest
 from portal.sharing.demand_workflow import DEMAND
 from portal.supervision.services import open_cases
 from tests.conftest import post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 
 FORM = {"title": "机动车尾气遥感监测数据", "items": ["车牌号", "监测时间", "排放值"], "description": "2026年全市",
         "scenario": "交通执法中核查高排放车辆", "legal_duty": "《大气污染防治法》第五十三条", "commitment": "true"}

@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.sharing.dispute_models import ShareDispute
 from portal.sharing.models import ShareRequest
 from tests.conftest import PASSWORD, post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.dispute_helpers import audit_actions, request_of, run_deadlines, subjects
 
 

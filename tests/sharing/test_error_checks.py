@@ -6,7 +6,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.sharing.dispute_models import ShareErrorReport
 from tests.conftest import post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.dispute_helpers import audit_actions, grant_to, inbox, subjects
 
 CHECKING = "校核中"

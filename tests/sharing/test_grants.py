@@ -11,7 +11,7 @@ from portal.catalog.models import DatasetState
 from portal.extensions import db
 from tests import factories as f
 from tests.conftest import csrf_token_for, post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.helpers import ask, last_request
 
 

@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.inbox.models import Message
 from portal.supervision.services import open_cases
 from tests.conftest import post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.helpers import ask, last_request
 
 

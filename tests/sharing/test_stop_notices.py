@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.sharing.dispute_models import ShareChangeNotice
 from portal.sharing.models import ShareGrant
 from tests.conftest import post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.dispute_helpers import audit_actions, grant_to, inbox, run_deadlines, subjects
 
 

@@ -9,7 +9,7 @@ from portal.audit.models import AccessEvent, AuditEvent
 from portal.extensions import db
 from portal.sharing.demand_models import VerificationRequest
 from tests.conftest import post_form
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 
 RECORDS = "站点,AQI,备注\n新华广场,56,甲\n如意区,99,乙\n赛罕区,40,丙\n"
 

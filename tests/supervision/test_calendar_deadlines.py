@@ -8,12 +8,11 @@ portal module (the services take the time from it).
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date, datetime
 
 import pytest
 
-from portal import models_base, workdays
+from portal import workdays
 from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
 from portal.audit.services import verify_chain
@@ -24,6 +23,7 @@ from portal.feedback.models import Complaint, Correction, Report
 from portal.inbox.models import Message
 from portal.opening.models import Application
 from tests import factories as f
+from tests.clock import freeze_at
 from tests.conftest import post_form
 from tests.feedback.helpers import complain, complaint_id, post_from
 from tests.opening.test_applications import client_for, decide, entry, post_on, submitted_app  # noqa: F401
@@ -38,22 +38,6 @@ NEW_YEAR = {D("2027-01-01"): "元旦"}
 def calendar_up_to_2026(monkeypatch):
     """The package knows the arrangement up to 2026, as chinese-calendar 1.11.0 does."""
     monkeypatch.setattr(workdays, "PACKAGE_LAST_YEAR", 2026)
-
-
-UTCNOW = models_base.utcnow
-
-
-def freeze(monkeypatch, when: datetime) -> None:
-    """Make it `when` (naive UTC) for every portal module that asks utcnow(); again later to move on."""
-    def frozen() -> datetime:
-        return when
-
-    frozen.frozen = True
-    for name, module in list(sys.modules.items()):
-        if name == "portal" or name.startswith("portal."):
-            current = getattr(module, "utcnow", None)
-            if current is UTCNOW or getattr(current, "frozen", False):
-                monkeypatch.setattr(module, "utcnow", frozen)
 
 
 def marked(html: str, day: str) -> bool:
@@ -82,7 +66,7 @@ def enter_2027(holidays=None, workdays_=None) -> None:
 
 def test_application_due_in_2027_is_provisional_everywhere_until_2027_is_entered(app, entry, users,  # noqa: F811
                                                                                  monkeypatch):
-    freeze(monkeypatch, FRIDAY)
+    freeze_at(monkeypatch, FRIDAY)
     a, applicant = submitted_app(app, entry)
     assert a.due_date == D("2027-01-01")  # Monday to Friday: New Year's Day counted as a workday
     staff = client_for(app, "staff@example.cn")
@@ -134,13 +118,13 @@ def test_every_open_case_counted_through_the_year_is_recounted_once(app, users, 
     f.csv_resource(ds, "线路,首班车\n1路,06:00\n", filename="公交线路.csv")
     user = client_for(app, "user@example.cn")
 
-    freeze(monkeypatch, datetime(2026, 12, 7, 2, 0))  # due 2026-12-21: not counted through 2027
+    freeze_at(monkeypatch, datetime(2026, 12, 7, 2, 0))  # due 2026-12-21: not counted through 2027
     early = post_form(user, f"/dataset/{ds.slug}/corrections/new",
                       {"resource": ds.resources[0].id, "location": "第2行", "description": "首班车应为05:30。"},
                       content_type="multipart/form-data")
     assert early.status_code == 302
 
-    freeze(monkeypatch, FRIDAY)
+    freeze_at(monkeypatch, FRIDAY)
     cid = complaint_id(complain(user, ds))
     assert post_form(user, f"/dataset/{ds.slug}/corrections/new",
                      {"resource": ds.resources[0].id, "location": "第3行", "description": "末班车应为22:00。"},
@@ -153,7 +137,7 @@ def test_every_open_case_counted_through_the_year_is_recounted_once(app, users, 
     assert post_from(authority, f"/reports/{answered.id}", f"/reports/{answered.id}/answer",
                      {"answer": "已处理。"}).status_code == 302  # a closed case keeps its date
 
-    freeze(monkeypatch, LAST_FRIDAY)
+    freeze_at(monkeypatch, LAST_FRIDAY)
     draft = f.dataset("呼和浩特市公交站点", state=DatasetState.DRAFT, agency_obj=users["agency_staff"].agency,
                       index=False)
     review = catalog_review.submit(draft, users["agency_staff"])
@@ -199,7 +183,7 @@ def test_every_open_case_counted_through_the_year_is_recounted_once(app, users, 
 
 def test_an_arrangement_that_moves_nothing_records_nothing_but_ends_the_provisional_mark(app, entry,  # noqa: F811
                                                                                          users, monkeypatch):
-    freeze(monkeypatch, FRIDAY)
+    freeze_at(monkeypatch, FRIDAY)
     a, applicant = submitted_app(app, entry)
     assert a.due_provisional
     enter_2027({D("2027-02-11"): "春节"})
@@ -211,9 +195,9 @@ def test_an_arrangement_that_moves_nothing_records_nothing_but_ends_the_provisio
 
 def test_a_paused_clock_is_recounted_and_keeps_its_workdays_left(app, entry, users, monkeypatch):  # noqa: F811
     app.config["APPLICATION_CLOCK"] = "pause"
-    freeze(monkeypatch, FRIDAY)
+    freeze_at(monkeypatch, FRIDAY)
     a, applicant = submitted_app(app, entry)
-    freeze(monkeypatch, datetime(2026, 12, 21, 2, 0))  # Monday
+    freeze_at(monkeypatch, datetime(2026, 12, 21, 2, 0))  # Monday
     assert decide(client_for(app, "staff@example.cn"), a.id, action="request_info",
                   question="请补充测评证明").status_code == 302
     db.session.expire_all()
@@ -225,7 +209,7 @@ def test_a_paused_clock_is_recounted_and_keeps_its_workdays_left(app, entry, use
     a = db.session.get(Application, a.id)
     assert (a.due_date, a.remaining_workdays) == (D("2027-01-04"), 9)
     assert [e.object_id for e in recount_events()] == [str(a.id)]
-    freeze(monkeypatch, datetime(2026, 12, 28, 2, 0))  # the answer, a week later: nine workdays from then
+    freeze_at(monkeypatch, datetime(2026, 12, 28, 2, 0))  # the answer, a week later: nine workdays from then
     assert post_on(applicant, f"/applications/{a.id}", f"/applications/{a.id}/answer",
                    {"answer": "已补充"}).status_code == 302
     db.session.expire_all()
@@ -240,7 +224,7 @@ def test_the_api_documents_and_gives_the_provisional_mark_beside_each_due_date(a
         assert properties["due_provisional"]["type"] == "boolean", schema
         assert "holiday arrangement" in properties["due_provisional"]["description"]
 
-    freeze(monkeypatch, FRIDAY)
+    freeze_at(monkeypatch, FRIDAY)
     ds = f.dataset("呼和浩特市公交线路", slug="hhht-bus", agency_obj=users["agency_staff"].agency)
     f.csv_resource(ds, "线路,首班车\n1路,06:00\n", filename="公交线路.csv")
     complain(client_for(app, "user@example.cn"), ds)
@@ -254,7 +238,7 @@ def test_the_api_documents_and_gives_the_provisional_mark_beside_each_due_date(a
 
 
 def test_the_actor_passed_to_the_entry_point_is_the_one_audited(app, entry, users, monkeypatch):  # noqa: F811
-    freeze(monkeypatch, FRIDAY)
+    freeze_at(monkeypatch, FRIDAY)
     a, _applicant = submitted_app(app, entry)
     workdays.set_year_arrangement(2027, NEW_YEAR, {}, "国务院办公厅通知（2026）", actor=users["admin"])
     (event,) = recount_events()
