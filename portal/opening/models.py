@@ -12,7 +12,7 @@ from .. import workdays
 from ..accounts.models import User
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import TimelineLine, utcnow
 from ..storage import files as stored_files
 
 
@@ -121,17 +121,12 @@ class ApplicationAttachment(db.Model):
 stored_files.register(ApplicationAttachment.storage_key)  # the storage owner keeps the bytes while a row names them
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(TimelineLine, db.Model):
     """A line of the case timeline the applicant and the agency both see."""
 
     __tablename__ = "application_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="events")
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import TimelineLine, utcnow
 
 
 class DemandState(StrEnum):
@@ -78,15 +78,10 @@ class DemandRequest(db.Model):
     __mapper_args__ = {"version_id_col": row_version}
 
 
-class DemandEvent(db.Model):
+class DemandEvent(TimelineLine, db.Model):
     __tablename__ = "share_demand_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     demand_id: Mapped[int] = mapped_column(ForeignKey("share_demands.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
 
     demand: Mapped[DemandRequest] = relationship(back_populates="events")
 
@@ -138,15 +133,10 @@ class VerificationRequest(db.Model):
     __mapper_args__ = {"version_id_col": row_version}
 
 
-class VerificationEvent(db.Model):
+class VerificationEvent(TimelineLine, db.Model):
     __tablename__ = "share_verification_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     verification_id: Mapped[int] = mapped_column(ForeignKey("share_verifications.id", ondelete="CASCADE"),
                                                  index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
 
     verification: Mapped[VerificationRequest] = relationship(back_populates="events")

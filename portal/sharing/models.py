@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import TimelineLine, utcnow
 
 
 class RequestState(StrEnum):
@@ -105,17 +105,12 @@ class ShareRequest(db.Model):
     __mapper_args__ = {"version_id_col": row_version}  # two officers answering at once: one wins, one 409s
 
 
-class ShareRequestEvent(db.Model):
+class ShareRequestEvent(TimelineLine, db.Model):
     """A line of the request's timeline, which both agencies see."""
 
     __tablename__ = "share_request_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("share_requests.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
 
     request: Mapped[ShareRequest] = relationship(back_populates="events")
 
