@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from portal.accounts.services import create_staff_user
 from portal.demo.accounts import DEMO_PASSWORD
-from portal.extensions import db
 from portal.sharing.workflow import today
 from tests.browser.test_publishing import log_in
 
