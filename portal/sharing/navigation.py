@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import roles
 from ..catalog.models import Dataset, DatasetState, ShareType
+from .models import ShareGrant, ShareGrantState
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,25 @@ def entry_action(ds: Dataset, actor: Any) -> EntryAction | None:
     if ds.share_type == ShareType.NONE:
         return EntryAction("verify", "sharing_demands.new_verification", {"dataset": ds.id}, officer)
     return EntryAction("request", "sharing.new", {"dataset": ds.slug}, officer)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    key: str
+    endpoint: str
+    args: dict[str, Any]
+    label: Any
+
+
+def grant_links(grant: ShareGrant, actor: Any) -> tuple[PageLink, ...]:
+    """The filings a delivery page leads to: the requesting agency's share officer reports an error in data
+    received under an active grant (校核); the providing agency's share officer gives notice that sharing of
+    the entry stops or narrows."""
+    links = []
+    if grant.state == ShareGrantState.ACTIVE and roles.is_share_officer_of(actor, grant.requester_agency_id):
+        links.append(PageLink("report-error", "sharing_disputes.new_error", {"grant": grant.id},
+                              _l("Report an error in this data")))
+    if roles.is_share_officer_of(actor, grant.provider_agency_id):
+        links.append(PageLink("notice", "sharing_disputes.new_notice", {"dataset": grant.dataset_id},
+                              _l("Give notice that sharing stops or changes")))
+    return tuple(links)

@@ -9,6 +9,8 @@ import pytest
 
 from tests import factories as f
 from tests.conftest import login
+from tests.sharing.conftest import freeze
+from tests.sharing.helpers import ask, last_request
 
 CASES = ["requests", "demands", "verifications", "errors", "disputes", "notices", "catalog", "responsibility",
          "negative"]
@@ -104,3 +106,23 @@ def test_the_requests_page_points_the_officer_to_the_catalog_not_to_an_address(a
     page = as_user(parties["b_officer"]).get("/sharing/requests").get_data(as_text=True)
     hint = re.search(r'<p class="hint" id="how-to-request">.*?</p>', page, re.S).group(0)
     assert 'href="/sharing/catalog"' in hint and "申请共享" in hint and "?dataset=" not in hint
+
+
+def test_the_delivery_page_leads_each_officer_to_the_filings_that_follow_a_grant(app, parties, as_user, monkeypatch):
+    """From a grant's page: the requesting officer reports an error in the data received (§3.6); the providing
+    officer gives notice that sharing stops or changes (§3.8); other staff are offered neither."""
+    freeze(monkeypatch, "2026-03-02")
+    client = as_user(parties["b_officer"])
+    assert ask(client, parties, "open", start="2026-03-02", end="2026-12-31").status_code == 302
+    grant = last_request().grant
+    grant_id, dataset_id = grant.id, grant.dataset_id
+    links = {}
+    for who in ("b_officer", "a_officer", "b_staff"):
+        page = as_user(parties[who]).get(f"/sharing/grants/{grant_id}").get_data(as_text=True)
+        links[who] = {key: (href.replace("&amp;", "&"), text) for key, href, text in
+                      re.findall(r'id="([\w-]+)-link" href="([^"]+)">([^<]+)</a>', page)}
+    assert links["b_officer"] == {"report-error": (f"/sharing/errors/new?grant={grant_id}", "报告数据错误")}
+    assert links["a_officer"] == {"notice": (f"/sharing/notices/new?dataset={dataset_id}", "发出停止或变更共享通知")}
+    assert links["b_staff"] == {}
+    assert as_user(parties["b_officer"]).get(links["b_officer"]["report-error"][0]).status_code == 200
+    assert as_user(parties["a_officer"]).get(links["a_officer"]["notice"][0]).status_code == 200
