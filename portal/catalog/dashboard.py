@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..accounts import roles
 from ..accounts.models import User
 from ..extensions import db
+from ..sharing.navigation import NavLink, console_links as sharing_links
 from .models import Dataset, DatasetState, Review, ReviewState
 from .services import UpdateStatus, update_status
 
@@ -21,20 +22,21 @@ class Board:
     pending_edits: list[tuple[Dataset, str]] = field(default_factory=list)  # (entry, its staged edit's state)
     decisions: list[Review] = field(default_factory=list)
     links: frozenset[str] = frozenset()          # see console_links
+    sharing: tuple[NavLink, ...] = ()            # the 数据共享 group (sharing/navigation.py)
 
 
 def console_links(actor: User) -> frozenset[str]:
     """The console's sections the dashboard links for the actor, by the groups of accounts/roles.py: a new
     entry (agency staff), the review queue and the working-day calendar (the authority), supervision and
-    the audit and access logs and the entries breaking the sharing rules (overseers), accounts
-    (administrators). The sharing catalog and its lists are linked for everyone in the console."""
+    the audit and access logs (overseers), accounts (administrators). The sharing pages are the board's
+    `sharing` group (sharing/navigation.py)."""
     links = set()
     if roles.is_agency_staff(actor):
         links.add("new_entry")
     if roles.is_authority(actor):
         links.add("review")
     if roles.is_overseer(actor):
-        links |= {"supervision", "audit", "share_violations"}
+        links |= {"supervision", "audit"}
     if roles.is_admin(actor):
         links.add("accounts")
     return frozenset(links)
@@ -48,7 +50,8 @@ def board(actor: User, decisions: int = 10) -> Board:
     if own_agency:
         stmt = stmt.where(Dataset.agency_id == actor.agency_id)
         reviews = reviews.join(Dataset).where(Dataset.agency_id == actor.agency_id)
-    result = Board(scope=actor.agency.name if own_agency and actor.agency else "all", links=console_links(actor))
+    result = Board(scope=actor.agency.name if own_agency and actor.agency else "all", links=console_links(actor),
+                   sharing=sharing_links(actor))
     for state in DatasetState:
         result.by_state[state] = []
     for ds in db.session.scalars(stmt):

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..caller import signed_in_user
 from ..agencies.models import Agency
 from ..opening import grants as opening_grants
+from ..sharing import navigation as sharing_navigation
 from ..errors import NotFound
 from ..file_responses import send_resource
 from ..extensions import db, limiter
@@ -87,7 +88,8 @@ def dataset(slug: str):
         grant = opening_grants.usable_grant(ds, current_user)
         return render_template("catalog/dataset.html", ds=ds, page=page, status=services.update_status(ds),
                                citation=services.citation(ds, date.today()), can_preview=can_preview,
-                               grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"))
+                               grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"),
+                               sharing_action=sharing_navigation.entry_action(ds, current_user))
     return cached(render)
 
 

@@ -16,7 +16,7 @@ from ..accounts.permissions import roles_required
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..fields import form_values
-from . import grants, requests
+from . import grants, navigation, requests
 from .schemas import FIELDS, AgreeIn, DeliverIn, ReasonIn, RefuseIn, ShareRequestFields
 from .vocab import ACTION_LABELS, EVENT_LABELS, MODE_LABELS
 
@@ -151,7 +151,8 @@ def grant(grant_id: int):
 def _grant_page(g, status: int = 200):
     return render_template("sharing/grant.html", grant=g, req=g.request, notice=grants.notice(g),
                            files=grants.files_for(g, current_user), uses=grants.uses(g, current_user),
-                           actions=grants.allowed_actions(g, current_user)), status
+                           actions=grants.allowed_actions(g, current_user),
+                           links=navigation.grant_links(g, current_user)), status
 
 
 @bp.post("/sharing/grants/<int:grant_id>/<action>")
