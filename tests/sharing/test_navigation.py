@@ -9,7 +9,7 @@ import pytest
 
 from tests import factories as f
 from tests.conftest import login
-from tests.sharing.conftest import freeze
+from tests.clock import freeze
 from tests.sharing.helpers import ask, last_request
 
 CASES = ["requests", "demands", "verifications", "errors", "disputes", "notices", "catalog", "responsibility",
