@@ -6,7 +6,7 @@ table of workflow.py; nothing is written when anything is wrong.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, register_workflow
 from . import grants
+from .catalog import ListRow, register_demand_source
 from .models import RequestState, ShareMode, ShareRequest
 from .schemas import FIELDS, AgreeIn, DeliverIn, ReasonIn, RefuseIn, ShareRequestFields, load
 from .vocab import REQUEST_STATE_LABELS
@@ -335,6 +336,21 @@ def act(req: ShareRequest, action: str, values: Mapping[str, Any], actor: User) 
     if step is None:
         raise NotFound(_("No such step."))
     return step(req, values, actor)
+
+
+# ---- the 需求清单 (§2.2): each requesting agency's submitted requests ---------------------------------
+@register_demand_source
+def demand_list_rows(agency_ids: Sequence[int] | None) -> Iterator[ListRow]:
+    """The requests the requesting agencies submitted (no drafts), with state and what is due now."""
+    stmt = select(ShareRequest).where(ShareRequest.submitted_at.is_not(None))
+    if agency_ids is not None:
+        stmt = stmt.where(ShareRequest.requester_agency_id.in_(agency_ids))
+    for r in db.session.scalars(stmt.order_by(ShareRequest.submitted_at.desc(), ShareRequest.id.desc())):
+        yield ListRow(agency=r.requester.name, kind=_("Share request"), title=r.dataset.title, code=r.dataset.code,
+                      url=f"/sharing/requests/{r.id}", share_type=r.share_type, modes=tuple(r.modes or ()),
+                      due=r.due_date if r.state in WAITING_STATES else None,
+                      state=str(REQUEST_STATE_LABELS.get(r.state, r.state)), party=r.provider.name,
+                      extra={"id": r.id, "state": r.state})
 
 
 # ---- supervision ---------------------------------------------------------------------------------------
