@@ -43,6 +43,7 @@ EVENT_LABELS = {
     "grant_suspend": _l("Sharing suspended"),
     "grant_resume": _l("Sharing resumed"),
     "grant_revoke": _l("Sharing revoked"),
+    "grant_expire": _l("The grant expired (its last day passed)"),
 }
 ACTION_LABELS = {
     "submit": _l("Submit"), "agree": _l("Agree"), "refuse": _l("Refuse"), "question": _l("Ask a question"),

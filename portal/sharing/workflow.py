@@ -100,7 +100,8 @@ def _tell_grant_holder(action: str):
     def tell(grant: ShareGrant, actor, reason: str) -> None:
         subject = {"suspend": _("Sharing of “%(title)s” is suspended", title=grant.dataset.title),
                    "resume": _("Sharing of “%(title)s” is resumed", title=grant.dataset.title),
-                   "revoke": _("Sharing of “%(title)s” is revoked", title=grant.dataset.title)}[action]
+                   "revoke": _("Sharing of “%(title)s” is revoked", title=grant.dataset.title),
+                   "expire": _("The grant for “%(title)s” has expired", title=grant.dataset.title)}[action]
         notify_all(officer_ids(grant.requester_agency_id), subject, reason, link=link(grant.request),
                    kind=f"share_grant.{action}")
     return tell
@@ -167,7 +168,8 @@ SHARE_GRANT = Workflow("share_grant", [
                notify=_tell_grant_holder("resume")),
     Transition("revoke", (G.ACTIVE, G.SUSPENDED), G.REVOKED, GRANT_MANAGERS, "share_grant.revoke", needs_reason=True,
                notify=_tell_grant_holder("revoke")),
-    Transition("expire", (G.ACTIVE, G.SUSPENDED), G.EXPIRED, (SYSTEM,), "share_grant.expire"),
+    Transition("expire", (G.ACTIVE, G.SUSPENDED), G.EXPIRED, (SYSTEM,), "share_grant.expire",
+               notify=_tell_grant_holder("expire")),
     Transition("end", (G.ACTIVE, G.SUSPENDED), G.ENDED, (SYSTEM,), "share_grant.end", needs_reason=True),
 ], relations=lambda g, actor: roles.share_relations(actor, requester_agency_id=g.requester_agency_id,
                                                     provider_agency_id=g.provider_agency_id),
