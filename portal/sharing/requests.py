@@ -59,7 +59,8 @@ def get_request(req_id: int, actor: Any) -> ShareRequest:
 
 
 def allowed_actions(req: ShareRequest, actor: Any) -> list[str]:
-    return table_for(req).allowed_actions(req, actor)
+    """The steps the request's page and API offer (`settle` is the dispute's, taken on its page)."""
+    return [a for a in table_for(req).allowed_actions(req, actor) if a in ACTIONS]
 
 
 def lists_for(actor: Any) -> dict[str, list[ShareRequest]]:
@@ -290,6 +291,27 @@ def _step(action: str, kind: str):
 question = _step("question", "question")
 withdraw = _step("withdraw", "withdrawn")
 dispute = _step("dispute", "disputed")
+
+
+def settle(req: ShareRequest, terms: str, actor: Any) -> None:
+    """A dispute on this refused request was resolved with sharing on `terms` (SHARING.md §3.7「grant as §3.2,
+    delivery + 5 WD」): agreed as asked, the terms noted; the provider's officer delivers within
+    SHARE_DELIVERY_WORKDAYS and the grant results. Kept uncommitted: the dispute's step commits both."""
+    def settled(_t) -> None:
+        _agree_as_asked(req)
+        req.terms_note, req.answered_at, req.delivery_due = terms, utcnow(), req.due_date
+        event(req, "settled", actor, sentences(terms, _("Delivery due by %(date)s.",
+                                                         date=req.delivery_due.isoformat())))
+
+    REQUEST.perform(req, "settle", actor, terms, effect=settled, commit=False,
+                    details=lambda: {"delivery_due": req.delivery_due.isoformat()})
+
+
+def deliver_if_on_portal(req: ShareRequest, actor: Any) -> None:
+    """After a settlement: delivered at once when the agreed data is on the portal and the one who settled
+    is the provider's officer; otherwise that officer delivers from the request's page."""
+    if req.state == S.AGREED and _on_portal(req) and REQUEST.may(req, "deliver", actor):
+        deliver(req, {}, actor, automatic=True)
 
 
 def supervise(req: ShareRequest, values: Mapping[str, Any], actor: User) -> ShareRequest:

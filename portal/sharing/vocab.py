@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "withdrawn": _l("Withdrawn by the requester"),
     "disputed": _l("The requester disputes the refusal"),
     "supervised": _l("Supervised by the data authority (督办)"),
+    "settled": _l("The dispute is settled: shared on the terms agreed"),
     "grant_suspend": _l("Sharing suspended"),
     "grant_resume": _l("Sharing resumed"),
     "grant_revoke": _l("Sharing revoked"),

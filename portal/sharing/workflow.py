@@ -92,6 +92,9 @@ _tell_provider_withdrawn = _tell("provider", _title(
     lambda t, who: _("Share request withdrawn by %(agency)s: “%(title)s”", agency=who, title=t)))
 _tell_provider_disputed = _tell("provider", _title(
     lambda t, who: _("%(agency)s disputes your refusal: “%(title)s”", agency=who, title=t)))
+_tell_provider_settled = _tell("provider", _title(
+    lambda t, who: _("Deliver “%(title)s” to %(agency)s: the dispute is settled", agency=who, title=t)),
+    lambda req, _r: _("Delivery due by %(date)s.", date=req.delivery_due.isoformat()))
 _tell_provider_supervised = _tell("provider", _title(
     lambda t, who: _("The data authority supervises the share request “%(title)s”", title=t)))
 
@@ -148,6 +151,10 @@ REQUEST = Workflow("share_request", [
                notify=lambda req, actor, reason: req.submitted_at and _tell_provider_withdrawn(req, actor, reason)),
     Transition("dispute", (S.REFUSED,), S.DISPUTED, (REQUESTER,), "share_request.dispute", needs_reason=True,
                notify=_tell_provider_disputed),
+    # §3.7: a dispute resolved with sharing on terms (accepted by either officer, or decided by the authority)
+    # is agreed as §3.2, delivery due + SHARE_DELIVERY_WORKDAYS; taken from the dispute's page only.
+    Transition("settle", (S.DISPUTED,), S.AGREED, (REQUESTER, PROVIDER, AUTHORITY), "share_request.settle",
+               starts="SHARE_DELIVERY_WORKDAYS", needs_reason=True, notify=_tell_provider_settled),
     # overdue: the state is kept and supervision escalates; the authority may record 督办 (R2024 §49(二)).
     Transition("supervise", (S.SUBMITTED,), S.SUBMITTED, (AUTHORITY,), "share_request.supervise",
                needs_reason=True, notify=_tell_provider_supervised),
