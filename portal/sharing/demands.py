@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from .. import workdays
 from ..accounts import roles
 from ..agencies.models import Agency
-from ..catalog.models import Dataset
+from ..catalog.models import Dataset, DatasetState
 from ..catalog.vocab import label
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -157,19 +157,50 @@ def _effects(d: DemandRequest, action: str, actor, data: dict[str, Any], reason:
             d.provider_agency_id = None
             d.review_due = d.due_date
         elif action == "fulfil":
-            slug = (data.get("dataset") or "").strip()
-            if slug:
-                ds = db.session.scalar(select(Dataset).where(Dataset.slug == slug,
-                                                             Dataset.agency_id == d.provider_agency_id))
-                if ds is None:
-                    message = _("Choose one of your agency's catalog entries.")
-                    raise Invalid(message, {"dataset": message})
-                d.fulfilled_dataset_id = ds.id
-                details.update(dataset=ds.slug)
+            ds = _fulfilling_entry(d, data.get("dataset"))
+            d.fulfilled_dataset_id, d.fulfilled_dataset = ds.id, ds
             d.fulfilled_at = utcnow()
-            details.update(on_time=bool(d.completion_due and today() <= d.completion_due))
+            note = sentences(ds.title, note)
+            details.update(dataset=ds.slug, dataset_state=ds.state,
+                           on_time=bool(d.completion_due and today() <= d.completion_due))
         demand_event(d, t.action, actor, note)
     return effect
+
+
+# ---- fulfilment: the catalog entry that holds the data --------------------------------------------
+FULFILLING_STATES = (DatasetState.PUBLISHED, DatasetState.SUBMITTED)
+
+
+def fulfil_choices(d: DemandRequest) -> list[Dataset]:
+    """The entries that may fulfil the demand: the source agency's, published or submitted for review
+    (SHARING.md §3.4「entry submitted for review」)."""
+    if d.provider_agency_id is None:
+        return []
+    return list(db.session.scalars(select(Dataset).where(
+        Dataset.agency_id == d.provider_agency_id, Dataset.state.in_(FULFILLING_STATES)).order_by(Dataset.title)))
+
+
+def _fulfilling_entry(d: DemandRequest, key: Any) -> Dataset:
+    key = (key or "").strip() if isinstance(key, str) else ""
+    ds = db.session.scalar(select(Dataset).where(or_(Dataset.slug == key, Dataset.id == key))) if key else None
+    if ds is None or ds.agency_id != d.provider_agency_id or ds.state not in FULFILLING_STATES:
+        message = _("Choose the catalog entry of your agency, published or submitted for review, that holds the "
+                    "data.")
+        raise Invalid(message, {"dataset": message})
+    return ds
+
+
+def fulfilled_entry(d: DemandRequest) -> dict[str, str] | None:
+    """The entry that fulfilled the demand, for its page: title, code and the public page once published."""
+    ds = d.fulfilled_dataset
+    if ds is None:
+        return None
+    return {"title": ds.title, "code": ds.code or "",
+            "url": f"/dataset/{ds.slug}" if ds.state == DatasetState.PUBLISHED else ""}
+
+
+def sentences(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
 
 
 # ---- the lists (§2.2): this workflow's rows, registered with the lists -------------------------------
