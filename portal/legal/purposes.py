@@ -38,6 +38,8 @@ PURPOSES: dict[str, Purpose] = {
     "sharing_lists": Purpose(_l("The demand, responsibility and negative lists of sharing")),
     "share_answer": Purpose(_l("Answering a share request between agencies"), "SHARE_ANSWER_WORKDAYS"),
     "share_refusal": Purpose(_l("A refusal to share states its reason and legal basis")),
+    "share_error_check": Purpose(_l("While suspected errors in shared data are checked, citizens' and companies' "
+                                    "matters go on as usual"), "SHARE_ERROR_ANSWER_WORKDAYS"),
     "share_purpose_limit": Purpose(_l("Shared data serves the requester's duties only, never third parties")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),

@@ -92,8 +92,8 @@ def _step_route(action: str) -> None:
         token_required(*roles.STAFF, write=True)(step))
 
 
-for _action in dict.fromkeys(a for table in (DIRECT, REQUEST) for a in table.actions()):
-    _step_route(_action)
+for _action in dict.fromkeys(a for table in (DIRECT, REQUEST) for a in table.actions() if a in requests.ACTIONS):
+    _step_route(_action)  # `settle` is the dispute's step (sharing/disputes/<id>/actions)
 
 
 # ---- grants ----------------------------------------------------------------------------------------------

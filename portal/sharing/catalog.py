@@ -135,8 +135,8 @@ def negative_list(q: ListQuery) -> ListPage:
 class ListRow:
     """One row of the 责任清单 or the 需求清单: an entry the agency shares, or (added by the request
     workflows) a request or demand with its due date and state."""
-    agency: str
-    kind: str                    # a translated label: 目录条目; later 共享申请, 需求申请
+    agency: str                  # the providing agency (责任清单) or the requesting one (需求清单)
+    kind: str                    # a translated label: 目录条目, 共享申请, 需求申请
     title: str
     url: str
     code: str = ""
@@ -145,7 +145,13 @@ class ListRow:
     modes: tuple[str, ...] = ()
     due: date | None = None
     state: str = ""              # a translated state label
-    extra: dict = field(default_factory=dict)
+    party: str = ""              # the other agency: the requesting one (责任清单), the providing one (需求清单)
+    extra: dict = field(default_factory=dict)  # e.g. the case's number and state code
+
+    @property
+    def state_label(self) -> str:
+        """What the page shows in the state column (already translated by the row's source)."""
+        return self.state
 
 
 RowSource = Callable[[Sequence[int] | None], Iterable[ListRow]]  # the agencies' ids (None: all) → rows
@@ -291,3 +297,13 @@ def rows_csv(rows: Iterable[ListRow]) -> Iterator[str]:
 
 def responsibility_csv(q: ListQuery, actor: Any) -> Iterator[str]:
     return rows_csv(_rows(_RESPONSIBILITY_SOURCES, q, actor))
+
+
+def demand_csv(q: ListQuery, actor: Any) -> Iterator[str]:
+    """The 需求清单 as CSV lines: each requesting agency's requests and demands with provider, due date, state."""
+    rows = _rows(_DEMAND_SOURCES, q, actor)
+    yield "\ufeff" + csv_line([_("Requesting agency"), _("Kind"), _("Resource code"), _("Title"),
+                               _("Providing agency"), _("Share type"), _("Share modes"), _("Due"), _("State")])
+    for r in rows:
+        yield csv_line([r.agency, r.kind, r.code, r.title, r.party, label(SHARE_TYPE_LABELS, r.share_type)
+                        if r.share_type else "", _modes(r.modes), r.due.isoformat() if r.due else "", r.state])

@@ -83,6 +83,24 @@ def responsibility_csv():
     return _csv(_chain(next(lines), lines), "sharing-responsibility-list")
 
 
+@bp.get("/lists/demand")
+@roles_required(roles.CONSOLE_VIEWERS)
+def demand():
+    """The demand list (需求清单): each requesting agency's share requests and demands, with state and due
+    date; staff see their own agency's."""
+    q = catalog.parse_query(request.args)
+    return _page("sharing/demand.html", "sharing_catalog.demand", catalog.demand_list(q, current_user), q,
+                 all_agencies=catalog.sees_all_agencies(current_user))
+
+
+@bp.get("/lists/demand.csv")
+@roles_required(roles.CONSOLE_VIEWERS)
+def demand_csv():
+    q = catalog.parse_query(request.args)
+    lines = catalog.demand_csv(q, current_user)
+    return _csv(_chain(next(lines), lines), "sharing-demand-list")
+
+
 @bp.get("/lists/violations")
 @roles_required(roles.OVERSEERS)
 def violations():

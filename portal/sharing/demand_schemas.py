@@ -48,7 +48,9 @@ class DemandActionIn(_In):
     ready_on = fields.Date(load_default=None, metadata={"description": "agree_later: the date the data can be shared."})
     refusal_reason = _text("refuse: the reason.")
     refusal_legal_basis = _text("refuse: the legal basis.")
-    dataset = fields.String(load_default="", metadata={"description": "fulfil: the catalog entry (slug) that fulfils."})
+    dataset = fields.String(load_default="", metadata={
+        "description": "fulfil (required): the slug or id of the source agency's entry, published or submitted for "
+                       "review, that holds the data."})
     version = fields.Integer(load_default=None, metadata={"description": "The row version last seen."})
 
 

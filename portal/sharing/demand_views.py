@@ -64,7 +64,8 @@ def _demand_page(d, errors=None, message: str = "", status: int = 200):
     agencies = db.session.scalars(db.select(Agency).order_by(Agency.name)).all()
     return render_template("sharing/demands/demand.html", d=d, actions=DEMAND.allowed_actions(d, current_user),
                            open=d.state in demands.DEMAND_OPEN, agencies=agencies, errors=errors or {},
-                           message=message), status
+                           message=message, entries=demands.fulfil_choices(d),
+                           fulfilled=demands.fulfilled_entry(d)), status
 
 
 @bp.get("/sharing/demands/<int:demand_id>")

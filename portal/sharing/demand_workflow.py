@@ -83,7 +83,9 @@ _tell_requester_refused = _demand_notice(
 _tell_authority_not_ours = _demand_notice(
     "authority", lambda d: _("Demand to be reassigned: “%(title)s”", title=d.title))
 _tell_requester_fulfilled = _demand_notice(
-    "requester", lambda d: _("Demand fulfilled: “%(title)s”", title=d.title))
+    "requester", lambda d: _("Demand fulfilled: “%(title)s”", title=d.title),
+    lambda d, reason: " ".join(p for p in (_("The data is in the catalog entry “%(entry)s” of %(agency)s.",
+                                             entry=d.fulfilled_dataset.title, agency=d.provider.name), reason) if p))
 _tell_authority_disputed = _demand_notice(
     "authority", lambda d: _("%(agency)s disputes the answer to its demand “%(title)s”", agency=d.requester.name,
                              title=d.title))

@@ -1,14 +1,13 @@
 """Demands for data not in the catalog (需求申请, SHARING.md §3.4, R2024 §24): filing, the authority's review,
-the source agency's answer, fulfilment; who reads them (§6); the rows the 需求清单 and 责任清单 show (§2.2);
-the open demands supervision watches.
+the source agency's answer, fulfilment; who reads them (§6); its rows on the 需求清单 and 责任清单 (§2.2),
+registered with catalog.py; the open demands supervision watches.
 
 Services take the actor as an argument; pages and the API call them with the signed-in account.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Iterator, Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -16,12 +15,13 @@ from sqlalchemy import or_, select
 from .. import workdays
 from ..accounts import roles
 from ..agencies.models import Agency
-from ..catalog.models import Dataset
+from ..catalog.models import Dataset, DatasetState
 from ..catalog.vocab import label
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, register_workflow
+from .catalog import ListRow, register_demand_source, register_responsibility_source
 from .demand_models import AgreeMode, DemandRequest, DemandState
 from .demand_vocab import DEMAND_STATE_LABELS
 from .demand_workflow import DEMAND, DEMAND_OPEN, demand_event, demand_link
@@ -157,55 +157,81 @@ def _effects(d: DemandRequest, action: str, actor, data: dict[str, Any], reason:
             d.provider_agency_id = None
             d.review_due = d.due_date
         elif action == "fulfil":
-            slug = (data.get("dataset") or "").strip()
-            if slug:
-                ds = db.session.scalar(select(Dataset).where(Dataset.slug == slug,
-                                                             Dataset.agency_id == d.provider_agency_id))
-                if ds is None:
-                    message = _("Choose one of your agency's catalog entries.")
-                    raise Invalid(message, {"dataset": message})
-                d.fulfilled_dataset_id = ds.id
-                details.update(dataset=ds.slug)
+            ds = _fulfilling_entry(d, data.get("dataset"))
+            d.fulfilled_dataset_id, d.fulfilled_dataset = ds.id, ds
             d.fulfilled_at = utcnow()
-            details.update(on_time=bool(d.completion_due and today() <= d.completion_due))
+            note = sentences(ds.title, note)
+            details.update(dataset=ds.slug, dataset_state=ds.state,
+                           on_time=bool(d.completion_due and today() <= d.completion_due))
         demand_event(d, t.action, actor, note)
     return effect
 
 
-# ---- the lists (§2.2): rows the lists page calls for -----------------------------------------------
-@dataclass
-class DemandRow:
-    id: int
-    title: str
-    requester: str
-    provider: str
-    state: str
-    state_label: str
-    due: date | None           # what is owed now (None when nothing is)
-    completion_due: date | None
-    url: str
+# ---- fulfilment: the catalog entry that holds the data --------------------------------------------
+FULFILLING_STATES = (DatasetState.PUBLISHED, DatasetState.SUBMITTED)
 
 
-def _row(d: DemandRequest) -> DemandRow:
-    return DemandRow(d.id, d.title, d.requester.name, d.provider.name if d.provider else "", d.state,
-                     label(DEMAND_STATE_LABELS, d.state), d.due_date if d.state in DEMAND_OPEN else None,
-                     d.completion_due, demand_link(d))
+def fulfil_choices(d: DemandRequest) -> list[Dataset]:
+    """The entries that may fulfil the demand: the source agency's, published or submitted for review
+    (SHARING.md §3.4「entry submitted for review」)."""
+    if d.provider_agency_id is None:
+        return []
+    return list(db.session.scalars(select(Dataset).where(
+        Dataset.agency_id == d.provider_agency_id, Dataset.state.in_(FULFILLING_STATES)).order_by(Dataset.title)))
 
 
-def demand_rows_for_responsibility_list(agency_id: int) -> list[DemandRow]:
-    """责任清单: the demands this providing agency agreed to (R2024 §24「列入共享责任清单」), with their
+def _fulfilling_entry(d: DemandRequest, key: Any) -> Dataset:
+    key = (key or "").strip() if isinstance(key, str) else ""
+    ds = db.session.scalar(select(Dataset).where(or_(Dataset.slug == key, Dataset.id == key))) if key else None
+    if ds is None or ds.agency_id != d.provider_agency_id or ds.state not in FULFILLING_STATES:
+        message = _("Choose the catalog entry of your agency, published or submitted for review, that holds the "
+                    "data.")
+        raise Invalid(message, {"dataset": message})
+    return ds
+
+
+def fulfilled_entry(d: DemandRequest) -> dict[str, str] | None:
+    """The entry that fulfilled the demand, for its page: title, code and the public page once published."""
+    ds = d.fulfilled_dataset
+    if ds is None:
+        return None
+    return {"title": ds.title, "code": ds.code or "",
+            "url": f"/dataset/{ds.slug}" if ds.state == DatasetState.PUBLISHED else ""}
+
+
+def sentences(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+# ---- the lists (§2.2): this workflow's rows, registered with the lists -------------------------------
+def _list_row(d: DemandRequest, *, responsibility: bool) -> ListRow:
+    return ListRow(agency=(d.provider if responsibility else d.requester).name, kind=_("Demand for data"),
+                   title=d.title, url=demand_link(d),
+                   due=d.completion_due if responsibility else (d.due_date if d.state in DEMAND_OPEN else None),
+                   state=label(DEMAND_STATE_LABELS, d.state),
+                   party=d.requester.name if responsibility else (d.provider.name if d.provider else ""),
+                   extra={"id": d.id, "state": d.state})
+
+
+@register_responsibility_source
+def responsibility_rows(agency_ids: Sequence[int] | None) -> Iterator[ListRow]:
+    """责任清单: the demands the providing agencies agreed to (R2024 §24「列入共享责任清单」), with their
     completion due date; fulfilled ones stay listed."""
-    stmt = select(DemandRequest).where(DemandRequest.provider_agency_id == agency_id,
-                                       DemandRequest.state.in_((D.AGREED, D.FULFILLED))
-                                       ).order_by(DemandRequest.completion_due, DemandRequest.id)
-    return [_row(d) for d in db.session.scalars(stmt)]
+    stmt = select(DemandRequest).where(DemandRequest.state.in_((D.AGREED, D.FULFILLED)))
+    if agency_ids is not None:
+        stmt = stmt.where(DemandRequest.provider_agency_id.in_(agency_ids))
+    for d in db.session.scalars(stmt.order_by(DemandRequest.completion_due, DemandRequest.id)):
+        yield _list_row(d, responsibility=True)
 
 
-def demand_rows_for_demand_list(agency_id: int) -> list[DemandRow]:
-    """需求清单: every demand this requesting agency submitted, with its state."""
-    stmt = select(DemandRequest).where(DemandRequest.requester_agency_id == agency_id,
-                                       DemandRequest.state != D.DRAFT).order_by(DemandRequest.id.desc())
-    return [_row(d) for d in db.session.scalars(stmt)]
+@register_demand_source
+def demand_list_rows(agency_ids: Sequence[int] | None) -> Iterator[ListRow]:
+    """需求清单: every demand the requesting agencies submitted, with its state."""
+    stmt = select(DemandRequest).where(DemandRequest.state != D.DRAFT)
+    if agency_ids is not None:
+        stmt = stmt.where(DemandRequest.requester_agency_id.in_(agency_ids))
+    for d in db.session.scalars(stmt.order_by(DemandRequest.id.desc())):
+        yield _list_row(d, responsibility=False)
 
 
 # ---- supervision -------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ officers negotiate for SHARE_NEGOTIATION_WORKDAYS (10): terms proposed by one an
 resolve it; failure declared by either, or the negotiation due passing (the deadline run moves it as the
 portal), sends it to the authority, which coordinates within SHARE_COORDINATION_WORKDAYS (30) of the end of
 the negotiation, may refer it to the expert committee (experts then read it; the clock runs) and decides:
-share on terms, or the refusal stands. The terms are recorded; the grant itself is made by the share
-request code (docs/decisions.md).
+share on terms, or the refusal stands. Sharing on terms moves the disputed request on to `agreed` (REQUEST's
+`settle` step, requests.settle): the provider's officer delivers within SHARE_DELIVERY_WORKDAYS and the grant
+results (docs/decisions.md).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from .dispute_common import not_found, reads_pair
 from .dispute_models import DisputeOutcome, DisputeState, ShareDispute
 from .dispute_schemas import DisputeActionIn, DisputeIn
 from .dispute_workflow import DISPUTE, DISPUTE_DECISIONS, SYSTEM, today
+from . import requests
 from .models import RequestState, ShareRequest
 from .workflow import REQUEST, officer_ids
 
@@ -170,7 +172,7 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
             other = [a for a in parties if a != dispute.proposed_by_agency_id]
             _tell(other, _("Terms proposed in the dispute on “%(title)s”", title=title), text, dispute, "propose")
         elif action == "accept":
-            _resolve(dispute, DisputeOutcome.AGREED, dispute.proposed_terms)
+            _resolve(dispute, DisputeOutcome.AGREED, dispute.proposed_terms, actor)
             _tell(parties, _("Dispute on “%(title)s” resolved: terms agreed", title=title), dispute.terms,
                   dispute, "resolved")
         elif action == "fail":
@@ -182,16 +184,22 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
                        dispute.statement, link=link(dispute), kind="share_dispute.refer")
         else:
             outcome = DisputeOutcome.SHARE if action == "decide_share" else DisputeOutcome.REFUSAL_STANDS
-            _resolve(dispute, outcome, text)
+            _resolve(dispute, outcome, text, actor)
             _tell(parties, _("The data authority decided the dispute on “%(title)s”: %(outcome)s", title=title,
                              outcome=str(OUTCOME_LABELS[outcome])), text, dispute, "resolved")
     DISPUTE.perform(dispute, action, actor, text, effect=record, version=version,
                     details=lambda: {"terms": dispute.terms or dispute.proposed_terms, "outcome": dispute.outcome,
                                      "due": dispute.due_date.isoformat() if dispute.due_date else None})
+    if dispute.request_id and dispute.outcome in (DisputeOutcome.AGREED, DisputeOutcome.SHARE):
+        requests.deliver_if_on_portal(db.session.get(ShareRequest, dispute.request_id), actor)
 
 
-def _resolve(dispute: ShareDispute, outcome: str, terms: str) -> None:
+def _resolve(dispute: ShareDispute, outcome: str, terms: str, actor: Any) -> None:
+    """Record the outcome; sharing on terms moves the disputed request on to `agreed` (REQUEST `settle`)."""
     dispute.outcome, dispute.terms, dispute.resolved_at = outcome, terms, utcnow()
+    req = db.session.get(ShareRequest, dispute.request_id) if dispute.request_id else None
+    if req is not None and outcome != DisputeOutcome.REFUSAL_STANDS and req.state == RequestState.DISPUTED:
+        requests.settle(req, terms, actor)
 
 
 def advance(on: date) -> int:

@@ -10,7 +10,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from hashlib import sha256
 from typing import Any, Mapping
 
@@ -81,6 +81,25 @@ def change(grant: ShareGrant, action: str, values: Mapping[str, Any], actor: Use
     SHARE_GRANT.perform(grant, action, actor, reason, effect=changed, version=data["version"],
                         details={"request": grant.request_id})
     return grant
+
+
+def expire_ended(on: date) -> int:
+    """Grants whose last day is before `on` expire, as the portal (SHARE_GRANT `expire`, run by `flask portal
+    deadlines`); their holders' officers are told. The number expired."""
+    due = list(db.session.scalars(select(ShareGrant).where(
+        ShareGrant.state.in_((ShareGrantState.ACTIVE, ShareGrantState.SUSPENDED)), ShareGrant.end.is_not(None),
+        ShareGrant.end < on).order_by(ShareGrant.id)))
+    for grant in due:
+        why = _("The grant's last day, %(date)s, has passed; a new request is needed to go on.",
+                date=grant.end.isoformat())
+
+        def expired(_t, grant=grant, why=why) -> None:
+            grant.state_reason, grant.state_changed_at, grant.state_changed_by_id = why, utcnow(), None
+            event(grant.request, "grant_expire", roles.SYSTEM, why)
+
+        SHARE_GRANT.perform(grant, "expire", roles.SYSTEM, why, effect=expired,
+                            details=lambda grant=grant: {"request": grant.request_id, "end": grant.end.isoformat()})
+    return len(due)
 
 
 # ---- what a use is refused for ----------------------------------------------------------------------

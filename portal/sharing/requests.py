@@ -6,7 +6,7 @@ table of workflow.py; nothing is written when anything is wrong.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, register_workflow
 from . import grants
+from .catalog import ListRow, register_demand_source
 from .models import RequestState, ShareMode, ShareRequest
 from .schemas import FIELDS, AgreeIn, DeliverIn, ReasonIn, RefuseIn, ShareRequestFields, load
 from .vocab import REQUEST_STATE_LABELS
@@ -58,7 +59,8 @@ def get_request(req_id: int, actor: Any) -> ShareRequest:
 
 
 def allowed_actions(req: ShareRequest, actor: Any) -> list[str]:
-    return table_for(req).allowed_actions(req, actor)
+    """The steps the request's page and API offer (`settle` is the dispute's, taken on its page)."""
+    return [a for a in table_for(req).allowed_actions(req, actor) if a in ACTIONS]
 
 
 def lists_for(actor: Any) -> dict[str, list[ShareRequest]]:
@@ -291,6 +293,27 @@ withdraw = _step("withdraw", "withdrawn")
 dispute = _step("dispute", "disputed")
 
 
+def settle(req: ShareRequest, terms: str, actor: Any) -> None:
+    """A dispute on this refused request was resolved with sharing on `terms` (SHARING.md §3.7「grant as §3.2,
+    delivery + 5 WD」): agreed as asked, the terms noted; the provider's officer delivers within
+    SHARE_DELIVERY_WORKDAYS and the grant results. Kept uncommitted: the dispute's step commits both."""
+    def settled(_t) -> None:
+        _agree_as_asked(req)
+        req.terms_note, req.answered_at, req.delivery_due = terms, utcnow(), req.due_date
+        event(req, "settled", actor, sentences(terms, _("Delivery due by %(date)s.",
+                                                         date=req.delivery_due.isoformat())))
+
+    REQUEST.perform(req, "settle", actor, terms, effect=settled, commit=False,
+                    details=lambda: {"delivery_due": req.delivery_due.isoformat()})
+
+
+def deliver_if_on_portal(req: ShareRequest, actor: Any) -> None:
+    """After a settlement: delivered at once when the agreed data is on the portal and the one who settled
+    is the provider's officer; otherwise that officer delivers from the request's page."""
+    if req.state == S.AGREED and _on_portal(req) and REQUEST.may(req, "deliver", actor):
+        deliver(req, {}, actor, automatic=True)
+
+
 def supervise(req: ShareRequest, values: Mapping[str, Any], actor: User) -> ShareRequest:
     """The authority records 督办 on a late or slow case, with a date (R2024 §49(二))."""
     data = load(ReasonIn(), values)
@@ -335,6 +358,21 @@ def act(req: ShareRequest, action: str, values: Mapping[str, Any], actor: User) 
     if step is None:
         raise NotFound(_("No such step."))
     return step(req, values, actor)
+
+
+# ---- the 需求清单 (§2.2): each requesting agency's submitted requests ---------------------------------
+@register_demand_source
+def demand_list_rows(agency_ids: Sequence[int] | None) -> Iterator[ListRow]:
+    """The requests the requesting agencies submitted (no drafts), with state and what is due now."""
+    stmt = select(ShareRequest).where(ShareRequest.submitted_at.is_not(None))
+    if agency_ids is not None:
+        stmt = stmt.where(ShareRequest.requester_agency_id.in_(agency_ids))
+    for r in db.session.scalars(stmt.order_by(ShareRequest.submitted_at.desc(), ShareRequest.id.desc())):
+        yield ListRow(agency=r.requester.name, kind=_("Share request"), title=r.dataset.title, code=r.dataset.code,
+                      url=f"/sharing/requests/{r.id}", share_type=r.share_type, modes=tuple(r.modes or ()),
+                      due=r.due_date if r.state in WAITING_STATES else None,
+                      state=str(REQUEST_STATE_LABELS.get(r.state, r.state)), party=r.provider.name,
+                      extra={"id": r.id, "state": r.state})
 
 
 # ---- supervision ---------------------------------------------------------------------------------------

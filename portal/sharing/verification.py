@@ -31,12 +31,13 @@ from ..supervision.services import Case, Deadlines, register_workflow
 from .demand_models import Verdict, VerificationRequest, VerificationState
 from .demand_vocab import VERDICT_LABELS, VERIFICATION_STATE_LABELS
 from .demand_workflow import VERIFICATION, VERIFICATION_OPEN, verification_event, verification_link
+from .grants import ACCESS_KIND as SHARE_ACCESS_KIND
 from .workflow import officer_ids
 
 V = VerificationState
-# The access-event kind of a compare run and of each file access. The foundation defines no `share` kind
-# yet (SHARING.md §5); "download", the nearest existing one, until it does (the detail names the case).
-ACCESS_KIND = "download"
+# The access-event kind of a compare run and of each file access: `share`, as every use under a grant
+# (SHARING.md §5「verification under a grant」, kept ≥ 2 years); the detail names the verification.
+ACCESS_KIND = SHARE_ACCESS_KIND
 MAX_RECORDS = 10000
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -16,7 +16,7 @@ from ..accounts.permissions import roles_required
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..fields import form_values
-from . import grants, navigation, requests
+from . import errors_check, grants, navigation, requests
 from .schemas import FIELDS, AgreeIn, DeliverIn, ReasonIn, RefuseIn, ShareRequestFields
 from .vocab import ACTION_LABELS, EVENT_LABELS, MODE_LABELS
 
@@ -112,7 +112,8 @@ def _show(req, errors: dict | None = None, status: int = 200):
     names = {k: dict(v) for k, v in choices.items()}
     return render_template("sharing/request.html", req=req, actions=actions, steps=steps, errors=errors or {},
                            names=names, grant=req.grant, notice=grants.notice(req.grant),
-                           uses=grants.uses(req.grant, current_user)), status
+                           uses=grants.uses(req.grant, current_user),
+                           checks=errors_check.open_checks_of(req.dataset_id)), status
 
 
 @bp.get("/sharing/requests/<int:req_id>")
@@ -152,7 +153,8 @@ def _grant_page(g, status: int = 200):
     return render_template("sharing/grant.html", grant=g, req=g.request, notice=grants.notice(g),
                            files=grants.files_for(g, current_user), uses=grants.uses(g, current_user),
                            actions=grants.allowed_actions(g, current_user),
-                           links=navigation.grant_links(g, current_user)), status
+                           links=navigation.grant_links(g, current_user),
+                           checks=errors_check.open_checks_of(g.dataset_id)), status
 
 
 @bp.post("/sharing/grants/<int:grant_id>/<action>")

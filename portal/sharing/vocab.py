@@ -40,9 +40,11 @@ EVENT_LABELS = {
     "withdrawn": _l("Withdrawn by the requester"),
     "disputed": _l("The requester disputes the refusal"),
     "supervised": _l("Supervised by the data authority (督办)"),
+    "settled": _l("The dispute is settled: shared on the terms agreed"),
     "grant_suspend": _l("Sharing suspended"),
     "grant_resume": _l("Sharing resumed"),
     "grant_revoke": _l("Sharing revoked"),
+    "grant_expire": _l("The grant expired (its last day passed)"),
 }
 ACTION_LABELS = {
     "submit": _l("Submit"), "agree": _l("Agree"), "refuse": _l("Refuse"), "question": _l("Ask a question"),

@@ -92,6 +92,9 @@ _tell_provider_withdrawn = _tell("provider", _title(
     lambda t, who: _("Share request withdrawn by %(agency)s: “%(title)s”", agency=who, title=t)))
 _tell_provider_disputed = _tell("provider", _title(
     lambda t, who: _("%(agency)s disputes your refusal: “%(title)s”", agency=who, title=t)))
+_tell_provider_settled = _tell("provider", _title(
+    lambda t, who: _("Deliver “%(title)s” to %(agency)s: the dispute is settled", agency=who, title=t)),
+    lambda req, _r: _("Delivery due by %(date)s.", date=req.delivery_due.isoformat()))
 _tell_provider_supervised = _tell("provider", _title(
     lambda t, who: _("The data authority supervises the share request “%(title)s”", title=t)))
 
@@ -100,7 +103,8 @@ def _tell_grant_holder(action: str):
     def tell(grant: ShareGrant, actor, reason: str) -> None:
         subject = {"suspend": _("Sharing of “%(title)s” is suspended", title=grant.dataset.title),
                    "resume": _("Sharing of “%(title)s” is resumed", title=grant.dataset.title),
-                   "revoke": _("Sharing of “%(title)s” is revoked", title=grant.dataset.title)}[action]
+                   "revoke": _("Sharing of “%(title)s” is revoked", title=grant.dataset.title),
+                   "expire": _("The grant for “%(title)s” has expired", title=grant.dataset.title)}[action]
         notify_all(officer_ids(grant.requester_agency_id), subject, reason, link=link(grant.request),
                    kind=f"share_grant.{action}")
     return tell
@@ -147,6 +151,10 @@ REQUEST = Workflow("share_request", [
                notify=lambda req, actor, reason: req.submitted_at and _tell_provider_withdrawn(req, actor, reason)),
     Transition("dispute", (S.REFUSED,), S.DISPUTED, (REQUESTER,), "share_request.dispute", needs_reason=True,
                notify=_tell_provider_disputed),
+    # §3.7: a dispute resolved with sharing on terms (accepted by either officer, or decided by the authority)
+    # is agreed as §3.2, delivery due + SHARE_DELIVERY_WORKDAYS; taken from the dispute's page only.
+    Transition("settle", (S.DISPUTED,), S.AGREED, (REQUESTER, PROVIDER, AUTHORITY), "share_request.settle",
+               starts="SHARE_DELIVERY_WORKDAYS", needs_reason=True, notify=_tell_provider_settled),
     # overdue: the state is kept and supervision escalates; the authority may record 督办 (R2024 §49(二)).
     Transition("supervise", (S.SUBMITTED,), S.SUBMITTED, (AUTHORITY,), "share_request.supervise",
                needs_reason=True, notify=_tell_provider_supervised),
@@ -167,7 +175,8 @@ SHARE_GRANT = Workflow("share_grant", [
                notify=_tell_grant_holder("resume")),
     Transition("revoke", (G.ACTIVE, G.SUSPENDED), G.REVOKED, GRANT_MANAGERS, "share_grant.revoke", needs_reason=True,
                notify=_tell_grant_holder("revoke")),
-    Transition("expire", (G.ACTIVE, G.SUSPENDED), G.EXPIRED, (SYSTEM,), "share_grant.expire"),
+    Transition("expire", (G.ACTIVE, G.SUSPENDED), G.EXPIRED, (SYSTEM,), "share_grant.expire",
+               notify=_tell_grant_holder("expire")),
     Transition("end", (G.ACTIVE, G.SUSPENDED), G.ENDED, (SYSTEM,), "share_grant.end", needs_reason=True),
 ], relations=lambda g, actor: roles.share_relations(actor, requester_agency_id=g.requester_agency_id,
                                                     provider_agency_id=g.provider_agency_id),

@@ -7,7 +7,8 @@ from datetime import date
 from portal.accounts import roles
 from portal.audit.models import AuditEvent
 from portal.extensions import db
-from portal.sharing import demands
+from portal.accounts.models import Role, User
+from portal.sharing import catalog
 from portal.sharing.demand_models import DemandRequest
 from portal.sharing.demand_workflow import DEMAND
 from portal.supervision.services import open_cases
@@ -36,6 +37,15 @@ def _reload(d) -> DemandRequest:
 def _audit(d) -> list[str]:
     return [e.action for e in db.session.scalars(db.select(AuditEvent).where(
         AuditEvent.object_type == "share_demand", AuditEvent.object_id == str(d.id)).order_by(AuditEvent.id))]
+
+
+def _listed(which: str, agency) -> list:
+    """The demand rows of one agency on the 责任清单 or the 需求清单, as the lists build them (from the sources
+    the demand workflow registered), read by the authority."""
+    authority = db.session.scalar(db.select(User).where(User.role == Role.AUTHORITY))
+    build = catalog.responsibility_list if which == "responsibility" else catalog.demand_list
+    page = build(catalog.ListQuery(agency=agency.slug), authority)
+    return [r for r in page.rows if r.url.startswith("/sharing/demands/")]
 
 
 def test_the_demand_table_is_section_3_4():
@@ -75,11 +85,11 @@ def test_s8_demand_forwarded_agreed_directly_listed_on_both_lists(parties, as_us
     assert d.state == "agreed" and d.completion_due == date(2026, 5, 20)
     page = client.get(f"/sharing/demands/{d.id}").get_data(as_text=True)
     assert "2026-05-20" in page and "已同意" in page
-    [row] = demands.demand_rows_for_responsibility_list(parties["A"].id)
-    assert (row.id, row.completion_due, row.requester) == (d.id, date(2026, 5, 20), "呼和浩特市交通运输局")
-    [row] = demands.demand_rows_for_demand_list(parties["B"].id)
-    assert row.id == d.id and row.state == "agreed" and row.provider == "内蒙古自治区生态环境厅"
-    assert demands.demand_rows_for_responsibility_list(parties["B"].id) == []
+    [row] = _listed("responsibility", parties["A"])
+    assert (row.extra["id"], row.due, row.party) == (d.id, date(2026, 5, 20), "呼和浩特市交通运输局")
+    [row] = _listed("demand", parties["B"])
+    assert row.extra["id"] == d.id and row.extra["state"] == "agreed" and row.party == "内蒙古自治区生态环境厅"
+    assert _listed("responsibility", parties["B"]) == []
     assert _audit(d) == ["share_demand.submit", "share_demand.forward", "share_demand.agree"]
     # the requester's officer is told, with the completion date
     inbox = as_user(parties["b_officer"]).get("/inbox").get_data(as_text=True)
@@ -89,7 +99,7 @@ def test_s8_demand_forwarded_agreed_directly_listed_on_both_lists(parties, as_us
     assert _act(as_user(parties["a_officer"]), d, "fulfil", dataset=parties["open"].slug).status_code == 302
     d = _reload(d)
     assert d.state == "fulfilled" and d.fulfilled_dataset_id == parties["open"].id
-    assert [r.id for r in demands.demand_rows_for_responsibility_list(parties["A"].id)] == [d.id]
+    assert [r.extra["id"] for r in _listed("responsibility", parties["A"])] == [d.id]
 
 
 def test_agree_after_processing_takes_the_providers_date_and_supervision_watches_it(parties, as_user, monkeypatch):
@@ -203,9 +213,9 @@ def test_the_demo_holds_an_agreed_demand_and_one_under_review(demo_client):
     from portal.agencies.models import Agency
 
     ids = {a.slug: a.id for a in db.session.scalars(db.select(Agency))}
-    [row] = demands.demand_rows_for_responsibility_list(ids["nmg-sthjt"])
-    assert row.title == "重型柴油车遥感监测超标记录" and row.completion_due is not None
-    assert [r.state for r in demands.demand_rows_for_demand_list(ids["hhht-jtysj"])] == ["agreed"]
+    [row] = _listed("responsibility", db.session.get(Agency, ids["nmg-sthjt"]))
+    assert row.title == "重型柴油车遥感监测超标记录" and row.due is not None
+    assert [r.extra["state"] for r in _listed("demand", db.session.get(Agency, ids["hhht-jtysj"]))] == ["agreed"]
     assert sorted(d.state for d in db.session.scalars(db.select(DemandRequest))) == ["agreed", "authority_review"]
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
         AuditEvent.object_type == "share_demand")) == 4

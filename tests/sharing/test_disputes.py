@@ -77,7 +77,7 @@ def test_s9_negotiation_then_coordination_on_the_official_calendar(app, parties,
     assert dispute.state == "resolved" and dispute.outcome == "share" and "车牌号" in dispute.terms
     assert audit_actions("share_dispute", dispute.id) == [
         "share_dispute.open", "share_dispute.escalate", "share_dispute.refer", "share_dispute.decide_share"]
-    assert audit_actions("share_request", req.id) == ["share_request.dispute"]
+    assert audit_actions("share_request", req.id) == ["share_request.dispute", "share_request.settle"]
 
 
 def test_terms_proposed_by_one_officer_are_accepted_by_the_other(app, parties, as_user, monkeypatch):

@@ -59,6 +59,9 @@ def test_s7_verification_filed_answered_with_verdicts_only(parties, as_user, mon
     events = db.session.scalars(db.select(AccessEvent).where(AccessEvent.detail.like(f"verification {v.id}:%"))).all()
     assert [e.status for e in events if "compare run" in e.detail] == [200]
     assert sorted(e.status for e in events if "file" in e.detail) == [200, 200, 403, 403, 403]
+    assert {e.kind for e in events} == {"share"} and all(e.dataset_id == v.dataset_id for e in events)
+    exported = as_user(parties["auditor"]).get("/console/access.csv?kind=share").get_data(as_text=True)
+    assert f"verification {v.id}: compare run" in exported   # auditors export them with the grants' uses
     actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(
         AuditEvent.object_type == "share_verification").order_by(AuditEvent.id))]
     assert actions == ["share_verification.file", "share_verification.answer"]
