@@ -65,6 +65,7 @@ def test_a_field_with_an_error_gets_a_red_border(live_server, page):
     assert border(password)[0] != RED
     log_in(page, live_server, STAFF, "not-the-password")
     expect(page.locator(".field.has-error")).to_have_count(1)
+    page.wait_for_load_state("load")  # the stylesheet applied, not only the page's HTML parsed
     password = page.get_by_label("密码")
     assert password.get_attribute("aria-invalid") == "true"
     assert border(password) == (RED, "2px")
