@@ -35,7 +35,8 @@ def install_url_converters(app: Flask) -> None:
 
 
 def _refuse_nul() -> None:
-    """A NUL character has no place in a URL or form text; PostgreSQL would refuse it deep inside a query.
+    """A NUL character has no place in a URL, form text or a JSON body's strings; PostgreSQL would refuse it
+    deep inside a query.
 
     The query string is looked at as sent: a NUL in it can only be %00 (the server refuses a raw one),
     so its arguments need not be parsed for this on every request."""
@@ -51,8 +52,26 @@ def _refuse_nul() -> None:
                                                                          "multipart/form-data"):
         refused = any("\x00" in text for pair in request.form.items(multi=True) for text in pair
                       if isinstance(text, str))
+    if not refused and request.method in ("POST", "PUT", "PATCH") and request.is_json:
+        refused = _holds_nul(request.get_json(silent=True))  # parsed once: the handler reads the same object
     if refused:
         raise BadRequest(_("The request could not be understood."))
+
+
+def _holds_nul(value) -> bool:
+    """Whether a parsed JSON document has a NUL in any of its strings (keys too)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 # Control characters (CR and LF would split the Location header: a 500, or a forged header) and the

@@ -253,6 +253,9 @@ def test_a_nul_character_is_a_clear_400(demo_client):
     r = post_form(demo_client, "/login", {"email": "a\x00b@example.cn", "password": "x"})
     assert r.status_code == 400 and "请求格式有误" in r.get_data(as_text=True)
     assert demo_client.get("/dataset?q=%2500").status_code == 200  # an encoded "%" followed by 00 is no NUL
+    for body in ({"dataset": "a\x00b"}, {"records": [{"a\x00": "1"}]}):  # a JSON body's strings, keys too
+        r = demo_client.post("/api/v1/sharing/verifications", json=body, headers={"Authorization": "Bearer x"})
+        assert r.status_code == 400 and "请求格式有误" in r.get_json()["error"]["message"], body
 
 
 def test_search_syntax_is_plain_text(demo_client):
