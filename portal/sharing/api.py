@@ -133,8 +133,8 @@ for _action in grants.EVENTS:
        path_params={**GRANT_ID, "resource_id": "The file's id."})
 @token_required(*roles.AGENCY_STAFF)
 def share_grant_file(user, grant_id: int, resource_id: str):
-    """The file in mode `api`, for a user named in the grant, within its period; a CSV or XLSX holds only the agreed
-    data items. The header X-Share-Notice (percent-encoded) carries the purpose and the ban on onward
+    """The file in mode `api`, for a user named in the grant, within its period; a CSV or XLSX holds only the
+    agreed data items. The header X-Share-Notice (percent-encoded) carries the purpose and the ban on onward
     transfer. Every call, refused ones too, is logged as a `share` access event with the grant's number."""
     g = grants.get_grant(grant_id, user)
     out = grants.take(g, resource_id, user, "api")
