@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import csv
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator
 
 from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
@@ -34,9 +36,7 @@ def preview(res: Resource, path: Path, limit: int = PREVIEW_ROWS) -> Preview:
     fmt = res.format.upper()
     try:
         if fmt == "CSV":
-            # files labelled gbk are read as GB18030, its superset, exactly as they were checked on upload
-            encoding = "gb18030" if res.encoding == "gbk" else "utf-8-sig"
-            return _csv(path, encoding, limit, res.row_count)
+            return _csv(path, csv_encoding(res), limit, res.row_count)
         if fmt == "XLSX":
             return _xlsx(path, limit, res.row_count)
         if fmt == "JSON":
@@ -60,6 +60,23 @@ def _csv(path: Path, encoding: str, limit: int, total: int | None) -> Preview:
 
 
 def _xlsx(path: Path, limit: int, total: int | None) -> Preview:
+    with first_sheet(path) as (_title, it):
+        header = [_cell(v) for v in next(it, ())]
+        rows = [[_cell(v) for v in row] for _, row in zip(range(limit), it)]
+    return Preview(header, rows, total)
+
+
+# ---- the readers of tabular files (the preview, deliveries under a share grant, the online query) ----------
+def csv_encoding(res: Resource) -> str:
+    """Files labelled gbk are read as GB18030, its superset, exactly as they were checked on upload."""
+    return "gb18030" if res.encoding == "gbk" else "utf-8-sig"
+
+
+@contextmanager
+def first_sheet(path: Path) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """The first worksheet's title and its rows (cell values, formulas' cached results), read as a stream: the
+    workbook is opened read-only, so a large one is never held whole in memory. The first sheet is the table
+    the catalog describes (its header is the file's columns on upload)."""
     from openpyxl import load_workbook
 
     check_zip(path, xlsx=True)  # files stored before these checks existed are checked again here
@@ -67,12 +84,25 @@ def _xlsx(path: Path, limit: int, total: int | None) -> Preview:
     with open(path, "rb") as fh:  # a file object: stored files have no .xlsx suffix
         wb = load_workbook(fh, read_only=True, data_only=True)
         try:
-            it = wb.worksheets[0].iter_rows(values_only=True)
-            header = [_cell(v) for v in next(it, ())]
-            rows = [[_cell(v) for v in row] for _, row in zip(range(limit), it)]
+            ws = wb.worksheets[0]
+            yield ws.title, ws.iter_rows(values_only=True)
         finally:
             wb.close()
-    return Preview(header, rows, total)
+
+
+@contextmanager
+def table_rows(res: Resource, path: Path) -> Iterator[Iterator[list[str]]]:
+    """The header row, then every row, as text, read as a stream: a CSV in its checked encoding, an XLSX's
+    first sheet. ValueError for other formats."""
+    fmt = res.format.upper()
+    if fmt == "CSV":
+        with open(path, encoding=csv_encoding(res), newline="") as fh:
+            yield csv.reader(fh)
+    elif fmt == "XLSX":
+        with first_sheet(path) as (_title, rows):
+            yield ([_cell(v) for v in row] for row in rows)
+    else:
+        raise ValueError(fmt)
 
 
 def _json(path: Path, limit: int) -> Preview:

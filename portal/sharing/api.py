@@ -10,14 +10,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, request
 from marshmallow import Schema, fields
 
 from ..accounts import roles
 from ..api.cases import load_body, token_required
 from ..api.routes import route
-from . import grants, requests
-from .schemas import AgreeIn, DeliverIn, GrantOut, ReasonIn, RefuseIn, ShareRequestIn, ShareRequestOut
+from ..fields import form_values
+from . import grants, query, requests
+from .schemas import (AgreeIn, DeliverIn, GrantOut, QueryIn, QueryOut, ReasonIn, RefuseIn, ShareRequestIn,
+                      ShareRequestOut)
 from .workflow import DIRECT, REQUEST
 
 TAG = "sharing"
@@ -131,8 +133,8 @@ for _action in grants.EVENTS:
        path_params={**GRANT_ID, "resource_id": "The file's id."})
 @token_required(*roles.AGENCY_STAFF)
 def share_grant_file(user, grant_id: int, resource_id: str):
-    """The file in mode `api`, for a user named in the grant, within its period; a CSV holds only the agreed
-    data items. The header X-Share-Notice (percent-encoded) carries the purpose and the ban on onward
+    """The file in mode `api`, for a user named in the grant, within its period; a CSV or XLSX holds only the
+    agreed data items. The header X-Share-Notice (percent-encoded) carries the purpose and the ban on onward
     transfer. Every call, refused ones too, is logged as a `share` access event with the grant's number."""
     g = grants.get_grant(grant_id, user)
     out = grants.take(g, resource_id, user, "api")
@@ -141,3 +143,17 @@ def share_grant_file(user, grant_id: int, resource_id: str):
     resp.headers["X-Share-Notice"] = quote(grants.notice(g))
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+@route("/sharing/grants/<int:grant_id>/resources/<resource_id>/query", summary="Query a table under a share grant",
+       tag=TAG, query=QueryIn, response=QueryOut, errors=(401, 403, 404, 409, 422), auth=True,
+       path_params={**GRANT_ID, "resource_id": "The file's id (a CSV or XLSX file)."})
+@token_required(*roles.AGENCY_STAFF)
+def share_grant_query(user, grant_id: int, resource_id: str):
+    """Online query (mode `query`) for a user named in the grant, within its period: only the agreed data items
+    are shown or filtered on (422 naming the field otherwise), 50 rows a page, with the total, the grant's
+    purpose and the ban on onward transfer. Every query, refused ones too, is logged as a `share` access event
+    with the grant's number."""
+    g = grants.get_grant(grant_id, user)
+    table = query.table(g, resource_id, user)
+    return QueryOut().dump(query.dump(query.answer(table, form_values(QueryIn(), request.args))))

@@ -6,7 +6,6 @@ the agreed data items; every delivery carries the purpose and the ban on onward 
 """
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -23,11 +22,12 @@ from ..audit import services as audit
 from ..audit.models import AccessEvent
 from ..catalog.downloads import is_quarantined, require_not_suspended
 from ..catalog.models import Resource, ResourceKind
-from ..errors import Forbidden, NotFound, UnavailableForLegalReasons
+from ..errors import Conflict, Forbidden, NotFound, UnavailableForLegalReasons
 from ..extensions import db
 from ..models_base import utcnow
 from ..storage import storage
 from ..storage.names import clean_filename
+from . import tabular
 from .models import ShareDelivery, ShareGrant, ShareGrantState, ShareRequest
 from .schemas import ReasonIn, load, notice_text
 from .workflow import SHARE_GRANT, event, today
@@ -117,7 +117,7 @@ def _reason(grant: ShareGrant, code: str) -> str:
     }[code]
 
 
-def _log(grant: ShareGrant, res_id: str, status: int, detail: str = "", sent: int = 0) -> None:
+def log_use(grant: ShareGrant, res_id: str, status: int, detail: str = "", sent: int = 0) -> None:
     audit.log_access(ACCESS_KIND, status, dataset_id=grant.dataset_id, resource_id=res_id, grant_id=grant.id,
                      bytes_sent=sent, detail=detail)
 
@@ -130,7 +130,7 @@ def require(grant: ShareGrant, resource_id: str, user: Any, mode: str) -> Resour
     code = grant.refusal(res.id, getattr(user, "id", None), mode, today())
     if code is not None:
         message = _reason(grant, code)
-        _log(grant, res.id, 403, f"{mode}: {message}")
+        log_use(grant, res.id, 403, f"{mode}: {message}")
         raise Forbidden(message, {"grant": grant.id, "refused": code})
     require_not_suspended(res.dataset)
     if is_quarantined(res.sha256):
@@ -148,34 +148,33 @@ class Delivered:
 
 
 def projects(grant: ShareGrant, res: Resource) -> bool:
-    """A CSV with columns beyond the agreed data items leaves with the agreed ones only."""
-    return (res.format.upper() == "CSV" and bool(grant.items) and bool(res.columns)
-            and set(res.columns) - set(grant.items) != set() and bool(set(res.columns) & set(grant.items)))
+    """A CSV or XLSX with columns beyond the agreed data items leaves with the agreed ones only."""
+    return tabular.projects(grant, res)
 
 
 def delivered_bytes(grant: ShareGrant, res: Resource) -> Delivered:
-    raw = storage().path(res.storage_key).read_bytes()
+    """The file as it leaves under the grant: a CSV or XLSX cut to the agreed data items (409 when its header
+    holds none of them), any other file whole."""
+    path = storage().path(res.storage_key)
     name = clean_filename(res.filename, f"{res.id}.{res.format.lower()}")
-    if not projects(grant, res):
-        return Delivered(name, res.media_type, raw, False)
+    if not tabular.projects(grant, res):
+        return Delivered(name, res.media_type, path.read_bytes(), False)
+    if res.format.upper() == "XLSX":
+        return Delivered(name, res.media_type, tabular.project_xlsx(grant, path), True)
     encoding = res.encoding or "utf-8"
-    rows = csv.reader(io.StringIO(raw.decode(encoding, errors="replace")))
-    header = next(rows, [])
-    keep = [i for i, col in enumerate(header) if col in set(grant.items)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([header[i] for i in keep])
-    for row in rows:
-        writer.writerow([row[i] if i < len(row) else "" for i in keep])
-    return Delivered(name, f"text/csv; charset={encoding}", out.getvalue().encode(encoding, errors="replace"), True)
+    return Delivered(name, f"text/csv; charset={encoding}", tabular.project_csv(grant, res, path), True)
 
 
 def take(grant: ShareGrant, resource_id: str, user: Any, mode: str) -> Delivered:
     """One file under the grant: checked, projected, remembered by its hash (S6) and logged."""
     res = require(grant, resource_id, user, mode)
-    out = delivered_bytes(grant, res)
+    try:
+        out = delivered_bytes(grant, res)
+    except Conflict as exc:
+        log_use(grant, res.id, exc.status, f"{mode}: {exc.message}")
+        raise
     _remember(grant, res.id, sha256(out.data).hexdigest())
-    _log(grant, res.id, 200, mode, len(out.data))
+    log_use(grant, res.id, 200, mode, len(out.data))
     return out
 
 
@@ -217,13 +216,17 @@ class FileRow:
     name: str
     url: str
     projected: bool
+    query_url: str = ""
 
 
 def files_for(grant: ShareGrant, user: Any) -> list[FileRow]:
-    """The grant's files, with a download link where the user may take them on the site now."""
+    """The grant's files, with a download link where the user may take them on the site now and a query link
+    where the user may query a table online now."""
     on, uid = today(), getattr(user, "id", None)
     return [FileRow(r.id, r.name, f"/sharing/grants/{grant.id}/files/{r.id}/download"
-                    if grant.covers(r.id, uid, "download", on) else "", projects(grant, r))
+                    if grant.covers(r.id, uid, "download", on) else "", projects(grant, r),
+                    f"/sharing/grants/{grant.id}/resources/{r.id}/query"
+                    if tabular.is_tabular(r) and grant.covers(r.id, uid, "query", on) else "")
             for r in grant.dataset.resources if r.kind == ResourceKind.FILE
             and (not grant.resource_ids or r.id in grant.resource_ids)]
 

@@ -117,6 +117,25 @@ class DeliverIn(In):
     version = AgreeIn._declared_fields["version"]
 
 
+QUERY_OPS = ("eq", "contains")
+
+
+class QueryIn(In):
+    """An online query of a granted table (mode `query`): the columns to show, filters (each the n-th of
+    filter_column, filter_op, filter_value; all must hold) and the page (50 rows a page). Only agreed data
+    items may be shown or filtered on."""
+
+    columns = _list(_l("Columns to show"), "Agreed data items to show (repeat; empty: every agreed item).",
+                    fields.String(validate=validate.Length(max=200)))
+    filter_column = _list(_l("Filter on"), "The agreed data item of each filter (repeat; an empty one is ignored).",
+                          fields.String(validate=validate.Length(max=200)))
+    filter_op = _list(_l("Condition"), "Of each filter: eq (equals) or contains (holds the text, any case).",
+                      fields.String(validate=validate.OneOf(QUERY_OPS)))
+    filter_value = _list(_l("Value"), "The value of each filter.", fields.String(validate=validate.Length(max=500)))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000), metadata={
+        "label": _l("Page"), "description": "The page of results, from 1 (50 rows a page)."})
+
+
 def load(schema: Schema, values: Mapping[str, Any]) -> dict[str, Any]:
     """The values through the schema; Invalid (422) naming the fields otherwise."""
     try:
@@ -200,3 +219,20 @@ def notice_text(grant) -> str:
           "agency's duties only; it may not be passed to third parties in any form, used for government "
           "information disclosure or published.", id=grant.id, purpose=grant.purpose),
         _("Legal basis: %(basis)s", basis=basis.text()) if basis else "")
+
+
+class QueryOut(Schema):
+    grant = fields.Integer(metadata={"description": "The grant's number."})
+    resource = fields.String(metadata={"description": "The file's id."})
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
+                          metadata={"description": "The columns shown, in order."})
+    agreed = fields.List(fields.String(), metadata={"description": "Every agreed data item of the file."})
+    records = fields.List(fields.Dict(keys=fields.String(), values=fields.String()),
+                          metadata={"description": "The page's rows, each by column name."})
+    total = fields.Integer(metadata={"description": "How many rows pass the filters in all."})
+    page = fields.Integer()
+    pages = fields.Integer(metadata={"description": "How many pages there are (at least 1)."})
+    page_size = fields.Integer()
+    purpose = fields.String(metadata={"description": "The grant's purpose: the data serves it only."})
+    notice = fields.String(metadata={
+        "description": "The purpose and the ban on onward transfer (R2024 §20) that bind the data."})

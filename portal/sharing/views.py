@@ -16,8 +16,8 @@ from ..accounts.permissions import roles_required
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..fields import form_values
-from . import errors_check, grants, navigation, requests
-from .schemas import FIELDS, AgreeIn, DeliverIn, ReasonIn, RefuseIn, ShareRequestFields
+from . import errors_check, grants, navigation, query, requests
+from .schemas import FIELDS, QUERY_OPS, AgreeIn, DeliverIn, QueryIn, ReasonIn, RefuseIn, ShareRequestFields
 from .vocab import ACTION_LABELS, EVENT_LABELS, MODE_LABELS
 
 bp = Blueprint("sharing", __name__)
@@ -194,3 +194,30 @@ def archive(grant_id: int):
     """Every file the user may take under the grant, as a ZIP with the notice file (使用须知.txt)."""
     g = grants.get_grant(grant_id, current_user)
     return _send(grants.archive(g, current_user))
+
+
+@bp.get("/sharing/grants/<int:grant_id>/resources/<resource_id>/query")
+@roles_required(roles.AGENCY_STAFF)
+def query_table(grant_id: int, resource_id: str):
+    """Online query (mode `query`): the agreed columns of a granted table, filtered and paged, for a user
+    named in the grant, with the purpose and the ban on onward transfer."""
+    g = grants.get_grant(grant_id, current_user)
+    table = query.table(g, resource_id, current_user)
+    values = form_values(QueryIn(), request.args)
+    answer, errors, status = None, {}, 200
+    try:
+        answer = query.answer(table, values)
+    except Invalid as exc:
+        errors, status = {**exc.details, "_form": exc.message}, exc.status
+    sent = request.args.to_dict(flat=False)
+    filters = [(c, o, v) for c, o, v in zip(sent.get("filter_column", []) + [""] * 3,
+                                             sent.get("filter_op", []) + ["eq"] * 3,
+                                             sent.get("filter_value", []) + [""] * 3)][:3]
+    links = []
+    if answer is not None:
+        near = sorted({1, answer.pages, *range(max(1, answer.page - 3), min(answer.pages, answer.page + 3) + 1)})
+        links = [(n, url_for("sharing.query_table", grant_id=g.id, resource_id=resource_id,
+                             **{**sent, "page": [str(n)]})) for n in near]
+    return render_template("sharing/query.html", grant=g, table=table, answer=answer, errors=errors,
+                           notice=grants.notice(g), chosen=sent.get("columns", []), filters=filters,
+                           ops=QUERY_OPS, links=links), status
