@@ -52,7 +52,9 @@ def projects(grant: ShareGrant, res: Resource) -> bool:
 
 
 def project_csv(grant: ShareGrant, res: Resource, path: Path) -> bytes:
-    encoding = res.encoding or "utf-8"
+    # Written back in the encoding it was read in: a file labelled gbk is read as GB18030, its superset, so
+    # every character it holds (also those GBK lacks) is written again, none replaced.
+    encoding = "gb18030" if res.encoding == "gbk" else "utf-8"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     with table_rows(res, path) as rows:
@@ -61,7 +63,7 @@ def project_csv(grant: ShareGrant, res: Resource, path: Path) -> bytes:
         writer.writerow([_name(header[i]) for i in keep])
         for row in rows:
             writer.writerow([row[i] if i < len(row) else "" for i in keep])
-    return out.getvalue().encode(encoding, errors="replace")
+    return out.getvalue().encode(encoding)
 
 
 def project_xlsx(grant: ShareGrant, path: Path) -> bytes:

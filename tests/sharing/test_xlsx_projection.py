@@ -81,3 +81,16 @@ def test_a_workbook_with_only_agreed_columns_leaves_as_stored(parties, as_user, 
     grant = _grant(as_user, parties, monkeypatch, res, items=["站点", "AQI"], modes=["download"])
     r = as_user(parties["b_staff"]).get(f"/sharing/grants/{grant.id}/files/{res.id}/download")
     assert r.status_code == 200 and r.get_data() == data
+
+
+def test_a_gbk_csv_is_projected_without_losing_a_character(parties, as_user, monkeypatch):
+    """A CSV labelled gbk is read as GB18030, its superset; projected, it is written back the same way, so a
+    character GBK lacks (𠮷, a four-byte GB18030 character, in a name) leaves intact, not as "?"."""
+    rows = station_rows(3)
+    rows[1][0] = "𠮷祥街道"
+    res = add_file(parties["open"], csv_bytes(HEADER, rows, "gb18030"), "监测gbk.csv", "CSV")
+    assert res.encoding == "gbk"
+    grant = _grant(as_user, parties, monkeypatch, res, items=["站点", "AQI"], modes=["download"])
+    r = as_user(parties["b_staff"]).get(f"/sharing/grants/{grant.id}/files/{res.id}/download")
+    assert r.status_code == 200
+    assert r.get_data().decode("gb18030").splitlines() == ["站点,AQI"] + [f"{row[0]},{row[2]}" for row in rows]
