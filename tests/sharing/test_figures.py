@@ -250,3 +250,67 @@ def test_figures_are_in_the_openapi_document(app):
     for path in ("/api/v1/sharing/figures", "/api/v1/sharing/statistics"):
         op = doc["paths"][path]["get"]
         assert {p["name"] for p in op["parameters"]} >= {"from", "to", "year", "half"}
+
+
+def test_demands_verifications_disputes_and_notices_by_their_own_due_dates(parties, as_user, monkeypatch):
+    """§7: demands answered and fulfilled on time, verifications (a decline counts as the answer, on its
+    timeline's day), disputes resolved within negotiation or coordination, stop notices with shorter notice and
+    a grant used once (not unused), each judged on the due date stored on the case and recomputed here."""
+    from portal.audit import services as audit
+    from portal.sharing.demand_models import DemandRequest, VerificationEvent, VerificationRequest
+    from portal.sharing.dispute_models import ShareChangeNotice, ShareDispute
+    from tests.sharing.dispute_helpers import grant_to
+
+    a, b, c = parties["A"], parties["B"], parties["C"]
+    ds = parties["none"]
+    at = lambda day: datetime.fromisoformat(day + "T02:00:00")  # noqa: E731  (10:00 China time)
+    db.session.add_all([
+        # answered on time (due 08-14, answered 08-14); fulfilled late (due 08-25, fulfilled 08-26)
+        DemandRequest(requester_agency_id=b.id, provider_agency_id=a.id, title="公交刷卡数据", state="fulfilled",
+                      submitted_at=at("2026-08-03"), answer_due=date(2026, 8, 14), answered_at=at("2026-08-14"),
+                      completion_due=date(2026, 8, 25), fulfilled_at=at("2026-08-26")),
+        # answered late by C (due 09-01, answered 09-02)
+        DemandRequest(requester_agency_id=b.id, provider_agency_id=c.id, title="噪声监测数据", state="refused",
+                      submitted_at=at("2026-08-20"), answer_due=date(2026, 9, 1), answered_at=at("2026-09-02")),
+    ])
+    declined = VerificationRequest(requester_agency_id=b.id, provider_agency_id=a.id, dataset_id=ds.id,
+                                   resource_id=parties["none_file"].id, state="declined", submitted_at=at("2026-09-01"),
+                                   due_date=date(2026, 9, 8))
+    declined.events.append(VerificationEvent(kind="decline", note="法律另有规定", at=at("2026-09-09")))
+    db.session.add(declined)
+    db.session.add_all([
+        ShareDispute(dataset_id=ds.id, requester_agency_id=b.id, provider_agency_id=a.id, ground="needed",
+                     opened_at=at("2026-09-01"), state="resolved", negotiation_due=date(2026, 9, 15),
+                     resolved_at=at("2026-09-10"), outcome="share"),
+        ShareDispute(dataset_id=ds.id, requester_agency_id=c.id, provider_agency_id=a.id, ground="needed",
+                     opened_at=at("2026-09-01"), state="coordinating", negotiation_due=date(2026, 9, 15),
+                     negotiation_ended_on=date(2026, 9, 15), coordination_due=date(2026, 10, 30)),
+        ShareChangeNotice(dataset_id=ds.id, provider_agency_id=a.id, filed_at=at("2026-09-01"),
+                          last_day=date(2026, 9, 20), reason="系统迁移", short_notice_ground="《某法》第一条"),
+    ])
+    used = grant_to(parties, "C", start=date(2026, 7, 1), end=date(2026, 12, 31))
+    audit.record_access("share", 200, dataset_id=used.dataset_id, grant_id=used.id, detail="download")
+    audit.record_access("share", 403, dataset_id=used.dataset_id, grant_id=used.id, detail="user")
+    db.session.commit()
+    freeze(monkeypatch, "2026-11-02")  # the coordination (due 10-30) is overdue, unresolved
+
+    def rate(rows, done, due):
+        rows = [r for r in rows if H2[0] <= due(r) <= H2[1]]
+        return _text(len(rows), sum(done(r) is not None and china_date(done(r)) <= due(r) for r in rows))
+
+    demands = list(db.session.scalars(select(DemandRequest)))
+    of_a = [d for d in demands if d.provider_agency_id == a.id]
+    page = as_user(parties["authority"]).get(f"/sharing/figures?{PERIOD}").get_data(as_text=True)
+    assert _cell(page, a.slug, "demand_answered") == rate(of_a, lambda d: d.answered_at, lambda d: d.answer_due) \
+        == "1/1 (100%)"
+    assert _cell(page, a.slug, "demand_fulfilled") == rate(of_a, lambda d: d.fulfilled_at,
+                                                           lambda d: d.completion_due) == "0/1 (0%)"
+    assert _cell(page, c.slug, "demand_answered") == "0/1 (0%)"
+    assert _cell(page, "totals", "demand_answered") == rate(demands, lambda d: d.answered_at, lambda d: d.answer_due)
+    assert _cell(page, a.slug, "verifications") == "1" and _cell(page, a.slug, "verification_answered") == "0/1 (0%)"
+    assert _cell(page, a.slug, "dispute_negotiated") == "1/2 (50%)"  # one resolved in time, one failed
+    assert _cell(page, a.slug, "dispute_coordinated") == "0/1 (0%)"  # overdue on 11-02
+    assert _cell(page, a.slug, "notices") == "1 (1)"
+    assert _cell(page, c.slug, "unused_grants") == "0"  # used once; the refused call is not use
+    report = as_user(parties["authority"]).get("/sharing/reports?kind=half&year=2026&half=2").get_data(as_text=True)
+    assert "1 件需求申请逾期完成" in report and "1 件争议未在协调期限内解决" in report
