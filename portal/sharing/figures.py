@@ -330,14 +330,18 @@ def public_setting() -> str:
     return current_app.config["SHARE_FIGURES_PUBLIC"]
 
 
+def check_public() -> None:
+    """404 when the deployment publishes no sharing statistics (before any input is read)."""
+    if public_setting() == "none":
+        raise NotFound(_("The sharing statistics are not published."))
+
+
 def public_figures(period: Period) -> Table:
     """What the public sees (SHARE_FIGURES_PUBLIC): `totals` only the all-agency totals, `by_agency` every
     agency's row too, `none` nothing (404)."""
-    setting = public_setting()
-    if setting == "none":
-        raise NotFound(_("The sharing statistics are not published."))
+    check_public()
     table = compute(period)
-    if setting == "totals":
+    if public_setting() == "totals":
         table.rows = []
     return table
 

@@ -30,4 +30,5 @@ def sharing_figures(user):
 def sharing_statistics():
     """The same figures for everyone, as the deployment publishes them: the totals only, or every agency's
     row too; 404 when it publishes none. Never the content of a request."""
+    figures.check_public()
     return dump(figures.public_figures(load_period(request.args)))

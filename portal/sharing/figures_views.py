@@ -63,8 +63,7 @@ def index_csv():
 @bp.get("/statistics")
 def statistics():
     """The public statistics: counts and rates only, as PORTAL_SHARE_FIGURES_PUBLIC allows (none: 404)."""
-    if figures.public_setting() == "none":
-        figures.public_figures(figures.half_year(figures.today()))  # 404 before reading any input
+    figures.check_public()  # 404 before any input is read
     return _period_page("sharing/statistics.html", lambda period: {"table": figures.public_figures(period)},
                         by_agency=figures.public_setting() == "by_agency")
 

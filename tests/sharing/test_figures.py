@@ -188,6 +188,7 @@ def test_public_statistics_follow_the_setting(app, parties, as_user, monkeypatch
     negative = visitor.get("/sharing/lists/negative").get_data(as_text=True)
     if setting == "none":
         assert r.status_code == 404 and api.status_code == 404
+        assert visitor.get("/api/v1/sharing/statistics?from=bad").status_code == 404  # nothing to ask about
         assert 'id="sharing-statistics-link"' not in negative
         return
     assert r.status_code == 200 and api.status_code == 200 and 'id="sharing-statistics-link"' in negative
