@@ -81,6 +81,7 @@ def create_app(config: Any = None) -> Flask:
     from .plans.views import bp as plans_bp
     from .sharing.dispute_views import bp as sharing_disputes_bp
     from .sharing.catalog_views import bp as sharing_catalog_bp
+    from .sharing.figures_views import bp as sharing_figures_bp
     from .sharing.demand_views import bp as sharing_demands_bp
     from .sharing.views import bp as sharing_bp
     from .supervision.views import bp as supervision_bp
@@ -98,6 +99,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(opening_bp)
     app.register_blueprint(supervision_bp)
     app.register_blueprint(sharing_catalog_bp)
+    app.register_blueprint(sharing_figures_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(sharing_bp)
     app.register_blueprint(audit_bp)

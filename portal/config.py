@@ -48,6 +48,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "SHARE_CHANGE_NOTICE_MONTHS": 1,  # SZ §12「至少提前一个月通知」
     "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
     "SHARE_ERROR_ANSWER_WORKDAYS": 1,  # R2018 §21「10个工作日内予以处理和回复」
+    "REASSESS_MONTHS": 1,       # R2024 §22「定期进行评估」 sets no period: portal choice, a year
 }
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 # A provider's question does not stop the answer period (SHARING.md §3.2, portal choice; docs/decisions.md).
@@ -187,6 +188,7 @@ class Config:
         self.SHARE_ERROR_REPORT_WORKDAYS = _period("SHARE_ERROR_REPORT_WORKDAYS", 5)
         self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none
+        self.REASSESS_MONTHS = _period("REASSESS_MONTHS", 12)  # conditional entries reassessed
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
         # Share attributes (SHARING.md §2.1): the basis kinds a conditional or refused share type may rest on
         # (comma-separated; 规章 "rules" and 政策文件 "policy" only if configured), and whether a basic resource

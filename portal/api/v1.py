@@ -126,7 +126,7 @@ def openapi():
 # in the URL map and in the OpenAPI document).
 from . import cases  # noqa: E402,F401
 # sharing between agencies, /api/v1/sharing/...: requests and grants, demands and verifications, disputes
-from ..sharing import api as sharing_api, demand_api, dispute_api  # noqa: E402,F401
+from ..sharing import api as sharing_api, demand_api, dispute_api, figures_api  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

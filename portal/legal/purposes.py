@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 class Purpose:
     label: object               # lazy string: what the article is cited for
     setting: str | None = None  # config key of the period, if any
-    unit: str = "workdays"      # of that period: workdays | days
+    unit: str = "workdays"      # of that period: workdays | days | months
 
 
 PURPOSES: dict[str, Purpose] = {
@@ -41,6 +41,10 @@ PURPOSES: dict[str, Purpose] = {
     "share_error_check": Purpose(_l("While suspected errors in shared data are checked, citizens' and companies' "
                                     "matters go on as usual"), "SHARE_ERROR_ANSWER_WORKDAYS"),
     "share_purpose_limit": Purpose(_l("Shared data serves the requester's duties only, never third parties")),
+    "share_reassessment": Purpose(_l("Conditionally shared data is reassessed periodically"), "REASSESS_MONTHS",
+                                  "months"),
+    "share_evaluation": Purpose(_l("Sharing and opening are evaluated and the results made known")),
+    "share_reports": Purpose(_l("Half-yearly reports on sharing, and the yearly report by the end of January")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }

@@ -8,7 +8,7 @@ from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..catalog.vocab import SHARE_TYPE_LABELS
 from ..models_base import utcnow
-from . import catalog
+from . import catalog, figures
 
 bp = Blueprint("sharing_catalog", __name__, url_prefix="/sharing")
 
@@ -55,7 +55,8 @@ def index_csv():
 def negative():
     """The sharing negative list (负面清单): entries not shared, with reason and basis; public (SHARING.md §6)."""
     q = catalog.parse_query(request.args)
-    return _page("sharing/negative.html", "sharing_catalog.negative", catalog.negative_list(q), q)
+    return _page("sharing/negative.html", "sharing_catalog.negative", catalog.negative_list(q), q,
+                 statistics_link=figures.public_setting() != "none")
 
 
 @bp.get("/lists/negative.csv")

@@ -31,6 +31,7 @@ _CASES = (
     NavLink("catalog", "sharing_catalog.index", _l("Sharing catalog")),
     NavLink("responsibility", "sharing_catalog.responsibility", _l("Responsibility list")),
     NavLink("negative", "sharing_catalog.negative", _l("Sharing negative list")),
+    NavLink("figures", "sharing_figures.index", _l("Sharing figures")),
 )
 _VIOLATIONS = NavLink("violations", "sharing_catalog.violations", _l("Entries breaking the sharing rules"))
 _OFFICERS = NavLink("officers", "accounts.share_officers", _l("Share officers"))

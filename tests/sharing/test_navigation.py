@@ -13,7 +13,7 @@ from tests.clock import freeze
 from tests.sharing.helpers import ask, last_request
 
 CASES = ["requests", "demands", "verifications", "errors", "disputes", "notices", "catalog", "responsibility",
-         "negative"]
+         "negative", "figures"]
 TEXTS = {"requests": "共享申请与授权", "demands": "需求申请", "verifications": "核实比对", "catalog": "共享目录",
          "violations": "不符合共享属性规则的条目", "officers": "共享专员"}
 
