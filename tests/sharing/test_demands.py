@@ -61,8 +61,15 @@ def test_the_demand_table_is_section_3_4():
         ("not_ours", ("provider_review",), "authority_review", (roles.PROVIDER,), "DEMAND_REVIEW_WORKDAYS"),
         ("fulfil", ("agreed",), "fulfilled", (roles.PROVIDER,), None),
         ("dispute", ("returned", "refused"), "disputed", (roles.REQUESTER,), None),
+        # another level's or region's data: asked upward (R2024 §25), tests/sharing/test_demand_upward.py
+        ("ask_upward", ("authority_review",), "upward", (roles.AUTHORITY_ACTOR,), "DEMAND_UPWARD_FOLLOWUP_WORKDAYS"),
+        ("upward_agreed", ("upward",), "upward_agreed", (roles.AUTHORITY_ACTOR,), None),
+        ("upward_refused", ("upward",), "upward_refused", (roles.AUTHORITY_ACTOR,), None),
+        ("upward_received", ("upward_agreed",), "fulfilled", (roles.AUTHORITY_ACTOR,), None),
+        ("withdraw", ("upward", "upward_agreed"), "withdrawn", (roles.REQUESTER,), None),
     }
-    assert set(DEMAND.running_states()) == {"authority_review", "provider_review", "agreed"}
+    assert set(DEMAND.running_states()) == {"authority_review", "provider_review", "agreed", "upward",
+                                            "upward_agreed"}
 
 
 def test_s8_demand_forwarded_agreed_directly_listed_on_both_lists(parties, as_user, monkeypatch):
