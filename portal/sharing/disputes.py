@@ -156,7 +156,8 @@ def _to_coordination(dispute: ShareDispute, ended: date) -> None:
 
 
 def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
-    data, _errors = DisputeActionIn().read(values)
+    # the API hands the values already loaded (a date object); the page, as the form sent them
+    data, _errors = DisputeActionIn().read({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
     action, version = data.get("action", ""), data.get("version")
     action = action if action in DISPUTE_DECISIONS else ""
     text = data.get({"propose": "terms", "decide_share": "terms", "refer": "question",
