@@ -43,6 +43,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "DEMAND_REVIEW_WORKDAYS": 1,      # portal choice (R2024 §24 sets none)
     "DEMAND_COMPLETION_WORKDAYS": 1,  # R2024 §24「答复之日起7个工作日内完成数据汇聚、共享」
     "VERIFY_WORKDAYS": 1,             # portal choice (R2024 §23「及时予以配合」)
+    "DEMAND_UPWARD_FOLLOWUP_WORKDAYS": 1,  # portal choice: R2024 §25 sets the higher level no deadline
     "SHARE_NEGOTIATION_WORKDAYS": 1,  # R2018 §19「10个工作日内协商解决」
     "SHARE_COORDINATION_WORKDAYS": 1,  # R2018 §19「在30个工作日内协调解决」
     "SHARE_CHANGE_NOTICE_MONTHS": 1,  # SZ §12「至少提前一个月通知」
@@ -181,6 +182,8 @@ class Config:
         self.DEMAND_REVIEW_WORKDAYS = _period("DEMAND_REVIEW_WORKDAYS", 5)
         self.DEMAND_COMPLETION_WORKDAYS = _period("DEMAND_COMPLETION_WORKDAYS", 7)
         self.VERIFY_WORKDAYS = _period("VERIFY_WORKDAYS", 5)
+        # asked upward (R2024 §25): no rule sets the higher level a deadline; the authority follows up after
+        self.DEMAND_UPWARD_FOLLOWUP_WORKDAYS = _period("DEMAND_UPWARD_FOLLOWUP_WORKDAYS", 10)
         self.SHARE_NEGOTIATION_WORKDAYS = _period("SHARE_NEGOTIATION_WORKDAYS", 10)
         self.SHARE_COORDINATION_WORKDAYS = _period("SHARE_COORDINATION_WORKDAYS", 30)
         self.SHARE_CHANGE_NOTICE_MONTHS = _period("SHARE_CHANGE_NOTICE_MONTHS", 1)

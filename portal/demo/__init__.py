@@ -27,7 +27,7 @@ from ..catalog.indexing import reindex_all
 from ..extensions import db
 from .accounts import load_demo_users
 from .applications import load_demo_applications
-from .sharing_demands import load_demo_sharing_demands
+from .sharing_cases import load_demo_sharing_cases
 from .sharing import load_demo_sharing
 from . import content, tables_env, tables_life, tables_market, tables_social, tables_transport  # noqa: F401 (registers tables)
 from .common import TABLES
@@ -61,9 +61,9 @@ def load_demo() -> str:
     n_users = load_demo_users(current_app.config["IDENTIFIER_KEY"])
     db.session.flush()
     load_demo_applications()
-    load_demo_sharing_demands()
     db.session.commit()
     load_demo_sharing()  # after the commit: the sharing services commit each step
+    load_demo_sharing_cases()  # the other sharing cases, one at least in every state of their tables
     reindex_all()
     return (f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources, "
             f"{n_users} demo accounts")

@@ -29,11 +29,17 @@ class DemandState(StrEnum):
     REFUSED = "refused"
     FULFILLED = "fulfilled"
     DISPUTED = "disputed"                  # §3.7, another workflow takes it from here
+    # another level's or region's data: the authority asks upward (R2024 §25「向上级公共数据主管部门申请获取」)
+    UPWARD = "upward"                      # asked of the higher authority or platform; the portal's follow-up runs
+    UPWARD_AGREED = "upward_agreed"        # the higher level agreed; due = the date it gave
+    UPWARD_REFUSED = "upward_refused"      # the higher level refused (its reason and basis recorded)
+    WITHDRAWN = "withdrawn"                # the requester no longer needs it
 
 
 class AgreeMode(StrEnum):
     DIRECT = "direct"          # completion due = answer + 7 WD (R2024 §24「7个工作日内完成数据汇聚、共享」)
     PROCESSING = "processing"  # completion due = the date the provider gives (「告知能够共享的具体时间」)
+    UPWARD = "upward"          # the higher level agreed; completion due = the date it gave
 
 
 class DemandRequest(db.Model):
@@ -67,6 +73,11 @@ class DemandRequest(db.Model):
     refusal_legal_basis: Mapped[str] = mapped_column(Text, default="")
     fulfilled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     fulfilled_dataset_id: Mapped[str | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
+    # asked upward (R2024 §25, SZ §20): to whom, their reference, when sent; their answer
+    upward_to: Mapped[str] = mapped_column(String(300), default="")        # the higher authority or platform
+    upward_reference: Mapped[str] = mapped_column(String(100), default="")  # its reference number (文号/编号)
+    upward_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    upward_answer: Mapped[str] = mapped_column(Text, default="")           # how the data will be available
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     requester: Mapped[Agency] = relationship(foreign_keys=[requester_agency_id], lazy="joined")

@@ -19,6 +19,19 @@ def _text(description: str, max_len: int = MAX_TEXT) -> fields.String:
     return fields.String(load_default="", validate=validate.Length(max=max_len), metadata={"description": description})
 
 
+class _FormDate(fields.Date):
+    """A date a step may need: an empty form field (the other steps' buttons send it) is no date."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _date(description: str) -> fields.Date:
+    return _FormDate(load_default=None, allow_none=True, metadata={"description": description})
+
+
 class _In(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -40,14 +53,22 @@ class DemandIn(_In):
 
 class DemandActionIn(_In):
     action = fields.String(required=True, validate=validate.OneOf(
-        ("submit", "return", "forward", "agree", "agree_later", "refuse", "not_ours", "fulfil", "dispute")),
+        ("submit", "return", "forward", "agree", "agree_later", "refuse", "not_ours", "fulfil", "dispute",
+         "ask_upward", "upward_agreed", "upward_refused", "upward_received", "withdraw")),
         metadata={"description": "The step: submit, return, forward, agree, agree_later, refuse, not_ours, "
-                                 "fulfil, dispute."})
-    reason = _text("Why (return, not_ours, dispute).")
+                                 "fulfil, dispute; for another level's data (R2024 §25) the authority's "
+                                 "ask_upward, upward_agreed, upward_refused, upward_received; the requester's "
+                                 "withdraw."})
+    reason = _text("Why (return, not_ours, dispute, ask_upward).")
     provider = fields.String(load_default="", metadata={"description": "forward: the source agency's slug."})
-    ready_on = fields.Date(load_default=None, metadata={"description": "agree_later: the date the data can be shared."})
-    refusal_reason = _text("refuse: the reason.")
-    refusal_legal_basis = _text("refuse: the legal basis.")
+    ready_on = _date("agree_later: the date the data can be shared.")
+    refusal_reason = _text("refuse, upward_refused: the reason (upward_refused: as the higher level gave it).")
+    refusal_legal_basis = _text("refuse, upward_refused: the legal basis.")
+    upward_to = _text("ask_upward (required): the higher authority or data-sharing platform asked.", 300)
+    upward_reference = _text("ask_upward (required): the reference number of the application sent upward.", 100)
+    upward_sent_on = _date("ask_upward (required): the date the application was sent, not after today.")
+    upward_answer = _text("upward_agreed (required): how the data will be made available.")
+    available_on = _date("upward_agreed (required): the date the data will be available.")
     dataset = fields.String(load_default="", metadata={
         "description": "fulfil (required): the slug or id of the source agency's entry, published or submitted for "
                        "review, that holds the data."})
@@ -79,6 +100,10 @@ class DemandOut(Schema):
     return_reason = fields.String()
     refusal_reason = fields.String()
     refusal_legal_basis = fields.String()
+    upward_to = fields.String(metadata={"description": "Asked upward: the higher authority or platform."})
+    upward_reference = fields.String(metadata={"description": "Asked upward: the application's reference."})
+    upward_sent_on = fields.Date(allow_none=True)
+    upward_answer = fields.String(metadata={"description": "The higher level's answer: how the data comes."})
     row_version = fields.Integer()
     events = fields.List(fields.Nested(EventOut))
 

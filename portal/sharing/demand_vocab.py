@@ -15,10 +15,15 @@ DEMAND_STATE_LABELS = {
     DemandState.REFUSED: lazy_pgettext("demand state", "Refused"),
     DemandState.FULFILLED: lazy_pgettext("demand state", "Fulfilled"),
     DemandState.DISPUTED: lazy_pgettext("demand state", "Disputed"),
+    DemandState.UPWARD: lazy_pgettext("demand state", "Asked of the higher level"),
+    DemandState.UPWARD_AGREED: lazy_pgettext("demand state", "Agreed by the higher level"),
+    DemandState.UPWARD_REFUSED: lazy_pgettext("demand state", "Refused by the higher level"),
+    DemandState.WITHDRAWN: lazy_pgettext("demand state", "Withdrawn"),
 }
 AGREE_MODE_LABELS = {
     AgreeMode.DIRECT: _l("Agreed, shared directly"),
     AgreeMode.PROCESSING: _l("Agreed after processing"),
+    AgreeMode.UPWARD: _l("Agreed by the higher level"),
 }
 VERIFICATION_STATE_LABELS = {
     VerificationState.DRAFT: lazy_pgettext("verification state", "Draft"),
@@ -38,5 +43,7 @@ EVENT_LABELS = {
     "agree_later": _l("Agreed after processing"), "refuse": _l("Refused"),
     "not_ours": _l("Not the source agency; back to the data authority"), "fulfil": _l("Fulfilled"),
     "dispute": _l("Disputed"), "file": _l("Filed"), "answer": _l("Answered"), "decline": _l("Declined"),
-    "withdraw": _l("Withdrawn"),
+    "withdraw": _l("Withdrawn"), "ask_upward": _l("Asked of the higher level"),
+    "upward_agreed": _l("The higher level agreed"), "upward_refused": _l("The higher level refused"),
+    "upward_received": _l("Data received from the higher level"),
 }

@@ -8,6 +8,13 @@ answers within SHARE_ANSWER_WORKDAYS: agree (completion due = answer + DEMAND_CO
 时间」), refuse with reason and legal basis, or "not ours" (back to the authority, which reassigns). The
 provider fulfils; the requester disputes a return or a refusal (§3.7 takes it from there).
 
+Another level's or region's data not held by any agency on this portal: the authority asks upward (R2024 §25
+「向上级公共数据主管部门申请获取」, SZ §20) and records whom, the reference and the date sent; no rule sets
+the higher level a deadline, so the portal's own follow-up (DEMAND_UPWARD_FOLLOWUP_WORKDAYS) reminds the
+authority. It records the answer: agreed (how, and the date the data will be available; then received →
+fulfilled) or refused (the higher level's reason and basis); the requester may withdraw meanwhile. A
+provider agency on this portal, of any level, is reached by `forward` directly.
+
 Verification: for `none` entries only; the requester's officer files records, the provider's officer
 answers (the portal compares) within VERIFY_WORKDAYS or declines with a legal basis; the requester withdraws.
 """
@@ -86,6 +93,23 @@ _tell_requester_fulfilled = _demand_notice(
     "requester", lambda d: _("Demand fulfilled: “%(title)s”", title=d.title),
     lambda d, reason: " ".join(p for p in (_("The data is in the catalog entry “%(entry)s” of %(agency)s.",
                                              entry=d.fulfilled_dataset.title, agency=d.provider.name), reason) if p))
+_tell_requester_upward = _demand_notice(
+    "requester", lambda d: _("Demand asked of the higher level: “%(title)s”", title=d.title),
+    lambda d, reason: " ".join(p for p in (
+        _("Asked of %(to)s on %(date)s, reference %(ref)s.", to=d.upward_to,
+          date=d.upward_sent_on.isoformat() if d.upward_sent_on else "", ref=d.upward_reference), reason) if p))
+_tell_requester_upward_agreed = _demand_notice(
+    "requester", lambda d: _("The higher level agreed to your demand: “%(title)s”", title=d.title),
+    lambda d, _r: " ".join((d.upward_answer, _("Available by %(date)s.", date=_due(d)))))
+_tell_requester_upward_refused = _demand_notice(
+    "requester", lambda d: _("The higher level refused your demand: “%(title)s”", title=d.title),
+    lambda d, _r: _("Reason: %(reason)s Legal basis: %(basis)s", reason=d.refusal_reason,
+                    basis=d.refusal_legal_basis))
+_tell_requester_upward_received = _demand_notice(
+    "requester", lambda d: _("Demand fulfilled: “%(title)s”", title=d.title),
+    lambda d, reason: " ".join(p for p in (_("The data was received from %(to)s.", to=d.upward_to), reason) if p))
+_tell_authority_withdrawn = _demand_notice(
+    "authority", lambda d: _("Demand withdrawn by %(agency)s: “%(title)s”", agency=d.requester.name, title=d.title))
 _tell_authority_disputed = _demand_notice(
     "authority", lambda d: _("%(agency)s disputes the answer to its demand “%(title)s”", agency=d.requester.name,
                              title=d.title))
@@ -143,6 +167,22 @@ DEMAND = Workflow("share_demand", [
     Transition("dispute", (D.RETURNED, D.REFUSED), D.DISPUTED, (REQUESTER,), "share_demand.dispute",
                needs_reason=True, notify=_tell_authority_disputed,
                reason_missing=lambda _c: _("State why you dispute the answer."), reason_field="reason"),
+    # R2024 §25「向上级公共数据主管部门申请获取」: the data is another level's or region's, no agency of this
+    # portal holds it; the follow-up period is the portal's (no rule sets the higher level one)
+    Transition("ask_upward", (D.AUTHORITY_REVIEW,), D.UPWARD, (AUTHORITY,), "share_demand.ask_upward",
+               starts="DEMAND_UPWARD_FOLLOWUP_WORKDAYS", needs_reason=True, notify=_tell_requester_upward,
+               reason_missing=lambda _c: _("Say why the data is asked of the higher level."), reason_field="reason"),
+    # the date the higher level gives is set by the step's effect (demands.act)
+    Transition("upward_agreed", (D.UPWARD,), D.UPWARD_AGREED, (AUTHORITY,), "share_demand.upward_agreed",
+               notify=_tell_requester_upward_agreed),
+    Transition("upward_refused", (D.UPWARD,), D.UPWARD_REFUSED, (AUTHORITY,), "share_demand.upward_refused",
+               stops=True, needs_reason=True, notify=_tell_requester_upward_refused,
+               reason_missing=lambda _c: _("Give the reason the higher level refused."),
+               reason_field="refusal_reason"),
+    Transition("upward_received", (D.UPWARD_AGREED,), D.FULFILLED, (AUTHORITY,), "share_demand.upward_received",
+               stops=True, notify=_tell_requester_upward_received),
+    Transition("withdraw", (D.UPWARD, D.UPWARD_AGREED), D.WITHDRAWN, (REQUESTER,), "share_demand.withdraw",
+               stops=True, notify=_tell_authority_withdrawn),
 ], relations=_relations, object_type="share_demand", forbidden=_only_officers,
     conflict=lambda _c: _("This action is not possible in the demand's current state."), stale=_stale)
 

@@ -106,24 +106,87 @@ def _agency(slug: str | None) -> Agency:
 
 def act(d: DemandRequest, action: str, actor, data: dict[str, Any], version: int | None = None) -> DemandRequest:
     """One step of the table: return, forward (data["provider"] = agency slug), agree, agree_later
-    (data["ready_on"]), refuse (reason + legal basis), not_ours, fulfil (data["dataset"] optional), dispute."""
+    (data["ready_on"]), refuse (reason + legal basis), not_ours, fulfil (data["dataset"] optional), dispute;
+    asked upward: ask_upward (upward_to, upward_reference, upward_sent_on, reason), upward_agreed
+    (upward_answer, available_on), upward_refused (the higher level's reason + basis), upward_received,
+    withdraw."""
     reason = (data.get("reason") or "").strip()
     details: dict[str, Any] = {}
-    if action == "refuse":
+    if action in ("refuse", "upward_refused"):
         reason = (data.get("refusal_reason") or "").strip()
         basis = (data.get("refusal_legal_basis") or "").strip()
         if reason and not basis:
             message = _("State the legal basis of the refusal.")
             raise Invalid(message, {"refusal_legal_basis": message})
+    if action in UPWARD_FIELDS:
+        DEMAND.check(d, action, actor, reason or "x", version)  # who and when first: 403/409 before 422
+        _check_upward(d, action, data)
     effect = _effects(d, action, actor, data, reason, details)
     DEMAND.perform(d, action, actor, reason, effect=effect, details=lambda: details, version=version)
     return d
 
 
+# ---- asked upward (R2024 §25「向上级公共数据主管部门申请获取」, SZ §20) ---------------------------------
+UPWARD_FIELDS = {"ask_upward": ("upward_to", "upward_reference", "upward_sent_on"),
+                 "upward_agreed": ("upward_answer", "available_on")}
+
+
+def _check_upward(d: DemandRequest, action: str, data: dict[str, Any]) -> None:
+    """Every field the step needs, all named at once (422), before anything changes."""
+    messages = {
+        "upward_to": _("Name the higher authority or platform the demand is sent to."),
+        "upward_reference": _("Give the reference number of the application sent upward."),
+        "upward_sent_on": _("Give the date the application was sent (not after today)."),
+        "upward_answer": _("Say how the data will be made available."),
+        "available_on": _("Give the date the data will be available (not before the application was sent)."),
+    }
+    errors = {}
+    for name in UPWARD_FIELDS[action]:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "upward_sent_on" and isinstance(value, date) and value > today():
+            value = None
+        if name == "available_on" and isinstance(value, date) and d.upward_sent_on and value < d.upward_sent_on:
+            value = None
+        if not value:
+            errors[name] = messages[name]
+    if errors:
+        raise Invalid(_("Please correct the marked fields."), errors)
+
+
+def _upward_effect(d: DemandRequest, action: str, data: dict[str, Any], reason: str, details: dict) -> str:
+    """The upward step's own changes; returns the timeline note."""
+    if action == "ask_upward":
+        d.upward_to, d.upward_reference = data["upward_to"].strip(), data["upward_reference"].strip()
+        d.upward_sent_on = data["upward_sent_on"]
+        details.update(upward_to=d.upward_to, reference=d.upward_reference, sent_on=d.upward_sent_on.isoformat(),
+                       follow_up=d.due_date.isoformat())
+        return sentences(_("%(to)s, reference %(ref)s, sent %(date)s.", to=d.upward_to, ref=d.upward_reference,
+                           date=d.upward_sent_on.isoformat()), reason)
+    if action == "upward_agreed":
+        d.upward_answer = data["upward_answer"].strip()
+        d.due_date = d.completion_due = data["available_on"]
+        d.agree_mode, d.answered_at = AgreeMode.UPWARD, utcnow()
+        details.update(answer=d.upward_answer, available_on=d.completion_due.isoformat())
+        return sentences(d.upward_answer, _("Available by %(date)s", date=d.completion_due.isoformat()), reason)
+    if action == "upward_refused":
+        d.refusal_reason, d.refusal_legal_basis = reason, (data.get("refusal_legal_basis") or "").strip()
+        d.answered_at = utcnow()
+        details.update(legal_basis=d.refusal_legal_basis, upward_to=d.upward_to)
+        return f"{reason} — {d.refusal_legal_basis}"
+    if action == "upward_received":
+        d.fulfilled_at = utcnow()
+        details.update(on_time=bool(d.completion_due and today() <= d.completion_due))
+    return reason
+
+
 def _effects(d: DemandRequest, action: str, actor, data: dict[str, Any], reason: str, details: dict):
     def effect(t) -> None:
         note = reason
-        if action == "return":
+        if action in ("ask_upward", "upward_agreed", "upward_refused", "upward_received"):
+            note = _upward_effect(d, action, data, reason, details)
+        elif action == "return":
             d.return_reason = reason
         elif action == "forward":
             agency = _agency(data.get("provider"))
@@ -209,7 +272,7 @@ def _list_row(d: DemandRequest, *, responsibility: bool) -> ListRow:
                    title=d.title, url=demand_link(d),
                    due=d.completion_due if responsibility else (d.due_date if d.state in DEMAND_OPEN else None),
                    state=label(DEMAND_STATE_LABELS, d.state),
-                   party=d.requester.name if responsibility else (d.provider.name if d.provider else ""),
+                   party=d.requester.name if responsibility else (d.provider.name if d.provider else d.upward_to),
                    extra={"id": d.id, "state": d.state})
 
 
@@ -217,7 +280,8 @@ def _list_row(d: DemandRequest, *, responsibility: bool) -> ListRow:
 def responsibility_rows(agency_ids: Sequence[int] | None) -> Iterator[ListRow]:
     """责任清单: the demands the providing agencies agreed to (R2024 §24「列入共享责任清单」), with their
     completion due date; fulfilled ones stay listed."""
-    stmt = select(DemandRequest).where(DemandRequest.state.in_((D.AGREED, D.FULFILLED)))
+    stmt = select(DemandRequest).where(DemandRequest.state.in_((D.AGREED, D.FULFILLED)),
+                                       DemandRequest.provider_agency_id.is_not(None))  # not the ones asked upward
     if agency_ids is not None:
         stmt = stmt.where(DemandRequest.provider_agency_id.in_(agency_ids))
     for d in db.session.scalars(stmt.order_by(DemandRequest.completion_due, DemandRequest.id)):
@@ -267,7 +331,7 @@ def _clock_start(d: DemandRequest):
 
 
 register_workflow(supervision_cases, Deadlines(
-    "share_demand", lambda: [d for d in _running() if d.agree_mode != AgreeMode.PROCESSING],
+    "share_demand", lambda: [d for d in _running() if d.agree_mode not in (AgreeMode.PROCESSING, AgreeMode.UPWARD)],
     start=_clock_start, label=lambda d: _("Demand No. %(n)d: “%(title)s”", n=d.id, title=d.title),
     link=demand_link, parties=lambda d: [*officer_ids(d.requester_agency_id), *_who_acts(d)],
     set_due=_recounted))

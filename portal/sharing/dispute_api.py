@@ -83,7 +83,8 @@ def share_dispute(user, case_id: int):
        body=s.DisputeActionIn, response=s.DisputeOut, errors=WRITE, auth=True, path_params=ID)
 @token_required(*VIEWERS, write=True)
 def act_on_share_dispute(user, case_id: int):
-    """propose / accept / fail (the officers), refer / decide_share / decide_refusal (the authority)."""
+    """propose / accept / fail (the officers); refer (with the question put to the expert committee),
+    record_opinion (the committee's opinion and its date), decide_share / decide_refusal (the authority)."""
     dispute = disputes.get_dispute(case_id, user)
     disputes.act(dispute, load_body(s.DisputeActionIn), user)
     return s.DisputeOut().dump(dispute), 201

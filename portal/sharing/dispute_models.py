@@ -108,6 +108,9 @@ class ShareDispute(db.Model):
     proposed_terms: Mapped[str] = mapped_column(Text, default="")
     proposed_by_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
     referred_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # to the expert committee
+    referral_question: Mapped[str] = mapped_column(Text, default="")    # what the experts are asked
+    expert_opinion: Mapped[str] = mapped_column(Text, default="")       # the committee's opinion, as received
+    expert_opinion_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the date of that opinion
     outcome: Mapped[str] = mapped_column(String(20), default="")
     terms: Mapped[str] = mapped_column(Text, default="")     # what would be granted (agreed or decided)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -8,6 +8,8 @@ from typing import Any, Mapping
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..fields import UtcDateTime
+
 MAX_TEXT = 5000
 
 
@@ -86,9 +88,14 @@ class DisputeIn(SharingCaseIn):
 
 class DisputeActionIn(SharingCaseIn):
     action = fields.String(load_default="", validate=validate.Length(max=30),
-                           metadata={"description": "propose, accept, fail, refer, decide_share or decide_refusal."})
+                           metadata={"description": "propose, accept, fail, refer, record_opinion, decide_share or "
+                                                    "decide_refusal."})
     terms = _text("The terms proposed or decided (what would be granted).")
     reason = _text("Why the negotiation failed, or the reasons of the decision.")
+    question = _text("refer (required): the question put to the expert committee.")
+    opinion = _text("record_opinion (required): the expert committee's opinion, as received.")
+    opinion_on = fields.Date(load_default=None, metadata={
+        "description": "record_opinion (required): the date of the committee's opinion (YYYY-MM-DD)."})
     version = fields.Integer(load_default=None, metadata={"description": "The case's row version as seen."})
 
 
@@ -151,6 +158,10 @@ class DisputeOut(Schema):
     coordination_due = fields.Date(allow_none=True)
     proposed_terms = fields.String()
     referred = fields.Function(lambda d: d.referred_at is not None)
+    referred_at = UtcDateTime(allow_none=True)
+    referral_question = fields.String(metadata={"description": "The question put to the expert committee."})
+    expert_opinion = fields.String(metadata={"description": "The expert committee's opinion (it advises)."})
+    expert_opinion_on = fields.Date(allow_none=True)
     outcome = fields.String()
     terms = fields.String()
 

@@ -62,8 +62,13 @@ DISPUTE = Workflow("share_dispute", [
     Transition("fail", (D.NEGOTIATING,), D.COORDINATING, OFFICERS, "share_dispute.fail", needs_reason=True,
                reason_missing=lambda _c: _("Say why the negotiation failed.")),
     Transition("escalate", (D.NEGOTIATING,), D.COORDINATING, (SYSTEM,), "share_dispute.escalate"),
-    # the clock runs while the expert committee studies the case (R2024 §47)
-    Transition("refer", (D.COORDINATING,), D.COORDINATING, (AUTHORITY,), "share_dispute.refer"),
+    # the clock runs while the expert committee studies the case (R2024 §47); its opinion advises, the
+    # authority still decides. `refer` once, `record_opinion` once referred (disputes.allowed_actions)
+    Transition("refer", (D.COORDINATING,), D.COORDINATING, (AUTHORITY,), "share_dispute.refer", needs_reason=True,
+               reason_field="question", reason_missing=lambda _c: _("Write the question put to the experts.")),
+    Transition("record_opinion", (D.COORDINATING,), D.COORDINATING, (AUTHORITY,), "share_dispute.expert_opinion",
+               needs_reason=True, reason_field="opinion",
+               reason_missing=lambda _c: _("Write the expert committee's opinion.")),
     Transition("decide_share", (D.COORDINATING,), D.RESOLVED, (AUTHORITY,), "share_dispute.decide_share",
                stops=True, needs_reason=True, reason_field="terms",
                reason_missing=lambda _c: _("Write the terms on which the data is shared.")),
@@ -71,7 +76,7 @@ DISPUTE = Workflow("share_dispute", [
                stops=True, needs_reason=True, reason_missing=lambda _c: _("Give the reasons of the decision.")),
 ], relations=_pair, object_type="share_dispute", forbidden=_only_officers, stale=_acted_at_once,
     conflict=lambda _c: _("This action is not possible in the dispute's current state."), reason_max=5000)
-DISPUTE_DECISIONS = ("propose", "accept", "fail", "refer", "decide_share", "decide_refusal")
+DISPUTE_DECISIONS = ("propose", "accept", "fail", "refer", "record_opinion", "decide_share", "decide_refusal")
 
 
 def _notice_relations(notice, actor) -> set[str]:

@@ -75,6 +75,8 @@ def allowed_actions(dispute: ShareDispute, actor: Any) -> list[str]:
         actions.remove("accept")  # only the other party accepts what one proposed
     if "refer" in actions and dispute.referred_at is not None:
         actions.remove("refer")
+    if "record_opinion" in actions and (dispute.referred_at is None or dispute.expert_opinion):
+        actions.remove("record_opinion")  # once referred, once
     return actions
 
 
@@ -154,15 +156,24 @@ def _to_coordination(dispute: ShareDispute, ended: date) -> None:
 
 
 def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
-    data, _errors = DisputeActionIn().read(values)
+    # the API hands the values already loaded (a date object); the page, as the form sent them
+    data, _errors = DisputeActionIn().read({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
     action, version = data.get("action", ""), data.get("version")
     action = action if action in DISPUTE_DECISIONS else ""
-    text = data.get("terms") if action in ("propose", "decide_share") else data.get("reason", "")
-    DISPUTE.check(dispute, action, actor, text or ("x" if action in ("accept", "refer") else ""), version)
+    text = data.get({"propose": "terms", "decide_share": "terms", "refer": "question",
+                     "record_opinion": "opinion"}.get(action, "reason"), "")
+    DISPUTE.check(dispute, action, actor, text or ("x" if action == "accept" else ""), version)
     if action not in allowed_actions(dispute, actor):
-        message = (_("The other party accepts the terms you proposed.") if action == "accept"
-                   else _("This dispute is already referred to the experts."))
+        message = {"accept": _("The other party accepts the terms you proposed."),
+                   "record_opinion": (_("The experts' opinion is already recorded.") if dispute.expert_opinion
+                                      else _("Refer the dispute to the experts first."))}.get(
+            action, _("This dispute is already referred to the experts."))
         raise Conflict(message, {"action": message})
+    if action == "record_opinion":
+        opinion_on = data.get("opinion_on")
+        if not isinstance(opinion_on, date) or opinion_on > today() or opinion_on < workdays.china_date(dispute.referred_at):
+            message = _("Give the date of the experts' opinion (from the referral to today).")
+            raise Invalid(_("Please correct the marked fields."), {"opinion_on": message})
     parties = [dispute.requester_agency_id, dispute.provider_agency_id]
     title = dispute.dataset.title
 
@@ -178,10 +189,16 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
         elif action == "fail":
             _to_coordination(dispute, today())
         elif action == "refer":
-            dispute.referred_at = utcnow()
+            dispute.referred_at, dispute.referral_question = utcnow(), text
             experts = db.session.scalars(select(User.id).where(User.role == Role.EXPERT, User.active.is_(True)))
             notify_all(list(experts), _("Dispute referred to the expert committee: “%(title)s”", title=title),
-                       dispute.statement, link=link(dispute), kind="share_dispute.refer")
+                       text, link=link(dispute), kind="share_dispute.refer")
+            _tell(parties, _("The dispute on “%(title)s” is referred to the expert committee", title=title), text,
+                  dispute, "refer")
+        elif action == "record_opinion":
+            dispute.expert_opinion, dispute.expert_opinion_on = text, data["opinion_on"]
+            _tell(parties, _("The expert committee's opinion on the dispute on “%(title)s”", title=title), text,
+                  dispute, "expert_opinion")
         else:
             outcome = DisputeOutcome.SHARE if action == "decide_share" else DisputeOutcome.REFUSAL_STANDS
             _resolve(dispute, outcome, text, actor)
@@ -189,7 +206,9 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
                              outcome=str(OUTCOME_LABELS[outcome])), text, dispute, "resolved")
     DISPUTE.perform(dispute, action, actor, text, effect=record, version=version,
                     details=lambda: {"terms": dispute.terms or dispute.proposed_terms, "outcome": dispute.outcome,
-                                     "due": dispute.due_date.isoformat() if dispute.due_date else None})
+                                     "due": dispute.due_date.isoformat() if dispute.due_date else None,
+                                     **({"opinion_on": dispute.expert_opinion_on.isoformat()}
+                                        if action == "record_opinion" else {})})
     if dispute.request_id and dispute.outcome in (DisputeOutcome.AGREED, DisputeOutcome.SHARE):
         requests.deliver_if_on_portal(db.session.get(ShareRequest, dispute.request_id), actor)
 

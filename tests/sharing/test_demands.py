@@ -61,8 +61,15 @@ def test_the_demand_table_is_section_3_4():
         ("not_ours", ("provider_review",), "authority_review", (roles.PROVIDER,), "DEMAND_REVIEW_WORKDAYS"),
         ("fulfil", ("agreed",), "fulfilled", (roles.PROVIDER,), None),
         ("dispute", ("returned", "refused"), "disputed", (roles.REQUESTER,), None),
+        # another level's or region's data: asked upward (R2024 §25), tests/sharing/test_demand_upward.py
+        ("ask_upward", ("authority_review",), "upward", (roles.AUTHORITY_ACTOR,), "DEMAND_UPWARD_FOLLOWUP_WORKDAYS"),
+        ("upward_agreed", ("upward",), "upward_agreed", (roles.AUTHORITY_ACTOR,), None),
+        ("upward_refused", ("upward",), "upward_refused", (roles.AUTHORITY_ACTOR,), None),
+        ("upward_received", ("upward_agreed",), "fulfilled", (roles.AUTHORITY_ACTOR,), None),
+        ("withdraw", ("upward", "upward_agreed"), "withdrawn", (roles.REQUESTER,), None),
     }
-    assert set(DEMAND.running_states()) == {"authority_review", "provider_review", "agreed"}
+    assert set(DEMAND.running_states()) == {"authority_review", "provider_review", "agreed", "upward",
+                                            "upward_agreed"}
 
 
 def test_s8_demand_forwarded_agreed_directly_listed_on_both_lists(parties, as_user, monkeypatch):
@@ -209,16 +216,24 @@ def test_the_api_files_and_acts_on_demands(parties, monkeypatch, client):
 
 def test_the_demo_holds_an_agreed_demand_and_one_under_review(demo_client):
     """The demo: the 交通运输局's demand agreed by the 生态环境厅 (on its 责任清单 and the requester's 需求清单),
-    and the 生态环境局's demand under the authority's review; each step audited."""
+    and the 生态环境局's demand under the authority's review, among one demand in each state of the table
+    (data/sharing_cases.json); each step audited."""
+    import json
+
     from portal.agencies.models import Agency
+    from portal.demo.sharing_cases import DATA
 
     ids = {a.slug: a.id for a in db.session.scalars(db.select(Agency))}
     [row] = _listed("responsibility", db.session.get(Agency, ids["nmg-sthjt"]))
     assert row.title == "重型柴油车遥感监测超标记录" and row.due is not None
-    assert [r.extra["state"] for r in _listed("demand", db.session.get(Agency, ids["hhht-jtysj"]))] == ["agreed"]
-    assert sorted(d.state for d in db.session.scalars(db.select(DemandRequest))) == ["agreed", "authority_review"]
+    assert sorted(r.extra["state"] for r in _listed("demand", db.session.get(Agency, ids["hhht-jtysj"]))) == [
+        "agreed", "disputed", "provider_review", "upward_refused"]   # the draft is not listed
+    assert sorted(d.state for d in db.session.scalars(db.select(DemandRequest))) == [
+        "agreed", "authority_review", "disputed", "draft", "fulfilled", "provider_review", "refused", "returned",
+        "upward", "upward_agreed", "upward_refused", "withdrawn"]
+    steps = sum(len(d["steps"]) for d in json.loads(DATA.read_text(encoding="utf-8"))["demands"])
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
-        AuditEvent.object_type == "share_demand")) == 4
+        AuditEvent.object_type == "share_demand")) == steps
 
 
 def test_a_draft_is_the_requesters_until_submitted(parties, as_user, monkeypatch):

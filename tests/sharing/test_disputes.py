@@ -59,7 +59,8 @@ def test_s9_negotiation_then_coordination_on_the_official_calendar(app, parties,
     expert = create_staff_user("expert@example.cn", "专家委员会委员", PASSWORD, "expert")
     assert as_user(expert).get(f"/sharing/disputes/{dispute.id}").status_code == 404   # not referred yet
     assert act(as_user(parties["a_officer"]), dispute, action="refer").status_code == 403
-    assert act(as_user(parties["authority"]), dispute, action="refer").status_code == 302
+    assert act(as_user(parties["authority"]), dispute, action="refer",
+               question="车牌号与排放检测结果是否属于个人信息？").status_code == 302
     client = as_user(expert)
     assert "专家委员会" in subjects(expert) or "expert" in subjects(expert).lower()
     assert client.get(f"/sharing/disputes/{dispute.id}").status_code == 200      # experts read it
