@@ -165,6 +165,13 @@ class Config:
         # Signed checkpoints of the audit chain, outside the database: point it at the backup location.
         self.AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR", str(data_dir / "audit-checkpoints"))
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
+        # Scheduled runs (`flask portal backup run`, docs/operations.md): local directory, off-site directory
+        # (another mount), one run per period, the age of the newest verified off-site copy that raises the alarm.
+        self.BACKUP_DIR = _env("BACKUP_DIR", str(data_dir / "backups"))
+        self.BACKUP_OFFSITE = _env("BACKUP_OFFSITE", "")
+        self.BACKUP_SCHEDULE = _env("BACKUP_SCHEDULE", "daily")
+        self.BACKUP_MAX_AGE_HOURS = int(_env("BACKUP_MAX_AGE_HOURS", "26"))
+        self.BACKUP_DRILL_DAYS = int(_env("BACKUP_DRILL_DAYS", "92"))  # a quarterly restore drill
         self.ACCESS_LOG_RETENTION_DAYS = _period("ACCESS_LOG_RETENTION_DAYS", 730)  # at least 2 years, R2018 §24
         # Conditional-open applications (SZ §25, R2024 §28, §36)
         self.APPLICATION_WORKDAYS = _period("APPLICATION_WORKDAYS", 10)
