@@ -79,7 +79,7 @@ def test_O12_unreachable_target_fails_then_alarm_after_26_hours(app, sites, user
     assert len(list(local.glob("portal-*.backup"))) == 2  # the local copy is kept
     assert "system.backup.failed" in set(db.session.scalars(select(AuditEvent.action)))
     page = _page(app, "auditor@example.cn")
-    assert good in page and "1 d 0 h" in page.split('id="newest-offsite"')[1].split("</tr>")[0]
+    assert good in page and "1 天 0 小时" in page.split('id="newest-offsite"')[1].split("</tr>")[0]
     assert "off-site copy failed" in page.split('id="backup-failures"')[1]
     assert 'id="backup-alarm"' not in page
     assert not db.session.scalars(select(Message).where(Message.kind == "backup.alarm")).all()
@@ -131,8 +131,10 @@ def test_O12_altered_off_site_copy_fails_verification(app, sites, monkeypatch):
     [bad] = _rows("offsite")
     assert bad.outcome == "failed" and "damaged or was altered" in bad.error
     page = _page(app, "authority@example.cn")
-    assert "None yet" in page.split('id="newest-offsite"')[1].split("</tr>")[0]
+    assert "尚无" in page.split('id="newest-offsite"')[1].split("</tr>")[0]
     assert "damaged or was altered" in page.split('id="backup-failures"')[1]
+    failed_rows = [r for r in page.split('id="backup-steps"')[1].split("<tr")[1:] if 'class="failed"' in r]
+    assert any("异地副本" in r and "失败" in r for r in failed_rows)
 
 
 def test_altered_copy_at_rest_fails_the_drill_and_read_back(app, sites):
@@ -162,7 +164,7 @@ def test_restore_drill_counts_rows_and_is_recorded(app, sites, monkeypatch):
     freeze(monkeypatch, "2026-09-24")
     assert _run(app, "run").exit_code == 0
     page = _page(app, "auditor@example.cn")
-    assert "A drill is due." in page.split('id="last-drill"')[1].split("</p>")[0]
+    assert "应进行恢复演练。" in page.split('id="last-drill"')[1].split("</p>")[0]
     result = _run(app, "verify")
     assert result.exit_code == 0, result.output
     [drill] = _rows("drill")
@@ -170,7 +172,7 @@ def test_restore_drill_counts_rows_and_is_recorded(app, sites, monkeypatch):
     assert "system.backup.drill" in set(db.session.scalars(select(AuditEvent.action)))
     assert db.session.scalar(select(Dataset.title)) == "呼和浩特市空气质量监测数据"  # the live database untouched
     page = _page(app, "auditor@example.cn")
-    assert drill.archive in page.split('id="last-drill"')[1] and "A drill is due." not in page.split('id="last-drill"')[1].split("</p>")[0]
+    assert drill.archive in page.split('id="last-drill"')[1] and "应进行恢复演练。" not in page.split('id="last-drill"')[1].split("</p>")[0]
 
 
 def test_drill_without_an_archive_fails_and_is_recorded(app, sites):
@@ -214,7 +216,7 @@ def test_no_offsite_target_is_a_failure(app, sites):
 
 def test_who_may_see_the_status_page(app, sites, users):
     for email in ("admin@example.cn", "authority@example.cn", "auditor@example.cn"):
-        assert "Newest verified off-site copy" in _page(app, email) or "异地" in _page(app, email)
+        assert "最新已验证异地副本" in _page(app, email)
     for email in ("staff@example.cn", "user@example.cn"):
         client = app.test_client()
         login(client, email)
