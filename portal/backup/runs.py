@@ -145,8 +145,8 @@ def run_backup(force: bool = False) -> RunResult:
         started = utcnow()
         backup(local_dir / name, key)
         result.steps.append(_verify("local", local_dir / name, key, run, started))
-    except (BackupError, OSError) as exc:
-        error = f"The local archive could not be written: {exc}"
+    except Exception as exc:  # whatever stopped it (a full disk, the database), the run is recorded as failed
+        error = f"The local archive could not be written: {getattr(exc, 'strerror', None) or exc}"
         result.steps.append(_record("local", "failed", run=run, archive=name, location=str(local_dir), error=error))
     if not error:
         started = utcnow()
