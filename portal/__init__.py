@@ -69,6 +69,7 @@ def create_app(config: Any = None) -> Flask:
     from .agencies.views import bp as agencies_bp
     from .audit.views import bp as audit_bp
     from .audit.views import public_bp as audit_public_bp
+    from .backup.views import bp as backup_bp
     from .catalog.api import bp as catalog_api_bp
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
@@ -104,6 +105,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(sharing_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(audit_public_bp)
+    app.register_blueprint(backup_bp)
     app.register_blueprint(catalog_api_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(sharing_disputes_bp)

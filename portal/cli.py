@@ -90,11 +90,17 @@ def confirm_email_command(email: str) -> None:
     click.echo(f"Confirmed {user.email} (id {user.id}).")
 
 
-@portal_cli.command("backup")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+@portal_cli.group("backup", invoke_without_command=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True),
               help="The archive to write (encrypted with PORTAL_BACKUP_KEY).")
-def backup_command(out: str) -> None:
-    """Write the database (every table, as JSON lines) and all stored files into one encrypted archive."""
+@click.pass_context
+def backup_command(ctx: click.Context, out: str | None) -> None:
+    """Write the database (every table, as JSON lines) and all stored files into one encrypted archive
+    (--out), or run the scheduled backup (`run`) or the restore drill (`verify`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not out:
+        raise click.UsageError("Give --out ARCHIVE, or a command: run, verify.")
     from flask import current_app
 
     from .backup.crypto import BackupError
@@ -108,6 +114,46 @@ def backup_command(out: str) -> None:
         click.echo(f"Warning: stored file {key} is referenced but missing; it is not in the archive.", err=True)
     click.echo(f"Backup written to {out}: {sum(summary.tables.values())} rows in {len(summary.tables)} tables, "
                f"{summary.files} files ({summary.bytes} bytes).")
+
+
+@backup_command.command("run")
+@click.option("--force", is_flag=True, help="Run even though this schedule period already has a verified backup.")
+def backup_run_command(force: bool) -> None:
+    """The scheduled run (start it from a timer): local archive, off-site copy, both read back, retention.
+    Exits non-zero when any step failed; every step is recorded and audit-logged."""
+    from flask import current_app
+
+    from .backup.crypto import BackupError
+    from .backup.runs import run_backup
+
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        try:
+            result = run_backup(force=force)
+        except BackupError as exc:
+            raise click.ClickException(str(exc))
+    for step in result.steps:
+        click.echo(f"{step.kind}: {step.outcome} {step.archive} {step.location} {step.error}".rstrip())
+    for name in result.removed:
+        click.echo(f"removed by retention: {name}")
+    if not result.ok:
+        raise click.ClickException(f"Backup run failed: {result.run.error}")
+    click.echo(f"Backup run complete: {result.run.archive}")
+
+
+@backup_command.command("verify")
+def backup_verify_command() -> None:
+    """The restore drill: the newest verified archive restored into a scratch database, row counts compared
+    with its manifest; recorded. Exits non-zero when it fails."""
+    from flask import current_app
+
+    from .backup.runs import run_drill
+
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        row = run_drill()
+    if row.outcome == "failed":
+        raise click.ClickException(row.error)
+    click.echo(f"Restore drill passed: {row.archive}, {row.details.get('rows')} rows in "
+               f"{row.details.get('tables')} tables, {row.details.get('files')} files.")
 
 
 @portal_cli.command("restore")

@@ -50,7 +50,11 @@ PERIOD_SETTINGS: dict[str, int] = {
     "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
     "SHARE_ERROR_ANSWER_WORKDAYS": 1,  # R2018 §21「10个工作日内予以处理和回复」
     "REASSESS_MONTHS": 1,       # R2024 §22「定期进行评估」 sets no period: portal choice, a year
+    # scheduled backups (OVERSIGHT §11)
+    "BACKUP_MAX_AGE_HOURS": 1,        # portal choice: a daily run plus two hours
+    "BACKUP_DRILL_DAYS": 1,           # portal choice: a quarterly restore drill
 }
+BACKUP_SCHEDULES = ("hourly", "daily", "weekly", "monthly")
 APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 # A provider's question does not stop the answer period (SHARING.md §3.2, portal choice; docs/decisions.md).
 SHARE_CLOCK_RULES = ("run",)
@@ -89,7 +93,7 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     if clock not in APPLICATION_CLOCK_RULES:
         raise ValueError(f"PORTAL_APPLICATION_CLOCK must be one of {', '.join(APPLICATION_CLOCK_RULES)}, got {clock!r}")
     for name, choices in (("SHARE_CLOCK", SHARE_CLOCK_RULES), ("SHARE_FIGURES_PUBLIC", SHARE_FIGURES_CHOICES),
-                          ("SHARE_CHANGE_MODE", SHARE_CHANGE_MODES)):
+                          ("SHARE_CHANGE_MODE", SHARE_CHANGE_MODES), ("BACKUP_SCHEDULE", BACKUP_SCHEDULES)):
         if config.get(name) not in choices:
             raise ValueError(f"PORTAL_{name} must be one of {', '.join(choices)}, got {config.get(name)!r}")
     kinds = config.get("SHARE_BASIS_KINDS")
@@ -167,6 +171,13 @@ class Config:
         # Signed checkpoints of the audit chain, outside the database: point it at the backup location.
         self.AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR", str(data_dir / "audit-checkpoints"))
         self.BACKUP_KEY = _env("BACKUP_KEY")  # encrypts `flask portal backup` archives (R2024 §35)
+        # Scheduled runs (`flask portal backup run`, docs/operations.md): local directory, off-site directory
+        # (another mount), one run per period, the age of the newest verified off-site copy that raises the alarm.
+        self.BACKUP_DIR = _env("BACKUP_DIR", str(data_dir / "backups"))
+        self.BACKUP_OFFSITE = _env("BACKUP_OFFSITE", "")
+        self.BACKUP_SCHEDULE = _env("BACKUP_SCHEDULE", "daily")
+        self.BACKUP_MAX_AGE_HOURS = _period("BACKUP_MAX_AGE_HOURS", 26)
+        self.BACKUP_DRILL_DAYS = _period("BACKUP_DRILL_DAYS", 92)  # a quarterly restore drill
         self.ACCESS_LOG_RETENTION_DAYS = _period("ACCESS_LOG_RETENTION_DAYS", 730)  # at least 2 years, R2018 §24
         # Conditional-open applications (SZ §25, R2024 §28, §36)
         self.APPLICATION_WORKDAYS = _period("APPLICATION_WORKDAYS", 10)

@@ -15,3 +15,4 @@ from .pagecache import SiteState  # noqa: F401
 from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport  # noqa: F401
 from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401
+from .backup.models import BackupRun  # noqa: F401

@@ -35,6 +35,11 @@ EXPERTS = (Role.EXPERT,)
 # Who may open the sharing pages: agency staff (their agency's cases), the authority, auditors, administrators.
 SHARING_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 
+# Who sees the backup status page (R2024 §35, §37): the authority, auditors and administrators.
+BACKUP_VIEWERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+# Who is alarmed when no verified off-site backup is recent enough: the authority and the administrators.
+BACKUP_ALARMED = (Role.AUTHORITY, Role.ADMIN)
+
 # The relations an actor can have to a case of a workflow (the `actors` column of its table).
 OWNER = "owner"          # the person who filed or applied (applicant, complainant, corrector, reporter)
 AGENCY = "agency"        # staff of the agency the case belongs to
