@@ -122,7 +122,7 @@ SHARE_FIELDS = ("share_type", "share_conditions", "share_reason", "share_legal_b
                 "share_scope")
 
 
-def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
+def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
     """Write clean data into the entry; every change of open or share type goes into the history."""
     for f, label in (("open_type", "open type"), ("share_type", "share type")):
         old, new = getattr(ds, f), data[f]
@@ -134,7 +134,7 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
                 details={"by": actor.email}))
             audit.record(actor, f"dataset.{f}_changed", "dataset", ds.id, reason,
                          {"from": old, "to": new})
-    _regrade(ds, data, actor, reason)
+    _regrade(ds, data, actor, reason, proposer)
     modes = list(data.get("share_modes") or [])
     if ds.share_assessed_at is None or modes != list(ds.share_modes or []) or any(
             (getattr(ds, f) or "") != data[f] for f in SHARE_FIELDS):
@@ -154,7 +154,7 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
                 for i, item in enumerate(data["items"])]
 
 
-def _regrade(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
+def _regrade(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
     """A change of an entry's grading: an internal history line and an audit event (who, when, why); the
     level is graded under the current rule and waits for the authority's confirmation again."""
     changed = grading.changed(ds, data)
@@ -168,9 +168,10 @@ def _regrade(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> Non
     ds.changes.append(DatasetChange(
         kind=grading.REGRADED, field="data_level", from_value=before["data_level"], to_value=after["data_level"],
         reason=why, summary=_("The classification or grading changed."),
-        details={"by": actor.email, "from": before, "to": after, "rule": ds.grading_rule_version}))
+        details={"by": actor.email, "proposed_by": proposer or actor.email, "from": before, "to": after,
+                 "rule": ds.grading_rule_version}))
     audit.record(actor, "dataset.level_changed", "dataset", ds.id, why,
-                 {"from": before, "to": after, "rule": ds.grading_rule_version,
+                 {"from": before, "to": after, "rule": ds.grading_rule_version, "proposed_by": proposer or actor.email,
                   "was_confirmed": ds.level_confirmed_at is not None})
     if "data_level" in changed:
         ds.level_confirmed_at, ds.level_confirmed_by_id = None, None
@@ -209,11 +210,11 @@ def update_entry(ds: Dataset, raw: dict[str, Any], actor: User) -> Dataset:
     return ds
 
 
-def apply_pending(ds: Dataset, actor: User, reason: str) -> None:
+def apply_pending(ds: Dataset, actor: User, reason: str, proposer: str = "") -> None:
     """Make the staged edit of a published entry its public version (called on approval)."""
     if ds.pending is None:
         return
-    _apply(ds, {**_BLANK, **ds.pending}, actor, reason)
+    _apply(ds, {**_BLANK, **ds.pending}, actor, reason, proposer)
     ds.pending, ds.pending_state = None, None
 
 

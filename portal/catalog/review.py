@@ -266,7 +266,8 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
                           {"comment": ""})
         now = utcnow()
         if review.kind == "revision":
-            editing.apply_pending(ds, actor, comment)
+            submitter = db.session.get(User, review.submitted_by_id) if review.submitted_by_id else None
+            editing.apply_pending(ds, actor, comment, proposer=submitter.email if submitter else "")
             ds.changes.append(DatasetChange(kind="updated", summary=_("Catalog information updated after review."),
                                             reason=comment))
         else:

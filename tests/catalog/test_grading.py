@@ -119,10 +119,12 @@ def test_changing_a_confirmed_level_needs_a_reason_and_leaves_history_and_audit(
     assert ds.data_level == "important" and ds.level_confirmed_at is not None
     line = db.session.query(DatasetChange).filter_by(dataset_id=ds.id, kind="regraded").one()
     assert (line.from_value, line.to_value, line.reason) == ("general", "important", reason)
-    assert line.details["by"] == "authority@example.cn"  # applied by the approval of the agency's proposal
+    # proposed by the agency's staff, applied by the authority's approval
+    assert (line.details["proposed_by"], line.details["by"]) == ("staff@example.cn", "authority@example.cn")
     event = db.session.query(AuditEvent).filter_by(action="dataset.level_changed", object_id=ds.id).one()
     assert event.reason == reason and event.details["to"]["data_level"] == "important"
-    assert event.details["was_confirmed"] is True and event.at is not None
+    assert event.details["was_confirmed"] is True and event.details["proposed_by"] == "staff@example.cn"
+    assert event.actor_label and event.at is not None  # who and when
     # the public history does not show it; the console of the agency, the authority and auditors does show the level
     anonymous = client.application.test_client()
     public = anonymous.get(f"/dataset/{ds.slug}").get_data(as_text=True)
