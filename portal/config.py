@@ -65,6 +65,21 @@ SHARE_FIGURES_CHOICES = ("totals", "by_agency", "none")  # what the public sees 
 # a basic resource may be besides unconditional (rule 3).
 SHARE_BASIS_KINDS = ("law", "administrative_regulation", "local_regulation", "rules", "policy")
 SHARE_BASIC_CONDITIONAL_RULES = ("confirm", "forbid")
+# Classification and grading (OVERSIGHT.md §4): for each data level, the open and share types it may take;
+# a level mapped to None is not accepted on this portal (portal choice, docs/decisions.md).
+DATA_LEVELS = ("core", "important", "general")
+OPEN_TYPES = ("unconditional", "conditional", "closed")
+SHARE_TYPES = ("unconditional", "conditional", "none")
+DEFAULT_LEVEL_RULES = {
+    "core": None,
+    "important": {"open_type": ["closed"], "share_type": ["conditional", "none"]},
+    "general": {"open_type": list(OPEN_TYPES), "share_type": list(SHARE_TYPES)},
+}
+# 行业领域 of the regional classification rule (portal default; set the region's list in PORTAL_DATA_CATEGORIES).
+DEFAULT_DATA_CATEGORIES = ("农业农村", "工业和信息化", "自然资源", "生态环境", "交通运输", "水利", "住房城乡建设",
+                           "教育", "科技", "卫生健康", "人力资源社会保障", "民政", "公安", "司法", "财政", "税务",
+                           "市场监管", "商务", "文化旅游", "应急管理", "统计", "能源", "金融", "其他")
+DEFAULT_GENERAL_GRADES = ("一级", "二级", "三级", "四级")
 _WHOLE = re.compile(r"\s*[0-9]+\s*")
 
 
@@ -105,7 +120,52 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     if config.get("SHARE_BASIC_CONDITIONAL") not in SHARE_BASIC_CONDITIONAL_RULES:
         raise ValueError(f"PORTAL_SHARE_BASIC_CONDITIONAL must be one of {', '.join(SHARE_BASIC_CONDITIONAL_RULES)}, "
                          f"got {config.get('SHARE_BASIC_CONDITIONAL')!r}")
+    checked.update(level_settings(config))
     return checked
+
+
+def _word_list(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v.strip() for v in re.split(r"[,，、;；]", value) if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"PORTAL_{name} must be a comma-separated list, got {value!r}")
+    return tuple(value)
+
+
+def level_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The grading settings of a final configuration, checked (PORTAL_LEVEL_RULES is JSON: level → null (not
+    accepted) or {"open_type": [...], "share_type": [...]}; a level left out is not accepted)."""
+    import json
+
+    rules = config.get("LEVEL_RULES")
+    if isinstance(rules, str):
+        try:
+            rules = json.loads(rules)
+        except ValueError:
+            raise ValueError(f"PORTAL_LEVEL_RULES must be JSON, got {rules!r}") from None
+    if not isinstance(rules, Mapping) or any(k not in DATA_LEVELS for k in rules):
+        raise ValueError(f"PORTAL_LEVEL_RULES must map some of {', '.join(DATA_LEVELS)}, got {rules!r}")
+    checked: dict[str, Any] = {}
+    for level in DATA_LEVELS:
+        rule = rules.get(level)
+        if rule is None:
+            checked[level] = None
+            continue
+        if not isinstance(rule, Mapping):
+            raise ValueError(f"PORTAL_LEVEL_RULES[{level}] must be null or an object, got {rule!r}")
+        allowed = {}
+        for name, choices in (("open_type", OPEN_TYPES), ("share_type", SHARE_TYPES)):
+            given = rule.get(name, list(choices))
+            if not isinstance(given, (list, tuple)) or not given or any(v not in choices for v in given):
+                raise ValueError(f"PORTAL_LEVEL_RULES[{level}][{name}] must name some of {', '.join(choices)}")
+            allowed[name] = tuple(v for v in choices if v in given)
+        checked[level] = allowed
+    if config.get("LEVEL_PUBLIC") not in (True, False, "0", "1", 0, 1):
+        raise ValueError(f"PORTAL_LEVEL_PUBLIC must be 0 or 1, got {config.get('LEVEL_PUBLIC')!r}")
+    return {"LEVEL_RULES": checked, "LEVEL_PUBLIC": config.get("LEVEL_PUBLIC") in (True, "1", 1),
+            "DATA_CATEGORIES": _word_list("DATA_CATEGORIES", config.get("DATA_CATEGORIES")),
+            "GENERAL_GRADES": _word_list("GENERAL_GRADES", config.get("GENERAL_GRADES")),
+            "GRADING_RULE_VERSION": str(config.get("GRADING_RULE_VERSION") or "").strip()[:40]}
 
 
 def _in_memory_sqlite(url: str) -> bool:
@@ -209,6 +269,13 @@ class Config:
         # may be conditional with the authority's confirmation ("confirm") or never ("forbid").
         self.SHARE_BASIS_KINDS = _env("SHARE_BASIS_KINDS", "law,administrative_regulation,local_regulation")
         self.SHARE_BASIC_CONDITIONAL = _env("SHARE_BASIC_CONDITIONAL", "confirm")
+        # Classification and grading (OVERSIGHT.md §4): what each level may be (JSON, see level_settings), whether
+        # the level is public, the 行业领域 and 一般数据 sub-grades of the regional rule, and that rule's version.
+        self.LEVEL_RULES = _env("LEVEL_RULES") or DEFAULT_LEVEL_RULES
+        self.LEVEL_PUBLIC = _env("LEVEL_PUBLIC", "0")
+        self.DATA_CATEGORIES = _env("DATA_CATEGORIES") or DEFAULT_DATA_CATEGORIES
+        self.GENERAL_GRADES = _env("GENERAL_GRADES") or DEFAULT_GENERAL_GRADES
+        self.GRADING_RULE_VERSION = _env("GRADING_RULE_VERSION", "2024")
         # Links in e-mails, and mail delivery of notices (no SMTP host: inbox only)
         self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
         self.SMTP_HOST = _env("SMTP_HOST", "")

@@ -16,7 +16,7 @@ from ..errors import InsufficientStorage, Invalid
 from ..extensions import db
 from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
-from . import dashboard, editing, review, workday_calendar
+from . import dashboard, editing, grading, review, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
 from .downloads import quarantined_hashes
@@ -31,6 +31,7 @@ def form_data(form) -> dict:
     """The entry form's fields, with the data-items table rows collected in order."""
     data = {f: form.get(f, "") for f in editing.TEXT_FIELDS + editing.DATE_FIELDS}
     data["theme"] = form.get("theme", "")
+    data["level_reason"] = form.get("level_reason", "")
     data["tags"] = form.get("tags", "")
     data["share_modes"] = form.getlist("share_modes")
     rows: dict[int, dict] = {}
@@ -49,6 +50,10 @@ def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
         ("share_basis_kind", SHARE_BASIS_KIND_LABELS), ("share_modes", SHARE_MODE_LABELS))}
     choices["theme"] = [(t.slug, t.name) for t in themes]
     choices["licence_id"] = [(lic.id, lic.title) for lic in LICENCES.values()]
+    _rules, categories, grades = grading.settings()
+    choices["data_level"] = list(grading.LEVEL_LABELS.items())
+    choices["data_category"] = [(c, c) for c in categories]
+    choices["data_grade"] = [(g, g) for g in grades]
     return render_template("console/entry_form.html", data=data, errors=errors, ds=ds, choices=choices,
                            item_types=editing.ITEM_TYPES, staged=ds is not None and editing.edit_is_staged(ds)), status
 
@@ -86,6 +91,7 @@ def entry(dataset_id: str):
     ds = editing.console_dataset(dataset_id, current_user)
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
+                           level_labels=grading.LEVEL_LABELS,
                            quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
                            actions=review.entry_actions(ds, current_user), standing=review.standing(ds))
 

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..storage import StorageError, StorageFull, TooLarge
 from ..storage import files as stored_files
+from . import grading
 from .files import add_file_resource
 from .models import DataItem, Dataset, DatasetChange, DatasetState, Resource, ResourceVersion, Tag, Theme
 # The entry's fields (the console's form reads TEXT_FIELDS, DATE_FIELDS and ITEM_TYPES from here).
@@ -108,19 +109,20 @@ def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
                 stmt = stmt.where(Dataset.id != ds.id)
             if db.session.scalar(stmt):
                 errors[f] = _("Another entry already uses this value.")
+    errors.update({f: m for f, m in grading.reason_error(ds, data).items() if f not in errors})
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
     return data
 
 
-_BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme")}, "tags": [], "items": [],
-                          "share_modes": []}
+_BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme", "level_reason")}, "tags": [],
+                          "items": [], "share_modes": [], "data_level": "general"}
 # The share attribute (SHARING.md §2.1): when any of these changes, it counts as assessed anew.
 SHARE_FIELDS = ("share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind",
                 "share_scope")
 
 
-def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
+def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
     """Write clean data into the entry; every change of open or share type goes into the history."""
     for f, label in (("open_type", "open type"), ("share_type", "share type")):
         old, new = getattr(ds, f), data[f]
@@ -132,6 +134,7 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
                 details={"by": actor.email}))
             audit.record(actor, f"dataset.{f}_changed", "dataset", ds.id, reason,
                          {"from": old, "to": new})
+    _regrade(ds, data, actor, reason, proposer)
     modes = list(data.get("share_modes") or [])
     if ds.share_assessed_at is None or modes != list(ds.share_modes or []) or any(
             (getattr(ds, f) or "") != data[f] for f in SHARE_FIELDS):
@@ -149,6 +152,29 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str) -> None:
     ds.tags = tags
     ds.items = [DataItem(position=i, name=item["name"], type=item["type"], description=item["description"])
                 for i, item in enumerate(data["items"])]
+
+
+def _regrade(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
+    """A change of an entry's grading: an internal history line and an audit event (who, when, why); the
+    level is graded under the current rule and waits for the authority's confirmation again."""
+    changed = grading.changed(ds, data)
+    if ds.data_level is None or not ds.grading_rule_version or changed:
+        ds.grading_rule_version = grading.rule_version()
+    if not changed:
+        return
+    why = (data.get("level_reason") or "").strip() or reason
+    before = {f: getattr(ds, f) or "" for f in grading.GRADING_FIELDS}
+    after = {f: data.get(f) or "" for f in grading.GRADING_FIELDS}
+    ds.changes.append(DatasetChange(
+        kind=grading.REGRADED, field="data_level", from_value=before["data_level"], to_value=after["data_level"],
+        reason=why, summary=_("The classification or grading changed."),
+        details={"by": actor.email, "proposed_by": proposer or actor.email, "from": before, "to": after,
+                 "rule": ds.grading_rule_version}))
+    audit.record(actor, "dataset.level_changed", "dataset", ds.id, why,
+                 {"from": before, "to": after, "rule": ds.grading_rule_version, "proposed_by": proposer or actor.email,
+                  "was_confirmed": ds.level_confirmed_at is not None})
+    if "data_level" in changed:
+        ds.level_confirmed_at, ds.level_confirmed_by_id = None, None
 
 
 def create_entry(raw: dict[str, Any], actor: User) -> Dataset:
@@ -184,11 +210,11 @@ def update_entry(ds: Dataset, raw: dict[str, Any], actor: User) -> Dataset:
     return ds
 
 
-def apply_pending(ds: Dataset, actor: User, reason: str) -> None:
+def apply_pending(ds: Dataset, actor: User, reason: str, proposer: str = "") -> None:
     """Make the staged edit of a published entry its public version (called on approval)."""
     if ds.pending is None:
         return
-    _apply(ds, {**_BLANK, **ds.pending}, actor, reason)
+    _apply(ds, {**_BLANK, **ds.pending}, actor, reason, proposer)
     ds.pending, ds.pending_state = None, None
 
 

@@ -50,6 +50,13 @@ class Classification(StrEnum):
     DEPARTMENTAL = "departmental"    # 部门信息资源
 
 
+class DataLevel(StrEnum):
+    """The security level of the data (GB/T 43697-2024's three levels; R2024 §9, §36)."""
+    CORE = "core"            # 核心数据
+    IMPORTANT = "important"  # 重要数据
+    GENERAL = "general"      # 一般数据
+
+
 class DataForm(StrEnum):
     STRUCTURED = "structured"
     SEMI_STRUCTURED = "semi_structured"
@@ -145,6 +152,14 @@ class Dataset(db.Model):
     related: Mapped[str] = mapped_column(Text, default="")
     licence_id: Mapped[str] = mapped_column(String(40), default="nmg-open-data-1.0")
     state: Mapped[str] = mapped_column(String(20), default=DatasetState.DRAFT, index=True)
+    # Classification and grading (分类分级, OVERSIGHT.md §4): proposed by the agency, confirmed by the authority
+    # at review; never public unless PORTAL_LEVEL_PUBLIC=1 (catalog.grading).
+    data_category: Mapped[str] = mapped_column(String(100), default="")           # 行业领域 (regional list)
+    data_level: Mapped[str] = mapped_column(String(20), default=DataLevel.GENERAL)  # DataLevel
+    data_grade: Mapped[str] = mapped_column(String(40), default="")              # sub-grade of 一般数据
+    grading_rule_version: Mapped[str] = mapped_column(String(40), default="")     # the rule it was graded under
+    level_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    level_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     # An edit of a published entry waits here (same shape as editing.entry_data) while the
     # published version stays online; its own state follows the same transition table.
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
@@ -286,6 +301,9 @@ class Review(db.Model):
     disclosure_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     disclosure_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     disclosure_note: Mapped[str] = mapped_column(Text, default="")
+    level_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # 识别认定 (R2024 §9)
+    level_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    level_note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -105,7 +105,8 @@ class DatasetPage:
 
 _PAGE_CHANGES = select(DatasetChange.at, DatasetChange.summary, DatasetChange.field, DatasetChange.from_value,
                        DatasetChange.to_value, DatasetChange.reason) \
-    .where(DatasetChange.dataset_id == bindparam("id")).order_by(DatasetChange.at.desc())
+    .where(DatasetChange.dataset_id == bindparam("id"), DatasetChange.kind != "regraded") \
+    .order_by(DatasetChange.at.desc())  # a change of grading is internal (catalog.grading)
 
 
 _Named = namedtuple("_Named", "id slug name")

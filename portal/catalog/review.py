@@ -26,12 +26,14 @@ from ..legal import note
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from ..workflow import Transition, Workflow
-from . import editing
+from . import editing, grading
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
 from .indexing import index_datasets
 from ..concurrency import one_decision as one_decision_with
 
-CHECKS = ("confidentiality", "disclosure")  # 保密审查、公开审查 (SZ §23)
+# 保密审查、公开审查 (SZ §23), and the authority's confirmation of the proposed data level (R2024 §9「识别认定」)
+CHECKS = ("confidentiality", "disclosure", "level")
+LEVEL_CHECK = "level"
 S = DatasetState
 
 
@@ -227,7 +229,12 @@ def record_check(review: Review, check: str, note: str, actor: User) -> Review:
     setattr(review, f"{check}_by_id", actor.id)
     setattr(review, f"{check}_at", utcnow())
     setattr(review, f"{check}_note", note.strip())
-    audit.record(actor, f"review.{check}", "dataset", review.dataset_id, note.strip(), {"review": review.id})
+    if check == LEVEL_CHECK:  # the confirmation is the review's record; a change of level is the entry's
+        data = review.snapshot
+        audit.record(actor, "review.level_confirmed", "review", str(review.id), note.strip(),
+                     {"dataset": review.dataset_id, **{f: data.get(f) or "" for f in grading.GRADING_FIELDS}})
+    else:
+        audit.record(actor, f"review.{check}", "dataset", review.dataset_id, note.strip(), {"review": review.id})
     db.session.commit()
     return review
 
@@ -248,6 +255,8 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
     """Publish the entry (or its staged edit); both reviews must be on record. Indexes after commit."""
     def publish(ds: Dataset) -> None:
         missing = [c for c in CHECKS if getattr(review, f"{c}_at") is None]
+        if missing == [LEVEL_CHECK]:
+            raise Invalid(_("Confirm the data level the agency proposed before publishing."), {LEVEL_CHECK: ""})
         if missing:
             raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
                           {c: "" for c in missing})
@@ -257,13 +266,15 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
                           {"comment": ""})
         now = utcnow()
         if review.kind == "revision":
-            editing.apply_pending(ds, actor, comment)
+            submitter = db.session.get(User, review.submitted_by_id) if review.submitted_by_id else None
+            editing.apply_pending(ds, actor, comment, proposer=submitter.email if submitter else "")
             ds.changes.append(DatasetChange(kind="updated", summary=_("Catalog information updated after review."),
                                             reason=comment))
         else:
             ds.published_at = ds.published_at or now
             ds.data_updated_at = ds.data_updated_at or now
             ds.changes.append(DatasetChange(kind="published", summary=_("Published after review."), reason=comment))
+        ds.level_confirmed_at, ds.level_confirmed_by_id = review.level_at, review.level_by_id
         review.state, review.decided_by_id, review.decided_at = ReviewState.APPROVED, actor.id, now
         review.comment = comment
     _decide(review, "approve", actor, comment, publish)

@@ -9,7 +9,7 @@ from .. import workdays
 from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..errors import BadRequest, Invalid
-from . import editing, review, workday_calendar
+from . import editing, grading, review, workday_calendar
 from .preview import can_preview
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -33,7 +33,7 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, can_preview=can_preview,
+                           checks=review.CHECKS, can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
                            actions=review.review_actions(r, current_user)), status
 
 

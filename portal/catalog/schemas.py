@@ -13,7 +13,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from ..errors import Invalid
 from ..fields import UtcDateTime
 from ..storage.names import clean_filename
-from .models import Classification, DataForm, OpenType, ShareBasisKind, ShareMode, ShareType, UpdateFrequency
+from . import grading
+from .models import Classification, DataForm, DataLevel, OpenType, ShareBasisKind, ShareMode, ShareType, UpdateFrequency
 
 FORMATS = ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP")
 
@@ -88,13 +89,14 @@ class UploadOut(Schema):
 TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
                "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind", "share_scope",
                "open_type", "open_conditions", "open_reason", "open_legal_basis", "update_frequency", "timeliness",
-               "collecting_agency", "approving_agency", "related", "licence_id")  # the form's order
+               "collecting_agency", "approving_agency", "related", "licence_id",
+               "data_category", "data_level", "data_grade")  # the form's order
 DATE_FIELDS = ("temporal_start", "temporal_end")
 ITEM_TYPES = ("字符型", "数值型", "日期型", "日期时间型", "布尔型", "二进制")
 REQUIRED = ("title", "summary", "code", "slug", "region", "update_frequency", "open_type", "share_type")
 CHOICES = {"classification": tuple(Classification), "data_form": tuple(DataForm), "share_type": tuple(ShareType),
            "share_basis_kind": tuple(ShareBasisKind),
-           "open_type": tuple(OpenType), "update_frequency": tuple(UpdateFrequency),
+           "open_type": tuple(OpenType), "data_level": tuple(DataLevel), "update_frequency": tuple(UpdateFrequency),
            "region_level": ("region", "city", "county")}
 LIMITS = {"title": 300, "code": 64, "slug": 120, "region": 100}
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -108,6 +110,13 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         return "" if value is None else str(value).strip()
+
+
+class _Level(Text):
+    """The data level: left blank (a form without the field), it is 一般数据."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        return super()._deserialize(value, attr, data, **kwargs) or DataLevel.GENERAL
 
 
 def _when_given(check):
@@ -136,6 +145,8 @@ def _entry_field(name: str) -> fields.Field:
         checks.append(validate.Length(max=LIMITS[name], error=_l("At most %(n)d characters.", n=LIMITS[name])))
     if name == "share_type":  # not given: shared unconditionally (R2024 §21「应当无条件共享」)
         return Text(load_default=ShareType.UNCONDITIONAL, validate=checks)
+    if name == "data_level":  # not given: 一般数据, proposed by the agency, confirmed at review (grading)
+        return _Level(load_default=DataLevel.GENERAL, validate=checks)
     return Text(validate=checks)
 
 
@@ -265,6 +276,8 @@ class _EntryRules(Schema):
         if data.get("share_type") == ShareType.CONDITIONAL and not data.get("share_conditions"):
             errors["share_conditions"] = _("Conditional sharing must state its conditions.")
         errors.update({f: m for f, m in share_rule_errors(data, *share_settings()).items() if f not in errors})
+        errors.update({f: m for f, m in grading.level_rule_errors(data, *grading.settings()).items()
+                       if f not in errors})  # the level rules (PORTAL_LEVEL_RULES), written once in grading
         start, end = data.get("temporal_start"), data.get("temporal_end")
         if start and end and end < start:
             errors["temporal_end"] = _("The end of the time coverage is before its start.")
@@ -279,6 +292,7 @@ EntryIn = _EntryRules.from_dict({
     "tags": Tags(load_default=list),
     "items": Items(load_default=list),
     "share_modes": Modes(load_default=list),
+    "level_reason": Text(metadata={"description": "Why a confirmed data level changes (required then)."}),
 }, name="EntryIn")
 EntryIn.__doc__ = """A catalog entry's fields and the catalog rules on them (SPEC §2). The rules that need the
 database (the theme exists; code and slug unused) are the service's: `editing.clean`."""
@@ -298,6 +312,11 @@ class EntryOut(Schema):
     share_basis_kind = fields.String()
     share_modes = fields.List(fields.String())
     share_assessed_at = UtcDateTime(allow_none=True)
+    data_category = fields.String()
+    data_level = fields.String()
+    data_grade = fields.String()
+    grading_rule_version = fields.String()
+    level_confirmed_at = UtcDateTime(allow_none=True)
 
 
 def entry_errors(messages: Mapping[str, Any]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from ..file_responses import send_resource
 from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
-from . import downloads, queries, services
+from . import downloads, grading, queries, services
 from . import search as catalog_search
 from .filters import FILTERS
 from .preview import can_preview, preview
@@ -89,7 +89,8 @@ def dataset(slug: str):
         return render_template("catalog/dataset.html", ds=ds, page=page, status=services.update_status(ds),
                                citation=services.citation(ds, date.today()), can_preview=can_preview,
                                grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"),
-                               sharing_action=sharing_navigation.entry_action(ds, current_user))
+                               sharing_action=sharing_navigation.entry_action(ds, current_user),
+                               public_level=grading.public_level(ds))
     return cached(render)
 
 

@@ -85,6 +85,8 @@ def test_staff_publishes_through_review(live_server, browser, demo_app, tmp_path
     authority.locator("#check-confidentiality").get_by_role("button", name="记录").click()
     authority.locator("#note-disclosure").fill("不含个人信息，可无条件开放。")
     authority.locator("#check-disclosure").get_by_role("button", name="记录").click()
+    authority.locator("#note-level").fill("确认为一般数据。")
+    authority.locator("#check-level").get_by_role("button", name="记录").click()
     authority.get_by_role("button", name="审核通过并发布").click()
     authority.wait_for_url(re.compile(r"/review/$"))
 

@@ -66,6 +66,7 @@ def test_review_checks_then_publish_makes_it_searchable_and_downloadable(submitt
     assert check(authority, r.id, "confidentiality", note="").status_code == 422
     assert check(authority, r.id, "confidentiality").status_code == 302
     assert check(authority, r.id, "disclosure").status_code == 302
+    assert check(authority, r.id, "level", note="确认为一般数据。").status_code == 302
     assert decide(authority, r.id, "approve", "同意发布").status_code == 302
     db.session.expire_all()
     ds = db.session.get(Dataset, ds.id)
@@ -99,6 +100,7 @@ def test_return_with_comments_then_resubmit(submitted):
 def publish(authority, review_id):
     check(authority, review_id, "confidentiality")
     check(authority, review_id, "disclosure")
+    check(authority, review_id, "level")
     assert decide(authority, review_id, "approve").status_code == 302
 
 
@@ -138,6 +140,7 @@ def test_two_reviewers_at_once_one_wins(submitted, users):
     r = ds.reviews[0]
     check(authority, r.id, "confidentiality")
     check(authority, r.id, "disclosure")
+    check(authority, r.id, "level")
     db.session.expire_all()
     mine = db.session.get(Review, r.id)
     mine.dataset  # loaded, as a request would have it

@@ -126,7 +126,7 @@ def test_script_in_every_entry_field_is_inert_on_every_page(app, users, client):
     review_id = ds.reviews[0].id
     for url in ("/review/", f"/review/{review_id}"):
         assert_inert(authority.get(url).get_data(as_text=True), url)
-    for check in ("confidentiality", "disclosure"):
+    for check in ("confidentiality", "disclosure", "level"):
         assert post_form(authority, f"/review/{review_id}/check/{check}", {"note": XSS}).status_code == 302
     token = csrf(authority, f"/review/{review_id}")
     r = authority.post(f"/review/{review_id}/decide", data={"csrf_token": token, "action": "approve", "comment": XSS})

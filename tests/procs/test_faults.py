@@ -121,6 +121,7 @@ def publish_over_http(authority: Browser, review_id: int) -> None:
     note = {"note": "已审查，不涉及国家秘密和个人信息。"}
     assert authority.post_form(f"{page}/check/confidentiality", note, page=page).status_code == 302
     assert authority.post_form(f"{page}/check/disclosure", note, page=page).status_code == 302
+    assert authority.post_form(f"{page}/check/level", note, page=page).status_code == 302
     r = authority.post_form(f"{page}/decide", {"action": "approve", "comment": "同意发布"}, page=page)
     assert r.status_code == 302, r.text[:1000]
 

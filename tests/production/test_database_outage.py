@@ -45,6 +45,7 @@ def test_database_stopped_and_restarted_while_requests_arrive(tmp_path):
             review_id = db.session.get(Dataset, ds.id).reviews[0].id
             assert check(authority, review_id, "confidentiality").status_code == 302
             assert check(authority, review_id, "disclosure").status_code == 302
+            assert check(authority, review_id, "level").status_code == 302
             page = authority.get(f"/review/{review_id}").get_data(as_text=True)
             token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
             dataset_id, slug, events_before = ds.id, published.slug, db.session.query(AuditEvent).count()

@@ -206,7 +206,7 @@ def _submit_and_check(client, authority, ds) -> int:
     assert post_form(client, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     review_id = db.session.get(Dataset, ds.id).reviews[0].id
-    for check in ("confidentiality", "disclosure"):
+    for check in ("confidentiality", "disclosure", "level"):
         assert post_form(authority, f"/review/{review_id}/check/{check}", {"note": "已审查"}).status_code == 302
     return review_id
 
