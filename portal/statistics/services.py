@@ -186,7 +186,7 @@ def _on_time_chart(on: date) -> tuple[Chart, Chart]:
     for key, label, rate in (("applications", _("Applications"), applications),
                              ("complaints", _("Rights complaints"), complaints),
                              ("corrections", _("Correction requests"), corrections),
-                             ("reports", _("Reports"), reports)):
+                             ("reports", _("Reports of illegal use"), reports)):
         rates.rows.append(Row(key, label, [rate.cases, rate.on_time, rate.late,
                                            rate.percent]))
     return outcome, rates
