@@ -85,6 +85,7 @@ def create_app(config: Any = None) -> Flask:
     from .sharing.figures_views import bp as sharing_figures_bp
     from .sharing.demand_views import bp as sharing_demands_bp
     from .sharing.views import bp as sharing_bp
+    from .statistics.views import bp as statistics_bp
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
 
@@ -110,6 +111,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(sharing_disputes_bp)
     app.register_blueprint(sharing_demands_bp)
+    app.register_blueprint(statistics_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

@@ -1,0 +1,232 @@
+"""The public statistics (OVERSIGHT §8(a); R2024 §39「定期开展公共数据采集、使用和管理情况评估，并通报评估结果」).
+
+Every figure is counted from the portal's own records and is a count or a rate, never a person: public entries by
+open type, share type, agency, theme and region; their files and bytes by open type; served downloads and API
+calls by month (access events); applications by state and cases answered on time; entries overdue for update
+against their declared frequency (catalog.services.update_status); plan items by progress (plans.services); and
+the sharing figures' public totals (sharing.figures.public_figures, not recounted here).
+
+"On time" is read off each case's stored due date and judged by supervision's rule (through sharing.figures.Rate,
+which calls supervision's deadline_marks): on time through the due date; a case still open counts only once it
+is overdue (then late); an application waiting for the applicant is judged on the day its clock stopped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import workdays
+from ..agencies.models import Agency
+from ..audit.models import AccessEvent
+from ..catalog import vocab
+from ..catalog.models import Dataset, Resource, Theme
+from ..catalog.queries import public_filter
+from ..catalog.services import update_status
+from ..extensions import db
+from ..feedback.models import Complaint, Correction, Report
+from ..models_base import utcnow
+from ..opening.models import Application, ApplicationState
+from ..opening.vocab import STATE_LABELS as APPLICATION_STATE_LABELS
+from ..plans.models import OpenPlan, PlanState
+from ..plans.services import plan_progress
+from ..plans.vocab import PROGRESS_LABELS
+from ..sharing import figures as sharing_figures
+from ..supervision.services import deadline_marks
+
+MONTHS = 12            # downloads and API calls: the last twelve months, this one included
+CHINA_OFFSET = timedelta(hours=8)  # access events are stored in UTC; months are counted in China time
+SERVED = 400           # an access event below this status was served
+ACCESS_KINDS = ("download", "api")
+APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.INFO_REQUESTED, ApplicationState.APPROVED,
+                      ApplicationState.REFUSED, ApplicationState.WITHDRAWN)
+PROGRESS_STATES = ("opened_on_time", "opened_late", "pending", "overdue")
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    values: list[int | None]  # None: no case, so no rate ("—", never 0 % or 100 %)
+
+
+@dataclass
+class Chart:
+    """One figure of the page: a bar chart (`bars`), a time series (`series`) or on-time rates (`rates`), with
+    the same figures as its table and CSV. `columns` names each value of a row."""
+
+    id: str
+    title: str
+    kind: str
+    label_column: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    unit: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(v for v in r.values if v) for r in self.rows)
+
+    @property
+    def total(self) -> list[int]:
+        return [sum(r.values[i] or 0 for r in self.rows) for i in range(len(self.columns))]
+
+
+@dataclass
+class Statistics:
+    on: date
+    charts: list[Chart]
+    sharing: Any | None  # sharing.figures.Table (public totals) or None when the deployment publishes none
+
+    def chart(self, chart_id: str) -> Chart | None:
+        return next((c for c in self.charts if c.id == chart_id), None)
+
+
+def today() -> date:
+    return workdays.china_date(utcnow())
+
+
+def _grouped(column, *, measure=None) -> dict[Any, int]:
+    """Public entries (or a measure over them) grouped by a column of Dataset."""
+    q = select(column, measure if measure is not None else func.count(Dataset.id)).where(public_filter())
+    return {k: int(v or 0) for k, v in db.session.execute(q.group_by(column)).all()}
+
+
+def _bars(chart_id: str, title: str, label_column: str, counts: dict[Any, int], labels: dict[Any, str],
+          order: list[Any] | None = None, column: str | None = None, unit: str = "") -> Chart:
+    keys = order if order is not None else sorted(counts, key=lambda k: (-counts[k], str(labels.get(k, k))))
+    rows = [Row(str(k), str(labels.get(k, k)), [counts.get(k, 0)]) for k in keys]
+    return Chart(chart_id, title, "bars", label_column, [column or _("Entries")], rows, unit)
+
+
+def _entry_charts() -> list[Chart]:
+    open_types = list(vocab.OPEN_TYPE_LABELS)
+    share_types = list(vocab.SHARE_TYPE_LABELS)
+    agencies = {a.id: a.name for a in db.session.scalars(select(Agency))}
+    themes = {t.id: t.name for t in db.session.scalars(select(Theme))}
+    by_region = _grouped(Dataset.region)
+    files = dict(db.session.execute(
+        select(Dataset.open_type, func.count(Resource.id)).join(Resource, Resource.dataset_id == Dataset.id)
+        .where(public_filter()).group_by(Dataset.open_type)).all())
+    volume = dict(db.session.execute(
+        select(Dataset.open_type, func.coalesce(func.sum(Resource.size), 0))
+        .join(Resource, Resource.dataset_id == Dataset.id).where(public_filter()).group_by(Dataset.open_type)).all())
+    type_label = _("Open type")
+    return [
+        _bars("entries-open-type", _("Entries by open type"), type_label, _grouped(Dataset.open_type),
+              vocab.OPEN_TYPE_LABELS, open_types),
+        _bars("entries-share-type", _("Entries by share type"), _("Share type"), _grouped(Dataset.share_type),
+              vocab.SHARE_TYPE_LABELS, share_types),
+        _bars("entries-agency", _("Entries by agency"), _("Agency"), _grouped(Dataset.agency_id), agencies),
+        _bars("entries-theme", _("Entries by theme"), _("Theme"), _grouped(Dataset.theme_id), themes),
+        _bars("entries-region", _("Entries by region"), _("Region"), by_region, {k: k for k in by_region}),
+        _bars("files-open-type", _("Files by open type"), type_label, {k: int(v) for k, v in files.items()},
+              vocab.OPEN_TYPE_LABELS, open_types, _("Files")),
+        _bars("volume-open-type", _("Data volume by open type"), type_label,
+              {k: int(v) for k, v in volume.items()}, vocab.OPEN_TYPE_LABELS, open_types, _("Bytes"), "bytes"),
+    ]
+
+
+def month_starts(on: date, months: int = MONTHS) -> list[date]:
+    """The first day of each of the last `months` months, oldest first, the month of `on` last."""
+    n = on.year * 12 + on.month - 1
+    return [date(k // 12, k % 12 + 1, 1) for k in range(n - months + 1, n + 1)]
+
+
+def _access_chart(on: date) -> Chart:
+    """Served downloads and API calls per month (China time) over the last twelve months."""
+    starts = month_starts(on)
+    counts = {(m.year, m.month): [0, 0] for m in starts}
+    since = datetime(starts[0].year, starts[0].month, 1) - CHINA_OFFSET  # the month's first day, China time
+    q = (select(AccessEvent.kind, AccessEvent.at).where(AccessEvent.kind.in_(ACCESS_KINDS),
+                                                         AccessEvent.status < SERVED, AccessEvent.at >= since))
+    for kind, at in db.session.execute(q):
+        day = workdays.china_date(at)
+        slot = counts.get((day.year, day.month))
+        if slot is not None:
+            slot[ACCESS_KINDS.index(kind)] += 1
+    rows = [Row(m.strftime("%Y-%m"), m.strftime("%Y-%m"), counts[(m.year, m.month)]) for m in starts]
+    return Chart("access-month", _("Downloads and API calls by month"), "series", _("Month"),
+                 [_("Downloads"), _("API calls")], rows)
+
+
+def _count(rate: sharing_figures.Rate, done: datetime | date | None, due: date | None, on: date,
+           stopped_on: date | None = None) -> None:
+    if stopped_on is not None and done is None:
+        if due is not None and deadline_marks(due, on, stopped_on)[0]:
+            rate.cases += 1
+        return
+    rate.count(done, due, on)
+
+
+def _on_time_chart(on: date) -> tuple[Chart, Chart]:
+    by_state = dict.fromkeys(APPLICATION_STATES, 0)
+    applications = sharing_figures.Rate()
+    for a in db.session.scalars(select(Application).where(Application.submitted_at.is_not(None))):
+        if a.state in by_state:
+            by_state[a.state] += 1
+        if a.state == ApplicationState.WITHDRAWN and a.decided_at is None:
+            continue  # withdrawn before an answer: nothing was owed
+        _count(applications, a.decided_at, a.due_date, on, a.clock_stopped_on)
+    complaints, corrections, reports = sharing_figures.Rate(), sharing_figures.Rate(), sharing_figures.Rate()
+    for c in db.session.scalars(select(Complaint)):
+        _count(complaints, c.decided_at, c.due_date, on)
+    for c in db.session.scalars(select(Correction)):
+        _count(corrections, c.decided_at, c.due_date, on)
+    for r in db.session.scalars(select(Report)):
+        _count(reports, r.answered_at, r.due_date, on)
+    outcome = _bars("applications-state", _("Applications by state"), _("State"),
+                    {str(k): v for k, v in by_state.items()}, {str(k): v for k, v in APPLICATION_STATE_LABELS.items()},
+                    [str(k) for k in APPLICATION_STATES], _("Applications"))
+    rates = Chart("on-time", _("Answered on time"), "rates", _("Kind of case"),
+                  [_("Cases counted"), _("On time"), _("Late"), _("On time (%)")])
+    for key, label, rate in (("applications", _("Applications"), applications),
+                             ("complaints", _("Rights complaints"), complaints),
+                             ("corrections", _("Correction requests"), corrections),
+                             ("reports", _("Reports of illegal use"), reports)):
+        rates.rows.append(Row(key, label, [rate.cases, rate.on_time, rate.late,
+                                           rate.percent]))
+    return outcome, rates
+
+
+def _overdue_chart(now: datetime) -> Chart:
+    """Public entries with a regular update frequency: overdue for update or not (catalog.update_status)."""
+    overdue = current = 0
+    for ds in db.session.scalars(select(Dataset).where(public_filter())):
+        status = update_status(ds, now)
+        if status.due is None:
+            continue
+        overdue += int(status.overdue)
+        current += int(not status.overdue)
+    labels = {"current": _("Updated as declared"), "overdue": _("Overdue for update")}
+    return _bars("update-timeliness", _("Entries with a regular update frequency"), _("Update"),
+                 {"current": current, "overdue": overdue}, labels, ["current", "overdue"])
+
+
+def _plan_chart(on: date) -> Chart:
+    counts = dict.fromkeys(PROGRESS_STATES, 0)
+    for plan in db.session.scalars(select(OpenPlan).where(OpenPlan.state == PlanState.PUBLISHED)):
+        for item in plan_progress(plan, on).items:
+            counts[item.state] = counts.get(item.state, 0) + 1
+    return _bars("plan-items", _("Open plan items by progress"), _("Progress"), counts,
+                 {k: str(v) for k, v in PROGRESS_LABELS.items()}, list(PROGRESS_STATES), _("Plan items"))
+
+
+def sharing_totals(on: date):
+    """The sharing figures' public totals for the current year, as the deployment publishes them (or None)."""
+    if sharing_figures.public_setting() == "none":
+        return None
+    table = sharing_figures.public_figures(sharing_figures.year(on.year))
+    table.rows = []  # the statistics page shows the totals; per agency rows stay on the sharing page
+    return table
+
+
+def compute() -> Statistics:
+    now = utcnow()
+    on = workdays.china_date(now)
+    outcome, rates = _on_time_chart(on)
+    charts = [*_entry_charts(), _access_chart(on), outcome, rates, _overdue_chart(now), _plan_chart(on)]
+    return Statistics(on, charts, sharing_totals(on))
