@@ -29,6 +29,7 @@ from .accounts import load_demo_users
 from .applications import load_demo_applications
 from .sharing_cases import load_demo_sharing_cases
 from .sharing import load_demo_sharing
+from .oversight import load_demo_oversight
 from . import content, tables_env, tables_life, tables_market, tables_social, tables_transport  # noqa: F401 (registers tables)
 from .common import TABLES
 from .files import Table, csv_bytes, json_bytes, pdf_bytes, xlsx_bytes
@@ -64,6 +65,7 @@ def load_demo() -> str:
     db.session.commit()
     load_demo_sharing()  # after the commit: the sharing services commit each step
     load_demo_sharing_cases()  # the other sharing cases, one at least in every state of their tables
+    load_demo_oversight()  # open plans, answered complaints/corrections/reports, access events: the statistics
     reindex_all()
     return (f"{len(agencies)} agencies, {len(content.ENTRIES)} entries, {n_resources} resources, "
             f"{n_users} demo accounts")
