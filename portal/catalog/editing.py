@@ -120,6 +120,8 @@ _BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme"
 # The share attribute (SHARING.md §2.1): when any of these changes, it counts as assessed anew.
 SHARE_FIELDS = ("share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind",
                 "share_scope")
+# The open attribute (R2024 §29): likewise.
+OPEN_FIELDS = ("open_type", "open_conditions", "open_reason", "open_legal_basis")
 
 
 def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
@@ -139,6 +141,8 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer
     if ds.share_assessed_at is None or modes != list(ds.share_modes or []) or any(
             (getattr(ds, f) or "") != data[f] for f in SHARE_FIELDS):
         ds.share_assessed_at = utcnow()
+    if ds.open_assessed_at is None or any((getattr(ds, f) or "") != data[f] for f in OPEN_FIELDS):
+        ds.open_assessed_at = utcnow()
     for f in TEXT_FIELDS:
         setattr(ds, f, data[f])
     ds.share_modes = modes
