@@ -110,9 +110,25 @@ def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
             if db.session.scalar(stmt):
                 errors[f] = _("Another entry already uses this value.")
     errors.update({f: m for f, m in grading.reason_error(ds, data).items() if f not in errors})
+    errors.update({f: m for f, m in reclassification_errors(ds, data).items() if f not in errors})
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
     return data
+
+
+def reclassification_errors(ds: Dataset | None, data: dict[str, Any]) -> dict[str, str]:
+    """A published entry's open or share type changes only with its reason and legal basis (also towards
+    unconditional: the history and the reassessment say why, R2024 §22, §29); checked here, once, for the
+    console, the API and a revision after reassessment alike."""
+    errors: dict[str, str] = {}
+    if ds is None or ds.state != DatasetState.PUBLISHED:
+        return errors
+    for kind in ("open", "share"):
+        if data.get(f"{kind}_type") and data[f"{kind}_type"] != getattr(ds, f"{kind}_type"):
+            for f in (f"{kind}_reason", f"{kind}_legal_basis"):
+                if not (data.get(f) or "").strip():
+                    errors[f] = _("A change of type needs its reason and legal basis.")
+    return errors
 
 
 _BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme", "level_reason")}, "tags": [],

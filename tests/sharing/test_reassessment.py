@@ -118,3 +118,27 @@ def test_figures_read_the_same_due_date(app, parties, as_user, monkeypatch):
     assert r.status_code == 302
     client = as_user(parties["auditor"])
     assert (rate()["cases"], rate()["on_time"]) == (1, 1)
+
+
+def test_a_revision_changing_the_type_needs_reason_and_legal_basis(app, parties, as_user, monkeypatch):
+    """The other outcome of a reassessment, a revision: on a published entry a change of the open type (even
+    towards unconditional) is refused with 422 naming the field without its reason and legal basis; with
+    them it waits for review like any edit."""
+    from tests.catalog.test_console import ENTRY
+
+    ds = f.dataset("全区排污许可证信息", agency_obj=parties["A"], open_type=OpenType.CONDITIONAL,
+                   theme_obj=f.theme("城建住房", slug="housing"), index=False)
+    client = as_user(parties["a_staff"])
+    edit = {**ENTRY, "theme": "housing", "open_type": "unconditional", "open_reason": "", "open_legal_basis": ""}
+    r = post_form(client, f"/console/datasets/{ds.id}/edit", edit)
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert 'id="f-open_reason-error"' in page and 'id="f-open_legal_basis-error"' in page
+    assert "类型调整须说明理由和法律依据" in page
+    db.session.expire_all()
+    assert db.session.get(Dataset, ds.id).pending is None
+    r = post_form(client, f"/console/datasets/{ds.id}/edit",
+                  {**edit, "open_reason": "经脱敏处理后可无条件开放。", "open_legal_basis": "《内蒙古自治区公共数据管理办法》"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Dataset, ds.id).pending["open_type"] == "unconditional"
