@@ -37,6 +37,7 @@ def test_o4_due_on_the_same_day_a_year_later_overdue_the_day_after(app, parties,
 
     freeze(monkeypatch, "2026-11-20")
     client = as_user(parties["a_staff"])
+    assert 'id="reassessments-link"' in client.get("/console/").get_data(as_text=True)
     row = _row(client.get("/console/reassessments").get_data(as_text=True), entry_e.title)
     assert "2026-11-20" in row and "2025-11-20" in row and "有条件开放" in row and "已超期" not in row
     assert "已超期" not in _row(as_user(parties["authority"]).get("/console/supervision").get_data(as_text=True),
