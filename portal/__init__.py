@@ -80,6 +80,7 @@ def create_app(config: Any = None) -> Flask:
     from .exports.views import bp as exports_bp
     from .opening.views import bp as opening_bp
     from .plans.views import bp as plans_bp
+    from .reassessment.views import bp as reassessment_bp
     from .sharing.dispute_views import bp as sharing_disputes_bp
     from .sharing.catalog_views import bp as sharing_catalog_bp
     from .sharing.figures_views import bp as sharing_figures_bp
@@ -112,6 +113,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(sharing_disputes_bp)
     app.register_blueprint(sharing_demands_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(reassessment_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

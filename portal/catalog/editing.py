@@ -110,9 +110,25 @@ def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
             if db.session.scalar(stmt):
                 errors[f] = _("Another entry already uses this value.")
     errors.update({f: m for f, m in grading.reason_error(ds, data).items() if f not in errors})
+    errors.update({f: m for f, m in reclassification_errors(ds, data).items() if f not in errors})
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
     return data
+
+
+def reclassification_errors(ds: Dataset | None, data: dict[str, Any]) -> dict[str, str]:
+    """A published entry's open or share type changes only with its reason and legal basis (also towards
+    unconditional: the history and the reassessment say why, R2024 §22, §29); checked here, once, for the
+    console, the API and a revision after reassessment alike."""
+    errors: dict[str, str] = {}
+    if ds is None or ds.state != DatasetState.PUBLISHED:
+        return errors
+    for kind in ("open", "share"):
+        if data.get(f"{kind}_type") and data[f"{kind}_type"] != getattr(ds, f"{kind}_type"):
+            for f in (f"{kind}_reason", f"{kind}_legal_basis"):
+                if not (data.get(f) or "").strip():
+                    errors[f] = _("A change of type needs its reason and legal basis.")
+    return errors
 
 
 _BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme", "level_reason")}, "tags": [],
@@ -120,6 +136,8 @@ _BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme"
 # The share attribute (SHARING.md §2.1): when any of these changes, it counts as assessed anew.
 SHARE_FIELDS = ("share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind",
                 "share_scope")
+# The open attribute (R2024 §29): likewise.
+OPEN_FIELDS = ("open_type", "open_conditions", "open_reason", "open_legal_basis")
 
 
 def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
@@ -139,6 +157,8 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer
     if ds.share_assessed_at is None or modes != list(ds.share_modes or []) or any(
             (getattr(ds, f) or "") != data[f] for f in SHARE_FIELDS):
         ds.share_assessed_at = utcnow()
+    if ds.open_assessed_at is None or any((getattr(ds, f) or "") != data[f] for f in OPEN_FIELDS):
+        ds.open_assessed_at = utcnow()
     for f in TEXT_FIELDS:
         setattr(ds, f, data[f])
     ds.share_modes = modes

@@ -144,12 +144,15 @@ class Dataset(db.Model):
     # When the share attribute was last set or confirmed (R2024 §22「定期进行评估」); None: not since migration.
     share_assessed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     open_type: Mapped[str] = mapped_column(String(20), default=OpenType.UNCONDITIONAL, index=True)
+    # When the open attribute was last set or confirmed (R2024 §29「定期进行评估」); None: not since migration.
+    open_assessed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     open_conditions: Mapped[str] = mapped_column(Text, default="")
     open_reason: Mapped[str] = mapped_column(Text, default="")
     open_legal_basis: Mapped[str] = mapped_column(Text, default="")
     update_frequency: Mapped[str] = mapped_column(String(20), default=UpdateFrequency.IRREGULAR)
     timeliness: Mapped[str] = mapped_column(String(200), default="")
     related: Mapped[str] = mapped_column(Text, default="")
+    related_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # related catalog entries, by id
     licence_id: Mapped[str] = mapped_column(String(40), default="nmg-open-data-1.0")
     state: Mapped[str] = mapped_column(String(20), default=DatasetState.DRAFT, index=True)
     # Classification and grading (分类分级, OVERSIGHT.md §4): proposed by the agency, confirmed by the authority

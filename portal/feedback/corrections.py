@@ -21,7 +21,7 @@ from .. import workdays
 from ..storage import files as stored_files
 from ..supervision.services import Case, Deadlines, register_workflow
 from ..workflow import Transition, Workflow
-from . import evidence
+from . import correction_notices, evidence
 from .common import (MAX_TEXT, agency_staff, case_relations, decided_meanwhile, may_see, staff_link,
                      visible_to)
 from .models import Correction, CorrectionState
@@ -142,9 +142,12 @@ def decide(correction: Correction, action: str, answer: str, actor: User) -> Cor
         if step.action == ACCEPT and res is not None and correction.resource_version_at_filing is not None \
                 and res.version > correction.resource_version_at_filing:
             correction.fixed_in_version = res.version
+        if step.action == ACCEPT:
+            correction_notices.tell_concerned(correction, answer)
     # filing is not an answer: it is refused like any unknown one
     CORRECTION.perform(correction, action if action in DECISIONS else "", actor, answer, effect=record,
-                       details=lambda: {"dataset": ds.id, "fixed_in_version": correction.fixed_in_version})
+                       details=lambda: {"dataset": ds.id, "fixed_in_version": correction.fixed_in_version,
+                                        "told": [r["agency_id"] or "authority" for r in correction.notified or []]})
     return correction
 
 

@@ -121,6 +121,8 @@ class Correction(db.Model):
     answer: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Whom the portal told when the correction was accepted (R2024 §45): [{"agency_id", "agency", "why"}]
+    notified: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     dataset: Mapped[Dataset] = relationship()

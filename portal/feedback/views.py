@@ -18,7 +18,7 @@ from ..extensions import db
 from ..fields import form_files, form_values
 from ..storage import storage
 from ..storage.names import clean_filename
-from . import complaints, corrections, evidence, rate_limits, reports
+from . import complaints, correction_notices, corrections, evidence, rate_limits, reports
 from .common import works_in_console
 from .models import Attachment, Right
 from .schemas import ComplaintIn, CorrectionIn, ReportIn
@@ -162,6 +162,7 @@ def correction(correction_id: int, errors: dict | None = None, status: int = 200
     return render_template("feedback/correction.html", c=c, errors=errors or {},
                            files=evidence.attachments("correction", c.id),
                            actions=corrections.allowed_actions(c, current_user),
+                           told=correction_notices.told_for(c, current_user),
                            console=works_in_console(current_user)), status
 
 

@@ -28,6 +28,7 @@ from ..catalog.models import Dataset, DatasetState, ShareType
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
+from ..reassessment import services as reassessment
 from ..supervision.services import deadline_marks
 from . import catalog
 from .demand_models import DemandRequest, VerificationRequest, VerificationState
@@ -179,17 +180,6 @@ def _first_event(events: Iterable[Any], kinds: tuple[str, ...]) -> datetime | No
     return next((e.at for e in events if e.kind in kinds), None)
 
 
-def reassess_months() -> int:
-    return current_app.config["REASSESS_MONTHS"]
-
-
-def _months_before(day: date, months: int) -> date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    m += 1
-    last = (date(y + (m == 12), m % 12 + 1, 1) - date(y, m, 1)).days
-    return date(y, m, min(day.day, last))
-
-
 def compute(period: Period, agency_ids: Iterable[int] | None = None) -> Table:
     """Every agency's figures for the period (or only those of `agency_ids`), and their totals."""
     now = today()
@@ -290,17 +280,17 @@ def compute(period: Period, agency_ids: Iterable[int] | None = None) -> Table:
 
     # the agency's published entries, as they stand at the end of the period (or today)
     as_of = min(period.end, now)
-    since = _months_before(as_of, reassess_months())
     for ds in db.session.scalars(select(Dataset).where(Dataset.state == DatasetState.PUBLISHED)):
         f = of(ds.agency_id)
         if f is None:
             continue
         f.counts[f"entries_{ds.share_type}"] = f.counts.get(f"entries_{ds.share_type}", 0) + 1
         if ds.share_type == ShareType.CONDITIONAL:
-            assessed = workdays.china_date(ds.share_assessed_at) if ds.share_assessed_at else None
+            # the one due date (OVERSIGHT.md §3); an entry with no assessment on record was never reassessed
+            due = reassessment.due_date(ds, "share")
             rate = f.rates["reassessed"]
             rate.cases += 1
-            rate.on_time += int(assessed is not None and since <= assessed)
+            rate.on_time += int(ds.share_assessed_at is not None and due is not None and as_of <= due)
     for v in catalog.violations(None if wanted is None else sorted(wanted)):
         f = of(v.dataset.agency_id)
         if f is not None:
