@@ -127,6 +127,8 @@ def openapi():
 from . import cases  # noqa: E402,F401
 # sharing between agencies, /api/v1/sharing/...: requests and grants, demands and verifications, disputes
 from ..sharing import api as sharing_api, demand_api, dispute_api, figures_api  # noqa: E402,F401
+# planned withdrawals of published entries (停止提供预告)
+from . import withdrawals  # noqa: E402,F401
 
 
 @bp.errorhandler(429)
