@@ -22,7 +22,7 @@ from .. import workdays
 from ..accounts import roles
 from ..catalog import review
 from ..catalog.indexing import index_datasets
-from ..catalog.models import Dataset, DatasetState
+from ..catalog.models import Dataset, DatasetChange, DatasetState
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify_all
@@ -100,6 +100,12 @@ def banner(w: Withdrawal) -> str:
              date=w.last_day.isoformat(), reason=w.reason)
 
 
+def announcements() -> dict[str, dict[str, Any]]:
+    """Every announced withdrawal by entry id (few at any time): for the bulk dump, its change feed and DCAT."""
+    rows = db.session.scalars(select(Withdrawal).where(Withdrawal.state.in_(OPEN)).order_by(Withdrawal.id))
+    return {w.dataset_id: {"last_day": w.last_day, "reason": w.reason} for w in rows}
+
+
 def announcement(dataset_id: str) -> dict[str, Any] | None:
     """What the entry's page, the API, DCAT and the change feed say while a withdrawal is announced."""
     w = announced(dataset_id)
@@ -157,6 +163,9 @@ def file(values: Mapping[str, Any], actor: Any) -> Withdrawal:
     def record(_t: Transition) -> None:
         db.session.add(w)
         db.session.flush()
+        # a public history line: the entry's page history and the change feed carry the announcement
+        ds.changes.append(DatasetChange(kind="withdrawal_announced", reason=w.reason, summary=_(
+            "Provision will end after %(date)s.", date=w.last_day.isoformat())))
         _tell(w)
     WITHDRAWAL.perform(w, "file", actor, w.reason, effect=record, details=lambda: {
         "dataset": ds.id, "last_day": w.last_day.isoformat(), "mode": w.mode, "told": w.told_user_ids})
@@ -182,6 +191,8 @@ def act(w: Withdrawal, action: str, reason: str, actor: Any, version: int | None
                                               state=_("approved") if action == "approve" else _("returned")),
                        reason, link=link(w), kind=f"withdrawal.{action}")
         if action in ("return", "withdraw"):
+            w.dataset.changes.append(DatasetChange(kind="withdrawal_cancelled", reason=w.decision_note, summary=_(
+                "The announced end of provision after %(date)s was cancelled.", date=w.last_day.isoformat())))
             notify_all(w.told_user_ids, _("“%(title)s” continues to be provided", title=title), reason,
                        link=f"/dataset/{w.dataset.slug}", kind=f"withdrawal.{action}")
     WITHDRAWAL.perform(w, action, actor, reason, effect=record, version=version)

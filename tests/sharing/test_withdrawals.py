@@ -2,12 +2,17 @@
 bad input; through the API and the entry's public page."""
 from __future__ import annotations
 
+import gzip
+import json
+from datetime import date
+
 from sqlalchemy import select
 
 from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
 from portal.catalog.models import Dataset, DatasetChange, DatasetState
 from portal.extensions import db
+from portal.opening.models import Application, ApplicationState, Grant
 from portal.supervision.deadlines import run as deadline_run
 from portal.withdrawal.models import Withdrawal
 from tests.clock import freeze
@@ -28,11 +33,27 @@ def file(client, user, ds, last_day, reason=REASON):
                        headers=auth(user))
 
 
+def opening_parties(e):
+    """A data user holding an active grant of E, and another with an application for E still open."""
+    holder, applicant = data_user("holder@example.cn"), data_user("applicant@example.cn")
+    approved = Application(dataset_id=e.id, agency_id=e.agency_id, applicant_id=holder.id,
+                           state=ApplicationState.APPROVED, scenario="空气质量研究")
+    pending = Application(dataset_id=e.id, agency_id=e.agency_id, applicant_id=applicant.id,
+                          state=ApplicationState.SUBMITTED, scenario="环境影响评价")
+    db.session.add_all([approved, pending])
+    db.session.flush()
+    db.session.add(Grant(application_id=approved.id, dataset_id=e.id, user_id=holder.id, purpose="研究",
+                         scope="全部", start=date(2026, 1, 1), end=date(2026, 12, 31), report_every_days=90))
+    db.session.commit()
+    return holder, applicant
+
+
 def test_o2_planned_withdrawal_notice_banner_and_deadline_run(app, client, parties, monkeypatch):
     """O2: filed 2026-01-31 with last day 2026-02-27 is 422; 2026-02-28 is accepted; E shows the banner,
     grant holders have an inbox notice of 2026-01-31; on 2026-03-01 E is withdrawn with the filed reason."""
     e = parties["open"]
     grant_to(parties, "B", "open")
+    holder, applicant = opening_parties(e)
     freeze(monkeypatch, "2026-01-31")
     r = file(client, parties["a_staff"], e, "2026-02-27")
     assert r.status_code == 422 and "last_day" in r.get_json()["error"]["details"]
@@ -47,7 +68,15 @@ def test_o2_planned_withdrawal_notice_banner_and_deadline_run(app, client, parti
     told = [m for m in inbox(parties["b_officer"]) if m.kind == "withdrawal.filed"]
     # told the day it is filed: the notice is written in the filing's own transaction (filed_on 2026-01-31)
     assert r.get_json()["filed_on"] == "2026-01-31" and told and "2026-02-28" in told[0].subject
+    for user in (holder, applicant):
+        assert any(m.kind == "withdrawal.filed" and "2026-02-28" in m.subject for m in inbox(user))
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "withdrawal.file")).one().reason == REASON
+    ttl = client.get(f"/dataset/{e.slug}.ttl").get_data(as_text=True)
+    assert "将于2026-02-28后停止提供" in ttl and REASON in ttl and "2026-02-28" in ttl
+    feed = client.get("/api/v1/catalog.jsonl.gz?modified_since=2026-01-30")
+    lines = [json.loads(x) for x in gzip.decompress(feed.data).decode().splitlines()]
+    mine = next(x for x in lines if x["id"] == e.id)
+    assert mine["withdrawal"] == {"last_day": "2026-02-28", "reason": REASON}
     freeze(monkeypatch, "2026-02-28")
     deadline_run()
     assert db.session.get(Dataset, e.id).state == DatasetState.PUBLISHED  # still provided on the last day
