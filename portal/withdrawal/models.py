@@ -22,6 +22,14 @@ class WithdrawalState(StrEnum):
     EFFECTIVE = "effective"  # the day after the last day the entry was unpublished
 
 
+from flask_babel import lazy_gettext as _l  # noqa: E402
+
+# The labels of the states (the `status` filter of portal/templating.py reads them).
+STATE_LABELS = {WithdrawalState.FILED: _l("Announced"), WithdrawalState.APPROVED: _l("Approved"),
+                WithdrawalState.RETURNED: _l("Returned"), WithdrawalState.WITHDRAWN: _l("Withdrawn by the agency"),
+                WithdrawalState.EFFECTIVE: _l("In effect: no longer provided")}
+
+
 class Withdrawal(db.Model):
     __tablename__ = "entry_withdrawals"
 

@@ -62,7 +62,7 @@ WITHDRAWAL = Workflow("withdrawal", [
 
 
 def link(w: Withdrawal) -> str:
-    return f"/api/v1/withdrawals/{w.id}"
+    return f"/withdrawals/{w.id}"
 
 
 def earliest_last_day(filed: date) -> date:
@@ -87,6 +87,14 @@ def allowed_actions(w: Withdrawal, actor: Any) -> list[str]:
     if today() > w.last_day:
         actions = [a for a in actions if a not in ("approve", "return")]
     return actions
+
+
+def may_file(ds: Dataset, actor: Any) -> bool:
+    """Whether the entry's page offers `actor` to announce its withdrawal (the table's `file` row, a published
+    entry, none announced yet)."""
+    probe = Withdrawal(agency_id=ds.agency_id, state=None)
+    return ("file" in WITHDRAWAL.allowed_actions(probe, actor) and ds.state == DatasetState.PUBLISHED
+            and announced(ds.id) is None)
 
 
 def announced(dataset_id: str) -> Withdrawal | None:

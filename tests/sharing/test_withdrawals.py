@@ -152,3 +152,37 @@ def test_bad_input_changes_nothing(app, client, parties, monkeypatch):
     assert db.session.scalar(select(Withdrawal.id)) is None
     assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("withdrawal.%"))).all()
     assert 'id="withdrawal-notice"' not in client.get(f"/dataset/{e.slug}").get_data(as_text=True)
+
+
+def test_the_pages_offer_what_the_table_allows(app, client, parties, as_user, monkeypatch):
+    """The agency announces from the entry's console page; the authority returns from the case page; the
+    buttons are exactly the allowed actions; a bad date is 422 on the form and nothing is kept."""
+    import re
+    e = parties["open"]
+    freeze(monkeypatch, "2026-01-31")
+    staff = as_user(parties["a_staff"])
+    page = staff.get(f"/console/datasets/{e.id}").get_data(as_text=True)
+    assert 'id="announce-withdrawal"' in page
+
+    def token(url):
+        html = staff.get(url).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    form = f"/withdrawals/new?dataset={e.id}"
+    r = staff.post("/withdrawals/new", data={"csrf_token": token(form), "dataset": e.id, "reason": REASON,
+                                              "last_day": "2026-02-27"})
+    assert r.status_code == 422 and "2026-02-28" in r.get_data(as_text=True)
+    assert db.session.scalar(select(Withdrawal.id)) is None
+    r = staff.post("/withdrawals/new", data={"csrf_token": token(form), "dataset": e.id, "reason": REASON,
+                                              "last_day": "2026-02-28"})
+    assert r.status_code == 302
+    url = r.headers["Location"]
+    page = staff.get(url).get_data(as_text=True)
+    assert 'value="withdraw"' in page and 'value="return"' not in page
+    assert 'id="announce-withdrawal"' not in staff.get(f"/console/datasets/{e.id}").get_data(as_text=True)
+    authority = as_user(parties["authority"])
+    page = authority.get(url).get_data(as_text=True)
+    assert 'value="return"' in page and 'value="withdraw"' not in page and 'value="approve"' not in page
+    r = authority.post(url + "/act", data={"csrf_token": token(url), "action": "return", "reason": "理由不充分"})
+    assert r.status_code == 302
+    assert 'id="withdrawal-state"' in authority.get(url).get_data(as_text=True)
+    assert db.session.scalars(select(Withdrawal)).one().state == "returned"
