@@ -114,6 +114,13 @@ def announcements() -> dict[str, dict[str, Any]]:
     return {w.dataset_id: {"last_day": w.last_day, "reason": w.reason} for w in rows}
 
 
+def announcement_of(last_day: date | None, reason: str | None) -> dict[str, Any] | None:
+    """The same from the entry page's own row (catalog.queries reads the last day and reason with the entry)."""
+    return None if last_day is None else {"last_day": last_day, "reason": reason or "", "text": _(
+        "This entry will no longer be provided after %(date)s. Reason: %(reason)s", date=last_day.isoformat(),
+        reason=reason or "")}
+
+
 def announcement(dataset_id: str) -> dict[str, Any] | None:
     """What the entry's page, the API, DCAT and the change feed say while a withdrawal is announced."""
     w = announced(dataset_id)
