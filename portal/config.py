@@ -47,6 +47,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "SHARE_NEGOTIATION_WORKDAYS": 1,  # R2018 §19「10个工作日内协商解决」
     "SHARE_COORDINATION_WORKDAYS": 1,  # R2018 §19「在30个工作日内协调解决」
     "SHARE_CHANGE_NOTICE_MONTHS": 1,  # SZ §12「至少提前一个月通知」
+    "WITHDRAWAL_NOTICE_MONTHS": 1,    # SZ §12「至少提前一个月通知」 for a published entry (OVERSIGHT §2)
     "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
     "SHARE_ERROR_ANSWER_WORKDAYS": 1,  # R2018 §21「10个工作日内予以处理和回复」
     "REASSESS_MONTHS": 1,       # R2024 §22「定期进行评估」 sets no period: portal choice, a year
@@ -60,6 +61,7 @@ APPLICATION_CLOCK_RULES = ("run", "pause", "restart")  # see docs/decisions.md
 SHARE_CLOCK_RULES = ("run",)
 # A stop notice takes effect by itself (file: R2018 §18 备案) or once the authority approves (SZ §12).
 SHARE_CHANGE_MODES = ("file", "approve")
+WITHDRAWAL_MODES = ("file", "approve")  # the same for a planned withdrawal of a published entry (OVERSIGHT §2)
 SHARE_FIGURES_CHOICES = ("totals", "by_agency", "none")  # what the public sees of the sharing figures (§6)
 # The kinds of instrument a conditional or refused share type may rest on (SHARING.md §2.1 rule 2), and what
 # a basic resource may be besides unconditional (rule 3).
@@ -108,7 +110,8 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     if clock not in APPLICATION_CLOCK_RULES:
         raise ValueError(f"PORTAL_APPLICATION_CLOCK must be one of {', '.join(APPLICATION_CLOCK_RULES)}, got {clock!r}")
     for name, choices in (("SHARE_CLOCK", SHARE_CLOCK_RULES), ("SHARE_FIGURES_PUBLIC", SHARE_FIGURES_CHOICES),
-                          ("SHARE_CHANGE_MODE", SHARE_CHANGE_MODES), ("BACKUP_SCHEDULE", BACKUP_SCHEDULES)):
+                          ("SHARE_CHANGE_MODE", SHARE_CHANGE_MODES), ("BACKUP_SCHEDULE", BACKUP_SCHEDULES),
+                          ("WITHDRAWAL_MODE", WITHDRAWAL_MODES)):
         if config.get(name) not in choices:
             raise ValueError(f"PORTAL_{name} must be one of {', '.join(choices)}, got {config.get(name)!r}")
     kinds = config.get("SHARE_BASIS_KINDS")
@@ -259,6 +262,8 @@ class Config:
         self.SHARE_COORDINATION_WORKDAYS = _period("SHARE_COORDINATION_WORKDAYS", 30)
         self.SHARE_CHANGE_NOTICE_MONTHS = _period("SHARE_CHANGE_NOTICE_MONTHS", 1)
         self.SHARE_CHANGE_MODE = _env("SHARE_CHANGE_MODE", "file")  # file | approve
+        self.WITHDRAWAL_NOTICE_MONTHS = _period("WITHDRAWAL_NOTICE_MONTHS", 1)
+        self.WITHDRAWAL_MODE = _env("WITHDRAWAL_MODE", "file")  # file | approve (SZ §12「审核通过后」)
         self.SHARE_ERROR_REPORT_WORKDAYS = _period("SHARE_ERROR_REPORT_WORKDAYS", 5)
         self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none

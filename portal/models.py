@@ -12,6 +12,7 @@ from .feedback.models import Attachment, Complaint, Correction, Report  # noqa: 
 from .opening.models import Application, ApplicationAttachment, ApplicationEvent, Grant, UsageReport  # noqa: F401
 from .supervision.models import DeadlineNotice  # noqa: F401
 from .pagecache import SiteState  # noqa: F401
+from .withdrawal.models import Withdrawal  # noqa: F401
 from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport  # noqa: F401
 from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401

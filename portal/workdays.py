@@ -23,6 +23,7 @@ on_arrangement_change, so that open cases' due dates are recounted in the same t
 """
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -305,3 +306,11 @@ def set_year_arrangement(year: int, holidays: dict[date, str], workdays: dict[da
     _forget_shared_calendar()
     for hook in list(_ON_CHANGE):
         hook(year, before, actor if actor is not None else label)
+
+
+def add_months(start: date, months: int) -> date:
+    """民法典 §202: the same day number of the month `months` later, else that month's last day (notice
+    periods counted in months: stop notices of sharing, planned withdrawals of entries)."""
+    month0 = start.month - 1 + months
+    year, month = start.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -148,6 +148,13 @@ class DatasetSummaryOut(Schema):
     url = fields.String(metadata={"description": "The entry's page on the portal."})
 
 
+class AnnouncedOut(Schema):
+    """将于…后停止提供: the last day, the reason and the sentence the entry's page shows."""
+    last_day = fields.Date()
+    reason = fields.String()
+    text = fields.String()
+
+
 class DatasetOut(DatasetSummaryOut):
     classification = fields.String()
     collecting_agency = fields.String()
@@ -178,6 +185,8 @@ class DatasetOut(DatasetSummaryOut):
     items = fields.List(fields.Nested(DataItemOut))
     resources = fields.List(fields.Nested(ResourcePublicOut))
     citation = fields.String()
+    withdrawal = fields.Nested(AnnouncedOut, allow_none=True, metadata={
+        "description": "While a withdrawal is announced: the last day the entry is provided and the reason."})
 
 
 class FacetValueOut(Schema):

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..agencies import services as agencies
 from ..catalog import queries as catalog
 from ..catalog import search as catalog_search
+from ..withdrawal import services as withdrawals
 from ..catalog.services import citation, update_status
 from ..catalog.models import Dataset, Resource, Tag, dataset_tags
 from ..catalog.filters import FILTERS
@@ -88,6 +89,7 @@ def dataset_detail(ds: Dataset) -> dict[str, Any]:
     out["items"] = [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items]
     out["resources"] = [resource_public(r) for r in ds.resources]
     out["citation"] = citation(ds, date.today())
+    out["withdrawal"] = withdrawals.announcement(ds.id)
     return out
 
 

@@ -129,6 +129,8 @@ from . import cases  # noqa: E402,F401
 from ..sharing import api as sharing_api, demand_api, dispute_api, figures_api  # noqa: E402,F401
 # the public statistics, /api/v1/stats
 from . import stats  # noqa: E402,F401
+# planned withdrawals of published entries (停止提供预告)
+from . import withdrawals  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

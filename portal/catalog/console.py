@@ -16,6 +16,7 @@ from ..errors import InsufficientStorage, Invalid
 from ..extensions import db
 from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
+from ..withdrawal import services as withdrawals
 from . import dashboard, editing, grading, review, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
@@ -90,7 +91,10 @@ def entry(dataset_id: str):
     """An entry as its agency sees it: state, staged edit, files with versions, review history."""
     ds = editing.console_dataset(dataset_id, current_user)
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
+    withdrawal = withdrawals.announced(ds.id)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
+                           withdrawal=withdrawal, withdrawal_text=withdrawal and withdrawals.banner(withdrawal),
+                           may_announce=withdrawals.may_file(ds, current_user),
                            level_labels=grading.LEVEL_LABELS,
                            quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
                            actions=review.entry_actions(ds, current_user), standing=review.standing(ds))

@@ -134,10 +134,19 @@ class PageEntry:
 # The number of open corrections, which mark the page "纠错处理中" (R2024 §45), read with the entry.
 _OPEN_CORRECTIONS = select(func.count(Correction.id)).where(
     Correction.dataset_id == Dataset.id, Correction.state == CorrectionState.OPEN).scalar_subquery()
+# The withdrawal announced on the entry (停止提供预告, portal/withdrawal), read with the entry: its last day, reason.
+def _announced(name: str):
+    from ..withdrawal.models import Withdrawal, WithdrawalState
+    return select(getattr(Withdrawal, name)).where(Withdrawal.dataset_id == Dataset.id, Withdrawal.state.in_(
+        (WithdrawalState.FILED, WithdrawalState.APPROVED))).order_by(Withdrawal.id).limit(1).scalar_subquery()
+
+
 _PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  # a waiting edit is not shown
                      Agency.slug.label("agency_slug"), Agency.name.label("agency_name"),
                      Theme.slug.label("theme_slug"), Theme.name.label("theme_name"),
-                     _OPEN_CORRECTIONS.label("open_corrections")) \
+                     _OPEN_CORRECTIONS.label("open_corrections"),
+                     _announced("last_day").label("withdrawal_last_day"),
+                     _announced("reason").label("withdrawal_reason")) \
     .join(Agency, Agency.id == Dataset.agency_id).join(Theme, Theme.id == Dataset.theme_id) \
     .where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED)
 

@@ -66,6 +66,8 @@ def _raced(_ds: Any = None) -> str:
 
 
 def _relations(ds: Dataset, actor: Any) -> set[str]:
+    if actor == roles.SYSTEM:  # the deadline run ends a planned withdrawal (portal/withdrawal)
+        return {roles.SYSTEM}
     return roles.relations(actor, agency_id=ds.agency_id)
 
 
@@ -76,7 +78,7 @@ ENTRY = Workflow("dataset", [
                forbidden=_authority_only, conflict=_decided),
     Transition("return", (S.SUBMITTED,), S.RETURNED, AUTHORITY, "dataset.return", needs_reason=True,
                forbidden=_authority_only, conflict=_decided, reason_missing=_return_reason, reason_field="comment"),
-    Transition("unpublish", (S.PUBLISHED,), S.WITHDRAWN, AUTHORITY, "dataset.unpublish", needs_reason=True,
+    Transition("unpublish", (S.PUBLISHED,), S.WITHDRAWN, (*AUTHORITY, roles.SYSTEM), "dataset.unpublish", needs_reason=True,
                forbidden=_authority_only, reason_field="reason",
                reason_missing=lambda ds: _("Stopping a published entry needs a stated reason.")),
 ], relations=_relations, forbidden=_staff_only, conflict=_not_possible, stale=_raced)
@@ -290,13 +292,16 @@ def return_(review: Review, actor: User, comment: str) -> Review:
     return _decide(review, "return", actor, comment, send_back)
 
 
-def unpublish(ds: Dataset, actor: User, reason: str) -> None:
-    """Take a published entry off the portal with a stated reason (R2021 §26); it leaves search at once."""
+def unpublish(ds: Dataset, actor: User | str, reason: str, *, commit: bool = True) -> None:
+    """Take a published entry off the portal with a stated reason (R2021 §26); it leaves search at once.
+    The deadline run ends a planned withdrawal this way (actor roles.SYSTEM, commit=False: its caller commits
+    and reindexes)."""
     def withdraw(_t: Transition) -> None:
         ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."),
                                         reason=reason.strip()))
-    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw)
-    index_datasets([ds])
+    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw, commit=commit)
+    if commit:
+        index_datasets([ds])
 
 
 # ---- queues -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from ..file_responses import send_resource
 from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
+from ..withdrawal import services as withdrawals
 from . import downloads, grading, queries, services
 from . import search as catalog_search
 from .filters import FILTERS
@@ -90,7 +91,8 @@ def dataset(slug: str):
                                citation=services.citation(ds, date.today()), can_preview=can_preview,
                                grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"),
                                sharing_action=sharing_navigation.entry_action(ds, current_user),
-                               public_level=grading.public_level(ds))
+                               public_level=grading.public_level(ds),
+                               withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason))
     return cached(render)
 
 

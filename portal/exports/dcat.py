@@ -242,6 +242,14 @@ class CatalogGraph:
             if row.temporal_end:
                 g.add((period, DCAT.endDate, Literal(row.temporal_end, datatype=XSD.date)))
             g.add((ds, DCTERMS.temporal, period))
+        announced = rel.announced.get(row.id)
+        if announced:  # 将于…后停止提供: provided until the last day, with the reason
+            valid = BNode()
+            g.add((valid, RDF.type, DCTERMS.PeriodOfTime))
+            g.add((valid, DCAT.endDate, Literal(announced["last_day"], datatype=XSD.date)))
+            g.add((valid, RDFS.comment, Literal(f"将于{announced['last_day'].isoformat()}后停止提供。理由："
+                                                f"{announced['reason']}", lang="zh")))
+            g.add((ds, DCTERMS.valid, valid))
         if row.open_type != OpenType.CLOSED:  # a closed entry's data is not provided: no distributions
             for res in rel.resources.get(row.id, []):
                 g.add((ds, DCAT.distribution, self._distribution(row, res)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterator
 
@@ -154,6 +154,7 @@ class Related:
     tags: dict[str, list[str]]
     items: dict[str, list[dict[str, str]]]
     resources: dict[str, list[Any]]
+    announced: dict[str, dict[str, Any]] = field(default_factory=dict)  # planned withdrawals by entry id
 
 
 _IDS = bindparam("ids", expanding=True)  # one bound list, not 500 literals to coerce per query
@@ -195,7 +196,8 @@ def _related(statements: tuple[Select, Select, Select], params: dict[str, Any]) 
         items[ds_id].append({"name": name, "type": type_, "description": description})
     for row in execute(statements[2], params).all():
         resources[row[1]].append(row)  # dataset_id (RESOURCE_COLUMNS' second)
-    return Related(tags, items, resources)
+    from ..withdrawal.services import announcements
+    return Related(tags, items, resources, announcements())
 
 
 def downloadable(open_type: str, res: Any) -> bool:
@@ -248,6 +250,7 @@ def entry_dict(row: Any, rel: Related, urls: Urls) -> dict[str, Any]:
     data["items"] = rel.items.get(row[0], [])
     data["resources"] = [] if data["open_type"] == OpenType.CLOSED else \
         [resource_dict(row, r, urls) for r in rel.resources.get(row[0], [])]
+    data["withdrawal"] = rel.announced.get(row[0])  # 将于…后停止提供: the last day and the reason, or None
     return data
 
 

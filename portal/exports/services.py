@@ -61,7 +61,7 @@ def parse_since(value: str | None) -> datetime | None:
     return parsed
 
 
-FORMAT_VERSION = "1"  # part of the ETag and cache key: change it when the line format changes
+FORMAT_VERSION = "2"  # part of the ETag and cache key: change it when the line format changes
 
 
 @dataclass

@@ -23,7 +23,7 @@ from ..catalog.models import Dataset, DatasetChange, DatasetState, OpenType, Sha
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models_base import utcnow
-from ..sharing.dispute_common import add_months
+from ..workdays import add_months
 from ..supervision.services import Case, deadline_marks, register_case_source
 from ..workdays import china_date
 from .schemas import KeepIn

@@ -2,8 +2,6 @@
 reads a case, the months of a notice period (民法典 §202)."""
 from __future__ import annotations
 
-import calendar
-from datetime import date
 from typing import Any, Iterable
 
 from flask_babel import gettext as _
@@ -34,12 +32,6 @@ def holder_agency_ids(grants: Iterable[ShareGrant]) -> list[int]:
 def officers_of(agency_ids: Iterable[int]) -> list[int]:
     return [uid for agency_id in agency_ids for uid in officer_ids(agency_id)]
 
-
-def add_months(start: date, months: int) -> date:
-    """民法典 §202: the same day number of the month `months` later, else that month's last day."""
-    month0 = start.month - 1 + months
-    year, month = start.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def reads_pair(actor: Any, case: Any) -> bool:

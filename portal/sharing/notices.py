@@ -23,7 +23,8 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify_all
 from ..supervision.services import Case, register_case_source
-from .dispute_common import LIVE_GRANT_STATES, add_months, grants_of, holder_agency_ids, not_found, officers_of
+from ..workdays import add_months
+from .dispute_common import LIVE_GRANT_STATES, grants_of, holder_agency_ids, not_found, officers_of
 from .dispute_models import NoticeKind, NoticeState, ShareChangeNotice
 from .dispute_schemas import NoticeIn
 from .dispute_workflow import CHANGE_NOTICE, NOTICE_DECISIONS, SYSTEM, today
