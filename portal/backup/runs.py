@@ -5,7 +5,6 @@ The alarm tells the authority and the administrators, once per outage, when the 
 is older than PORTAL_BACKUP_MAX_AGE_HOURS."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from . import retention
 from ..supervision.services import Notice, register_notice_source
 from .crypto import BackupError
 from .models import BackupRun
-from .services import backup
+from .services import backup, written_whole
 from .verify import drill, read_back
 
 SCHEDULES = {"hourly": "%Y-%m-%dT%H", "daily": "%Y-%m-%d", "weekly": "%G-W%V", "monthly": "%Y-%m"}
@@ -93,16 +92,8 @@ def _copy(src: Path, target_dir: Path) -> Path:
     """Copy `src` into `target_dir` under a temporary name, flushed to disk, then renamed: the final name
     never holds a half-written archive."""
     final = target_dir / src.name
-    partial = target_dir / (src.name + ".partial")
-    try:
-        with open(src, "rb") as fin, open(partial, "wb") as fout:
-            shutil.copyfileobj(fin, fout, 1024 * 1024)
-            fout.flush()
-            os.fsync(fout.fileno())
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with open(src, "rb") as fin, written_whole(final) as fout:
+        shutil.copyfileobj(fin, fout, 1024 * 1024)
     return final
 
 

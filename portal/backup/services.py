@@ -14,11 +14,12 @@ import json
 import os
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, Table, func, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -111,11 +112,72 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
+@contextmanager
+def written_whole(path: Path) -> Iterator[BinaryIO]:
+    """A file to write `path` with: written as `path`.partial (mode 0600), flushed to disk and renamed to `path`
+    when the block ends, removed when it fails, so that the final name never holds a half-written file."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def read_archive(raw: BinaryIO, passphrase: str, check_manifest: Callable[[dict], dict],
+                 on_table: Callable[[str, BinaryIO], int], on_file: Callable[[str, BinaryIO, dict], None]
+                 ) -> tuple[dict[str, Any], dict[str, int], int]:
+    """Read an archive stream in its order and check it against its manifest: the manifest first (to
+    `check_manifest`, which returns it or raises), each table's rows to `on_table(name, fh)` (which returns
+    how many it read), each stored file to `on_file(key, fh, entry)` (which raises when the bytes do not
+    match the manifest's `entry`). Returns the manifest, every table's row count and the number of files;
+    raises BackupError naming what failed. Restore, read-back and the restore drill all read through it."""
+    reader = DecryptingReader(raw, passphrase)  # a wrong key stops here, before anything is read on
+    manifest: dict[str, Any] | None = None
+    counts: dict[str, int] = {}
+    files: dict[str, dict] = {}
+    seen: set[str] = set()
+    with tarfile.open(fileobj=reader, mode="r|") as tar:
+        for member in tar:
+            if not member.isfile():
+                raise BackupError(f"Unexpected entry in the archive: {member.name[:80]}")
+            fh = tar.extractfile(member)
+            if manifest is None:
+                if member.name != "manifest.json":
+                    raise BackupError("The archive does not start with its manifest.")
+                manifest = check_manifest(json.loads(fh.read()))
+                files = {f["key"]: f for f in manifest["files"]}
+            elif member.name.startswith("db/"):
+                name = member.name.split("-", 1)[1].removesuffix(".jsonl")
+                counts[name] = on_table(name, fh)
+            elif member.name.startswith("files/"):
+                key = member.name.removeprefix("files/")
+                if key not in files or key in seen:
+                    raise BackupError(f"Unexpected file in the archive: {key[:80]}")
+                on_file(key, fh, files[key])
+                seen.add(key)
+            else:
+                raise BackupError(f"Unexpected entry in the archive: {member.name[:80]}")
+    reader.drain()
+    if manifest is None:
+        raise BackupError("The archive is empty.")
+    expected = {t["name"]: t["rows"] for t in manifest["tables"]}
+    if expected != {name: counts.get(name, 0) for name in expected} or set(counts) - set(expected):
+        raise BackupError("The archive's tables do not hold the rows its manifest lists.")
+    if seen != set(files):
+        raise BackupError("The archive lacks files its manifest lists.")
+    return manifest, counts, len(seen)
+
+
 def backup(out_path: str | Path, passphrase: str | None) -> BackupSummary:
     """Write the whole installation to `out_path` (written as .partial, renamed when complete)."""
     passphrase = check_passphrase(passphrase)
     out_path = Path(out_path)
-    partial = out_path.with_name(out_path.name + ".partial")
     db.session.rollback()
     if db.engine.dialect.name == "postgresql":  # one consistent snapshot for every table
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -137,8 +199,7 @@ def backup(out_path: str | Path, passphrase: str | None) -> BackupSummary:
                 "tables": [{"name": t.name, "rows": counts[t.name]} for t in tables],
                 "files": files, "missing_files": missing}
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as raw:
+        with written_whole(out_path) as raw:
             writer = EncryptingWriter(raw, passphrase)
             with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                 _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
@@ -161,12 +222,6 @@ def backup(out_path: str | Path, passphrase: str | None) -> BackupSummary:
                         info.size, info.mtime, info.mode = entry["size"], int(path.stat().st_mtime), 0o600
                         tar.addfile(info, fh)
             writer.close()
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(partial, out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     finally:
         db.session.rollback()  # end the read snapshot
     audit.record("cli", "system.backup", "installation", "-",
@@ -191,46 +246,21 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
     by_name = {t.name: t for t in _tables()}
     saved: list[str] = []  # files this restore stored, handed to the storage owner to discard if it fails
     counts: dict[str, int] = {}
+    def table_rows(name: str, fh: BinaryIO) -> int:
+        if name not in by_name:
+            raise BackupError(f"The archive holds a table this installation lacks: {name}")
+        return _insert_rows(by_name[name], fh)
+
+    def store(key: str, fh: BinaryIO, entry: dict) -> None:
+        stored = stored_files.save(fh)
+        saved.append(stored.key)  # discard keeps what was stored before this restore
+        if stored.key != key or stored.size != entry["size"]:
+            raise BackupError(f"File {key[:80]} does not match its recorded SHA-256.")
+
     try:
         with open(archive_path, "rb") as raw:
-            reader = DecryptingReader(raw, passphrase)  # a wrong key stops here, before anything is written
-            manifest = None
-            seen_files: set[str] = set()
-            with tarfile.open(fileobj=reader, mode="r|") as tar:
-                for member in tar:
-                    if not member.isfile():
-                        raise BackupError(f"Unexpected entry in the archive: {member.name}")
-                    fh = tar.extractfile(member)
-                    if manifest is None:
-                        if member.name != "manifest.json":
-                            raise BackupError("The archive does not start with its manifest.")
-                        manifest = _check_manifest(json.loads(fh.read()), by_name)
-                        expected_files = {f["key"]: f for f in manifest["files"]}
-                    elif member.name.startswith("db/"):
-                        name = member.name.split("-", 1)[1].removesuffix(".jsonl")
-                        if name not in by_name:
-                            raise BackupError(f"The archive holds a table this installation lacks: {name}")
-                        counts[name] = _insert_rows(by_name[name], fh)
-                    elif member.name.startswith("files/"):
-                        key = member.name.removeprefix("files/")
-                        entry = expected_files.get(key)
-                        if entry is None or key in seen_files:
-                            raise BackupError(f"Unexpected file in the archive: {key[:80]}")
-                        stored = stored_files.save(fh)
-                        saved.append(stored.key)  # discard keeps what was stored before this restore
-                        if stored.key != key or stored.size != entry["size"]:
-                            raise BackupError(f"File {key} does not match its recorded SHA-256.")
-                        seen_files.add(key)
-                    else:
-                        raise BackupError(f"Unexpected entry in the archive: {member.name[:80]}")
-            reader.drain()
-        if manifest is None:
-            raise BackupError("The archive is empty.")
-        expected = {t["name"]: t["rows"] for t in manifest["tables"]}
-        if {k: v for k, v in expected.items()} != {k: counts.get(k, 0) for k in expected}:
-            raise BackupError("The archive's tables do not hold the rows its manifest lists.")
-        if seen_files != set(expected_files):
-            raise BackupError("The archive lacks files its manifest lists.")
+            manifest, counts, file_count = read_archive(raw, passphrase, lambda m: _check_manifest(m, by_name),
+                                                        table_rows, store)
         if audit.verify_chain():
             raise BackupError("The archive's audit chain does not verify with this installation's PORTAL_AUDIT_KEY; "
                               "restore with the audit key of the installation the backup came from.")
@@ -238,7 +268,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
         pagecache.mark_changed()  # rows went in through Core: pages of the empty installation are stale
         audit.record("cli", "system.restore", "installation", "-",
                      details={"archive": Path(archive_path).name, "created_at": manifest["created_at"],
-                              "rows": sum(counts.values()), "files": len(seen_files)})
+                              "rows": sum(counts.values()), "files": file_count})
         db.session.commit()
     except BaseException as exc:
         db.session.rollback()
@@ -254,7 +284,7 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
 
     reindex_all()
     pagecache.clear()  # the generation may repeat values pages of another state were kept under
-    return BackupSummary(tables=counts, files=len(seen_files), bytes=sum(f["size"] for f in manifest["files"]))
+    return BackupSummary(tables=counts, files=file_count, bytes=sum(f["size"] for f in manifest["files"]))
 
 
 def _check_manifest(manifest: dict[str, Any], tables: dict[str, Table]) -> dict[str, Any]:
@@ -267,7 +297,10 @@ def _check_manifest(manifest: dict[str, Any], tables: dict[str, Table]) -> dict[
     return manifest
 
 
-def _insert_rows(table: Table, fh: BinaryIO) -> int:
+def _insert_rows(table: Table, fh: BinaryIO, execute: Callable | None = None) -> int:
+    """The rows of one table's JSON lines inserted in batches (through `execute`: the session's, or a scratch
+    database's connection); returns how many."""
+    execute = execute or db.session.execute
     decode = _decoder(table)
     batch, n = [], 0
     for line in fh:
@@ -276,10 +309,10 @@ def _insert_rows(table: Table, fh: BinaryIO) -> int:
         batch.append(decode(json.loads(line)))
         n += 1
         if len(batch) >= BATCH:
-            db.session.execute(insert(table), batch)
+            execute(insert(table), batch)
             batch = []
     if batch:
-        db.session.execute(insert(table), batch)
+        execute(insert(table), batch)
     return n
 
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, func, select
 
 from ..extensions import db
-from .crypto import BackupError, DecryptingReader, check_passphrase
-from .services import BATCH, FORMAT, _decoder, _tables
+from .crypto import BackupError, check_passphrase
+from .services import FORMAT, _insert_rows, _tables, read_archive
 
 BLOCK = 1024 * 1024
 
@@ -42,57 +42,34 @@ class _Hashing:
 
 def _walk(path: str | Path, passphrase: str, on_rows=None) -> ReadBack:
     passphrase = check_passphrase(passphrase)
-    rows: dict[str, int] = {}
-    seen: set[str] = set()
+
+    def check(manifest: dict) -> dict:
+        if manifest.get("format") != FORMAT:
+            raise BackupError(f"Unknown archive format {manifest.get('format')!r}.")
+        return manifest
+
+    def count(name: str, fh) -> int:
+        return on_rows(name, fh) if on_rows else sum(1 for line in fh if line.strip())
+
+    def hash_file(key: str, fh, entry: dict) -> None:
+        digest, size = hashlib.sha256(), 0
+        while block := fh.read(BLOCK):
+            digest.update(block)
+            size += len(block)
+        if digest.hexdigest() != entry["sha256"] or size != entry["size"]:
+            raise BackupError(f"File {key[:80]} does not match its recorded SHA-256.")
+
     try:
         with open(path, "rb") as raw:
             hashing = _Hashing(raw)
-            reader = DecryptingReader(hashing, passphrase)
-            manifest = None
-            with tarfile.open(fileobj=reader, mode="r|") as tar:
-                for member in tar:
-                    if not member.isfile():
-                        raise BackupError(f"Unexpected entry in the archive: {member.name[:80]}")
-                    fh = tar.extractfile(member)
-                    if manifest is None:
-                        if member.name != "manifest.json":
-                            raise BackupError("The archive does not start with its manifest.")
-                        manifest = json.loads(fh.read())
-                        if manifest.get("format") != FORMAT:
-                            raise BackupError(f"Unknown archive format {manifest.get('format')!r}.")
-                        files = {f["key"]: f for f in manifest["files"]}
-                    elif member.name.startswith("db/"):
-                        name = member.name.split("-", 1)[1].removesuffix(".jsonl")
-                        rows[name] = on_rows(name, fh) if on_rows else sum(1 for line in fh if line.strip())
-                    elif member.name.startswith("files/"):
-                        key = member.name.removeprefix("files/")
-                        entry = files.get(key)
-                        if entry is None or key in seen:
-                            raise BackupError(f"Unexpected file in the archive: {key[:80]}")
-                        digest, size = hashlib.sha256(), 0
-                        while block := fh.read(BLOCK):
-                            digest.update(block)
-                            size += len(block)
-                        if digest.hexdigest() != entry["sha256"] or size != entry["size"]:
-                            raise BackupError(f"File {key[:80]} does not match its recorded SHA-256.")
-                        seen.add(key)
-                    else:
-                        raise BackupError(f"Unexpected entry in the archive: {member.name[:80]}")
-            reader.drain()
+            manifest, rows, files = read_archive(hashing, passphrase, check, count, hash_file)
             while hashing.read(BLOCK):
                 pass
     except OSError as exc:
         raise BackupError(f"The archive cannot be read: {exc.strerror or exc}") from exc
     except (tarfile.TarError, json.JSONDecodeError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise BackupError(f"The archive's contents are not a portal backup ({type(exc).__name__}).") from exc
-    if manifest is None:
-        raise BackupError("The archive is empty.")
-    expected = {t["name"]: t["rows"] for t in manifest["tables"]}
-    if expected != {name: rows.get(name, 0) for name in expected} or set(rows) - set(expected):
-        raise BackupError("The archive's tables do not hold the rows its manifest lists.")
-    if seen != set(files):
-        raise BackupError("The archive lacks files its manifest lists.")
-    return ReadBack(manifest, hashing.digest.hexdigest(), hashing.size, rows, len(seen))
+    return ReadBack(manifest, hashing.digest.hexdigest(), hashing.size, rows, files)
 
 
 def read_back(path: str | Path, passphrase: str | None) -> ReadBack:
@@ -113,15 +90,7 @@ def drill(path: str | Path, passphrase: str | None, scratch_dir: str | Path) -> 
                 table = by_name.get(name)
                 if table is None:
                     raise BackupError(f"The archive holds a table this installation lacks: {name}")
-                decode, batch = _decoder(table), []
-                for line in fh:
-                    if line.strip():
-                        batch.append(decode(json.loads(line)))
-                    if len(batch) >= BATCH:
-                        connection.execute(insert(table), batch)
-                        batch = []
-                if batch:
-                    connection.execute(insert(table), batch)
+                _insert_rows(table, fh, connection.execute)
                 return connection.scalar(select(func.count()).select_from(table))
             result = _walk(path, passphrase, on_rows=load)
     finally:

@@ -2,6 +2,8 @@
 `flask portal backup run`, the read-back of each copy, retention, the restore drill, the status page and the alarm."""
 from __future__ import annotations
 
+import os
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -108,11 +110,11 @@ def test_O12_unreachable_target_fails_then_alarm_after_26_hours(app, sites, user
 def test_O12_altered_off_site_copy_fails_verification(app, sites, monkeypatch):
     """O12: an altered copy fails verification and is shown as failed."""
     local, offsite = sites
-    original = open
+    original = os.fdopen
 
-    def flip_on_copy(path, mode="r", *args, **kwargs):  # the off-site medium flips a byte of what lands on it
-        fh = original(path, mode, *args, **kwargs)
-        if "w" in mode and str(path).startswith(str(offsite)):
+    def flip_on_copy(fd, mode="r", *args, **kwargs):  # the off-site medium flips a byte of what lands on it
+        fh = original(fd, mode, *args, **kwargs)
+        if "w" in mode and os.readlink(f"/proc/self/fd/{fd}").startswith(str(offsite)):
             real_write = fh.write
 
             def write(data, _done=[]):
@@ -123,7 +125,7 @@ def test_O12_altered_off_site_copy_fails_verification(app, sites, monkeypatch):
                 return real_write(bytes(data))
             fh.write = write
         return fh
-    monkeypatch.setattr("builtins.open", flip_on_copy)
+    monkeypatch.setattr(os, "fdopen", flip_on_copy)
     result = _run(app, "run")
     monkeypatch.undo()
     assert result.exit_code != 0 and "Read-back failed" in result.output
