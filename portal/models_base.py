@@ -13,6 +13,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def stamped() -> datetime:
+    """The default of every "when" column: asks `utcnow` by name at insert time, so the one clock of the tests
+    (tests/clock.py replaces `utcnow` in every portal module) reaches stored timestamps too; a column default
+    of `utcnow` itself would keep the function object it was given at import."""
+    return utcnow()
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -23,7 +30,7 @@ class TimelineLine:
 
     # in the tables' order: the key, the case's key (the table's own column), then these
     id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, sort_order=1)
+    at: Mapped[datetime] = mapped_column(DateTime, default=stamped, sort_order=1)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, sort_order=1)
     kind: Mapped[str] = mapped_column(String(40), sort_order=1)
     note: Mapped[str] = mapped_column(Text, default="", sort_order=1)

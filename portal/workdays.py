@@ -36,7 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .errors import Invalid
 from .extensions import db
-from .models_base import utcnow
+from .models_base import stamped, utcnow
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -56,7 +56,7 @@ class CalendarDay(db.Model):
     is_workday: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(NAME_MAX))  # e.g. 春节, 国庆节
     entered_by: Mapped[str] = mapped_column(String(200))
-    entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    entered_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
 
 def china_date(value: date | datetime) -> date:

@@ -3,7 +3,8 @@
 The portal's modules take `utcnow` from models_base by name, so freezing replaces it in every portal module
 (and again later to move on). A module first imported while the clock is frozen takes the frozen function
 as its own `utcnow`, which monkeypatch's undo never saw: `thaw()`, run after every test by tests/conftest.py,
-gives every such module the real clock back.
+gives every such module the real clock back. Stored timestamps follow too: every "when" column's default is
+`models_base.stamped`, which asks `utcnow` by name at insert time.
 """
 from __future__ import annotations
 

@@ -59,3 +59,16 @@ def test_supervision_lists_pending_reviews_for_the_authority(submitted):  # noqa
     assert ds.title in html and ds.reviews[0].due_date.isoformat() in html
     assert "数据目录审核" in html
     assert staff.get("/console/supervision").status_code == 403
+
+
+def test_a_notice_sent_on_a_frozen_day_is_dated_that_day(app, users, client, monkeypatch):
+    """Stored timestamps follow the tests' clock (models_base.stamped): a notice sent while it is
+    2026-09-24 says so in the inbox, not the day the tests run."""
+    from tests.clock import freeze
+
+    freeze(monkeypatch, "2026-09-24")
+    notify(users["data_user"], "冻结日的通知")
+    db.session.commit()
+    login(client, "user@example.cn")
+    html = client.get("/inbox").get_data(as_text=True)
+    assert "冻结日的通知" in html and "2026-09-24" in html

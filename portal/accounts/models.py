@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agencies.models import Agency
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class Role(StrEnum):
@@ -48,7 +48,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when the owner followed the signed link mailed to the address (accounts.verification).
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # Part of every session's identity (get_session_token); raised to end all earlier sessions at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -84,7 +84,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))  # shown in lists so the owner can tell tokens apart
     scope: Mapped[str] = mapped_column(String(20), default=TokenScope.READ)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -115,7 +115,7 @@ class AccessBlock(db.Model):
     # then states the date and the reason; otherwise it points to the notice in the user's inbox).
     source: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     lift_reason: Mapped[str] = mapped_column(Text, default="")

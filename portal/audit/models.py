@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from ..extensions import db
 from ..machinery import listen_once
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=stamped, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     actor_label: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80), index=True)
@@ -34,7 +34,7 @@ class AccessEvent(db.Model):
     __tablename__ = "access_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=stamped, index=True)
     kind: Mapped[str] = mapped_column(String(20))  # download | api | search | preview | page | … (access.py)
     dataset_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     resource_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class BackupRun(db.Model):
@@ -26,8 +26,8 @@ class BackupRun(db.Model):
     outcome: Mapped[str] = mapped_column(String(20), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("backup_runs.id"), nullable=True)
     period: Mapped[str] = mapped_column(String(40), default="", index=True)  # the schedule's period, an outage key
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    finished_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+    finished_at: Mapped[datetime] = mapped_column(DateTime, default=stamped, index=True)
     archive: Mapped[str] = mapped_column(String(200), default="")
     location: Mapped[str] = mapped_column(String(500), default="")
     size: Mapped[int] = mapped_column(BigInteger, default=0)

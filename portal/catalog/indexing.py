@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 from .. import pagecache
 from ..extensions import db
 from ..machinery import listen_once
-from ..models_base import new_id, utcnow
+from ..models_base import new_id, stamped
 from ..search import SearchDoc, backend
 from ..search.text import title_sort_key
 from .filters import FILTERS, INDEX_ONLY_FIELDS
@@ -54,7 +54,7 @@ class SearchOutbox(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(10))  # "upsert" or "remove": what the change meant when made
-    enqueued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    enqueued_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
 
 # ---- recording changes (same transaction as the change) ----------------------------------------

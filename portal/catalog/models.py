@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import workdays
 from ..agencies.models import Agency
 from ..extensions import db
-from ..models_base import new_id, utcnow
+from ..models_base import new_id, stamped
 from ..storage import files as stored_files
 
 
@@ -174,8 +174,8 @@ class Dataset(db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     data_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    modified_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+    modified_at: Mapped[datetime] = mapped_column(DateTime, default=stamped, onupdate=stamped)
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     theme: Mapped[Theme] = relationship(lazy="joined")
@@ -249,8 +249,8 @@ class Resource(db.Model):
     columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
     dataset: Mapped[Dataset] = relationship(back_populates="resources")
     versions: Mapped[list["ResourceVersion"]] = relationship(
@@ -274,7 +274,7 @@ class ResourceVersion(db.Model):
     row_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
     resource: Mapped[Resource] = relationship(back_populates="versions")
 
@@ -296,7 +296,7 @@ class Review(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=ReviewState.PENDING, index=True)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     due_date: Mapped[date] = mapped_column(Date)
     confidentiality_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     confidentiality_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -330,7 +330,7 @@ class DatasetChange(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text, default="")
     field: Mapped[str] = mapped_column(String(40), default="")
@@ -357,7 +357,7 @@ class QuarantinedFile(db.Model):
     dataset_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     resource_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
 
 # The stored files these rows hold (portal.storage.files decides when bytes may go). A quarantined file's

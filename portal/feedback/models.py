@@ -13,7 +13,7 @@ from ..accounts.models import User
 from ..agencies.models import Agency
 from ..catalog.models import Dataset, Resource
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 from ..storage import files as stored_files
 
 
@@ -71,7 +71,7 @@ class Complaint(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=CaseState.OPEN, index=True)
     outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     due_date: Mapped[date] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -114,7 +114,7 @@ class Correction(db.Model):
     location: Mapped[str] = mapped_column(String(500))  # which field or rows
     description: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default=CorrectionState.OPEN, index=True)
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     due_date: Mapped[date] = mapped_column(Date)
     resource_version_at_filing: Mapped[int | None] = mapped_column(Integer, nullable=True)
     fixed_in_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -153,7 +153,7 @@ class Report(db.Model):
     accused: Mapped[str] = mapped_column(String(300))  # who uses the data illegally, as the reporter knows them
     description: Mapped[str] = mapped_column(Text)     # what they do
     state: Mapped[str] = mapped_column(String(20), default=ReportState.OPEN, index=True)
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     due_date: Mapped[date] = mapped_column(Date)
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
@@ -193,7 +193,7 @@ class Attachment(db.Model):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
 
 stored_files.register(Attachment.storage_key)  # the storage owner keeps the bytes while a row names them

@@ -7,7 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class Message(db.Model):
@@ -20,5 +20,5 @@ class Message(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")  # a path inside the portal
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped, index=True)
     read_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

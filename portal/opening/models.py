@@ -12,7 +12,7 @@ from .. import workdays
 from ..accounts.models import User
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import TimelineLine, utcnow
+from ..models_base import TimelineLine, stamped
 from ..storage import files as stored_files
 
 
@@ -56,7 +56,7 @@ class Application(db.Model):
     commit_truth: Mapped[bool] = mapped_column(Boolean, default=False)
     commit_compliance: Mapped[bool] = mapped_column(Boolean, default=False)
     commit_security: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     # When the count to due_date began: the submission, or the answer that restarted a stopped clock.
@@ -113,7 +113,7 @@ class ApplicationAttachment(db.Model):
     size: Mapped[int] = mapped_column(BigInteger)
     storage_key: Mapped[str] = mapped_column(String(200), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
 
@@ -152,7 +152,7 @@ class Grant(db.Model):
     state_reason: Mapped[str] = mapped_column(Text, default="")
     state_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     state_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     application: Mapped[Application] = relationship(back_populates="grant")
@@ -186,7 +186,7 @@ class UsageReport(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
     due_date: Mapped[date] = mapped_column(Date)
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
 

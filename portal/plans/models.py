@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class PlanState(StrEnum):
@@ -29,8 +29,8 @@ class OpenPlan(db.Model):
     priorities: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20), default=PlanState.DRAFT, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import TimelineLine, utcnow
+from ..models_base import TimelineLine, stamped
 
 
 class DemandState(StrEnum):
@@ -59,7 +59,7 @@ class DemandRequest(db.Model):
     suggested_provider: Mapped[str] = mapped_column(String(300), default="")  # the requester's guess, if any
     commitment: Mapped[bool] = mapped_column(Boolean, default=False)  # R2024 §20「承诺其真实性、合规性、安全性」
     # the clock
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)  # what is owed now
     review_due: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -129,7 +129,7 @@ class VerificationRequest(db.Model):
     records: Mapped[list[dict]] = mapped_column(JSON, default=list)   # the submitted records, named fields only
     verdicts: Mapped[list[str]] = mapped_column(JSON, default=list)   # one per record, once answered
     decline_basis: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class ErrorState(StrEnum):
@@ -68,7 +68,7 @@ class ShareErrorReport(db.Model):
     provider_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     discovered_on: Mapped[date] = mapped_column(Date)
-    reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reported_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     report_due: Mapped[date] = mapped_column(Date)          # discovery + 5 WD (R2018 §21)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     location: Mapped[str] = mapped_column(Text, default="")  # which items / records
@@ -99,7 +99,7 @@ class ShareDispute(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     ground: Mapped[str] = mapped_column(String(20))          # "refusal" or "needed" (确需使用 a `none` entry)
     statement: Mapped[str] = mapped_column(Text, default="")  # why the requester needs the data
-    opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     state: Mapped[str] = mapped_column(String(20), default=DisputeState.NEGOTIATING, index=True)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     negotiation_due: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -130,7 +130,7 @@ class ShareChangeNotice(db.Model):
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
     provider_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     kind: Mapped[str] = mapped_column(String(20), default=NoticeKind.STOP)
     resource_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the files that stop (empty: all)
     change: Mapped[str] = mapped_column(Text, default="")                # what narrows

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import TimelineLine, utcnow
+from ..models_base import TimelineLine, stamped
 
 
 class RequestState(StrEnum):
@@ -73,7 +73,7 @@ class ShareRequest(db.Model):
     security_measures: Mapped[str] = mapped_column(Text, default="")
     commitment: Mapped[bool] = mapped_column(Boolean, default=False)      # R2024 §20「承诺其真实性、合规性、安全性」
     # the clock
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)  # what is owed now
     answer_due: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -139,7 +139,7 @@ class ShareGrant(db.Model):
     state_reason: Mapped[str] = mapped_column(Text, default="")
     state_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     state_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     request: Mapped[ShareRequest] = relationship(back_populates="grant")
@@ -180,4 +180,4 @@ class ShareDelivery(db.Model):
     grant_id: Mapped[int] = mapped_column(ForeignKey("share_grants.id"), index=True)
     resource_id: Mapped[str] = mapped_column(String(36))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=stamped)

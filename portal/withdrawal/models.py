@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agencies.models import Agency
 from ..catalog.models import Dataset
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class WithdrawalState(StrEnum):
@@ -37,7 +37,7 @@ class Withdrawal(db.Model):
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     filed_on: Mapped[date] = mapped_column(Date)                       # China date of filing
     reason: Mapped[str] = mapped_column(Text, default="")              # 正当理由
     last_day: Mapped[date] = mapped_column(Date, index=True)
