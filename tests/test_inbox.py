@@ -72,3 +72,15 @@ def test_a_notice_sent_on_a_frozen_day_is_dated_that_day(app, users, client, mon
     login(client, "user@example.cn")
     html = client.get("/inbox").get_data(as_text=True)
     assert "冻结日的通知" in html and "2026-09-24" in html
+
+
+def test_no_column_keeps_the_clock_it_was_given_at_import(app):
+    """Every timestamp column's default asks the clock at insert time (models_base.stamped), never holds
+    `utcnow` itself: the tests' frozen clock (tests/clock.py) would not reach it."""
+    from portal import models_base
+
+    held = [f"{table.name}.{column.name}" for table in db.metadata.sorted_tables for column in table.columns
+            for default in (column.default, column.onupdate)
+            if default is not None and getattr(default, "is_callable", False)
+            and getattr(default.arg, "__wrapped__", default.arg) is models_base.utcnow]
+    assert held == []
