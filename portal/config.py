@@ -238,6 +238,10 @@ class Config:
         # (another mount), one run per period, the age of the newest verified off-site copy that raises the alarm.
         self.BACKUP_DIR = _env("BACKUP_DIR", str(data_dir / "backups"))
         self.BACKUP_OFFSITE = _env("BACKUP_OFFSITE", "")
+        # An sftp://user@host:port/path target: its private key file, and the known_hosts file its host key is
+        # checked against (required: the check is never switched off).
+        self.BACKUP_OFFSITE_KEY = _env("BACKUP_OFFSITE_KEY", "")
+        self.BACKUP_OFFSITE_KNOWN_HOSTS = _env("BACKUP_OFFSITE_KNOWN_HOSTS", "")
         self.BACKUP_SCHEDULE = _env("BACKUP_SCHEDULE", "daily")
         self.BACKUP_MAX_AGE_HOURS = _period("BACKUP_MAX_AGE_HOURS", 26)
         self.BACKUP_DRILL_DAYS = _period("BACKUP_DRILL_DAYS", 92)  # a quarterly restore drill

@@ -3,7 +3,8 @@
 
     python scripts/services.py run -- <command ...>
 
-installs the Debian packages `postgresql-15`, `postgresql-15-rum` and `redis-server` when missing
+installs the Debian packages `postgresql-15`, `postgresql-15-rum` and `redis-server` (and `openssh-server`,
+whose sshd the off-site backup tests start, tests/sshd.py) when missing
 (apt-get, as root or through sudo), starts both servers on free ports with their data in a temporary
 directory, runs the command with the connection settings in its environment, and stops both servers
 and removes the directory afterwards — also when the command fails or the run is interrupted.
@@ -34,7 +35,7 @@ from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 RUM_CONTROL = Path("/usr/share/postgresql/15/extension/rum.control")
-PACKAGES = ("postgresql-15", "postgresql-15-rum", "redis-server")
+PACKAGES = ("postgresql-15", "postgresql-15-rum", "redis-server", "openssh-server")
 
 
 def free_port() -> int:
@@ -51,6 +52,8 @@ def ensure_packages() -> None:
         missing.append("postgresql-15-rum")
     if not shutil.which("redis-server"):
         missing.append("redis-server")
+    if not Path("/usr/sbin/sshd").exists() or not shutil.which("sftp"):
+        missing.append("openssh-server")  # brings openssh-client (sftp)
     if not missing:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]

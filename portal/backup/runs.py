@@ -5,7 +5,6 @@ The alarm tells the authority and the administrators, once per outage, when the 
 is older than PORTAL_BACKUP_MAX_AGE_HOURS."""
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,11 +21,12 @@ from ..extensions import db
 from ..inbox import mail
 from ..inbox.services import notify
 from ..models_base import utcnow
-from . import retention
+from . import offsite, retention
 from ..supervision.services import Notice, register_notice_source
 from .crypto import BackupError
 from .models import BackupRun
-from .services import backup, written_whole
+from .offsite import DirectoryTarget, Target, target_from
+from .services import backup
 from .verify import drill, read_back
 
 SCHEDULES = {"hourly": "%Y-%m-%dT%H", "daily": "%Y-%m-%d", "weekly": "%G-W%V", "monthly": "%Y-%m"}
@@ -59,17 +59,10 @@ def _cfg(name: str, default=None):
     return current_app.config.get(name, default)
 
 
-def offsite_dir() -> Path:
-    """The off-site target: a directory on another mount (another disk, an NFS/SMB share). A host or bucket
-    address is refused with a clear message (docs/decisions.md)."""
-    target = (_cfg("BACKUP_OFFSITE") or "").strip()
-    if not target:
-        raise BackupError("PORTAL_BACKUP_OFFSITE is not set: there is no off-site target.")
-    if target.startswith("file://"):
-        target = target.removeprefix("file://")
-    if "://" in target or not target.startswith("/"):
-        raise BackupError("PORTAL_BACKUP_OFFSITE must be an absolute directory path (a mounted off-site volume).")
-    return Path(target)
+def offsite_target() -> Target:
+    """The off-site target PORTAL_BACKUP_OFFSITE names: a directory on another mount or a host over SFTP
+    (offsite.py); the run below only uses its interface."""
+    return target_from(current_app.config)
 
 
 def _record(kind: str, outcome: str, *, run: BackupRun | None = None, started: datetime | None = None,
@@ -88,33 +81,36 @@ def _record(kind: str, outcome: str, *, run: BackupRun | None = None, started: d
     return row
 
 
-def _copy(src: Path, target_dir: Path) -> Path:
-    """Copy `src` into `target_dir` under a temporary name, flushed to disk, then renamed: the final name
-    never holds a half-written archive."""
-    final = target_dir / src.name
-    with open(src, "rb") as fin, written_whole(final) as fout:
-        shutil.copyfileobj(fin, fout, 1024 * 1024)
-    return final
-
-
-def _verify(kind: str, path: Path, key: str, run: BackupRun, started: datetime) -> BackupRun:
+def _verify(kind: str, path: Path, key: str, run: BackupRun, started: datetime, location: str) -> BackupRun:
     try:
         result = read_back(path, key)
     except BackupError as exc:
-        return _record(kind, "failed", run=run, started=started, archive=path.name, location=str(path.parent),
+        return _record(kind, "failed", run=run, started=started, archive=path.name, location=location,
                        error=f"Read-back failed: {exc}")
-    return _record(kind, "verified", run=run, started=started, archive=path.name, location=str(path.parent),
+    return _record(kind, "verified", run=run, started=started, archive=path.name, location=location,
                    size=result.size, sha256=result.sha256,
                    details={"rows": sum(result.rows.values()), "files": result.files})
 
 
-def _prune(directory: Path) -> list[str]:
-    names = [p.name for p in directory.iterdir() if p.is_file()]
-    gone = retention.to_remove(names)
-    for name in gone:
-        (directory / name).unlink(missing_ok=True)
-        (directory / (name + ".audit-checkpoint.json")).unlink(missing_ok=True)
-    return gone
+def _verify_at(target: Target, kind: str, name: str, key: str, run: BackupRun, started: datetime) -> BackupRun:
+    """Read the copy kept at `target` back with the key (from another host, fetched first)."""
+    try:
+        with target.fetched(name) as path:
+            return _verify(kind, path, key, run, started, target.location)
+    except (BackupError, OSError) as exc:
+        return _record(kind, "failed", run=run, started=started, archive=name, location=target.location,
+                       error=f"Read-back failed: {getattr(exc, 'strerror', None) or exc}")
+
+
+def _prune(target: Target, kind: str, run: BackupRun) -> tuple[list[str], BackupRun | None]:
+    """Retention at one location: the archives it lets go are removed; a failure is a failed step."""
+    try:
+        gone = retention.to_remove(target.names())
+        target.remove(gone)
+    except (BackupError, OSError) as exc:
+        return [], _record(kind, "failed", run=run, location=target.location,
+                           error=f"Retention could not remove old archives: {getattr(exc, 'strerror', None) or exc}")
+    return gone, None
 
 
 def run_backup(force: bool = False) -> RunResult:
@@ -135,28 +131,32 @@ def run_backup(force: bool = False) -> RunResult:
         local_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         started = utcnow()
         backup(local_dir / name, key)
-        result.steps.append(_verify("local", local_dir / name, key, run, started))
+        result.steps.append(_verify("local", local_dir / name, key, run, started, str(local_dir)))
     except Exception as exc:  # whatever stopped it (a full disk, the database), the run is recorded as failed
         error = f"The local archive could not be written: {getattr(exc, 'strerror', None) or exc}"
         result.steps.append(_record("local", "failed", run=run, archive=name, location=str(local_dir), error=error))
     if not error:
         started = utcnow()
         try:
-            target = offsite_dir()
-            if not target.is_dir():
-                raise BackupError(f"The off-site target {target} is not reachable (no such directory).")
-            copied = _copy(local_dir / name, target)
+            target = offsite_target()
+            target.put(local_dir / name)
         except (BackupError, OSError) as exc:
             error = f"The off-site copy failed: {getattr(exc, 'strerror', None) or exc}"
             result.steps.append(_record("offsite", "failed", run=run, started=started, archive=name,
-                                        location=_cfg("BACKUP_OFFSITE") or "", error=error))
+                                        location=offsite.shown(_cfg("BACKUP_OFFSITE") or ""), error=error))
         else:
-            result.steps.append(_verify("offsite", copied, key, run, started))
+            result.steps.append(_verify_at(target, "offsite", name, key, run, started))
     failed = [s for s in result.steps if s.outcome == "failed"]
     if failed and not error:
         error = failed[0].error
     if not failed:
-        result.removed = _prune(local_dir) + _prune(offsite_dir())
+        for kind, place in (("local", DirectoryTarget(local_dir)), ("offsite", target)):
+            gone, failure = _prune(place, kind, run)
+            result.removed += gone
+            if failure:
+                result.steps.append(failure)
+                failed.append(failure)
+                error = error or failure.error
     run = db.session.get(BackupRun, run.id)
     run.outcome, run.finished_at, run.archive, run.error = ("failed" if failed else "ok"), utcnow(), name, error
     run.details = {"removed": result.removed}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models_base import utcnow
 from .models import BackupRun
+from .offsite import shown
 from .runs import newest, offsite_stale
 
 KIND_LABELS = {"run": _l("Backup run"), "local": _l("Local copy"), "offsite": _l("Off-site copy"),
@@ -76,5 +77,5 @@ def backup_status() -> BackupStatus:
                         drill=drill, drill_due=drill is None or now - drill.finished_at > timedelta(days=days),
                         offsite_stale=offsite_stale(now),
                         max_age_hours=int(current_app.config.get("BACKUP_MAX_AGE_HOURS") or 26),
-                        offsite_target=current_app.config.get("BACKUP_OFFSITE") or "",
+                        offsite_target=shown(current_app.config.get("BACKUP_OFFSITE") or ""),
                         failures=[_line(r) for r in failures], lines=[_line(r) for r in rows])
