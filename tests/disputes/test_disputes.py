@@ -186,7 +186,6 @@ def test_who_reads_files_and_the_refusals(app, users, case, monkeypatch):
     assert r.status_code == 201 and r.json["due_date"] == "2026-11-12" and r.json["state"] == "filed"
     stranger = {"Authorization": f"Bearer {create_token(case['stranger'], 'api', 'read_write', 30)[1]}"}
     assert client.get(f"/api/v1/disputes/{r.json['id']}", headers=stranger).status_code == 404
-    db.session.get(Application, case["other"].id)
     text = str(client.get("/api/v1/openapi.json").get_json())
     assert "/disputes/{dispute_id}/act" in text and "redo_due" in text and "experts" in text
 
