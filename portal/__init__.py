@@ -74,6 +74,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.console import bp as console_bp
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
+    from .disputes.views import bp as disputes_bp
     from .feedback.views import bp as feedback_bp
     from .inbox.views import bp as inbox_bp
     from .legal.views import bp as legal_bp
@@ -116,6 +117,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(reassessment_bp)
     app.register_blueprint(withdrawals_bp)
+    app.register_blueprint(disputes_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

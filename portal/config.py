@@ -46,6 +46,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "DEMAND_UPWARD_FOLLOWUP_WORKDAYS": 1,  # portal choice: R2024 §25 sets the higher level no deadline
     "SHARE_NEGOTIATION_WORKDAYS": 1,  # R2018 §19「10个工作日内协商解决」
     "SHARE_COORDINATION_WORKDAYS": 1,  # R2018 §19「在30个工作日内协调解决」
+    "DISPUTE_WORKDAYS": 1,            # portal choice after R2018 §19 (OVERSIGHT §7)
     "SHARE_CHANGE_NOTICE_MONTHS": 1,  # SZ §12「至少提前一个月通知」
     "WITHDRAWAL_NOTICE_MONTHS": 1,    # SZ §12「至少提前一个月通知」 for a published entry (OVERSIGHT §2)
     "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
@@ -264,6 +265,8 @@ class Config:
         self.DEMAND_UPWARD_FOLLOWUP_WORKDAYS = _period("DEMAND_UPWARD_FOLLOWUP_WORKDAYS", 10)
         self.SHARE_NEGOTIATION_WORKDAYS = _period("SHARE_NEGOTIATION_WORKDAYS", 10)
         self.SHARE_COORDINATION_WORKDAYS = _period("SHARE_COORDINATION_WORKDAYS", 30)
+        # Disputes about open-data decisions to the data authority (OVERSIGHT §7; R2024 §47 sets no time)
+        self.DISPUTE_WORKDAYS = _period("DISPUTE_WORKDAYS", 30)
         self.SHARE_CHANGE_NOTICE_MONTHS = _period("SHARE_CHANGE_NOTICE_MONTHS", 1)
         self.SHARE_CHANGE_MODE = _env("SHARE_CHANGE_MODE", "file")  # file | approve
         self.WITHDRAWAL_NOTICE_MONTHS = _period("WITHDRAWAL_NOTICE_MONTHS", 1)

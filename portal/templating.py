@@ -105,6 +105,8 @@ class Status:
 def _status_tables() -> dict[type, dict | None]:
     """The labels of each kind of object's state (None: the state is already a label)."""
     from .catalog.models import Dataset, Review
+    from .disputes.models import Dispute
+    from .disputes.workflow import STATE_LABELS as DISPUTE_LABELS
     from .opening.models import Application, Grant
     from .opening.pages import Decision, GrantNotice
     from .opening.vocab import GRANT_STATE_LABELS, STATE_LABELS as APPLICATION_STATE_LABELS
@@ -120,7 +122,7 @@ def _status_tables() -> dict[type, dict | None]:
     from .supervision.services import Case
     from .withdrawal.models import STATE_LABELS as WITHDRAWAL_STATE_LABELS, Withdrawal
 
-    return {Withdrawal: WITHDRAWAL_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
+    return {Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
             ShareChangeNotice: NOTICE_STATE_LABELS,
             Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,

@@ -30,7 +30,8 @@ AGENCY_STAFF = (Role.AGENCY_STAFF,)
 AUDITORS = (Role.AUDITOR,)
 # Administrators alone: they manage accounts.
 ADMINS = (Role.ADMIN,)
-# The public-data expert committee (R2024 §47): reads the sharing disputes referred to it, nothing else.
+# The public-data expert committee (R2024 §47): each expert reads the disputes referred to them by name
+# (disputes/referral.py), nothing else.
 EXPERTS = (Role.EXPERT,)
 # Who may open the sharing pages: agency staff (their agency's cases), the authority, auditors, administrators.
 SHARING_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)

@@ -59,6 +59,15 @@ def _tell_agency(correction: Correction, actor: User, reason: str) -> None:
                link=_link(correction), kind="correction.filed")
 
 
+def _tell_reopened(correction: Correction, actor: User, reason: str) -> None:
+    """The data authority sent a rejection back to the agency after a dispute (OVERSIGHT §7)."""
+    ds, due = correction.dataset, workdays.due_text(correction.due_date, utcnow())
+    notify_all(agency_staff(ds.agency_id), _("Correction reopened after a dispute: “%(title)s”", title=ds.title),
+               _("Verify it and answer by %(due)s.", due=due), link=_link(correction), kind="correction.reopened")
+    notify(correction.reporter_id, _("Your correction on “%(title)s” is reopened", title=ds.title),
+           _("Verify it and answer by %(due)s.", due=due), link=_link(correction), kind="correction.reopened")
+
+
 def _tell_reporter(correction: Correction, actor: User, answer: str) -> None:
     notify(correction.reporter_id, _("Your correction on “%(title)s”: %(state)s", title=correction.dataset.title,
                                      state=status_label(correction)),
@@ -75,6 +84,9 @@ CORRECTION = Workflow("correction", [
                reason_missing=lambda c: _("Say what was corrected."), **_ANSWER),
     Transition(REJECT, (CorrectionState.OPEN,), CorrectionState.REJECTED, (roles.AGENCY,), "correction.reject",
                reason_missing=lambda c: _("Give the reason for rejecting the correction."), **_ANSWER),
+    # a dispute on the rejection resolved with "agency to redo" (disputes/services.py): a new period from today
+    Transition("reopen", (CorrectionState.REJECTED,), CorrectionState.OPEN, (roles.AUTHORITY_ACTOR,),
+               "correction.reopen", starts="CORRECTION_WORKDAYS", needs_reason=True, notify=_tell_reopened),
 ], relations=lambda c, actor: case_relations(actor, agency_id=c.dataset.agency_id, owner_id=c.reporter_id),
     reason_field="answer", reason_max=MAX_TEXT, stale=decided_meanwhile,
     conflict=lambda c: _("This correction has already been answered."),
@@ -88,7 +100,7 @@ def can_view(user: User, correction: Correction) -> bool:
 
 def allowed_actions(correction: Correction, actor: User) -> list[str]:
     """What this actor may answer on this correction now (the page offers exactly these)."""
-    return CORRECTION.allowed_actions(correction, actor)
+    return [a for a in CORRECTION.allowed_actions(correction, actor) if a in DECISIONS]
 
 
 def get_correction(correction_id: int, user: User) -> Correction:

@@ -13,6 +13,7 @@ from ..accounts.verification import identity_problem
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..catalog.queries import get_published_dataset
+from ..disputes import services as dispute_services
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import form_files, form_values
@@ -88,6 +89,7 @@ def new_complaint(slug: str):
 def complaint(complaint_id: int, errors: dict | None = None, status: int = 200):
     c = complaints.get_complaint(complaint_id, current_user)
     return render_template("feedback/complaint.html", c=c, errors=errors or {},
+                           may_dispute=dispute_services.may_file("complaint", c, current_user),
                            files=evidence.attachments("complaint", c.id),
                            actions=complaints.allowed_actions(c, current_user),
                            changed=complaints.changed_files(c) if c.is_open else [],
@@ -160,6 +162,7 @@ def new_correction(slug: str):
 def correction(correction_id: int, errors: dict | None = None, status: int = 200):
     c = corrections.get_correction(correction_id, current_user)
     return render_template("feedback/correction.html", c=c, errors=errors or {},
+                           may_dispute=dispute_services.may_file("correction", c, current_user),
                            files=evidence.attachments("correction", c.id),
                            actions=corrections.allowed_actions(c, current_user),
                            told=correction_notices.told_for(c, current_user),

@@ -29,6 +29,7 @@ PURPOSES: dict[str, Purpose] = {
                                     "COMPLAINT_WORKDAYS"),
     "correction_handling": Purpose(_l("Corrections: marking, verification and answer"), "CORRECTION_WORKDAYS"),
     "report_illegal_use": Purpose(_l("Reports of illegal use of public data")),
+    "dispute_coordination": Purpose(_l("Disputes are brought to the data authority, which may ask the expert committee")),
     "catalog_review": Purpose(_l("The authority's review of catalog entries"), "REVIEW_WORKDAYS"),
     "share_officer": Purpose(_l("Each agency names the staff who handle its data sharing")),
     "share_restriction_basis": Purpose(_l("Sharing is unconditional unless a law or regulation restricts it, with reason "

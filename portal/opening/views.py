@@ -13,6 +13,7 @@ from .. import workdays
 from ..accounts import roles
 from ..accounts.models import Role
 from ..accounts.permissions import login_required, roles_required
+from ..disputes import services as dispute_services
 from ..errors import BadRequest, Invalid, PortalError
 from ..storage import storage
 from ..storage.names import clean_filename
@@ -106,8 +107,10 @@ def mine():
 # ---- the case page ----------------------------------------------------------------------------
 def _case_page(application, errors: dict | None = None, status: int = 200):
     page = pages.case_page(application, current_user)
+    disputable = {kind: case.id for kind, case in (("application", application), ("grant", page.grant))
+                  if dispute_services.may_file(kind, case, current_user)}  # the "dispute" buttons
     return render_template("opening/show.html", a=application, page=page, grant=page.grant, errors=errors or {},
-                           today=today()), status
+                           today=today(), disputable=disputable), status
 
 
 @bp.get("/applications/<int:app_id>")

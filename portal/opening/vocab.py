@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "info_provided": _l("The applicant answered"),
     "approved": _l("Approved"),
     "refused": _l("Refused"),
+    "reopened": _l("Reopened by the data authority after a dispute"),
     "withdrawn": _l("Withdrawn by the applicant"),
     "grant_suspended": _l("Access suspended"),
     "grant_resumed": _l("Access resumed"),

@@ -86,6 +86,16 @@ def _tell_refused(app_: Application, actor, reason: str) -> None:
            link=link(app_), kind="application.refused")
 
 
+def _tell_reopened(app_: Application, actor, reason: str) -> None:
+    """The data authority sent a refusal back to the agency after a dispute (OVERSIGHT §7): both are told."""
+    due = workdays.due_text(app_.due_date, app_.clock_start)
+    notify_all(staff_ids(app_.agency_id), _("Application reopened after a dispute: “%(title)s”", title=app_.dataset.title),
+               sentences.join(reason, _("Answer by %(date)s.", date=due)), link=link(app_), kind="application.reopened")
+    notify(app_.applicant_id, _("Your application is reopened: “%(title)s”", title=app_.dataset.title),
+           sentences.join(reason, _("The agency decides again by %(date)s.", date=due)), link=link(app_),
+           kind="application.reopened")
+
+
 def refusal_sentences(app_: Application) -> tuple[str, str]:
     return (_("Reason: %(reason)s", reason=app_.refusal_reason),
             _("Legal basis: %(basis)s", basis=app_.refusal_legal_basis))
@@ -126,6 +136,10 @@ APPLICATION = Workflow("application", [
                stops=True, notify=_tell_refused),
     Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.INFO_REQUESTED), S.WITHDRAWN, (OWNER,), "application.withdraw",
                stops=True, forbidden=lambda _c: _("Only the applicant can withdraw an application.")),
+    # the data authority resolves a dispute on the refusal with "agency to redo" (disputes/services.py): the
+    # agency decides again within a new period counted from today
+    Transition("reopen", (S.REFUSED,), S.SUBMITTED, (AUTHORITY,), "application.reopen",
+               starts="APPLICATION_WORKDAYS", needs_reason=True, notify=_tell_reopened),
 ], relations=lambda a, actor: roles.relations(actor, agency_id=a.agency_id, owner_id=a.applicant_id),
     forbidden=_decided_by_the_agency, conflict=_not_in_this_state, stale=_acted_at_once)
 
@@ -143,5 +157,5 @@ GRANT = Workflow("grant", [
 # States read off the table: the agency owes an answer (the period runs, or stands still while the applicant
 # is asked), and the states an application can still leave (one in progress).
 WAITING_STATES = tuple(s for s in S if s in APPLICATION.running_states())
-OPEN_STATES = tuple(s for s in S if any(s in t.sources for t in APPLICATION.transitions))
+OPEN_STATES = tuple(s for s in S if any(s in t.sources for t in APPLICATION.transitions if t.action != "reopen"))
 DECIDED_STATES = (S.APPROVED, S.REFUSED)

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..disputes.referral import ReferralFields
 from ..fields import UtcDateTime
 
 MAX_TEXT = 5000
@@ -86,16 +87,15 @@ class DisputeIn(SharingCaseIn):
     REQUIRED = {"statement": lambda: _("Say why your agency needs the data.")}
 
 
-class DisputeActionIn(SharingCaseIn):
+class DisputeActionIn(ReferralFields, SharingCaseIn):
+    """The steps of a sharing dispute; the referral's fields (question, experts, opinion, opinion_on) are the
+    same as in a dispute to the authority (disputes/referral.py)."""
+
     action = fields.String(load_default="", validate=validate.Length(max=30),
                            metadata={"description": "propose, accept, fail, refer, record_opinion, decide_share or "
                                                     "decide_refusal."})
     terms = _text("The terms proposed or decided (what would be granted).")
     reason = _text("Why the negotiation failed, or the reasons of the decision.")
-    question = _text("refer (required): the question put to the expert committee.")
-    opinion = _text("record_opinion (required): the expert committee's opinion, as received.")
-    opinion_on = fields.Date(load_default=None, metadata={
-        "description": "record_opinion (required): the date of the committee's opinion (YYYY-MM-DD)."})
     version = fields.Integer(load_default=None, metadata={"description": "The case's row version as seen."})
 
 

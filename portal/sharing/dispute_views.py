@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..catalog.models import Dataset
+from ..disputes import referral
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..fields import form_values
@@ -165,8 +166,10 @@ def new_dispute():
 @roles_required(READERS)
 def dispute(dispute_id: int, errors: dict | None = None, status: int = 200):
     d = disputes.get_dispute(dispute_id, current_user)
+    actions = disputes.allowed_actions(d, current_user)
     return render_template(T + "dispute.html", d=d, errors=errors or {}, outcomes=disputes.OUTCOME_LABELS,
-                           actions=disputes.allowed_actions(d, current_user)), status
+                           actions=actions, experts=referral.experts_of(disputes.CASE_TYPE, d.id),
+                           committee=referral.active_experts() if "refer" in actions else []), status
 
 
 @bp.post("/disputes/<int:dispute_id>/act")

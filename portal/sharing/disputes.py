@@ -22,13 +22,13 @@ from sqlalchemy import select
 
 from .. import workdays
 from ..accounts import roles
-from ..accounts.models import Role, User
 from ..catalog.models import Dataset, ShareType
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify_all
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, register_workflow
+from ..disputes import referral
 from .dispute_common import not_found, reads_pair
 from .dispute_models import DisputeOutcome, DisputeState, ShareDispute
 from .dispute_schemas import DisputeActionIn, DisputeIn
@@ -38,6 +38,7 @@ from .models import RequestState, ShareRequest
 from .workflow import REQUEST, officer_ids
 
 D = DisputeState
+CASE_TYPE = "share_dispute"  # the referral's case type (disputes/referral.py)
 OUTCOME_LABELS = {DisputeOutcome.AGREED: _l("Terms agreed in negotiation"),
                   DisputeOutcome.SHARE: _l("The authority decided the data is shared"),
                   DisputeOutcome.REFUSAL_STANDS: _l("The authority decided the refusal stands")}
@@ -48,8 +49,9 @@ def link(dispute: ShareDispute) -> str:
 
 
 def may_read(actor: Any, dispute: ShareDispute) -> bool:
-    """Both parties' staff, the authority, auditors; experts once the dispute is referred to them."""
-    return reads_pair(actor, dispute) or (roles.is_expert(actor) and dispute.referred_at is not None)
+    """Both parties' staff, the authority, auditors; an expert, the disputes referred to them by name (the one
+    reading rule of disputes/referral.py)."""
+    return reads_pair(actor, dispute) or referral.expert_reads(actor, CASE_TYPE, dispute.id)
 
 
 def get_dispute(dispute_id: int, actor: Any) -> ShareDispute:
@@ -73,16 +75,14 @@ def allowed_actions(dispute: ShareDispute, actor: Any) -> list[str]:
     actions = [a for a in DISPUTE.allowed_actions(dispute, actor) if a in DISPUTE_DECISIONS]
     if "accept" in actions and (not dispute.proposed_terms or dispute.proposed_by_agency_id == _side(dispute, actor)):
         actions.remove("accept")  # only the other party accepts what one proposed
-    if "refer" in actions and dispute.referred_at is not None:
-        actions.remove("refer")
-    if "record_opinion" in actions and (dispute.referred_at is None or dispute.expert_opinion):
-        actions.remove("record_opinion")  # once referred, once
-    return actions
+    return referral.offered(dispute, actions)  # refer once; the opinion once referred, once
 
 
 def visible(actor: Any) -> list[ShareDispute]:
-    rows = db.session.scalars(select(ShareDispute).order_by(ShareDispute.id.desc()))
-    return [d for d in rows if may_read(actor, d)]
+    stmt = select(ShareDispute).order_by(ShareDispute.id.desc())
+    if roles.is_expert(actor):
+        stmt = stmt.where(ShareDispute.id.in_(referral.cases_of_expert(actor, CASE_TYPE) or {-1}))
+    return [d for d in db.session.scalars(stmt) if may_read(actor, d)]
 
 
 def _tell(agency_ids, subject: str, body: str, dispute: ShareDispute, kind: str, authority: bool = False) -> None:
@@ -163,17 +163,11 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
     text = data.get({"propose": "terms", "decide_share": "terms", "refer": "question",
                      "record_opinion": "opinion"}.get(action, "reason"), "")
     DISPUTE.check(dispute, action, actor, text or ("x" if action == "accept" else ""), version)
+    referral.check_step(dispute, action, data)
     if action not in allowed_actions(dispute, actor):
-        message = {"accept": _("The other party accepts the terms you proposed."),
-                   "record_opinion": (_("The experts' opinion is already recorded.") if dispute.expert_opinion
-                                      else _("Refer the dispute to the experts first."))}.get(
-            action, _("This dispute is already referred to the experts."))
+        message = _("The other party accepts the terms you proposed.")
         raise Conflict(message, {"action": message})
-    if action == "record_opinion":
-        opinion_on = data.get("opinion_on")
-        if not isinstance(opinion_on, date) or opinion_on > today() or opinion_on < workdays.china_date(dispute.referred_at):
-            message = _("Give the date of the experts' opinion (from the referral to today).")
-            raise Invalid(_("Please correct the marked fields."), {"opinion_on": message})
+    chosen = referral.chosen_experts(data.get("experts")) if action == "refer" else []
     parties = [dispute.requester_agency_id, dispute.provider_agency_id]
     title = dispute.dataset.title
 
@@ -189,14 +183,13 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
         elif action == "fail":
             _to_coordination(dispute, today())
         elif action == "refer":
-            dispute.referred_at, dispute.referral_question = utcnow(), text
-            experts = db.session.scalars(select(User.id).where(User.role == Role.EXPERT, User.active.is_(True)))
-            notify_all(list(experts), _("Dispute referred to the expert committee: “%(title)s”", title=title),
+            referral.refer(dispute, CASE_TYPE, text, chosen)
+            notify_all([e.id for e in chosen], _("Dispute referred to the expert committee: “%(title)s”", title=title),
                        text, link=link(dispute), kind="share_dispute.refer")
             _tell(parties, _("The dispute on “%(title)s” is referred to the expert committee", title=title), text,
                   dispute, "refer")
         elif action == "record_opinion":
-            dispute.expert_opinion, dispute.expert_opinion_on = text, data["opinion_on"]
+            referral.record_opinion(dispute, text, data["opinion_on"])
             _tell(parties, _("The expert committee's opinion on the dispute on “%(title)s”", title=title), text,
                   dispute, "expert_opinion")
         else:
@@ -207,6 +200,7 @@ def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
     DISPUTE.perform(dispute, action, actor, text, effect=record, version=version,
                     details=lambda: {"terms": dispute.terms or dispute.proposed_terms, "outcome": dispute.outcome,
                                      "due": dispute.due_date.isoformat() if dispute.due_date else None,
+                                     **({"experts": [e.id for e in chosen]} if action == "refer" else {}),
                                      **({"opinion_on": dispute.expert_opinion_on.isoformat()}
                                         if action == "record_opinion" else {})})
     if dispute.request_id and dispute.outcome in (DisputeOutcome.AGREED, DisputeOutcome.SHARE):
