@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agencies.models import Agency
 from ..extensions import db
-from ..models_base import utcnow
+from ..models_base import stamped
 
 
 class DisputeState(StrEnum):
@@ -41,7 +41,7 @@ class Dispute(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)  # the agency that decided
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)       # the data user party to the case
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    filed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     title: Mapped[str] = mapped_column(String(500), default="")   # the entry's title, as filed
     reason: Mapped[str] = mapped_column(Text, default="")         # why the decision is disputed
     state: Mapped[str] = mapped_column(String(20), default=DisputeState.FILED, index=True)
@@ -71,4 +71,4 @@ class ExpertReferral(db.Model):
     case_type: Mapped[str] = mapped_column(String(30))   # the workflow's object type: dispute, share_dispute
     case_id: Mapped[int] = mapped_column(Integer)
     expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    referred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    referred_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
