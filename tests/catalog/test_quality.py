@@ -85,7 +85,7 @@ def test_formats_and_files_flip_with_the_uploads(staff, client):
     ds = _draft(client)
     marks = panel(_console(client, ds))
     assert (marks["open_format"], marks["machine_readable"], marks["files_parse"]) == ("unmet", "unmet", "unmet")
-    assert "an entry with open data needs at least one file" in _console(client, ds)
+    assert "开放数据的条目至少需要一个文件" in _console(client, ds)
     assert put_file(client, ds, PDF, filename="分布图.pdf", fmt="PDF").status_code == 201
     marks = panel(_console(client, ds))
     assert (marks["open_format"], marks["machine_readable"], marks["files_parse"]) == ("unmet", "unmet", "met")
@@ -107,7 +107,7 @@ def test_update_on_time_against_the_declared_frequency(app, users, client, monke
     freeze(monkeypatch, "2026-03-02")
     page = _console(client, ds)
     assert panel(page)["on_time"] == "unmet"
-    assert "Upload the new data as the declared update frequency requires" in page
+    assert "按声明的更新频率上传新数据" in page
     low = score(page)
     assert put_file(client, ds, "站点,AQI\n新华广场,61\n".encode(), filename="空气质量.csv",
                     resource=ds.resources[0].id).status_code == 201  # new data arrives: on time again
@@ -126,7 +126,7 @@ def test_a_file_that_cannot_be_parsed_fails_files_that_parse(app, client):
     path.write_bytes(b"\xff\xfe\xfa\x00\x81broken")
     page = client.get(f"/dataset/{ds.slug}").get_data(as_text=True)
     assert panel(page)["files_parse"] == "unmet"
-    assert "Replace the files the portal cannot read" in page
+    assert "替换平台无法读取的文件" in page
     assert panel(client.get("/dataset/bt-aqi").get_data(as_text=True))["files_parse"] == "met"
     api = client.get(f"/api/v1/datasets/{ds.slug}").get_json()["quality"]
     assert {c["key"]: c["met"] for c in api["criteria"]}["files_parse"] is False
@@ -136,11 +136,11 @@ def test_entry_page_shows_the_score_each_criterion_and_the_hints(app, client):
     ds = f.dataset(summary="空气质量。")
     f.csv_resource(ds)
     html = client.get(f"/dataset/{ds.slug}").get_data(as_text=True)
-    assert 'id="quality-heading"' in html and "Metadata quality" in html
+    assert 'id="quality-heading"' in html and "元数据质量" in html
     marks = panel(html)
     assert len(marks) == 9 and marks["description"] == "unmet" and marks["open_format"] == "met"
-    assert "What would raise it:" in html
-    assert "Write a description of at least 40 characters" in html
+    assert "改进建议：" in html
+    assert "填写不少于 40 个字的摘要" in html
     assert "<script" not in html.split('id="quality"')[1].split("</section>")[0]  # no script needed
 
 
@@ -194,7 +194,7 @@ def test_agency_todo_list_orders_own_entries_by_score_with_fixes_and_edit_links(
     assert "bt-aqi" not in html and "包头市空气质量" not in html
     for ds in (poor, middle, good):
         assert f'href="/console/datasets/{ds.id}/edit"' in html
-    assert "Write a description of at least 40 characters" in html
+    assert "填写不少于 40 个字的摘要" in html
     average = round(sum(scores) / 3, 1)
     assert f"{average} / 100" in html
     assert 'id="quality-link"' in client.get("/console/").get_data(as_text=True)
