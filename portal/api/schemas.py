@@ -155,6 +155,23 @@ class AnnouncedOut(Schema):
     text = fields.String()
 
 
+class QualityCriterionOut(Schema):
+    key = fields.String(required=True, metadata={"description": "description, data_items, open_format, "
+                                                               "machine_readable, licence, on_time, contact, "
+                                                               "coverage or files_parse"})
+    label = fields.String()
+    weight = fields.Integer(metadata={"description": "Points out of 100 when the criterion applies."})
+    met = fields.Boolean(allow_none=True, metadata={"description": "null: the criterion does not apply."})
+    hint = fields.String(metadata={"description": "What would raise the score (empty unless unmet)."})
+
+
+class QualityOut(Schema):
+    """The entry's quality score, computed in the open: the criteria it meets, weighted, out of 100."""
+    score = fields.Integer(required=True, metadata={"description": "0-100: the weights of the criteria met "
+                                                                   "over the weights of those that apply."})
+    criteria = fields.List(fields.Nested(QualityCriterionOut))
+
+
 class DatasetOut(DatasetSummaryOut):
     classification = fields.String()
     collecting_agency = fields.String()
@@ -187,6 +204,9 @@ class DatasetOut(DatasetSummaryOut):
     citation = fields.String()
     withdrawal = fields.Nested(AnnouncedOut, allow_none=True, metadata={
         "description": "While a withdrawal is announced: the last day the entry is provided and the reason."})
+    contact_point = fields.String(metadata={"description": "Who answers questions about the entry; "
+                                                          "empty: the agency's contact."})
+    quality = fields.Nested(QualityOut, metadata={"description": "The metadata quality score and its criteria."})
 
 
 class FacetValueOut(Schema):

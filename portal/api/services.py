@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..agencies import services as agencies
 from ..catalog import queries as catalog
+from ..catalog import quality
 from ..catalog import search as catalog_search
 from ..withdrawal import services as withdrawals
 from ..catalog.services import citation, update_status
@@ -90,6 +91,8 @@ def dataset_detail(ds: Dataset) -> dict[str, Any]:
     out["resources"] = [resource_public(r) for r in ds.resources]
     out["citation"] = citation(ds, date.today())
     out["withdrawal"] = withdrawals.announcement(ds.id)
+    out["contact_point"] = ds.contact_point
+    out["quality"] = quality.quality_out(quality.entry_quality(ds))
     return out
 
 

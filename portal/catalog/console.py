@@ -17,7 +17,7 @@ from ..extensions import db
 from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
 from ..withdrawal import services as withdrawals
-from . import dashboard, editing, grading, review, workday_calendar
+from . import dashboard, editing, grading, quality, review, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
 from .downloads import quarantined_hashes
@@ -97,7 +97,16 @@ def entry(dataset_id: str):
                            may_announce=withdrawals.may_file(ds, current_user),
                            level_labels=grading.LEVEL_LABELS,
                            quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
-                           actions=review.entry_actions(ds, current_user), standing=review.standing(ds))
+                           actions=review.entry_actions(ds, current_user), standing=review.standing(ds),
+                           quality=quality.entry_quality(ds))
+
+
+@bp.get("/quality")
+@roles_required(roles.AGENCY_STAFF)
+def quality_todo():
+    """The agency's published entries, lowest quality score first, each with the fixes that would raise it."""
+    return render_template("console/quality.html", result=quality.agency_quality(current_user.agency_id),
+                           agency=current_user.agency)
 
 
 @bp.route("/datasets/<dataset_id>/edit", methods=["GET", "POST"])

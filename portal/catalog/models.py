@@ -154,6 +154,8 @@ class Dataset(db.Model):
     related: Mapped[str] = mapped_column(Text, default="")
     related_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # related catalog entries, by id
     licence_id: Mapped[str] = mapped_column(String(40), default="nmg-open-data-1.0")
+    # Who answers questions about this entry (name, telephone or e-mail; DCAT contactPoint); "" = the agency's.
+    contact_point: Mapped[str] = mapped_column(String(200), default="")
     state: Mapped[str] = mapped_column(String(20), default=DatasetState.DRAFT, index=True)
     # Classification and grading (分类分级, OVERSIGHT.md §4): proposed by the agency, confirmed by the authority
     # at review; never public unless PORTAL_LEVEL_PUBLIC=1 (catalog.grading).

@@ -77,6 +77,7 @@ _LIST_RESOURCES = select(
     Resource.id, Resource.dataset_id, Resource.name, Resource.description, Resource.format, Resource.kind,
     Resource.url, Resource.size, Resource.sha256, Resource.media_type, Resource.position, Resource.created_at,
     Resource.updated_at, Resource.encoding, Resource.row_count, Resource.columns, Resource.download_count,
+    Resource.storage_key,
 ).where(Resource.dataset_id.in_(_IDS)).order_by(Resource.dataset_id, Resource.position)
 
 
@@ -143,6 +144,7 @@ def _announced(name: str):
 
 _PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  # a waiting edit is not shown
                      Agency.slug.label("agency_slug"), Agency.name.label("agency_name"),
+                     Agency.contact.label("agency_contact"),
                      Theme.slug.label("theme_slug"), Theme.name.label("theme_name"),
                      _OPEN_CORRECTIONS.label("open_corrections"),
                      _announced("last_day").label("withdrawal_last_day"),

@@ -89,7 +89,7 @@ class UploadOut(Schema):
 TEXT_FIELDS = ("title", "summary", "code", "slug", "classification", "region", "region_level", "data_form",
                "share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind", "share_scope",
                "open_type", "open_conditions", "open_reason", "open_legal_basis", "update_frequency", "timeliness",
-               "collecting_agency", "approving_agency", "related", "licence_id",
+               "collecting_agency", "approving_agency", "related", "licence_id", "contact_point",
                "data_category", "data_level", "data_grade")  # the form's order
 DATE_FIELDS = ("temporal_start", "temporal_end")
 ITEM_TYPES = ("字符型", "数值型", "日期型", "日期时间型", "布尔型", "二进制")
@@ -98,7 +98,7 @@ CHOICES = {"classification": tuple(Classification), "data_form": tuple(DataForm)
            "share_basis_kind": tuple(ShareBasisKind),
            "open_type": tuple(OpenType), "data_level": tuple(DataLevel), "update_frequency": tuple(UpdateFrequency),
            "region_level": ("region", "city", "county")}
-LIMITS = {"title": 300, "code": 64, "slug": 120, "region": 100}
+LIMITS = {"title": 300, "code": 64, "slug": 120, "region": 100, "contact_point": 200}
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 

@@ -17,7 +17,7 @@ from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
 from ..withdrawal import services as withdrawals
-from . import downloads, grading, queries, services
+from . import downloads, grading, quality, queries, services
 from . import search as catalog_search
 from .filters import FILTERS
 from .preview import can_preview, preview
@@ -91,7 +91,7 @@ def dataset(slug: str):
                                citation=services.citation(ds, date.today()), can_preview=can_preview,
                                grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"),
                                sharing_action=sharing_navigation.entry_action(ds, current_user),
-                               public_level=grading.public_level(ds),
+                               public_level=grading.public_level(ds), quality=quality.entry_quality(page),
                                withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason))
     return cached(render)
 
