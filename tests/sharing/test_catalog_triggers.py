@@ -125,6 +125,9 @@ def test_no_change_needs_a_reason_and_only_the_agency_answers(app, client, parti
     assert file_law(client, [e.id, other.id]).status_code == 302
     t = db.session.scalar(select(CatalogTrigger))
     url = f"/console/catalog-updates/{t.id}/no-change"
+    page = client.get(f"/console/catalog-updates/{t.id}").get_data(as_text=True)
+    # a narrower entry goes through the planned withdrawal: the page points there, it is no second mechanism
+    assert f"/withdrawals/new?dataset={e.id}" in page and page.count('class="no-change"') == 2
 
     r = post_form(client, url, {"dataset": e.id, "reason": "  "})
     assert r.status_code == 422 and 'data-field="reason"' in r.get_data(as_text=True)
