@@ -52,6 +52,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
     "SHARE_ERROR_ANSWER_WORKDAYS": 1,  # R2018 §21「10个工作日内予以处理和回复」
     "REASSESS_MONTHS": 1,       # R2024 §22「定期进行评估」 sets no period: portal choice, a year
+    "CATALOG_UPDATE_WORKDAYS": 1,     # R2024 §11「在15个工作日内更新本机构公共数据目录」 (OVERSIGHT §1)
     # scheduled backups (OVERSIGHT §11)
     "BACKUP_MAX_AGE_HOURS": 1,        # portal choice: a daily run plus two hours
     "BACKUP_DRILL_DAYS": 1,           # portal choice: a quarterly restore drill
@@ -275,6 +276,7 @@ class Config:
         self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none
         self.REASSESS_MONTHS = _period("REASSESS_MONTHS", 12)  # conditional entries reassessed
+        self.CATALOG_UPDATE_WORKDAYS = _period("CATALOG_UPDATE_WORKDAYS", 15)  # R2024 §11: catalog update after a change
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
         # Share attributes (SHARING.md §2.1): the basis kinds a conditional or refused share type may rest on
         # (comma-separated; 规章 "rules" and 政策文件 "policy" only if configured), and whether a basic resource

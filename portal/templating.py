@@ -121,8 +121,10 @@ def _status_tables() -> dict[type, dict | None]:
     from .sharing.vocab import GRANT_STATE_LABELS as SHARE_GRANT_STATE_LABELS, REQUEST_STATE_LABELS
     from .supervision.services import Case
     from .withdrawal.models import STATE_LABELS as WITHDRAWAL_STATE_LABELS, Withdrawal
+    from .triggers.models import STATE_LABELS as TRIGGER_STATE_LABELS, CatalogTrigger
 
-    return {Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
+    return {Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS,
+            CatalogTrigger: TRIGGER_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
             ShareChangeNotice: NOTICE_STATE_LABELS,
             Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,

@@ -133,6 +133,8 @@ from . import stats  # noqa: E402,F401
 from . import withdrawals  # noqa: E402,F401
 # disputes about open-data decisions to the data authority (争议协调)
 from . import disputes  # noqa: E402,F401
+# catalog update triggers (目录更新事由)
+from . import catalog_triggers  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -152,6 +152,17 @@ def _require_authority(actor: User) -> None:
 
 one_decision = one_decision_with(_raced)
 
+# What else a submission answers, in its own transaction: e.g. a catalog update trigger (portal/triggers)
+# naming the entry. Each listener gets the new review (with its id) and the submitting actor.
+SUBMIT_LISTENERS: list[Callable[[Review, Any], None]] = []
+
+
+def on_submit(listener: Callable[[Review, Any], None]) -> Callable[[Review, Any], None]:
+    """Register a listener of submissions (usable as a decorator); registering again changes nothing."""
+    if listener not in SUBMIT_LISTENERS:
+        SUBMIT_LISTENERS.append(listener)
+    return listener
+
 
 def submit(ds: Dataset, actor: User) -> Review:
     """Send a draft (or the staged edit of a published entry) to the authority; due in 5 workdays."""
@@ -166,6 +177,10 @@ def submit(ds: Dataset, actor: User) -> Review:
                            submitted_by_id=actor.id, submitted_at=now,
                            due_date=workdays.add_workdays(now, current_app.config["REVIEW_WORKDAYS"])))
         db.session.add(made[0])
+        if SUBMIT_LISTENERS:
+            db.session.flush()
+            for listener in SUBMIT_LISTENERS:
+                listener(made[0], actor)
 
     flow.perform(ds, "submit", actor, effect=open_review, details=lambda: {
         "review": made[0].id, "kind": made[0].kind, "due": made[0].due_date.isoformat()})

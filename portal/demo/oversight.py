@@ -1,6 +1,7 @@
 """Demo figures for the public statistics: published open plans with items in every progress state, access
 events (served downloads and API calls, a few refused) over the last twelve months, and complaints, correction
-requests and reports of illegal use answered on time and late (data: data/oversight.json, data/access.csv).
+requests and reports of illegal use answered on time and late, and catalog update triggers (one open, one overdue)
+(data: data/oversight.json, data/access.csv).
 
 Cases are written as they stand after their steps, each step an audit event named as its workflow table names
 it (as sharing_cases.py does). Dates count from the load day; the access events are drawn with a fixed seed
@@ -24,7 +25,7 @@ from .accounts import DEMO_ACCOUNT_AGE as ACCOUNT_AGE
 from ..agencies.models import Agency
 from ..audit import services as audit
 from ..audit.models import AccessEvent
-from ..catalog.models import Dataset, DatasetState, OpenType, Resource, ResourceKind
+from ..catalog.models import Dataset, DatasetChange, DatasetState, OpenType, Resource, ResourceKind
 from ..extensions import db
 from ..feedback.models import CaseState, Complaint, Correction, Report, ReportState
 from ..models_base import utcnow
@@ -33,6 +34,7 @@ from ..plans.models import OpenPlan, PlanItem, PlanState
 DATA = Path(__file__).parent / "data"
 SEED = 23
 CHINA = timedelta(hours=8)
+KIND_WORDS = {"law": "法律法规依据", "function": "法定职能", "project": "信息化项目"}  # as the history lines say
 ADDRESSES = ("192.0.2.", "198.51.100.", "203.0.113.")  # documentation ranges: no real client
 
 
@@ -120,6 +122,33 @@ class _Loader:
                    answered_by_id=getattr(self.staff(agency.id), "id", None))
         self._write(r, "report", [("report.file", ""), ("report.answer", spec["answer"])])
 
+    # ---- catalog update triggers (目录更新事由): one open, one overdue ------------------------------------
+    def trigger(self, spec: dict) -> None:
+        from ..triggers.models import Answer, CatalogTrigger, TriggerEntry
+        from ..triggers.services import due_for
+
+        agency = self.one(Agency, slug=spec["agency"])
+        entries = [ds for ds in (self.one(Dataset, slug=slug) for slug in spec["entries"]) if ds is not None]
+        if agency is None or not entries:
+            return
+        staff = self.staff(agency.id)
+        effective = self.today + timedelta(days=spec["effective"])
+        filed = self.now + timedelta(days=spec["filed"])
+        t = CatalogTrigger(kind=spec["kind"], change=spec["change"], reason=spec["reason"], effective_on=effective,
+                           agency_id=agency.id, filed_by_id=getattr(staff, "id", None), filed_at=filed,
+                           due_date=due_for(spec["kind"], effective))
+        answered = filed + timedelta(days=1)
+        for ds in entries:
+            note = spec["no_change"].get(ds.slug, "")
+            t.entries.append(TriggerEntry(dataset_id=ds.id, note=note, answer=Answer.NO_CHANGE if note else None,
+                                          answered_at=answered if note else None,
+                                          answered_by_id=getattr(staff, "id", None) if note else None))
+            if note:
+                ds.changes.append(DatasetChange(at=answered, kind="catalog_update", reason=note, summary=(
+                    f"因{KIND_WORDS[spec['kind']]}变化（{spec['change']}）复核目录：无需变更。"), details={"demo": True}))
+        self._write(t, "catalog_trigger", [("catalog_trigger.file", spec["reason"])] + [
+            ("catalog_trigger.no_change", note) for note in spec["no_change"].values()])
+
     @staticmethod
     def _write(case: Any, object_type: str, steps: list[tuple[str, str]]) -> None:
         db.session.add(case)
@@ -178,8 +207,9 @@ def load_demo_oversight() -> tuple[int, int]:
     loader = _Loader()
     made = 0
     for kind, make in (("plans", loader.plan), ("complaints", loader.complaint),
-                       ("corrections", loader.correction), ("reports", loader.report)):
-        for case in spec[kind]:
+                       ("corrections", loader.correction), ("reports", loader.report),
+                       ("catalog_triggers", loader.trigger)):
+        for case in spec.get(kind, []):
             make(case)
             made += 1
     events = loader.access()

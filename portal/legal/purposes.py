@@ -46,6 +46,11 @@ PURPOSES: dict[str, Purpose] = {
                                   "months"),
     "share_evaluation": Purpose(_l("Sharing and opening are evaluated and the results made known")),
     "share_reports": Purpose(_l("Half-yearly reports on sharing, and the yearly report by the end of January")),
+    "catalog_update": Purpose(_l("Catalogs are updated after a change of legal basis or statutory function"),
+                              "CATALOG_UPDATE_WORKDAYS"),
+    "catalog_update_project": Purpose(_l("An IT project's catalog is updated before its acceptance")),
+    "catalog_update_supervision": Purpose(_l("The authority orders agencies that neglect their catalogs to correct "
+                                             "within a time limit")),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }

@@ -223,3 +223,19 @@ def test_deterministic_and_reuses_existing_agencies_and_themes(demo, tmp_path):
         assert db.session.query(Theme).filter_by(name="经济建设").count() == 1
         assert db.session.query(Agency).filter_by(slug="nmg-tjj").count() == 1
         db.session.remove()
+
+
+def test_the_demo_has_an_open_and_an_overdue_catalog_update_trigger(ctx):
+    """The catalog update list (OVERSIGHT §1) is not empty in the demo: 自治区生态环境厅's staff see one trigger
+    on time with one of its two entries answered, and one overdue; the answered entry's page shows the line."""
+    from portal.demo.accounts import DEMO_PASSWORD
+    from tests.conftest import IsolatedClient, login
+
+    client = IsolatedClient(ctx, ctx.response_class)
+    login(client, "nmg-env@demo.nmg.example", DEMO_PASSWORD)
+    page = client.get("/console/catalog-updates/").get_data(as_text=True)
+    rows = page[page.index('id="triggers"'):].split("<tr")[2:]
+    assert len(rows) == 2 and "已超期" in rows[0] and "环境影响评价" in rows[0]
+    assert "已超期" not in rows[1] and "1 / 2" in rows[1]
+    public = client.get("/dataset/nmg-water-quality").get_data(as_text=True)
+    assert "水质监测条目无需变更" in public
