@@ -133,6 +133,8 @@ from . import stats  # noqa: E402,F401
 from . import withdrawals  # noqa: E402,F401
 # asset registration (资产登记)
 from . import assets  # noqa: E402,F401
+# authorised operation (授权运营)
+from . import operation  # noqa: E402,F401
 
 
 @bp.errorhandler(429)
