@@ -287,6 +287,8 @@ class Config:
         # the level is public, the 行业领域 and 一般数据 sub-grades of the regional rule, and that rule's version.
         self.LEVEL_RULES = _env("LEVEL_RULES") or DEFAULT_LEVEL_RULES
         self.LEVEL_PUBLIC = _env("LEVEL_PUBLIC", "0")
+        # Authorised operation (OVERSIGHT.md §10): whether the list of operators with agreements in force is public.
+        self.OPERATION_PUBLIC = _env("OPERATION_PUBLIC", "0") == "1"
         self.DATA_CATEGORIES = _env("DATA_CATEGORIES") or DEFAULT_DATA_CATEGORIES
         self.GENERAL_GRADES = _env("GENERAL_GRADES") or DEFAULT_GENERAL_GRADES
         self.GRADING_RULE_VERSION = _env("GRADING_RULE_VERSION", "2024")

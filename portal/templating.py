@@ -122,8 +122,11 @@ def _status_tables() -> dict[type, dict | None]:
     from .supervision.services import Case
     from .withdrawal.models import STATE_LABELS as WITHDRAWAL_STATE_LABELS, Withdrawal
     from .triggers.models import STATE_LABELS as TRIGGER_STATE_LABELS, CatalogTrigger
+    from .assets.models import STATE_LABELS as ASSET_STATE_LABELS, DataAsset
+    from .operation.models import STATE_LABELS as AGREEMENT_STATE_LABELS, OperationAgreement
 
-    return {Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS,
+    return {OperationAgreement: AGREEMENT_STATE_LABELS, DataAsset: ASSET_STATE_LABELS,
+            Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS,
             CatalogTrigger: TRIGGER_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
             ShareChangeNotice: NOTICE_STATE_LABELS,
             Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,

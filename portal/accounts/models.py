@@ -20,6 +20,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"            # read-only everywhere (R2024 §29)
     ADMIN = "admin"
     EXPERT = "expert"              # 公共数据专家委员会: reads disputes referred to it (R2024 §47)
+    OPERATOR = "operator"          # 授权运营 operator (a legal person): its agreements' data by API token only
 
 
 class UserKind(StrEnum):

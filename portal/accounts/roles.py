@@ -33,6 +33,10 @@ ADMINS = (Role.ADMIN,)
 # The public-data expert committee (R2024 §47): each expert reads the disputes referred to them by name
 # (disputes/referral.py), nothing else.
 EXPERTS = (Role.EXPERT,)
+# Authorised operators (授权运营, R2024 §31): they fetch their agreements' data by API token only, never on the site.
+OPERATORS = (Role.OPERATOR,)
+# Who reads operation agreements: the authority, auditors, administrators, and each operator its own.
+OPERATION_VIEWERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN, Role.OPERATOR)
 # Who may open the sharing pages: agency staff (their agency's cases), the authority, auditors, administrators.
 SHARING_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
 
@@ -93,6 +97,10 @@ def is_staff_of(actor: Any, agency_id: int | None) -> bool:
     """Agency staff bound to this agency."""
     return (role_of(actor) == Role.AGENCY_STAFF and agency_id is not None
             and getattr(actor, "agency_id", None) == agency_id)
+
+
+def is_operator(actor: Any) -> bool:
+    return role_of(actor) in OPERATORS
 
 
 def is_expert(actor: Any) -> bool:

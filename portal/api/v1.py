@@ -135,6 +135,10 @@ from . import withdrawals  # noqa: E402,F401
 from . import disputes  # noqa: E402,F401
 # catalog update triggers (目录更新事由)
 from . import catalog_triggers  # noqa: E402,F401
+# asset registration (资产登记)
+from . import assets  # noqa: E402,F401
+# authorised operation (授权运营)
+from . import operation  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

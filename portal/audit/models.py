@@ -44,6 +44,7 @@ class AccessEvent(db.Model):
     bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
     detail: Mapped[str] = mapped_column(String(500), default="")
     grant_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # conditional data: whose grant
+    agreement_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # 授权运营: under which agreement
     # the request: its method, and its path with the query string as sent, secrets redacted (empty outside one)
     method: Mapped[str] = mapped_column(String(10), default="", server_default="")
     path: Mapped[str] = mapped_column(String(500), default="", server_default="")

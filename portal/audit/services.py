@@ -84,14 +84,15 @@ def _printable(value: str | None) -> str | None:
 
 
 def _access_row(kind: str, status: int, *, dataset_id: str | None = None, resource_id: str | None = None,
-                bytes_sent: int = 0, detail: str = "", grant_id: int | None = None) -> dict:
+                bytes_sent: int = 0, detail: str = "", grant_id: int | None = None,
+                agreement_id: int | None = None) -> dict:
     """Who and what come from the request (read before its handler ran); outside a request, nobody."""
     acc = access.request_access() if has_request_context() else None
     return {"at": utcnow(), "kind": kind, "status": status, "dataset_id": _printable(dataset_id),
             "resource_id": _printable(resource_id), "user_id": acc.user_id if acc else None,
             "client_addr": client_addr(), "method": acc.method if acc else "",
             "path": _printable(acc.path) if acc else "", "bytes_sent": bytes_sent,
-            "detail": _printable(detail[:500]), "grant_id": grant_id}
+            "detail": _printable(detail[:500]), "grant_id": grant_id, "agreement_id": agreement_id}
 
 
 _INSERT_ACCESS = AccessEvent.__table__.insert()

@@ -9,6 +9,7 @@ from typing import Iterable
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
+from ..accounts import roles
 from ..audit import services as audit
 from ..errors import Forbidden, NotFound, UnavailableForLegalReasons
 from ..extensions import db
@@ -68,6 +69,7 @@ class StoredFile:
     encoding: str
     updated_at: datetime
     grant_id: int | None = None   # the grant a conditional file is served under (the access log names it)
+    agreement_id: int | None = None  # the operation agreement an operator fetches it under (logged likewise)
 
 
 def downloadable_resource(resource_id: str, user=None, channel: str = "download") -> StoredFile:
@@ -79,15 +81,9 @@ def downloadable_resource(resource_id: str, user=None, channel: str = "download"
     gives, and the same user could fetch open files logged out); conditional files need a grant of `user`
     usable now on this `channel` ("download" from the site, "api").
     """
-    rows = read_committed(_DOWNLOAD_ROW, {"id": resource_id}) if len(resource_id) <= 36 else []
-    row = rows[0] if rows else None
-    if row is None or row.state != DatasetState.PUBLISHED:
-        raise NotFound(_("No downloadable file has this address."))
-    if row.suspended_at is not None:
-        require_not_suspended(db.session.get(Dataset, row.dataset_id))  # the 451 says since when and why
-    if row.kind == ResourceKind.FILE and row.quarantined is not None:
-        raise UnavailableForLegalReasons(
-            _("This file was withdrawn after a rights complaint and is no longer provided."))
+    if channel == "download" and roles.is_operator(user):
+        raise Forbidden(_("Authorised operators receive data through the API under their agreement only."))
+    row = _servable_row(resource_id)
     grant_id = None
     if row.open_type == OpenType.CONDITIONAL:
         res = db.session.get(Resource, row.id)
@@ -98,6 +94,31 @@ def downloadable_resource(resource_id: str, user=None, channel: str = "download"
         raise NotFound(_("This resource is a link, not a stored file."))
     return StoredFile(row.id, row.dataset_id, row.slug, row.storage_key, row.media_type, row.filename, row.format,
                       row.sha256, row.encoding, row.updated_at, grant_id)
+
+
+def _servable_row(resource_id: str):
+    """The file's row if its entry is published (else 404), not suspended (else 451 saying since when and
+    why) and its bytes not quarantined (else 451), for everyone."""
+    rows = read_committed(_DOWNLOAD_ROW, {"id": resource_id}) if len(resource_id) <= 36 else []
+    row = rows[0] if rows else None
+    if row is None or row.state != DatasetState.PUBLISHED:
+        raise NotFound(_("No downloadable file has this address."))
+    if row.suspended_at is not None:
+        require_not_suspended(db.session.get(Dataset, row.dataset_id))
+    if row.kind == ResourceKind.FILE and row.quarantined is not None:
+        raise UnavailableForLegalReasons(
+            _("This file was withdrawn after a rights complaint and is no longer provided."))
+    return row
+
+
+def operated_file(resource_id: str, agreement_id: int) -> StoredFile:
+    """A file served to an authorised operator under an agreement the caller (operation.services) has checked:
+    the same 404 and 451 as every download, whatever the entry's open type; the access log names the agreement."""
+    row = _servable_row(resource_id)
+    if row.kind != ResourceKind.FILE:
+        raise NotFound(_("This resource is a link, not a stored file."))
+    return StoredFile(row.id, row.dataset_id, row.slug, row.storage_key, row.media_type, row.filename, row.format,
+                      row.sha256, row.encoding, row.updated_at, agreement_id=agreement_id)
 
 
 # Mapped columns, not the tables', so that a session in a transaction flushes first and a quarantine or a
@@ -135,4 +156,4 @@ def record_download(res: StoredFile, status: int, bytes_sent: int, range_start: 
     counters = [(_COUNT_ENTRY_DOWNLOAD, {"entry": res.dataset_id}), (_COUNT_FILE_DOWNLOAD, {"file": res.id})]
     audit.log_access("download", status, counters=counters if counted else [], dataset_id=res.dataset_id,
                      resource_id=res.id, bytes_sent=bytes_sent,
-                     grant_id=res.grant_id)
+                     grant_id=res.grant_id, agreement_id=res.agreement_id)

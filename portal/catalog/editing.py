@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from ..accounts import roles
 from ..accounts.models import User
 from ..agencies.models import Agency
+from ..assets import services as assets
+from ..assets.models import REGISTERED_ENTRY_FIELDS
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, InsufficientStorage, Invalid, NotFound
 from ..extensions import db
@@ -141,7 +143,11 @@ OPEN_FIELDS = ("open_type", "open_conditions", "open_reason", "open_legal_basis"
 
 
 def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer: str = "") -> None:
-    """Write clean data into the entry; every change of open or share type goes into the history."""
+    """Write clean data into the entry; every change of open or share type goes into the history. Every edit
+    is applied here (a draft's save, a published entry's approved revision): a registered asset linking the
+    entry learns here that a field it registered changed (assets.services.entry_changed)."""
+    assets.entry_changed(ds, [f for f in REGISTERED_ENTRY_FIELDS
+                              if str(getattr(ds, f) or "") != str(data.get(f) or "")], actor)
     for f, label in (("open_type", "open type"), ("share_type", "share type")):
         old, new = getattr(ds, f), data[f]
         if ds.state == DatasetState.PUBLISHED and old and old != new:

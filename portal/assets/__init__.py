@@ -1,0 +1,1 @@
+"""Asset registration (资产登记, OVERSIGHT §9)."""

@@ -1,0 +1,1 @@
+"""Authorised operation (授权运营, OVERSIGHT §10)."""

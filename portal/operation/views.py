@@ -1,0 +1,49 @@
+"""Pages of authorised operation (/operation): the agreements the authority, auditors and each operator read,
+with the steps `services.allowed_actions` offers, and the public list of operators when it is public. Thin."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts import roles
+from ..accounts.permissions import roles_required
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from . import services
+
+bp = Blueprint("operation", __name__, url_prefix="/operation")
+T = "operation/"
+
+
+@bp.get("/")
+@roles_required(roles.OPERATION_VIEWERS)
+def index():
+    return render_template(T + "list.html", agreements=services.visible(current_user))
+
+
+@bp.get("/<int:agreement_id>")
+@roles_required(roles.OPERATION_VIEWERS)
+def show(agreement_id: int, errors: dict | None = None, status: int = 200):
+    a = services.get(agreement_id, current_user)
+    return render_template(T + "show.html", a=a, errors=errors or {}, files=services.file_links(a),
+                           actions=services.allowed_actions(a, current_user)), status
+
+
+@bp.post("/<int:agreement_id>/act")
+@roles_required(roles.AUTHORITY)
+def act(agreement_id: int):
+    a = services.get(agreement_id, current_user)
+    try:
+        services.act(a, request.form.to_dict(), current_user)
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        return show(agreement_id, errors=dict(exc.details) if exc.details else {"action": exc.message},
+                    status=exc.status)
+    flash(_("Recorded."), "success")
+    return redirect(url_for("operation.show", agreement_id=a.id))
+
+
+@bp.get("/operators")
+def operators():
+    return render_template(T + "operators.html", agreements=services.public_operators())
