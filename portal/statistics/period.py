@@ -28,7 +28,7 @@ def _month(description: str) -> fields.String:
 _FIELDS = {
     "from": _month("The first month of the period, YYYY-MM (China time)."),
     "to": _month("The last month of the period, YYYY-MM; not after this month."),
-    "year": fields.Integer(load_default=None, strict=False,
+    "year": fields.Integer(load_default=None, strict=False, error_messages={"invalid": _l("Give a year from 2000 on.")},
                            validate=validate.Range(FIRST_YEAR, 2100, error=_l("Give a year from 2000 on.")),
                            metadata={"description": "A calendar year instead of from/to."}),
 }

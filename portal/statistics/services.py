@@ -165,7 +165,7 @@ def _map_chart(period: Period) -> tuple[Chart, int]:
         if city is not None:
             downloads[city] += int(n)
     rows = [Row(city, city, [entries[city], downloads[city]]) for city in CITIES]
-    return Chart("entries-map", _("Entries and downloads by league and city"), "map", _("League / city"),
+    return Chart("entries-map", _("Entries and downloads by league and city"), "map", _("League or city"),
                  [_("Entries"), _("Downloads")], rows), region_wide
 
 
