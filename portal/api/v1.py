@@ -131,6 +131,8 @@ from ..sharing import api as sharing_api, demand_api, dispute_api, figures_api  
 from . import stats  # noqa: E402,F401
 # planned withdrawals of published entries (停止提供预告)
 from . import withdrawals  # noqa: E402,F401
+# periodic reassessment: the caller's due reassessments and the agency's reasoned keep (定期评估)
+from . import reassessments  # noqa: E402,F401
 
 
 @bp.errorhandler(429)
