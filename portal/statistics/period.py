@@ -44,6 +44,9 @@ class PeriodIn(Schema.from_dict(_FIELDS, name="PeriodFields")):  # type: ignore[
     def _one_period(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("year") is not None and (data.get("from") or data.get("to")):
             raise ValidationError(_("Choose either a year or a range of months, not both."), "year")
+        for name in ("from", "to"):
+            if data.get(name) and int(data[name][:4]) < FIRST_YEAR:
+                raise ValidationError(_("Give a month from 2000 on."), name)
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             raise ValidationError(_("The last month must not be before the first."), "to")
 

@@ -196,7 +196,8 @@ def test_a_bad_period_is_refused_with_the_field_named(app, client, monkeypatch):
     for query, field, text in (("from=2026-13", "from", "YYYY-MM"), ("from=2026-05&to=2026-02", "to", "不能早于"),
                                ("to=2026-10", "to", "不能晚于本月"), ("year=2025&from=2025-01", "year", "不能同时"),
                                ("year=2027", "year", "尚未开始"), ("from=2019-01&to=2026-01", "from", "60"),
-                               ("year=abc", "year", "")):
+                               ("year=abc", "year", "2000"), ("to=0000-01", "to", "2000"),
+                               ("from=1999-12&to=2000-01", "from", "2000")):
         response = client.get(f"/statistics?{query}")
         html = response.get_data(as_text=True)
         assert response.status_code == 422, query
