@@ -139,6 +139,8 @@ from . import catalog_triggers  # noqa: E402,F401
 from . import assets  # noqa: E402,F401
 # authorised operation (授权运营)
 from . import operation  # noqa: E402,F401
+# periodic reassessment: the caller's due reassessments and the agency's reasoned keep (定期评估)
+from . import reassessments  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

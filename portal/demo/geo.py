@@ -1,22 +1,15 @@
 """Administrative divisions of 内蒙古自治区 (GB/T 2260 codes) and street names used by the demo generators.
 
-The data are in data/geo.json.
+The divisions are portal/divisions.py's (portal/divisions.json); the rest is in data/geo.json.
 """
 from __future__ import annotations
 
+from ..divisions import CITIES, CITY_CODES, DIVISIONS, REGION, REGION_CODE
 from .datafiles import read_json
 
+__all__ = ["CITIES", "CITY_CODES", "DIVISIONS", "REGION", "REGION_CODE"]
+
 _GEO = read_json("geo.json")
-
-REGION = _GEO["region"]
-REGION_CODE = _GEO["region_code"]
-
-# 盟市 code -> (name, [(county code, county name), ...])
-DIVISIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    code: (d["name"], list(d["counties"].items())) for code, d in _GEO["divisions"].items()}
-
-CITY_CODES = {name: code for code, (name, _) in DIVISIONS.items()}
-CITIES = [name for name, _ in DIVISIONS.values()]
 
 CENTRES = _GEO["centres"]          # approximate centre of each 盟市 seat: [longitude, latitude]
 URBAN = _GEO["urban"]              # urban districts, where most addresses of a city-level data set fall

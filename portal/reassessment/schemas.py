@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from ..feedback.schemas import FeedbackIn, Text
 
@@ -23,3 +23,37 @@ class KeepIn(FeedbackIn):
         if data.get("kind") not in ("open", "share"):
             return {"kind": _("Choose the open or the share type.")}
         return {}
+
+
+class ReassessmentOut(Schema):
+    """A reassessment an entry owes (the console's queue)."""
+
+    dataset_id = fields.String(attribute="dataset.id")
+    slug = fields.String(attribute="dataset.slug")
+    title = fields.String(attribute="dataset.title")
+    agency = fields.String(attribute="dataset.agency.name")
+    kind = fields.String(metadata={"description": "open (open type) or share (share type)."})
+    type = fields.String(metadata={"description": "The type as it stands: conditional, closed or none."})
+    type_label = fields.String()
+    last_assessed = fields.Date(attribute="last", allow_none=True,
+                                metadata={"description": "Last assessed (else published), China time."})
+    due = fields.Date(metadata={"description": "Due for reassessment on this day."})
+    overdue = fields.Boolean()
+    due_soon = fields.Boolean()
+
+
+class ReassessmentListOut(Schema):
+    months = fields.Integer(metadata={"description": "The months between two reassessments (PORTAL_REASSESS_MONTHS)."})
+    results = fields.List(fields.Nested(ReassessmentOut))
+
+
+class KeptOut(Schema):
+    """A recorded keep: the type stays; the entry's next reassessment is a period on."""
+
+    dataset_id = fields.String()
+    kind = fields.String()
+    type = fields.String(metadata={"description": "The type kept."})
+    reason = fields.String()
+    legal_basis = fields.String()
+    recorded_at = fields.DateTime(metadata={"description": "When the keep was recorded (UTC)."})
+    next_due = fields.Date(allow_none=True, metadata={"description": "The next reassessment's due date."})

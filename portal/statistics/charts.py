@@ -87,3 +87,66 @@ def series(chart: Chart) -> Series:
     ticks = [(x(i), r.label[2:] if len(r.label) == 7 else r.label) for i, r in enumerate(chart.rows)]
     grid = [(y(round(top * k / 4)), round(top * k / 4)) for k in range(5)]
     return Series(SERIES_WIDTH, SERIES_HEIGHT, lines, ticks, grid, PAD_LEFT, bottom)
+
+
+# ---- the tile map of the 12 盟市 (docs/decisions.md "The statistics map is a tile map") ----------------------
+# One tile per 盟市, placed by its seat: the column by longitude (west → east), the row by latitude band (north →
+# south). Not a map of boundaries: no tile's shape, size or border claims to be the 盟市's.
+TILES = {
+    "呼伦贝尔市": (6, 0),
+    "兴安盟": (7, 1),
+    "锡林郭勒盟": (5, 2), "通辽市": (7, 2),
+    "巴彦淖尔市": (1, 3), "包头市": (2, 3), "呼和浩特市": (3, 3), "乌兰察布市": (4, 3), "赤峰市": (6, 3),
+    "阿拉善盟": (0, 4), "乌海市": (1, 4), "鄂尔多斯市": (2, 4),
+}
+TILE_W, TILE_H, TILE_GAP = 84, 62, 6
+SHADES = ("#c6dbef", "#6baed6", "#2171b5", "#08306b")   # light to dark: more entries
+NO_ENTRY = "#eef2f6"
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    x: int
+    y: int
+    fill: str
+    ink: str                   # the text colour readable on the fill
+    values: list[int]
+
+
+@dataclass(frozen=True)
+class TileMap:
+    width: int
+    height: int
+    tile_w: int
+    tile_h: int
+    tiles: list[Tile]
+    legend: list[tuple[str, str]]   # fill and the range of entries it stands for
+
+
+def _shade(value: int, top: int) -> int:
+    """Which of the SHADES: the value's quarter of the largest (-1: none)."""
+    if value <= 0:
+        return -1
+    return min(len(SHADES) - 1, (len(SHADES) * value - 1) // top)
+
+
+def tile_map(chart: Chart) -> TileMap:
+    top = max((r.values[0] or 0 for r in chart.rows), default=0) or 1
+    tiles = []
+    for row in chart.rows:
+        col, line = TILES[row.key]
+        shade = _shade(row.values[0] or 0, top)
+        tiles.append(Tile(row.key, row.label, col * (TILE_W + TILE_GAP), line * (TILE_H + TILE_GAP),
+                          SHADES[shade] if shade >= 0 else NO_ENTRY, "#ffffff" if shade >= 2 else "#1f2933",
+                          [v or 0 for v in row.values]))
+    legend = [(NO_ENTRY, "0")]
+    for i, fill in enumerate(SHADES):
+        low, high = i * top // len(SHADES) + 1, (i + 1) * top // len(SHADES)
+        if high >= low:
+            legend.append((fill, str(low) if low == high else f"{low}–{high}"))
+    cols = 1 + max(c for c, _ in TILES.values())
+    rows = 1 + max(r for _, r in TILES.values())
+    return TileMap(cols * (TILE_W + TILE_GAP) - TILE_GAP, rows * (TILE_H + TILE_GAP) - TILE_GAP, TILE_W, TILE_H,
+                   tiles, legend)

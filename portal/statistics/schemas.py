@@ -20,19 +20,29 @@ class StatsRowOut(Schema):
 
 class StatsChartOut(Schema):
     id = fields.String(metadata={"description": "entries-open-type, entries-share-type, entries-agency, "
-                                                "entries-theme, entries-region, files-open-type, volume-open-type, "
+                                                "entries-theme, entries-region, entries-map, files-open-type, volume-open-type, "
                                                 "access-month, applications-state, on-time, update-timeliness, "
                                                 "plan-items"})
     title = fields.String()
-    kind = fields.String(metadata={"description": "bars, series (by month) or rates (cases, on time, late, %)."})
+    kind = fields.String(metadata={"description": "bars, series (by month), rates (cases, on time, late, %) or "
+                                                  "map (entries and downloads per 盟市, drawn as a tile map)."})
     label_column = fields.String()
     columns = fields.List(fields.String(), metadata={"description": "What each value of a row counts."})
     unit = fields.String(metadata={"description": "bytes for the data volume, else empty."})
     rows = fields.List(fields.Nested(StatsRowOut))
 
 
+class StatsPeriodOut(Schema):
+    start = fields.String(attribute="first", metadata={"description": "The period's first month, YYYY-MM."})
+    end = fields.String(attribute="last", metadata={"description": "The period's last month, YYYY-MM."})
+
+
 class StatsOut(Schema):
     computed_on = fields.Date(metadata={"description": "The day (China time) the figures were computed."})
+    period = fields.Nested(StatsPeriodOut, metadata={
+        "description": "The months of the figures over time: downloads and API calls by month, cases by state "
+                       "and on time, downloads per 盟市 (China time)."})
+    region_wide = fields.Integer(metadata={"description": "Public entries of the whole region, on no 盟市."})
     charts = fields.List(fields.Nested(StatsChartOut))
     sharing = fields.Nested(FiguresOut, allow_none=True,
                             metadata={"description": "The sharing figures' public totals for the current year; "
@@ -47,4 +57,5 @@ def _sharing(table) -> dict[str, Any] | None:
 
 
 def dump(stats: Statistics) -> dict[str, Any]:
-    return StatsOut().dump({"computed_on": stats.on, "charts": stats.charts, "sharing": _sharing(stats.sharing)})
+    return StatsOut().dump({"computed_on": stats.on, "period": stats.period, "region_wide": stats.region_wide,
+                            "charts": stats.charts, "sharing": _sharing(stats.sharing)})

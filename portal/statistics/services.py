@@ -1,19 +1,24 @@
 """The public statistics (OVERSIGHT §8(a); R2024 §39「定期开展公共数据采集、使用和管理情况评估，并通报评估结果」).
 
 Every figure is counted from the portal's own records and is a count or a rate, never a person: public entries by
-open type, share type, agency, theme and region; their files and bytes by open type; served downloads and API
-calls by month (access events); applications by state and cases answered on time; entries overdue for update
+open type, share type, agency, theme and region, and per 盟市 with the downloads of their files (the map); their
+files and bytes by open type; served downloads and API calls by month (access events); applications by state and
+cases answered on time; entries overdue for update
 against their declared frequency (catalog.services.update_status); plan items by progress (plans.services); and
 the sharing figures' public totals (sharing.figures.public_figures, not recounted here).
 
 "On time" is read off each case's stored due date and judged by supervision's rule (through sharing.figures.Rate,
 which calls supervision's deadline_marks): on time through the due date; a case still open counts only once it
 is overdue (then late); an application waiting for the applicant is judged on the day its clock stopped.
+
+The time-based figures (downloads and API calls, cases, downloads per 盟市) count what happened within the
+period (period.py: whole months in China time; by default the last twelve): a case counts in the period it was
+filed (an application: submitted), judged on time or late as of today.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,6 +31,7 @@ from ..catalog import vocab
 from ..catalog.models import Dataset, Resource, Theme
 from ..catalog.queries import public_filter
 from ..catalog.services import update_status
+from ..divisions import CITIES, REGION, city_of
 from ..extensions import db
 from ..feedback.models import Complaint, Correction, Report
 from ..models_base import utcnow
@@ -36,9 +42,10 @@ from ..plans.services import plan_progress
 from ..plans.vocab import PROGRESS_LABELS
 from ..sharing import figures as sharing_figures
 from ..supervision.services import deadline_marks
+from . import period as periods
+from .period import Period
 
-MONTHS = 12            # downloads and API calls: the last twelve months, this one included
-CHINA_OFFSET = timedelta(hours=8)  # access events are stored in UTC; months are counted in China time
+MONTHS = periods.MONTHS  # by default downloads and API calls count over the last twelve months, this one included
 SERVED = 400           # an access event below this status was served
 ACCESS_KINDS = ("download", "api")
 APPLICATION_STATES = (ApplicationState.SUBMITTED, ApplicationState.INFO_REQUESTED, ApplicationState.APPROVED,
@@ -80,6 +87,8 @@ class Statistics:
     on: date
     charts: list[Chart]
     sharing: Any | None  # sharing.figures.Table (public totals) or None when the deployment publishes none
+    period: Period | None = None
+    region_wide: int = 0  # public entries of the whole region (on no 盟市 of the map)
 
     def chart(self, chart_id: str) -> Chart | None:
         return next((c for c in self.charts if c.id == chart_id), None)
@@ -132,17 +141,41 @@ def _entry_charts() -> list[Chart]:
 
 def month_starts(on: date, months: int = MONTHS) -> list[date]:
     """The first day of each of the last `months` months, oldest first, the month of `on` last."""
-    n = on.year * 12 + on.month - 1
-    return [date(k // 12, k % 12 + 1, 1) for k in range(n - months + 1, n + 1)]
+    n = periods.month_index(on)
+    return [periods.month_of(k) for k in range(n - months + 1, n + 1)]
 
 
-def _access_chart(on: date) -> Chart:
-    """Served downloads and API calls per month (China time) over the last twelve months."""
-    starts = month_starts(on)
+def _map_chart(period: Period) -> tuple[Chart, int]:
+    """Public entries per 盟市 (catalog region: the 盟市, a place written after it, or one of its 旗县区) and the
+    served downloads of their files within the period; and how many entries cover the whole region."""
+    entries = dict.fromkeys(CITIES, 0)
+    region_wide = 0
+    for region, n in _grouped(Dataset.region).items():
+        city = city_of(region)
+        if city is not None:
+            entries[city] += n
+        elif region.strip() == REGION:
+            region_wide += n
+    downloads = dict.fromkeys(CITIES, 0)
+    q = (select(Dataset.region, func.count(AccessEvent.id)).join(Dataset, Dataset.id == AccessEvent.dataset_id)
+         .where(public_filter(), AccessEvent.kind == "download", AccessEvent.status < SERVED,
+                AccessEvent.at >= period.since, AccessEvent.at < period.until).group_by(Dataset.region))
+    for region, n in db.session.execute(q):
+        city = city_of(region)
+        if city is not None:
+            downloads[city] += int(n)
+    rows = [Row(city, city, [entries[city], downloads[city]]) for city in CITIES]
+    return Chart("entries-map", _("Entries and downloads by league and city"), "map", _("League or city"),
+                 [_("Entries"), _("Downloads")], rows), region_wide
+
+
+def _access_chart(period: Period) -> Chart:
+    """Served downloads and API calls per month (China time) within the period."""
+    starts = period.months
     counts = {(m.year, m.month): [0, 0] for m in starts}
-    since = datetime(starts[0].year, starts[0].month, 1) - CHINA_OFFSET  # the month's first day, China time
     q = (select(AccessEvent.kind, AccessEvent.at).where(AccessEvent.kind.in_(ACCESS_KINDS),
-                                                         AccessEvent.status < SERVED, AccessEvent.at >= since))
+                                                         AccessEvent.status < SERVED, AccessEvent.at >= period.since,
+                                                         AccessEvent.at < period.until))
     for kind, at in db.session.execute(q):
         day = workdays.china_date(at)
         slot = counts.get((day.year, day.month))
@@ -162,21 +195,25 @@ def _count(rate: sharing_figures.Rate, done: datetime | date | None, due: date |
     rate.count(done, due, on)
 
 
-def _on_time_chart(on: date) -> tuple[Chart, Chart]:
+def _filed(model, column, period: Period):
+    return db.session.scalars(select(model).where(column >= period.since, column < period.until))
+
+
+def _on_time_chart(on: date, period: Period) -> tuple[Chart, Chart]:
     by_state = dict.fromkeys(APPLICATION_STATES, 0)
     applications = sharing_figures.Rate()
-    for a in db.session.scalars(select(Application).where(Application.submitted_at.is_not(None))):
+    for a in _filed(Application, Application.submitted_at, period):
         if a.state in by_state:
             by_state[a.state] += 1
         if a.state == ApplicationState.WITHDRAWN and a.decided_at is None:
             continue  # withdrawn before an answer: nothing was owed
         _count(applications, a.decided_at, a.due_date, on, a.clock_stopped_on)
     complaints, corrections, reports = sharing_figures.Rate(), sharing_figures.Rate(), sharing_figures.Rate()
-    for c in db.session.scalars(select(Complaint)):
+    for c in _filed(Complaint, Complaint.filed_at, period):
         _count(complaints, c.decided_at, c.due_date, on)
-    for c in db.session.scalars(select(Correction)):
+    for c in _filed(Correction, Correction.filed_at, period):
         _count(corrections, c.decided_at, c.due_date, on)
-    for r in db.session.scalars(select(Report)):
+    for r in _filed(Report, Report.filed_at, period):
         _count(reports, r.answered_at, r.due_date, on)
     outcome = _bars("applications-state", _("Applications by state"), _("State"),
                     {str(k): v for k, v in by_state.items()}, {str(k): v for k, v in APPLICATION_STATE_LABELS.items()},
@@ -224,9 +261,18 @@ def sharing_totals(on: date):
     return table
 
 
-def compute() -> Statistics:
+def read_period(values: Any) -> Period:
+    """The period asked for (a mapping of `from`, `to`, `year`), as of today; Invalid (422) naming the field."""
+    return periods.read(values or {}, today())
+
+
+def compute(period: Period | None = None) -> Statistics:
     now = utcnow()
     on = workdays.china_date(now)
-    outcome, rates = _on_time_chart(on)
-    charts = [*_entry_charts(), _access_chart(on), outcome, rates, _overdue_chart(now), _plan_chart(on)]
-    return Statistics(on, charts, sharing_totals(on))
+    period = period or periods.default(on)
+    outcome, rates = _on_time_chart(on, period)
+    entry_charts = _entry_charts()
+    by_city, region_wide = _map_chart(period)
+    entry_charts.insert(5, by_city)  # after entries by region
+    charts = [*entry_charts, _access_chart(period), outcome, rates, _overdue_chart(now), _plan_chart(on)]
+    return Statistics(on, charts, sharing_totals(on), period, region_wide)

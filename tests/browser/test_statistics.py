@@ -39,6 +39,26 @@ def test_statistics_page_shows_svg_charts_with_their_tables(live_server, page, t
     assert series.locator("polyline").count() == 2
     expect(page.locator("#table-access-month tbody tr").last.locator("td").nth(1)).not_to_have_text("0")
     expect(page.locator("#table-entries-open-type")).to_contain_text("无条件开放")
+    # the map of the 12 盟市: one labelled tile each, with its table and CSV link, said to be a tile map
+    tiles = page.locator("#svg-entries-map g.tile")
+    expect(page.locator("#svg-entries-map")).to_be_visible()
+    assert tiles.count() == 12
+    expect(page.locator('#svg-entries-map g.tile[data-key="呼伦贝尔市"]')).to_contain_text("呼伦贝尔市")
+    hohhot = page.locator('#svg-entries-map g.tile[data-key="呼和浩特市"]').bounding_box()
+    hulunbuir = page.locator('#svg-entries-map g.tile[data-key="呼伦贝尔市"]').bounding_box()
+    alxa = page.locator('#svg-entries-map g.tile[data-key="阿拉善盟"]').bounding_box()
+    assert alxa["x"] < hohhot["x"] < hulunbuir["x"] and hulunbuir["y"] < hohhot["y"]  # west→east, north→south
+    expect(page.locator("#table-entries-map tbody tr")).to_have_count(12)
+    expect(page.locator("#map-note")).to_contain_text("瓦片")
+    expect(page.locator("section#entries-map a.csv-link")).to_have_text("下载 CSV")
+    # a period chosen in the form: the months of the time series follow it, and so does the CSV link
+    page.locator("#period-year").fill("2025")
+    page.locator("#period-form button[type=submit]").click()
+    expect(page.locator("#period-shown")).to_contain_text("2025-01 – 2025-12")
+    expect(page.locator("#table-access-month tbody tr")).to_have_count(12)
+    expect(page.locator("#table-access-month tbody tr").first.locator("th")).to_have_text("2025-01")
+    expect(page.locator("section#access-month a.csv-link")).to_have_attribute("href", "/statistics/access-month.csv?year=2025")
+    page.goto(live_server + "/statistics")
     shot = tmp_path / "statistics.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
