@@ -75,7 +75,7 @@ class DemandActionIn(_In):
     version = fields.Integer(load_default=None, metadata={"description": "The row version last seen."})
 
 
-class EventOut(Schema):
+class DemandEventOut(Schema):
     at = UtcDateTime()
     kind = fields.String()
     note = fields.String()
@@ -105,7 +105,7 @@ class DemandOut(Schema):
     upward_sent_on = fields.Date(allow_none=True)
     upward_answer = fields.String(metadata={"description": "The higher level's answer: how the data comes."})
     row_version = fields.Integer()
-    events = fields.List(fields.Nested(EventOut))
+    events = fields.List(fields.Nested(DemandEventOut))
 
 
 class DemandListOut(Schema):
@@ -152,7 +152,7 @@ class VerificationOut(Schema):
     decline_basis = fields.String()
     counts = fields.Function(lambda v: {k: v.verdicts.count(k) for k in ("match", "mismatch", "not_found")})
     row_version = fields.Integer()
-    events = fields.List(fields.Nested(EventOut))
+    events = fields.List(fields.Nested(DemandEventOut))
 
 
 class VerdictOut(Schema):

@@ -56,38 +56,38 @@ def answer_share_error(user, case_id: int):
 
 
 # ---- disputes ----------------------------------------------------------------------------------------
-@route("/sharing/disputes", summary="Sharing disputes", tag=TAG, response=s.DisputeListOut, errors=READ, auth=True)
+@route("/sharing/disputes", summary="Sharing disputes", tag=TAG, response=s.ShareDisputeListOut, errors=READ, auth=True)
 @token_required(*READERS)
 def share_disputes(user):
     """The disputes of the caller's agency (all, for the authority and auditors; referred ones, for experts)."""
-    return s.DisputeListOut().dump({"results": disputes.visible(user)})
+    return s.ShareDisputeListOut().dump({"results": disputes.visible(user)})
 
 
-@route("/sharing/disputes", method="post", summary="Open a sharing dispute", tag=TAG, body=s.DisputeIn,
-       response=s.DisputeOut, errors=WRITE, auth=True)
+@route("/sharing/disputes", method="post", summary="Open a sharing dispute", tag=TAG, body=s.ShareDisputeIn,
+       response=s.ShareDisputeOut, errors=WRITE, auth=True)
 @token_required(*VIEWERS, write=True)
 def open_share_dispute(user):
     """Of a refused share request, or for an entry not shared the agency needs (R2018 §19)."""
-    return s.DisputeOut().dump(disputes.open_dispute(load_body(s.DisputeIn), user)), 201
+    return s.ShareDisputeOut().dump(disputes.open_dispute(load_body(s.ShareDisputeIn), user)), 201
 
 
-@route("/sharing/disputes/<int:case_id>", summary="One sharing dispute", tag=TAG, response=s.DisputeOut,
+@route("/sharing/disputes/<int:case_id>", summary="One sharing dispute", tag=TAG, response=s.ShareDisputeOut,
        errors=READ, auth=True, path_params=ID)
 @token_required(*READERS)
 def share_dispute(user, case_id: int):
     """The dispute with its state, due dates, proposed and decided terms."""
-    return s.DisputeOut().dump(disputes.get_dispute(case_id, user))
+    return s.ShareDisputeOut().dump(disputes.get_dispute(case_id, user))
 
 
 @route("/sharing/disputes/<int:case_id>/act", method="post", summary="Take a step in a sharing dispute", tag=TAG,
-       body=s.DisputeActionIn, response=s.DisputeOut, errors=WRITE, auth=True, path_params=ID)
+       body=s.ShareDisputeActionIn, response=s.ShareDisputeOut, errors=WRITE, auth=True, path_params=ID)
 @token_required(*VIEWERS, write=True)
 def act_on_share_dispute(user, case_id: int):
     """propose / accept / fail (the officers); refer (with the question put to the expert committee),
     record_opinion (the committee's opinion and its date), decide_share / decide_refusal (the authority)."""
     dispute = disputes.get_dispute(case_id, user)
-    disputes.act(dispute, load_body(s.DisputeActionIn), user)
-    return s.DisputeOut().dump(dispute), 201
+    disputes.act(dispute, load_body(s.ShareDisputeActionIn), user)
+    return s.ShareDisputeOut().dump(dispute), 201
 
 
 # ---- stop / change notices ---------------------------------------------------------------------------

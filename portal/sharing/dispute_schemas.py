@@ -77,7 +77,7 @@ class ErrorAnswerIn(SharingCaseIn):
                 "answer": lambda: _("Say what you checked and what you corrected.")}
 
 
-class DisputeIn(SharingCaseIn):
+class ShareDisputeIn(SharingCaseIn):
     """A dispute: of a refused share request, or for an entry not shared (不予共享) the agency needs."""
 
     request = fields.Integer(load_default=None, metadata={"description": "The refused share request."})
@@ -87,7 +87,7 @@ class DisputeIn(SharingCaseIn):
     REQUIRED = {"statement": lambda: _("Say why your agency needs the data.")}
 
 
-class DisputeActionIn(ReferralFields, SharingCaseIn):
+class ShareDisputeActionIn(ReferralFields, SharingCaseIn):
     """The steps of a sharing dispute; the referral's fields (question, experts, opinion, opinion_on) are the
     same as in a dispute to the authority (disputes/referral.py)."""
 
@@ -144,7 +144,7 @@ class ErrorReportOut(Schema):
                                metadata={"description": "校核中: citizens' matters go on as usual (R2018 §21)."})
 
 
-class DisputeOut(Schema):
+class ShareDisputeOut(Schema):
     id = fields.Integer()
     state = fields.String()
     ground = fields.String(metadata={"description": "refusal, or needed (确需使用 an entry not shared)."})
@@ -185,8 +185,8 @@ class ErrorReportListOut(Schema):
     results = fields.List(fields.Nested(ErrorReportOut))
 
 
-class DisputeListOut(Schema):
-    results = fields.List(fields.Nested(DisputeOut))
+class ShareDisputeListOut(Schema):
+    results = fields.List(fields.Nested(ShareDisputeOut))
 
 
 class NoticeListOut(Schema):

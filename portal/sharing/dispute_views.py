@@ -16,7 +16,7 @@ from ..extensions import db
 from ..fields import form_values
 from . import disputes, errors_check, notices, sweep  # noqa: F401  (sweep: the deadline run moves cases)
 from .dispute_common import grants_of
-from .dispute_schemas import DisputeActionIn, DisputeIn, ErrorAnswerIn, ErrorReportIn, NoticeActionIn, NoticeIn
+from .dispute_schemas import ShareDisputeActionIn, ShareDisputeIn, ErrorAnswerIn, ErrorReportIn, NoticeActionIn, NoticeIn
 from .models import ShareGrant, ShareRequest
 
 bp = Blueprint("sharing_disputes", __name__, url_prefix="/sharing")
@@ -155,7 +155,7 @@ def new_dispute():
     if request.method == "GET":
         return _dispute_form({"request": request.args.get("request", ""), "dataset": request.args.get("dataset", "")}, {})
     try:
-        dispute = disputes.open_dispute(form_values(DisputeIn(), request.form), current_user)
+        dispute = disputes.open_dispute(form_values(ShareDisputeIn(), request.form), current_user)
     except (Invalid, Conflict) as exc:
         return _dispute_form(request.form.to_dict(), _failed(exc), exc.status)
     flash(_("The dispute is open. Negotiate by %(date)s.", date=dispute.due_date.isoformat()), "success")
@@ -177,7 +177,7 @@ def dispute(dispute_id: int, errors: dict | None = None, status: int = 200):
 def act_on_dispute(dispute_id: int):
     d = disputes.get_dispute(dispute_id, current_user)
     try:
-        disputes.act(d, form_values(DisputeActionIn(), request.form), current_user)
+        disputes.act(d, form_values(ShareDisputeActionIn(), request.form), current_user)
     except (Invalid, Conflict) as exc:
         return dispute(dispute_id, errors=_failed(exc), status=exc.status)
     except Forbidden:

@@ -31,7 +31,7 @@ from ..supervision.services import Case, Deadlines, register_workflow
 from ..disputes import referral
 from .dispute_common import not_found, reads_pair
 from .dispute_models import DisputeOutcome, DisputeState, ShareDispute
-from .dispute_schemas import DisputeActionIn, DisputeIn
+from .dispute_schemas import ShareDisputeActionIn, ShareDisputeIn
 from .dispute_workflow import DISPUTE, DISPUTE_DECISIONS, SYSTEM, today
 from . import requests
 from .models import RequestState, ShareRequest
@@ -94,7 +94,7 @@ def _tell(agency_ids, subject: str, body: str, dispute: ShareDispute, kind: str,
 
 # ---- opening -----------------------------------------------------------------------------------------
 def open_dispute(values: Mapping[str, Any], actor: Any) -> ShareDispute:
-    data, errors = DisputeIn().read(values)
+    data, errors = ShareDisputeIn().read(values)
     req = db.session.get(ShareRequest, data["request"]) if data.get("request") else None
     if req is not None and not roles.reads_share_case(actor, requester_agency_id=req.requester_agency_id,
                                                       provider_agency_id=req.provider_agency_id):
@@ -157,7 +157,7 @@ def _to_coordination(dispute: ShareDispute, ended: date) -> None:
 
 def act(dispute: ShareDispute, values: Mapping[str, Any], actor: Any) -> None:
     # the API hands the values already loaded (a date object); the page, as the form sent them
-    data, _errors = DisputeActionIn().read({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
+    data, _errors = ShareDisputeActionIn().read({k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()})
     action, version = data.get("action", ""), data.get("version")
     action = action if action in DISPUTE_DECISIONS else ""
     text = data.get({"propose": "terms", "decide_share": "terms", "refer": "question",

@@ -9,12 +9,12 @@ from ..accounts import roles
 from ..api.cases import token_required
 from ..api.routes import route
 from . import figures
-from .figures_schemas import FiguresOut, FiguresQueryIn, dump, load_period
+from .figures_schemas import SharingFiguresOut, FiguresQueryIn, dump, load_period
 
 TAG = "sharing"
 
 
-@route("/sharing/figures", summary="Sharing figures per agency", tag=TAG, query=FiguresQueryIn, response=FiguresOut,
+@route("/sharing/figures", summary="Sharing figures per agency", tag=TAG, query=FiguresQueryIn, response=SharingFiguresOut,
        errors=(401, 403, 422), auth=True)
 @token_required(*roles.SHARING_VIEWERS)
 def sharing_figures(user):
@@ -26,7 +26,7 @@ def sharing_figures(user):
 
 
 @route("/sharing/statistics", summary="Public sharing statistics", tag=TAG, query=FiguresQueryIn,
-       response=FiguresOut, errors=(404, 422))
+       response=SharingFiguresOut, errors=(404, 422))
 def sharing_statistics():
     """The same figures for everyone, as the deployment publishes them: the totals only, or every agency's
     row too; 404 when it publishes none. Never the content of a request."""

@@ -55,7 +55,7 @@ class FiguresRowOut(Schema):
                                     metadata={"description": "Refusals by the entry's kind of legal basis."})
 
 
-class FiguresOut(Schema):
+class SharingFiguresOut(Schema):
     start = fields.Date(data_key="from")
     end = fields.Date(data_key="to")
     computed_on = fields.Date()
@@ -70,5 +70,5 @@ def _row(fig: figures.Figures) -> dict[str, Any]:
 
 
 def dump(table: figures.Table) -> dict[str, Any]:
-    return FiguresOut().dump({"start": table.period.start, "end": table.period.end, "computed_on": table.on,
+    return SharingFiguresOut().dump({"start": table.period.start, "end": table.period.end, "computed_on": table.on,
                               "agencies": [_row(f) for f in table.rows], "totals": _row(table.totals)})

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from ..sharing.figures_schemas import FiguresOut, _row as sharing_row
+from ..sharing.figures_schemas import SharingFiguresOut, _row as sharing_row
 from .services import Statistics
 
 
@@ -44,7 +44,7 @@ class StatsOut(Schema):
                        "and on time, downloads per 盟市 (China time)."})
     region_wide = fields.Integer(metadata={"description": "Public entries of the whole region, on no 盟市."})
     charts = fields.List(fields.Nested(StatsChartOut))
-    sharing = fields.Nested(FiguresOut, allow_none=True,
+    sharing = fields.Nested(SharingFiguresOut, allow_none=True,
                             metadata={"description": "The sharing figures' public totals for the current year; "
                                                      "null when the deployment publishes none."})
 
