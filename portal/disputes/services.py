@@ -63,6 +63,7 @@ class Subject:
     user_id: Callable[[Any], int]               # the data user party to the case
     agency_id: Callable[[Any], int]             # the agency that decided
     link: Callable[[Any], str]                  # the case's page
+    decided_at: Callable[[Any], Any]            # when the decision in force was taken
     reopen: Callable[[Any, Any, str], None] | None = None  # the `reopen` step of the case's own table
     period: str = ""                            # without a reopening step: the setting of the agency's new period
 
@@ -70,16 +71,16 @@ class Subject:
 SUBJECTS: dict[str, Subject] = {
     K.APPLICATION: Subject(_l("Refused application"), Application, ApplicationState.REFUSED,
                            lambda a: a.applicant_id, lambda a: a.agency_id, lambda a: f"/applications/{a.id}",
-                           reopen=_reopen_application),
+                           lambda a: a.decided_at, reopen=_reopen_application),
     K.CORRECTION: Subject(_l("Rejected correction"), Correction, CorrectionState.REJECTED,
                           lambda c: c.reporter_id, lambda c: c.dataset.agency_id, lambda c: f"/corrections/{c.id}",
-                          reopen=_reopen_correction),
+                          lambda c: c.decided_at, reopen=_reopen_correction),
     K.COMPLAINT: Subject(_l("Outcome of a rights complaint"), Complaint, CaseState.DECIDED,
                          lambda c: c.complainant_id, lambda c: c.dataset.agency_id, lambda c: f"/complaints/{c.id}",
-                         period="COMPLAINT_WORKDAYS"),
+                         lambda c: c.decided_at, period="COMPLAINT_WORKDAYS"),
     K.GRANT: Subject(_l("Suspension of access"), Grant, GrantState.SUSPENDED,
                      lambda g: g.user_id, lambda g: g.dataset.agency_id, lambda g: f"/applications/{g.application_id}",
-                     period="APPLICATION_WORKDAYS"),
+                     lambda g: g.state_changed_at, period="APPLICATION_WORKDAYS"),
 }
 KIND_LABELS = {k: s.label for k, s in SUBJECTS.items()}
 
@@ -97,18 +98,24 @@ def _party(actor: Any, subject: Subject, case: Any) -> bool:
     return bool(have & {roles.OWNER, roles.AGENCY})
 
 
-def _blocking(kind: str, case_id: int) -> Dispute | None:
-    """A dispute that keeps a second one off the same case: one in progress, or one whose decision stands."""
+def _blocking(kind: str, case: Any) -> Dispute | None:
+    """A dispute that keeps a second one off the same decision: one in progress, one whose decision stands,
+    or one sent back to the agency ("redo") that has not decided again since (a complaint or a grant, which
+    are not reopened, keep the decision disputed until the agency takes a new one)."""
+    decided = SUBJECTS[kind].decided_at(case)
+    sent_back = Dispute.outcome == DisputeOutcome.REDO
+    if decided is not None:
+        sent_back = sent_back & (Dispute.resolved_at >= decided)
     return db.session.scalar(select(Dispute).where(
-        Dispute.kind == kind, Dispute.case_id == case_id,
-        or_(Dispute.state != D.RESOLVED, Dispute.outcome == DisputeOutcome.UPHELD)).limit(1))
+        Dispute.kind == kind, Dispute.case_id == case.id,
+        or_(Dispute.state != D.RESOLVED, Dispute.outcome == DisputeOutcome.UPHELD, sent_back)).limit(1))
 
 
 def may_file(kind: str, case: Any, actor: Any) -> bool:
     """Whether the case page offers this actor the "dispute" button."""
     subject = SUBJECTS[kind]
     return (case is not None and getattr(actor, "is_authenticated", True) and _party(actor, subject, case)
-            and case.state == subject.disputable and _blocking(kind, case.id) is None)
+            and case.state == subject.disputable and _blocking(kind, case) is None)
 
 
 # ---- reading -------------------------------------------------------------------------------------------
@@ -172,9 +179,10 @@ def file_dispute(values: Mapping[str, Any], actor: Any) -> Dispute:
     if case is None or not _party(actor, subject, case):
         raise NotFound(_("There is no case of yours with this number."))
     if case.state != subject.disputable:
-        message = _("Only a decision of the agency can be disputed: %(what)s.", what=str(subject.label))
+        message = _("Only this decision of the agency can be disputed: %(what)s. This case is not one, or not yet.",
+                    what=str(subject.label))
         raise Conflict(message, {"case": message})
-    if _blocking(kind, case.id) is not None:
+    if _blocking(kind, case) is not None:
         message = _("This decision is already disputed with the data authority.")
         raise Conflict(message, {"case": message})
     if errors:
