@@ -17,7 +17,7 @@ from ..extensions import db
 from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
 from ..withdrawal import services as withdrawals
-from . import dashboard, editing, grading, review, workday_calendar
+from . import checks, dashboard, editing, grading, review, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
 from .downloads import quarantined_hashes
@@ -88,8 +88,11 @@ def new_entry():
 @bp.get("/datasets/<dataset_id>")
 @roles_required(roles.CONSOLE_VIEWERS)
 def entry(dataset_id: str):
-    """An entry as its agency sees it: state, staged edit, files with versions, review history."""
-    ds = editing.console_dataset(dataset_id, current_user)
+    """An entry as its agency sees it: state, staged edit, its checks, files with versions, review history."""
+    return _entry_page(editing.console_dataset(dataset_id, current_user))
+
+
+def _entry_page(ds: Dataset, errors: dict | None = None, status: int = 200, form: dict | None = None):
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
     withdrawal = withdrawals.announced(ds.id)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
@@ -97,7 +100,24 @@ def entry(dataset_id: str):
                            may_announce=withdrawals.may_file(ds, current_user),
                            level_labels=grading.LEVEL_LABELS,
                            quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
-                           actions=review.entry_actions(ds, current_user), standing=review.standing(ds))
+                           checks=checks.standing(ds), may_check=checks.may_record(ds, current_user),
+                           four_eyes=checks.four_eyes(), today=checks.today(), errors=errors or {},
+                           form=form or {}, actions=review.entry_actions(ds, current_user),
+                           standing=review.standing(ds)), status
+
+
+@bp.post("/datasets/<dataset_id>/checks/<check>")
+@roles_required(roles.AGENCY_STAFF)
+def record_check(dataset_id: str, check: str):
+    """The agency records its confidentiality or disclosure review of what it is about to submit."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    form = {k: request.form.get(k, "") for k in ("reviewed_on", "note")}
+    try:
+        checks.record(ds, check, form, current_user)
+    except Invalid as exc:
+        return _entry_page(ds, {f"{check}-{k}": exc.message for k in exc.details} | {"checks": exc.message}, 422,
+                           {check: form})
+    return redirect(url_for("console.entry", dataset_id=ds.id, _anchor="checks-heading"))
 
 
 @bp.route("/datasets/<dataset_id>/edit", methods=["GET", "POST"])
@@ -121,7 +141,10 @@ def edit_entry(dataset_id: str):
 def submit(dataset_id: str):
     """Send the entry (or its staged edit) to the authority for review."""
     ds = editing.console_dataset(dataset_id, current_user)
-    review.submit(ds, current_user)
+    try:
+        review.submit(ds, current_user)
+    except Invalid as exc:
+        return _entry_page(ds, {"submit": exc.message, **{f"{k}-check": v for k, v in exc.details.items()}}, 422)
     return redirect(url_for("console.entry", dataset_id=ds.id))
 
 

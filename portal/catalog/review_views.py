@@ -33,14 +33,15 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
+                           checks=review.CHECKS, agency_checks={a.check: a for a in r.agency_checks},
+                           can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
                            actions=review.review_actions(r, current_user)), status
 
 
 @bp.post("/<int:review_id>/check/<check>")
 @roles_required(roles.AUTHORITY)
 def check(review_id: int, check: str):
-    """Record the confidentiality or the disclosure review."""
+    """Record the authority's own confidentiality or disclosure review, or confirm the data level."""
     r = review.get_review(review_id)
     try:
         review.record_check(r, check, request.form.get("note", ""), current_user)

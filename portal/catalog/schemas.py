@@ -322,3 +322,34 @@ class EntryOut(Schema):
 def entry_errors(messages: Mapping[str, Any]) -> dict[str, str]:
     """marshmallow's messages as the form shows them: one text per field (the last rule that failed)."""
     return {f: (m[-1] if isinstance(m, list) else m) for f, m in messages.items()}
+
+
+class CheckIn(Schema):
+    """The agency's record of one of its checks before submission (catalog.checks): the console's form and the
+    API read it; the reviewer is the officer who records it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    check = fields.String(required=True, metadata={
+        "description": "confidentiality (保密审查) or disclosure (公开审查)."})
+    reviewed_on = fields.Date(required=True, error_messages={
+        "required": _l("Enter the day of the review."), "invalid": _l("Enter a date as YYYY-MM-DD.")},
+        metadata={"description": "The day of the review (not in the future)."})
+    note = Text(validate=[_required, validate.Length(max=4000, error=_l("At most %(n)d characters.", n=4000))],
+                metadata={"description": "What was reviewed, and the conclusion."})
+
+
+class CheckOut(Schema):
+    """A check as recorded: by whom, on which day, and whether it covers the content as it is now."""
+    id = fields.Integer()
+    check = fields.String()
+    reviewer = fields.Function(lambda row: row.reviewer.name)
+    reviewed_on = fields.Date()
+    note = fields.String()
+    recorded_at = UtcDateTime()
+    review_id = fields.Integer(allow_none=True, metadata={"description": "The submission it went with, once sent."})
+
+
+class CheckListOut(Schema):
+    checks = fields.List(fields.Nested(CheckOut))
