@@ -17,7 +17,7 @@ from ..extensions import db
 from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
 from ..withdrawal import services as withdrawals
-from . import checks, dashboard, editing, grading, review, workday_calendar
+from . import checks, dashboard, editing, grading, review, stops, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
 from .downloads import quarantined_hashes
@@ -89,10 +89,10 @@ def new_entry():
 @roles_required(roles.CONSOLE_VIEWERS)
 def entry(dataset_id: str):
     """An entry as its agency sees it: state, staged edit, its checks, files with versions, review history."""
-    return _entry_page(editing.console_dataset(dataset_id, current_user))
+    return entry_page(editing.console_dataset(dataset_id, current_user))
 
 
-def _entry_page(ds: Dataset, errors: dict | None = None, status: int = 200, form: dict | None = None):
+def entry_page(ds: Dataset, errors: dict | None = None, status: int = 200, form: dict | None = None):
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
     withdrawal = withdrawals.announced(ds.id)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
@@ -103,6 +103,8 @@ def _entry_page(ds: Dataset, errors: dict | None = None, status: int = 200, form
                            checks=checks.standing(ds), may_check=checks.may_record(ds, current_user),
                            four_eyes=checks.four_eyes(), today=checks.today(), errors=errors or {},
                            form=form or {}, actions=review.entry_actions(ds, current_user),
+                           legal_stops=[(s, stops.actions(s, current_user)) for s in stops.of_entry(ds)],
+                           stop_ground=stops.GROUND,
                            standing=review.standing(ds)), status
 
 
@@ -115,7 +117,7 @@ def record_check(dataset_id: str, check: str):
     try:
         checks.record(ds, check, form, current_user)
     except Invalid as exc:
-        return _entry_page(ds, {f"{check}-{k}": exc.message for k in exc.details} | {"checks": exc.message}, 422,
+        return entry_page(ds, {f"{check}-{k}": exc.message for k in exc.details} | {"checks": exc.message}, 422,
                            {check: form})
     return redirect(url_for("console.entry", dataset_id=ds.id, _anchor="checks-heading"))
 
@@ -144,7 +146,7 @@ def submit(dataset_id: str):
     try:
         review.submit(ds, current_user)
     except Invalid as exc:
-        return _entry_page(ds, {"submit": exc.message, **{f"{k}-check": v for k, v in exc.details.items()}}, 422)
+        return entry_page(ds, {"submit": exc.message, **{f"{k}-check": v for k, v in exc.details.items()}}, 422)
     return redirect(url_for("console.entry", dataset_id=ds.id))
 
 

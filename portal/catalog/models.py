@@ -347,6 +347,30 @@ class EntryCheck(db.Model):
     reviewer: Mapped[User] = relationship(lazy="joined")
 
 
+class LegalStop(db.Model):
+    """An immediate stop of a published entry because a law or regulation prohibits providing it (法律法规禁止,
+    OVERSIGHT.md §2): the legal basis, and the supervision case it opens until the authority records its
+    follow-up (catalog.stops). The stop itself is the entry's `unpublish` (catalog.review)."""
+
+    __tablename__ = "legal_stops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    stopped_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | closed
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    dataset: Mapped[Dataset] = relationship()
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
 class DatasetChange(db.Model):
     """A line of an entry's public change history (created, published, reclassified, new data ...)."""
 

@@ -26,7 +26,7 @@ from ..legal import note
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from ..workflow import Transition, Workflow
-from . import checks, editing, grading
+from . import checks, editing, grading, stops
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
 from .indexing import index_datasets
 from ..concurrency import one_decision as one_decision_with
@@ -303,14 +303,32 @@ def return_(review: Review, actor: User, comment: str) -> Review:
     return _decide(review, "return", actor, comment, send_back)
 
 
-def unpublish(ds: Dataset, actor: User | str, reason: str, *, commit: bool = True) -> None:
+def unpublish(ds: Dataset, actor: User | str, reason: str, *, ground: str = "", legal_basis: str = "",
+              commit: bool = True) -> None:
     """Take a published entry off the portal with a stated reason (R2021 §26); it leaves search at once.
+    An immediate stop because a law or regulation prohibits providing the entry (ground stops.GROUND) carries its
+    legal basis (Invalid, 422, without), says so in the entry's history, and opens a supervision case (stops).
     The deadline run ends a planned withdrawal this way (actor roles.SYSTEM, commit=False: its caller commits
     and reindexes)."""
+    prohibited = ground == stops.GROUND
+    basis = legal_basis.strip()
+    if ground not in ("", stops.GROUND):
+        raise Invalid(_("Choose the ground of the stop."), {"ground": ground})
+    if prohibited and not basis:
+        raise Invalid(_("A stop for a legal prohibition names the law or regulation that prohibits providing the "
+                        "entry."), {"legal_basis": ""})
+
     def withdraw(_t: Transition) -> None:
-        ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."),
-                                        reason=reason.strip()))
-    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw, commit=commit)
+        if prohibited:
+            ds.changes.append(DatasetChange(
+                kind="withdrawn", summary=_("Withdrawn from the portal: a law or regulation prohibits providing it."),
+                reason=reason.strip(), details={"ground": stops.GROUND, "legal_basis": basis}))
+            stops.open_stop(ds, actor, basis, reason.strip())
+        else:
+            ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."),
+                                            reason=reason.strip()))
+    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw, commit=commit,
+                  details={"ground": stops.GROUND, "legal_basis": basis} if prohibited else None)
     if commit:
         index_datasets([ds])
 
