@@ -35,6 +35,7 @@ def form_data(form) -> dict:
     data["level_reason"] = form.get("level_reason", "")
     data["tags"] = form.get("tags", "")
     data["share_modes"] = form.getlist("share_modes")
+    data["related_ids"] = form.get("related_ids", "")
     rows: dict[int, dict] = {}
     for key, value in form.items():
         if m := _ITEM_FIELD.match(key):

@@ -194,6 +194,21 @@ class Items(fields.Field):
         return items
 
 
+class RelatedIds(fields.Field):
+    """Related catalog entries by id: a list, or one text separated by commas, 、, semicolons or blanks; each once,
+    at most 50. That each names another existing entry is the service's check (editing.clean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list[str]:
+        if isinstance(value, str):
+            value = re.split(r"[,，、;；\s]+", value)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value or []):
+            raise ValidationError(_("Give the ids of related entries as a list or a text."))
+        ids = list(dict.fromkeys(v.strip() for v in value or [] if v and v.strip()))
+        if len(ids) > 50 or any(len(v) > 36 for v in ids):
+            raise ValidationError(_("At most 50 related entries, each by its id."))
+        return ids
+
+
 class Modes(fields.Field):
     """The share modes: a list of codes (or one text separated by commas), each once, in the listed order."""
 
@@ -292,6 +307,8 @@ EntryIn = _EntryRules.from_dict({
     "tags": Tags(load_default=list),
     "items": Items(load_default=list),
     "share_modes": Modes(load_default=list),
+    "related_ids": RelatedIds(load_default=list, metadata={
+        "description": "Related catalog entries, by id (a list, or a text separated by commas or blanks)."}),
     "level_reason": Text(metadata={"description": "Why a confirmed data level changes (required then)."}),
 }, name="EntryIn")
 EntryIn.__doc__ = """A catalog entry's fields and the catalog rules on them (SPEC §2). The rules that need the
@@ -311,6 +328,7 @@ class EntryOut(Schema):
     share_type = fields.String()
     share_basis_kind = fields.String()
     share_modes = fields.List(fields.String())
+    related_ids = fields.List(fields.String())
     share_assessed_at = UtcDateTime(allow_none=True)
     data_category = fields.String()
     data_level = fields.String()
