@@ -4,8 +4,8 @@
 的保密检查」, R2024 §36「保密审查」): recorded on the content it is about to submit (a draft, or the staged edit of a
 published entry) with reviewer, day and note, before `review.submit`, which refuses without them. The disclosure
 review binds while PORTAL_AGENCY_DISCLOSURE_REVIEW=1 (the default); with PORTAL_AGENCY_REVIEW_FOUR_EYES=1 the
-reviewer is not one of those who drafted the content. A check covers the content as it was recorded (a hash): an
-edit after it asks for the check again. The authority sees them on the review page and may record its own of the
+reviewer is not one of those who drafted the content. A check covers the content as it was recorded (a hash of the
+fields and files): an edit or upload after it asks for the check again. The authority sees them on the review page and may record its own of the
 same two (the columns of `Review`); the data level is confirmed by the authority only (R2024 §9「识别认定」).
 """
 from __future__ import annotations
@@ -83,8 +83,10 @@ def four_eyes() -> bool:
 
 # ---- the content a check covers -----------------------------------------------------------------------
 def content_hash(ds: Dataset) -> str:
-    """The SHA-256 of what a submission would send now (the staged edit, else the entry's data)."""
-    text = json.dumps(editing.current_data(ds), sort_keys=True, ensure_ascii=False, default=str)
+    """The SHA-256 of what a submission would send now: the staged edit (else the entry's data) and its files
+    (a new file or version is data the review has not seen)."""
+    files = sorted([r.id, r.sha256 or "", r.url or ""] for r in ds.resources)
+    text = json.dumps([editing.current_data(ds), files], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

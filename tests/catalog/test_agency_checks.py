@@ -143,3 +143,13 @@ def test_checks_through_the_api(draft, users, app):
     assert all(c["review_id"] is None for c in listed)
     paths = api.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/datasets/{dataset_id}/checks"]
+
+
+def test_a_file_uploaded_after_the_review_asks_for_it_again(draft):
+    from tests.catalog.test_console import put_file
+
+    ds_id, staff, _other, _authority = draft
+    assert all(r.status_code == 302 for r in f.post_agency_checks(staff, ds_id))
+    assert put_file(staff, db.session.get(Dataset, ds_id), "站点,AQI\n新华广场,56\n".encode()).status_code == 201
+    r = submit(staff, ds_id)
+    assert r.status_code == 422 and 'data-stale-check="confidentiality"' in r.get_data(as_text=True)
