@@ -20,6 +20,7 @@ def _env(name: str, default: str | None = None) -> str | None:
 # whole_number, at start-up (Config reads the environment, create_app checks the final configuration).
 PERIOD_SETTINGS: dict[str, int] = {
     "REVIEW_WORKDAYS": 1,             # R2024 §11
+    "LEGAL_STOP_WORKDAYS": 1,         # portal choice: the authority's follow-up of a stop for a legal prohibition
     "COMPLAINT_WORKDAYS": 1,
     "CORRECTION_WORKDAYS": 1,         # SZ §19, R2018 §21
     "REPORT_WORKDAYS": 1,
@@ -272,6 +273,12 @@ class Config:
         self.SHARE_CHANGE_MODE = _env("SHARE_CHANGE_MODE", "file")  # file | approve
         self.WITHDRAWAL_NOTICE_MONTHS = _period("WITHDRAWAL_NOTICE_MONTHS", 1)
         self.WITHDRAWAL_MODE = _env("WITHDRAWAL_MODE", "file")  # file | approve (SZ §12「审核通过后」)
+        # The agency's own reviews before submission (OVERSIGHT §5): 公开审查 binding (SZ §23; 保密审查 always is),
+        # and four eyes: the reviewer did not draft the version (portal choice, off by default).
+        self.AGENCY_DISCLOSURE_REVIEW = _env("AGENCY_DISCLOSURE_REVIEW", "1")
+        self.AGENCY_REVIEW_FOUR_EYES = _env("AGENCY_REVIEW_FOUR_EYES", "0")
+        # An immediate stop for a legal prohibition (OVERSIGHT §2) is a supervision case until followed up.
+        self.LEGAL_STOP_WORKDAYS = _period("LEGAL_STOP_WORKDAYS", 5)
         self.SHARE_ERROR_REPORT_WORKDAYS = _period("SHARE_ERROR_REPORT_WORKDAYS", 5)
         self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none

@@ -111,3 +111,24 @@ def data_user(email: str, name: str = "数据用户", *, kind: str = UserKind.PE
     db.session.add(user)
     db.session.commit()
     return user
+
+
+AGENCY_CHECK_NOTE = "已按保密和政务公开规定审查，不涉及国家秘密、商业秘密和个人信息。"
+
+
+def agency_checks(ds: Dataset, user: User, on: date | None = None) -> None:
+    """The agency's 保密审查 and 公开审查 of what it is about to submit (catalog.checks), recorded by `user`."""
+    from portal.catalog import checks
+
+    for name in checks.AGENCY_CHECKS:
+        checks.record(ds, name, {"reviewed_on": (on or checks.today()).isoformat(), "note": AGENCY_CHECK_NOTE}, user)
+
+
+def post_agency_checks(client, dataset_id: str, on: date | None = None, names=("confidentiality", "disclosure")):
+    """The same through the console's form, as the logged-in officer; returns the responses."""
+    from portal.catalog import checks
+    from tests.conftest import post_form
+
+    day = (on or checks.today()).isoformat()
+    return [post_form(client, f"/console/datasets/{dataset_id}/checks/{name}",
+                      {"reviewed_on": day, "note": AGENCY_CHECK_NOTE}) for name in names]

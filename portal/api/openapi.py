@@ -14,7 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from ..catalog.schemas import EntryIn, EntryOut, ResourceOut, UploadIn, UploadOut
+from ..catalog.schemas import CheckIn, CheckListOut, CheckOut, EntryIn, EntryOut, ResourceOut, UploadIn, UploadOut
 from . import schemas as s
 from .routes import OPERATIONS, Operation
 
@@ -48,6 +48,17 @@ EXTRA_OPERATIONS: list[Operation] = [
               "All the entry's fields, checked as on the console's form; a published entry keeps its public "
               "version until the edit is approved. Needs a read-write token.", tag="agency entries",
               body=EntryIn, response=EntryOut, errors=(401, 403, 404, 409, 422, 429), auth=True, ok_status=201,
+              path_params={"dataset_id": _ID["dataset_id"]}),
+    Operation("/api/v1/datasets/<dataset_id>/checks", "post", "catalog_api.record_check",
+              "Record the agency's confidentiality or disclosure review (agency staff)",
+              "Before submitting an entry or a staged edit, the agency records its 保密审查 and 公开审查 of that "
+              "content; the caller is the reviewer. A later edit asks for the review again; submission refuses "
+              "(422) without them. Needs a read-write token.", tag="agency entries", body=CheckIn, response=CheckOut,
+              errors=(401, 403, 404, 409, 422, 429), auth=True, ok_status=201,
+              path_params={"dataset_id": _ID["dataset_id"]}),
+    Operation("/api/v1/datasets/<dataset_id>/checks", "get", "catalog_api.list_checks",
+              "The agency's recorded reviews of an entry (agency staff, authority, auditors)", "",
+              tag="agency entries", response=CheckListOut, errors=(401, 403, 404, 429), auth=True,
               path_params={"dataset_id": _ID["dataset_id"]}),
     Operation("/api/v1/catalog.jsonl.gz", "get", "exports.catalog_dump",
               "The whole public catalog, or its changes, as gzipped JSON lines",

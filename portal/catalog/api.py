@@ -11,8 +11,8 @@ from ..accounts.permissions import require_write_scope
 from ..api.limits import api_limit
 from ..errors import Invalid, PortalError
 from ..storage import TooLarge
-from . import editing
-from .schemas import EntryOut, ResourceOut, UploadOut
+from . import checks, editing
+from .schemas import CheckListOut, CheckOut, EntryOut, ResourceOut, UploadOut
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 api_limit(bp)  # the API's shared budget per token or client address
@@ -84,3 +84,23 @@ def update_entry(dataset_id: str):
     ds = editing.console_dataset(dataset_id, current_user)
     editing.update_entry(ds, _entry_body(), current_user)
     return EntryOut().dump(ds), 201
+
+
+@bp.post("/datasets/<dataset_id>/checks")
+@roles_required(roles.AGENCY_STAFF)
+def record_check(dataset_id: str):
+    """The agency records its confidentiality or disclosure review of the content it is about to submit
+    (CheckIn: check, reviewed_on, note); the caller is the reviewer."""
+    require_write_scope()
+    ds = editing.console_dataset(dataset_id, current_user)
+    body = _entry_body()
+    row = checks.record(ds, str(body.get("check") or ""), body, current_user)
+    return CheckOut().dump(row), 201
+
+
+@bp.get("/datasets/<dataset_id>/checks")
+@roles_required(roles.CONSOLE_VIEWERS)
+def list_checks(dataset_id: str):
+    """The agency's checks of an entry: those of the content not yet submitted, then those of each submission."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    return CheckListOut().dump({"checks": checks.all_of(ds)})

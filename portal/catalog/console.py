@@ -17,7 +17,7 @@ from ..extensions import db
 from ..storage import TooLarge, storage
 from ..storage.names import clean_filename
 from ..withdrawal import services as withdrawals
-from . import dashboard, editing, grading, quality, review, workday_calendar
+from . import checks, dashboard, editing, grading, quality, review, stops, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
 from .downloads import quarantined_hashes
@@ -35,6 +35,7 @@ def form_data(form) -> dict:
     data["level_reason"] = form.get("level_reason", "")
     data["tags"] = form.get("tags", "")
     data["share_modes"] = form.getlist("share_modes")
+    data["related_ids"] = form.get("related_ids", "")
     rows: dict[int, dict] = {}
     for key, value in form.items():
         if m := _ITEM_FIELD.match(key):
@@ -88,8 +89,11 @@ def new_entry():
 @bp.get("/datasets/<dataset_id>")
 @roles_required(roles.CONSOLE_VIEWERS)
 def entry(dataset_id: str):
-    """An entry as its agency sees it: state, staged edit, files with versions, review history."""
-    ds = editing.console_dataset(dataset_id, current_user)
+    """An entry as its agency sees it: state, staged edit, its checks, files with versions, review history."""
+    return entry_page(editing.console_dataset(dataset_id, current_user))
+
+
+def entry_page(ds: Dataset, errors: dict | None = None, status: int = 200, form: dict | None = None):
     quarantined = quarantined_hashes(v.sha256 for r in ds.resources for v in r.versions)
     withdrawal = withdrawals.announced(ds.id)
     return render_template("console/entry.html", ds=ds, can_edit=editing.can_edit(current_user, ds),
@@ -97,8 +101,26 @@ def entry(dataset_id: str):
                            may_announce=withdrawals.may_file(ds, current_user),
                            level_labels=grading.LEVEL_LABELS,
                            quarantined=quarantined, see_quarantined=editing.may_fetch_quarantined(current_user),
-                           actions=review.entry_actions(ds, current_user), standing=review.standing(ds),
-                           quality=quality.entry_quality(ds))
+                           checks=checks.standing(ds), may_check=checks.may_record(ds, current_user),
+                           four_eyes=checks.four_eyes(), today=checks.today(), errors=errors or {},
+                           form=form or {}, actions=review.entry_actions(ds, current_user),
+                           legal_stops=[(s, stops.actions(s, current_user)) for s in stops.of_entry(ds)],
+                           stop_ground=stops.GROUND,
+                           standing=review.standing(ds), quality=quality.entry_quality(ds)), status
+
+
+@bp.post("/datasets/<dataset_id>/checks/<check>")
+@roles_required(roles.AGENCY_STAFF)
+def record_check(dataset_id: str, check: str):
+    """The agency records its confidentiality or disclosure review of what it is about to submit."""
+    ds = editing.console_dataset(dataset_id, current_user)
+    form = {k: request.form.get(k, "") for k in ("reviewed_on", "note")}
+    try:
+        checks.record(ds, check, form, current_user)
+    except Invalid as exc:
+        return entry_page(ds, {f"{check}-{k}": exc.message for k in exc.details} | {"checks": exc.message}, 422,
+                           {check: form})
+    return redirect(url_for("console.entry", dataset_id=ds.id, _anchor="checks-heading"))
 
 
 @bp.get("/quality")
@@ -130,7 +152,10 @@ def edit_entry(dataset_id: str):
 def submit(dataset_id: str):
     """Send the entry (or its staged edit) to the authority for review."""
     ds = editing.console_dataset(dataset_id, current_user)
-    review.submit(ds, current_user)
+    try:
+        review.submit(ds, current_user)
+    except Invalid as exc:
+        return entry_page(ds, {"submit": exc.message, **{f"{k}-check": v for k, v in exc.details.items()}}, 422)
     return redirect(url_for("console.entry", dataset_id=ds.id))
 
 

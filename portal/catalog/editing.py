@@ -87,6 +87,7 @@ def entry_data(ds: Dataset) -> dict[str, Any]:
     data["tags"] = [t.name for t in ds.tags]
     data["items"] = [{"name": i.name, "type": i.type, "description": i.description} for i in ds.items]
     data["share_modes"] = list(ds.share_modes or [])
+    data["related_ids"] = list(ds.related_ids or [])
     return data
 
 
@@ -111,11 +112,25 @@ def clean(raw: dict[str, Any], ds: Dataset | None = None) -> dict[str, Any]:
                 stmt = stmt.where(Dataset.id != ds.id)
             if db.session.scalar(stmt):
                 errors[f] = _("Another entry already uses this value.")
+    if data["related_ids"] and "related_ids" not in errors:
+        errors.update(related_errors(ds, data["related_ids"]))
     errors.update({f: m for f, m in grading.reason_error(ds, data).items() if f not in errors})
     errors.update({f: m for f, m in reclassification_errors(ds, data).items() if f not in errors})
     if errors:
         raise Invalid(_("Please correct the marked fields."), errors)
     return data
+
+
+def related_errors(ds: Dataset | None, ids: list[str]) -> dict[str, str]:
+    """Related entries are other entries of the catalog (any agency, any state; the public page links the public
+    ones): an unknown id, or the entry itself, is refused naming the field."""
+    if ds is not None and ds.id in ids:
+        return {"related_ids": _("An entry is not related to itself.")}
+    known = set(db.session.scalars(select(Dataset.id).where(Dataset.id.in_(ids))))
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        return {"related_ids": _("No catalog entry has these ids: %(ids)s", ids="、".join(unknown))}
+    return {}
 
 
 def reclassification_errors(ds: Dataset | None, data: dict[str, Any]) -> dict[str, str]:
@@ -134,7 +149,7 @@ def reclassification_errors(ds: Dataset | None, data: dict[str, Any]) -> dict[st
 
 
 _BLANK: dict[str, Any] = {**{f: "" for f in (*TEXT_FIELDS, *DATE_FIELDS, "theme", "level_reason")}, "tags": [],
-                          "items": [], "share_modes": [], "data_level": "general"}
+                          "items": [], "share_modes": [], "related_ids": [], "data_level": "general"}
 # The share attribute (SHARING.md §2.1): when any of these changes, it counts as assessed anew.
 SHARE_FIELDS = ("share_type", "share_conditions", "share_reason", "share_legal_basis", "share_basis_kind",
                 "share_scope")
@@ -168,6 +183,7 @@ def _apply(ds: Dataset, data: dict[str, Any], actor: User, reason: str, proposer
     for f in TEXT_FIELDS:
         setattr(ds, f, data[f])
     ds.share_modes = modes
+    ds.related_ids = list(data.get("related_ids") or [])
     for f in DATE_FIELDS:
         setattr(ds, f, date.fromisoformat(data[f]) if data[f] else None)
     ds.theme = db.session.scalar(select(Theme).where(Theme.slug == data["theme"]))

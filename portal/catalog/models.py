@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, ForeignKey, Int
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import workdays
+from ..accounts.models import User
 from ..agencies.models import Agency
 from ..extensions import db
 from ..models_base import new_id, stamped
@@ -315,6 +316,7 @@ class Review(db.Model):
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     dataset: Mapped[Dataset] = relationship(back_populates="reviews")
+    agency_checks: Mapped[list["EntryCheck"]] = relationship(back_populates="review", order_by="EntryCheck.id")
 
     __mapper_args__ = {"version_id_col": row_version}  # two reviewers at once: one wins, one 409s
 
@@ -323,6 +325,52 @@ class Review(db.Model):
         """The pending review's due date was counted through a year whose holiday arrangement is not known yet."""
         return self.state == ReviewState.PENDING and workdays.provisional(self.submitted_at, self.due_date,
                                                                           cal=workdays.shared_calendar())
+
+
+class EntryCheck(db.Model):
+    """The agency's own review of what it submits (保密审查, 公开审查: SZ §23, R2018 §26, R2024 §36): who
+    reviewed, on which day, the note, and the content it covers (a hash of the entry's data as then staged).
+    Recorded before submission; the submission it went with is `review_id` (catalog.checks)."""
+
+    __tablename__ = "entry_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), nullable=True,
+                                                  index=True)
+    check: Mapped[str] = mapped_column(String(20))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+
+    review: Mapped[Review | None] = relationship(back_populates="agency_checks")
+    reviewer: Mapped[User] = relationship(lazy="joined")
+
+
+class LegalStop(db.Model):
+    """An immediate stop of a published entry because a law or regulation prohibits providing it (法律法规禁止,
+    OVERSIGHT.md §2): the legal basis, and the supervision case it opens until the authority records its
+    follow-up (catalog.stops). The stop itself is the entry's `unpublish` (catalog.review)."""
+
+    __tablename__ = "legal_stops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    stopped_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+    state: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | closed
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    dataset: Mapped[Dataset] = relationship()
+
+    __mapper_args__ = {"version_id_col": row_version}
 
 
 class DatasetChange(db.Model):

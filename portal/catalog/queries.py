@@ -153,6 +153,15 @@ _PAGE_ENTRY = select(*(c for c in Dataset.__table__.c if c.name != "pending"),  
     .where(Dataset.slug == bindparam("slug"), Dataset.state == DatasetState.PUBLISHED)
 
 
+def related_public(ids: list[str] | None) -> list[tuple[str, str]]:
+    """The public entries among related ids, as (slug, title), in the order given."""
+    if not ids:
+        return []
+    found = {row.id: (row.slug, row.title) for row in db.session.execute(
+        select(Dataset.id, Dataset.slug, Dataset.title).where(public_filter(), Dataset.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
 def dataset_page(slug: str) -> DatasetPage:
     """A published entry (suspended or not) with what its page lists; NotFound as get_published_dataset."""
     rows = read_committed(_PAGE_ENTRY, {"slug": slug})

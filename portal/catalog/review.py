@@ -26,14 +26,15 @@ from ..legal import note
 from ..models_base import utcnow
 from ..supervision.services import Case, Deadlines, deadline_marks, register_workflow
 from ..workflow import Transition, Workflow
-from . import editing, grading
+from . import checks, editing, grading, stops
 from .models import Dataset, DatasetChange, DatasetState, Resource, Review, ReviewState, Theme
 from .indexing import index_datasets
 from ..concurrency import one_decision as one_decision_with
 
-# 保密审查、公开审查 (SZ §23), and the authority's confirmation of the proposed data level (R2024 §9「识别认定」)
-CHECKS = ("confidentiality", "disclosure", "level")
-LEVEL_CHECK = "level"
+# The checks of a submission, one table (catalog.checks): the agency's 保密审查、公开审查 before submitting (SZ §23,
+# R2018 §26, R2024 §36), the authority's own of the same, and its confirmation of the data level (R2024 §9).
+CHECKS = checks.CHECKS
+LEVEL_CHECK = checks.LEVEL_CHECK
 S = DatasetState
 
 
@@ -165,11 +166,13 @@ def on_submit(listener: Callable[[Review, Any], None]) -> Callable[[Review, Any]
 
 
 def submit(ds: Dataset, actor: User) -> Review:
-    """Send a draft (or the staged edit of a published entry) to the authority; due in 5 workdays."""
+    """Send a draft (or the staged edit of a published entry) to the authority; due in 5 workdays. The agency's
+    binding checks of this content go with it (Invalid, 422, naming each one missing: catalog.checks)."""
     flow = _flow_of(ds)
     made: list[Review] = []
 
     def open_review(_t: Transition) -> None:
+        recorded = checks.require_for_submit(ds)
         now = utcnow()
         revision = flow is REVISION
         made.append(Review(dataset=ds, kind="revision" if revision else "publish",
@@ -177,13 +180,16 @@ def submit(ds: Dataset, actor: User) -> Review:
                            submitted_by_id=actor.id, submitted_at=now,
                            due_date=workdays.add_workdays(now, current_app.config["REVIEW_WORKDAYS"])))
         db.session.add(made[0])
+        for row in recorded:
+            row.review = made[0]
         if SUBMIT_LISTENERS:
             db.session.flush()
             for listener in SUBMIT_LISTENERS:
                 listener(made[0], actor)
 
     flow.perform(ds, "submit", actor, effect=open_review, details=lambda: {
-        "review": made[0].id, "kind": made[0].kind, "due": made[0].due_date.isoformat()})
+        "review": made[0].id, "kind": made[0].kind, "due": made[0].due_date.isoformat(),
+        "checks": {r.check: r.id for r in made[0].agency_checks}})
     return made[0]
 
 
@@ -236,10 +242,11 @@ def _pending(review: Review) -> None:
 
 @one_decision
 def record_check(review: Review, check: str, note: str, actor: User) -> Review:
-    """Record the confidentiality or disclosure review of a submission, with its note."""
+    """The authority records its own confidentiality or disclosure review of a submission, or confirms the data
+    level, with its note."""
     _require_authority(actor)
     _pending(review)
-    if check not in CHECKS:
+    if check not in checks.BY_NAME:
         raise Invalid(_("Unknown review check."), {"check": check})
     if not note.strip():
         raise Invalid(_("Write down what was reviewed and the conclusion."), {f"{check}_note": ""})
@@ -271,12 +278,16 @@ def _decide(review: Review, action: str, actor: User, comment: str, record: Any)
 def approve(review: Review, actor: User, comment: str = "") -> Review:
     """Publish the entry (or its staged edit); both reviews must be on record. Indexes after commit."""
     def publish(ds: Dataset) -> None:
-        missing = [c for c in CHECKS if getattr(review, f"{c}_at") is None]
-        if missing == [LEVEL_CHECK]:
+        by_agency, missing = checks.missing_for_approval(review)
+        if by_agency:
+            raise Invalid(_("The agency's %(checks)s is not on record for this submission: return it so that the "
+                            "agency records it.", checks="、".join(str(c.label) for c in by_agency)),
+                          {f"agency_{c.name}": "" for c in by_agency})
+        if [c.name for c in missing] == [LEVEL_CHECK]:
             raise Invalid(_("Confirm the data level the agency proposed before publishing."), {LEVEL_CHECK: ""})
         if missing:
             raise Invalid(_("Record the confidentiality review and the disclosure review before publishing."),
-                          {c: "" for c in missing})
+                          {c.name: "" for c in missing})
         if editing.needs_confirmation_note(ds) and not comment.strip():
             raise Invalid(_("A basic resource shared on conditions is published only with your confirmation "
                             "(核定)%(basis)s: write it in the comment.", basis=note("share_basic_resources")),
@@ -307,14 +318,32 @@ def return_(review: Review, actor: User, comment: str) -> Review:
     return _decide(review, "return", actor, comment, send_back)
 
 
-def unpublish(ds: Dataset, actor: User | str, reason: str, *, commit: bool = True) -> None:
+def unpublish(ds: Dataset, actor: User | str, reason: str, *, ground: str = "", legal_basis: str = "",
+              commit: bool = True) -> None:
     """Take a published entry off the portal with a stated reason (R2021 §26); it leaves search at once.
+    An immediate stop because a law or regulation prohibits providing the entry (ground stops.GROUND) carries its
+    legal basis (Invalid, 422, without), says so in the entry's history, and opens a supervision case (stops).
     The deadline run ends a planned withdrawal this way (actor roles.SYSTEM, commit=False: its caller commits
     and reindexes)."""
+    prohibited = ground == stops.GROUND
+    basis = legal_basis.strip()
+    if ground not in ("", stops.GROUND):
+        raise Invalid(_("Choose the ground of the stop."), {"ground": ground})
+    if prohibited and not basis:
+        raise Invalid(_("A stop for a legal prohibition names the law or regulation that prohibits providing the "
+                        "entry."), {"legal_basis": ""})
+
     def withdraw(_t: Transition) -> None:
-        ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."),
-                                        reason=reason.strip()))
-    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw, commit=commit)
+        if prohibited:
+            ds.changes.append(DatasetChange(
+                kind="withdrawn", summary=_("Withdrawn from the portal: a law or regulation prohibits providing it."),
+                reason=reason.strip(), details={"ground": stops.GROUND, "legal_basis": basis}))
+            stops.open_stop(ds, actor, basis, reason.strip())
+        else:
+            ds.changes.append(DatasetChange(kind="withdrawn", summary=_("Withdrawn from the portal."),
+                                            reason=reason.strip()))
+    ENTRY.perform(ds, "unpublish", actor, reason, effect=withdraw, commit=commit,
+                  details={"ground": stops.GROUND, "legal_basis": basis} if prohibited else None)
     if commit:
         index_datasets([ds])
 

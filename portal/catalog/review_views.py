@@ -9,7 +9,8 @@ from .. import workdays
 from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..errors import BadRequest, Invalid
-from . import editing, grading, review, workday_calendar
+from . import editing, grading, review, stops, workday_calendar
+from .console import entry_page
 from .preview import can_preview
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -33,14 +34,15 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
+                           checks=review.CHECKS, agency_checks={a.check: a for a in r.agency_checks},
+                           can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
                            actions=review.review_actions(r, current_user)), status
 
 
 @bp.post("/<int:review_id>/check/<check>")
 @roles_required(roles.AUTHORITY)
 def check(review_id: int, check: str):
-    """Record the confidentiality or the disclosure review."""
+    """Record the authority's own confidentiality or disclosure review, or confirm the data level."""
     r = review.get_review(review_id)
     try:
         review.record_check(r, check, request.form.get("note", ""), current_user)
@@ -74,11 +76,29 @@ def decide(review_id: int):
 @bp.post("/datasets/<dataset_id>/unpublish")
 @roles_required(roles.AUTHORITY)
 def unpublish(dataset_id: str):
-    """Take a published entry off the portal, with a reason."""
+    """Take a published entry off the portal at once, with a reason; for a legal prohibition with its basis."""
     ds = editing.console_dataset(dataset_id, current_user)
-    review.unpublish(ds, current_user, request.form.get("reason", ""))
+    try:
+        review.unpublish(ds, current_user, request.form.get("reason", ""), ground=request.form.get("ground", ""),
+                         legal_basis=request.form.get("legal_basis", ""))
+    except Invalid as exc:
+        return entry_page(ds, {"unpublish": exc.message, **{f"unpublish-{k}": exc.message for k in exc.details}},
+                          422, {"unpublish": request.form.to_dict()})
     flash(_("The entry was withdrawn from the portal."), "success")
     return redirect(url_for("console.entry", dataset_id=ds.id))
+
+
+@bp.post("/legal-stops/<int:stop_id>/close")
+@roles_required(roles.AUTHORITY)
+def close_stop(stop_id: int):
+    """Record the follow-up of a stop for a legal prohibition; its supervision case closes."""
+    stop = stops.get(stop_id)
+    try:
+        stops.close(stop, current_user, request.form.get("note", ""))
+    except Invalid as exc:
+        return entry_page(stop.dataset, {f"stop-{stop.id}": exc.message}, 422)
+    flash(_("The follow-up is recorded."), "success")
+    return redirect(url_for("console.entry", dataset_id=stop.dataset_id, _anchor="legal-stops"))
 
 
 @bp.route("/calendar", methods=["GET", "POST"])

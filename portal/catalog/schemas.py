@@ -194,6 +194,21 @@ class Items(fields.Field):
         return items
 
 
+class RelatedIds(fields.Field):
+    """Related catalog entries by id: a list, or one text separated by commas, 、, semicolons or blanks; each once,
+    at most 50. That each names another existing entry is the service's check (editing.clean)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list[str]:
+        if isinstance(value, str):
+            value = re.split(r"[,，、;；\s]+", value)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value or []):
+            raise ValidationError(_("Give the ids of related entries as a list or a text."))
+        ids = list(dict.fromkeys(v.strip() for v in value or [] if v and v.strip()))
+        if len(ids) > 50 or any(len(v) > 36 for v in ids):
+            raise ValidationError(_("At most 50 related entries, each by its id."))
+        return ids
+
+
 class Modes(fields.Field):
     """The share modes: a list of codes (or one text separated by commas), each once, in the listed order."""
 
@@ -292,6 +307,8 @@ EntryIn = _EntryRules.from_dict({
     "tags": Tags(load_default=list),
     "items": Items(load_default=list),
     "share_modes": Modes(load_default=list),
+    "related_ids": RelatedIds(load_default=list, metadata={
+        "description": "Related catalog entries, by id (a list, or a text separated by commas or blanks)."}),
     "level_reason": Text(metadata={"description": "Why a confirmed data level changes (required then)."}),
 }, name="EntryIn")
 EntryIn.__doc__ = """A catalog entry's fields and the catalog rules on them (SPEC §2). The rules that need the
@@ -311,6 +328,7 @@ class EntryOut(Schema):
     share_type = fields.String()
     share_basis_kind = fields.String()
     share_modes = fields.List(fields.String())
+    related_ids = fields.List(fields.String())
     share_assessed_at = UtcDateTime(allow_none=True)
     data_category = fields.String()
     data_level = fields.String()
@@ -322,3 +340,34 @@ class EntryOut(Schema):
 def entry_errors(messages: Mapping[str, Any]) -> dict[str, str]:
     """marshmallow's messages as the form shows them: one text per field (the last rule that failed)."""
     return {f: (m[-1] if isinstance(m, list) else m) for f, m in messages.items()}
+
+
+class CheckIn(Schema):
+    """The agency's record of one of its checks before submission (catalog.checks): the console's form and the
+    API read it; the reviewer is the officer who records it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    check = fields.String(required=True, metadata={
+        "description": "confidentiality (保密审查) or disclosure (公开审查)."})
+    reviewed_on = fields.Date(required=True, error_messages={
+        "required": _l("Enter the day of the review."), "invalid": _l("Enter a date as YYYY-MM-DD.")},
+        metadata={"description": "The day of the review (not in the future)."})
+    note = Text(validate=[_required, validate.Length(max=4000, error=_l("At most %(n)d characters.", n=4000))],
+                metadata={"description": "What was reviewed, and the conclusion."})
+
+
+class CheckOut(Schema):
+    """A check as recorded: by whom, on which day, and whether it covers the content as it is now."""
+    id = fields.Integer()
+    check = fields.String()
+    reviewer = fields.Function(lambda row: row.reviewer.name)
+    reviewed_on = fields.Date()
+    note = fields.String()
+    recorded_at = UtcDateTime()
+    review_id = fields.Integer(allow_none=True, metadata={"description": "The submission it went with, once sent."})
+
+
+class CheckListOut(Schema):
+    checks = fields.List(fields.Nested(CheckOut))

@@ -92,6 +92,7 @@ def dataset(slug: str):
                                grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"),
                                sharing_action=sharing_navigation.entry_action(ds, current_user),
                                public_level=grading.public_level(ds), quality=quality.entry_quality(page),
+                               related=queries.related_public(ds.related_ids),
                                withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason))
     return cached(render)
 

@@ -109,6 +109,7 @@ def test_changing_a_confirmed_level_needs_a_reason_and_leaves_history_and_audit(
     assert r.status_code == 422 and 'id="f-level_reason-error"' in r.get_data(as_text=True)
     reason = "含重点排污单位实时排放数据，按分级规则认定为重要数据"
     assert post_form(staff, f"/console/datasets/{ds.id}/edit", {**edit, "level_reason": reason}).status_code == 302
+    assert all(r.status_code == 302 for r in f.post_agency_checks(staff, ds.id))
     assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     revision = db.session.get(Dataset, ds.id).reviews[0]

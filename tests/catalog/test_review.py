@@ -29,6 +29,7 @@ def submitted(app, users, client):
     create(client)
     ds = db.session.query(Dataset).filter_by(code=ENTRY["code"]).one()
     assert put_file(client, ds, "充电站名称,功率(千瓦)\n如意充电站,120\n".encode()).status_code == 201
+    assert all(r.status_code == 302 for r in f.post_agency_checks(client, ds.id))
     assert post_form(client, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     authority = client.application.test_client()
     login(authority, "authority@example.cn")
@@ -91,6 +92,7 @@ def test_return_with_comments_then_resubmit(submitted):
     assert "请补充更新时效" in html
     assert post_form(staff, f"/console/datasets/{ds.id}/edit",
                      {**ENTRY, "theme": "housing", "timeliness": "每月10日前更新"}).status_code == 302
+    assert all(r.status_code == 302 for r in f.post_agency_checks(staff, ds.id))
     assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Dataset, ds.id).state == "submitted"
@@ -114,6 +116,7 @@ def test_edit_of_published_entry_stays_offline_until_approved(submitted, client)
     assert post_form(staff, f"/console/datasets/{ds.id}/edit", edited).status_code == 302
     page = anonymous.get(f"/dataset/{ds.slug}").get_data(as_text=True)
     assert ENTRY["title"] in page and "公共充电设施" not in page  # the published version stays online
+    assert all(r.status_code == 302 for r in f.post_agency_checks(staff, ds.id))
     assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     revision = db.session.get(Dataset, ds.id).reviews[0]
@@ -225,6 +228,7 @@ def test_review_of_an_edit_marks_what_changes(submitted):
     edited = {**ENTRY, "theme": "housing", "open_type": "conditional", "open_conditions": "限于新能源规划研究",
               "open_reason": "含运营企业经营信息", "open_legal_basis": "《数据安全法》第二十一条"}
     assert post_form(staff, f"/console/datasets/{ds.id}/edit", edited).status_code == 302
+    assert all(r.status_code == 302 for r in f.post_agency_checks(staff, ds.id))
     assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     revision = db.session.get(Dataset, ds.id).reviews[0]

@@ -120,6 +120,7 @@ def test_script_in_every_entry_field_is_inert_on_every_page(app, users, client):
     for url in (f"/console/datasets/{ds.id}", f"/console/datasets/{ds.id}/edit", "/console/",
                 f"/console/datasets/{ds.id}/upload"):
         assert_inert(client.get(url).get_data(as_text=True), url)
+    assert all(r.status_code == 302 for r in f.post_agency_checks(client, ds.id))
     assert post_form(client, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     authority = app.test_client()
     login(authority, "authority@example.cn")

@@ -113,6 +113,7 @@ def submitted_entry(users, title: str) -> int:
     """An entry with a file, submitted by the agency; returns its review id."""
     ds = f.dataset(title, state=DatasetState.DRAFT, index=False)
     f.csv_resource(ds, "站点,AQI\n新华广场,56\n")
+    f.agency_checks(ds, users["agency_staff"])
     return review_service.submit(ds, users["agency_staff"]).id
 
 

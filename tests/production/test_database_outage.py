@@ -40,6 +40,7 @@ def test_database_stopped_and_restarted_while_requests_arrive(tmp_path):
             create(staff)
             ds = db.session.query(Dataset).filter(Dataset.state == "draft").one()
             assert put_file(staff, ds, "充电站名称,功率(千瓦)\n如意充电站,120\n".encode()).status_code == 201
+            assert all(r.status_code == 302 for r in f.post_agency_checks(staff, ds.id))
             assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
             login(authority, "authority@example.cn")
             review_id = db.session.get(Dataset, ds.id).reviews[0].id

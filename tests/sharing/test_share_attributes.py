@@ -203,6 +203,7 @@ def test_api_refuses_without_a_write_token_and_names_fields_of_bad_shapes(staff,
 
 # ---- the authority's 核定 and reclassification (rules 3 and 5) ---------------------------------------
 def _submit_and_check(client, authority, ds) -> int:
+    assert all(r.status_code == 302 for r in f.post_agency_checks(client, ds.id))
     assert post_form(client, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     review_id = db.session.get(Dataset, ds.id).reviews[0].id

@@ -140,6 +140,7 @@ def test_every_open_case_counted_through_the_year_is_recounted_once(app, users, 
     freeze_at(monkeypatch, LAST_FRIDAY)
     draft = f.dataset("呼和浩特市公交站点", state=DatasetState.DRAFT, agency_obj=users["agency_staff"].agency,
                       index=False)
+    f.agency_checks(draft, users["agency_staff"])
     review = catalog_review.submit(draft, users["agency_staff"])
     assert review.due_date == D("2027-01-01")  # five workdays, Monday to Friday
 
