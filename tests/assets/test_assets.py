@@ -14,6 +14,7 @@ from portal.extensions import db
 from tests.catalog.test_console import ENTRY
 from tests.catalog.test_review import publish
 from tests.clock import freeze
+from tests.factories import post_agency_checks
 from tests.conftest import login, post_form
 
 
@@ -47,6 +48,7 @@ def newest_review(ds) -> int:
 def publish_edit(staff, authority, ds, **changes):
     """The agency edits the published entry in the console and submits it; the authority approves it."""
     assert post_form(staff, f"/console/datasets/{ds.id}/edit", {**ENTRY, "theme": "housing", **changes}).status_code == 302
+    assert all(r.status_code == 302 for r in post_agency_checks(staff, ds.id))  # 保密审查, 公开审查
     assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     publish(authority, newest_review(ds))
@@ -64,6 +66,7 @@ def test_o10_editing_a_linked_entrys_update_frequency_needs_a_change_registratio
     assert post_form(staff, f"/console/datasets/{ds.id}/edit",
                      {**ENTRY, "theme": "housing", "update_frequency": "daily"}).status_code == 302
     assert db.session.get(DataAsset, asset_id).state == "registered"
+    assert all(r.status_code == 302 for r in post_agency_checks(staff, ds.id))  # 保密审查, 公开审查
     assert post_form(staff, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
     db.session.expire_all()
     publish(authority, newest_review(ds))

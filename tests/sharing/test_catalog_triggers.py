@@ -11,6 +11,7 @@ from portal.catalog.models import Dataset, DatasetChange, Review
 from portal.extensions import db
 from portal.triggers.models import CatalogTrigger, TriggerEntry
 from tests.clock import freeze
+from tests.factories import post_agency_checks
 from tests.conftest import post_form
 from tests.sharing.dispute_helpers import audit_actions, run_deadlines, subjects
 
@@ -41,6 +42,7 @@ def submit_revision(client, ds: Dataset, description: str) -> None:
         form.update({f"items-{i}-{k}": v for k, v in item.items()})
     r = post_form(client, f"/console/datasets/{ds.id}/edit", form)
     assert r.status_code == 302, r.get_data(as_text=True)[-3000:]
+    assert all(r.status_code == 302 for r in post_agency_checks(client, ds.id))  # 保密审查, 公开审查
     assert post_form(client, f"/console/datasets/{ds.id}/submit", {}).status_code == 302
 
 
