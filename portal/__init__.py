@@ -90,6 +90,7 @@ def create_app(config: Any = None) -> Flask:
     from .supervision.views import bp as supervision_bp
     from .web import bp as web_bp
     from .withdrawal.views import bp as withdrawals_bp
+    from .evaluation.views import bp as evaluation_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(legal_bp)
@@ -116,6 +117,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(reassessment_bp)
     app.register_blueprint(withdrawals_bp)
+    app.register_blueprint(evaluation_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

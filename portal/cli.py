@@ -61,7 +61,7 @@ def indexer_command(interval: float, once: bool) -> None:
 @portal_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["agency_staff", "authority", "auditor", "admin", "expert", "data_user"]))
+@click.option("--role", required=True, type=click.Choice(["agency_staff", "authority", "auditor", "admin", "expert", "evaluator", "data_user"]))
 @click.option("--agency", "agency_slug", help="The agency's slug (required for agency_staff).")
 @click.password_option(help="Asked for when not given.")
 def create_user_command(email: str, name: str, role: str, agency_slug: str | None, password: str) -> None:

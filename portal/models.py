@@ -13,6 +13,7 @@ from .opening.models import Application, ApplicationAttachment, ApplicationEvent
 from .supervision.models import DeadlineNotice  # noqa: F401
 from .pagecache import SiteState  # noqa: F401
 from .withdrawal.models import Withdrawal  # noqa: F401
+from .evaluation.models import EvaluationRound, EvaluationSnapshot  # noqa: F401
 from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport  # noqa: F401
 from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401

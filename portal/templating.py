@@ -119,8 +119,11 @@ def _status_tables() -> dict[type, dict | None]:
     from .sharing.vocab import GRANT_STATE_LABELS as SHARE_GRANT_STATE_LABELS, REQUEST_STATE_LABELS
     from .supervision.services import Case
     from .withdrawal.models import STATE_LABELS as WITHDRAWAL_STATE_LABELS, Withdrawal
+    from .evaluation.models import (ROUND_STATE_LABELS, SNAPSHOT_STATE_LABELS, EvaluationRound,
+                                    EvaluationSnapshot)
 
-    return {Withdrawal: WITHDRAWAL_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
+    return {EvaluationRound: ROUND_STATE_LABELS, EvaluationSnapshot: SNAPSHOT_STATE_LABELS,
+            Withdrawal: WITHDRAWAL_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
             ShareChangeNotice: NOTICE_STATE_LABELS,
             Dataset: vocab.STATE_LABELS, Review: vocab.REVIEW_STATE_LABELS, OpenPlan: PLAN_STATE_LABELS,
             ItemProgress: PROGRESS_LABELS, Case: None,

@@ -20,6 +20,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"            # read-only everywhere (R2024 §29)
     ADMIN = "admin"
     EXPERT = "expert"              # 公共数据专家委员会: reads disputes referred to it (R2024 §47)
+    EVALUATOR = "evaluator"        # third-party evaluator (SZ §32): reads evaluation rounds, changes nothing
 
 
 class UserKind(StrEnum):

@@ -10,6 +10,7 @@ ROLE_LABELS = {
     Role.AUDITOR: _l("Auditor"),
     Role.ADMIN: _l("Administrator"),
     Role.EXPERT: _l("Expert committee member"),
+    Role.EVALUATOR: _l("Third-party evaluator"),
 }
 USER_KIND_LABELS = {
     UserKind.PERSON: _l("Person"),
