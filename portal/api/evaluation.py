@@ -67,7 +67,7 @@ def evaluation_rounds(user):
 
 @route("/evaluations", method="post", summary="Set up an evaluation round", tag=TAG, body=s.RoundIn,
        response=s.RoundOut, errors=WRITE, auth=True)
-@token_required(*roles.STAFF, write=True)
+@token_required(*roles.AUTHORITY, write=True)
 def create_evaluation_round(user):
     """The authority sets the title, the period and the weight of each indicator (0 leaves it out)."""
     return _round(services.create(load_body(s.RoundIn), user), user), 201
@@ -83,7 +83,7 @@ def evaluation_round(user, round_id: int):
 
 @route("/evaluations/<int:round_id>/act", method="post", summary="Freeze, finalise or publish a round", tag=TAG,
        body=s.RoundActionIn, response=s.RoundOut, errors=WRITE, auth=True, path_params=ROUND_ID)
-@token_required(*roles.STAFF, write=True)
+@token_required(*roles.AUTHORITY, write=True)
 def act_on_evaluation_round(user, round_id: int):
     """snapshot (freezes each agency's figures and inputs; the comment period starts), finalise (circulates the
     results to each agency), publish (only where the deployment publishes evaluations)."""
@@ -104,7 +104,7 @@ def evaluation_snapshot(user, snapshot_id: int):
 
 @route("/evaluation-snapshots/<int:snapshot_id>/comment", method="post", summary="Comment on the agency's figures",
        tag=TAG, body=s.CommentIn, response=s.SnapshotOut, errors=WRITE, auth=True, path_params=SNAPSHOT_ID)
-@token_required(*roles.STAFF, write=True)
+@token_required(*roles.AGENCY_STAFF, write=True)
 def comment_on_evaluation_snapshot(user, snapshot_id: int):
     """Staff of the evaluated agency, until the comment period's last day (409 after)."""
     snap = services.get_snapshot(snapshot_id, user)

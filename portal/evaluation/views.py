@@ -57,7 +57,7 @@ def rounds():
 
 
 @bp.post("/evaluation")
-@roles_required(roles.STAFF)
+@roles_required(roles.AUTHORITY)
 def create():
     form = request.form.to_dict()
     try:
@@ -78,7 +78,7 @@ def show(round_id: int, errors: dict | None = None, status: int = 200):
 
 
 @bp.post("/evaluation/<int:round_id>/act")
-@roles_required(roles.STAFF)
+@roles_required(roles.AUTHORITY)
 def act(round_id: int):
     r = services.get_round(round_id, current_user)
     data, _errors = RoundActionIn().read(form_values(RoundActionIn(), request.form))
@@ -100,7 +100,7 @@ def snapshot(snapshot_id: int, errors: dict | None = None, status: int = 200):
 
 
 @bp.post("/evaluation/snapshots/<int:snapshot_id>/comment")
-@roles_required(roles.STAFF)
+@roles_required(roles.AGENCY_STAFF)
 def comment(snapshot_id: int):
     s = services.get_snapshot(snapshot_id, current_user)
     data, _errors = CommentIn().read(form_values(CommentIn(), request.form))
