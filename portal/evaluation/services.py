@@ -267,7 +267,7 @@ def create(values: Mapping[str, Any], actor: Any) -> EvaluationRound:
     return r
 
 
-def _freeze(r: EvaluationRound) -> None:
+def freeze(r: EvaluationRound) -> None:
     period = sharing_figures.Period(r.period_start, r.period_end)
     now = utcnow()
     made_on = workdays.china_date(now)
@@ -293,7 +293,7 @@ def act(r: EvaluationRound, action: str, reason: str, actor: Any, version: int |
 
     def effect(t: Transition) -> None:
         if action == "snapshot":
-            _freeze(r)
+            freeze(r)
         elif action == "finalise":
             r.finalised_at = utcnow()
             r.conclusion = (reason or "").strip()
