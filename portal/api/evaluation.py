@@ -62,7 +62,7 @@ def scorecards():
 def evaluation_rounds(user):
     """The authority, auditors and evaluators read every round; agency staff the rounds past their draft."""
     rows = services.rounds(user)
-    return s.RoundListOut().dump({"rounds": [{**_round(r, user)} for r in rows]})
+    return {"rounds": [_round(r, user) for r in rows]}
 
 
 @route("/evaluations", method="post", summary="Set up an evaluation round", tag=TAG, body=s.RoundIn,

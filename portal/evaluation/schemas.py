@@ -122,4 +122,4 @@ class RoundOut(Schema):
 
 
 class RoundListOut(Schema):
-    rounds = fields.List(fields.Nested(RoundOut, exclude=("snapshots", "actions")))
+    rounds = fields.List(fields.Nested(RoundOut))

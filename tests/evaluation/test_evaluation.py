@@ -163,6 +163,9 @@ def test_agency_reads_only_its_own_snapshot(app, client, parties, monkeypatch):
     r = client.post(f"/api/v1/evaluation-snapshots/{a_snap}/comment", json={"comment": "不同意"},
                     headers=auth(parties["b_staff"]))
     assert r.status_code == 404
+    listed = client.get("/api/v1/evaluations", headers=auth(parties["b_staff"]))
+    assert listed.status_code == 200 and listed.get_json()["rounds"][0]["comment_due"] == "2026-01-19"
+    assert [s["agency"] for s in listed.get_json()["rounds"][0]["snapshots"]] == [parties["B"].name]
     b_round = client.get(f"/api/v1/evaluations/{body['id']}", headers=auth(parties["b_staff"])).get_json()
     assert [s["agency"] for s in b_round["snapshots"]] == [parties["B"].name]
     for reader in (parties["a_staff"], parties["auditor"]):
