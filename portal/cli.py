@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from .accounts.models import Role
 from .extensions import db
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
@@ -61,7 +62,7 @@ def indexer_command(interval: float, once: bool) -> None:
 @portal_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["agency_staff", "authority", "auditor", "admin", "expert", "data_user"]))
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--agency", "agency_slug", help="The agency's slug (required for agency_staff).")
 @click.password_option(help="Asked for when not given.")
 def create_user_command(email: str, name: str, role: str, agency_slug: str | None, password: str) -> None:

@@ -52,6 +52,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "WITHDRAWAL_NOTICE_MONTHS": 1,    # SZ §12「至少提前一个月通知」 for a published entry (OVERSIGHT §2)
     "SHARE_ERROR_REPORT_WORKDAYS": 1,  # R2018 §21「在发现问题5个工作日内反馈」
     "SHARE_ERROR_ANSWER_WORKDAYS": 1,  # R2018 §21「10个工作日内予以处理和回复」
+    "EVALUATION_COMMENT_WORKDAYS": 1,  # OVERSIGHT §8(b): agencies comment on their snapshot (portal choice)
     "REASSESS_MONTHS": 1,       # R2024 §22「定期进行评估」 sets no period: portal choice, a year
     "CATALOG_UPDATE_WORKDAYS": 1,     # R2024 §11「在15个工作日内更新本机构公共数据目录」 (OVERSIGHT §1)
     # scheduled backups (OVERSIGHT §11)
@@ -282,6 +283,10 @@ class Config:
         self.SHARE_ERROR_REPORT_WORKDAYS = _period("SHARE_ERROR_REPORT_WORKDAYS", 5)
         self.SHARE_ERROR_ANSWER_WORKDAYS = _period("SHARE_ERROR_ANSWER_WORKDAYS", 10)
         self.SHARE_FIGURES_PUBLIC = _env("SHARE_FIGURES_PUBLIC", "totals")  # totals | by_agency | none
+        # Evaluation rounds (OVERSIGHT §8(b), R2024 §39, §41): the agencies' comment period on their snapshot, and
+        # whether the authority may publish a finalised round (circulating it to the agencies is always allowed).
+        self.EVALUATION_COMMENT_WORKDAYS = _period("EVALUATION_COMMENT_WORKDAYS", 10)
+        self.EVALUATION_PUBLIC = _env("EVALUATION_PUBLIC", "0") == "1"
         self.REASSESS_MONTHS = _period("REASSESS_MONTHS", 12)  # conditional entries reassessed
         self.CATALOG_UPDATE_WORKDAYS = _period("CATALOG_UPDATE_WORKDAYS", 15)  # R2024 §11: catalog update after a change
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)

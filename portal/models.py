@@ -16,6 +16,7 @@ from .withdrawal.models import Withdrawal  # noqa: F401
 from .triggers.models import CatalogTrigger, TriggerEntry  # noqa: F401
 from .assets.models import DataAsset  # noqa: F401
 from .operation.models import OperationAgreement  # noqa: F401
+from .evaluation.models import EvaluationRound, EvaluationSnapshot  # noqa: F401
 from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorReport  # noqa: F401
 from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401

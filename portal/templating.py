@@ -124,8 +124,11 @@ def _status_tables() -> dict[type, dict | None]:
     from .triggers.models import STATE_LABELS as TRIGGER_STATE_LABELS, CatalogTrigger
     from .assets.models import STATE_LABELS as ASSET_STATE_LABELS, DataAsset
     from .operation.models import STATE_LABELS as AGREEMENT_STATE_LABELS, OperationAgreement
+    from .evaluation.models import (ROUND_STATE_LABELS, SNAPSHOT_STATE_LABELS, EvaluationRound,
+                                    EvaluationSnapshot)
 
-    return {OperationAgreement: AGREEMENT_STATE_LABELS, DataAsset: ASSET_STATE_LABELS,
+    return {EvaluationRound: ROUND_STATE_LABELS, EvaluationSnapshot: SNAPSHOT_STATE_LABELS,
+            OperationAgreement: AGREEMENT_STATE_LABELS, DataAsset: ASSET_STATE_LABELS,
             Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS,
             CatalogTrigger: TRIGGER_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
             ShareChangeNotice: NOTICE_STATE_LABELS,

@@ -21,6 +21,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     EXPERT = "expert"              # 公共数据专家委员会: reads disputes referred to it (R2024 §47)
     OPERATOR = "operator"          # 授权运营 operator (a legal person): its agreements' data by API token only
+    EVALUATOR = "evaluator"        # third-party evaluator (SZ §32): reads evaluation rounds, changes nothing
 
 
 class UserKind(StrEnum):

@@ -39,6 +39,13 @@ OPERATORS = (Role.OPERATOR,)
 OPERATION_VIEWERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN, Role.OPERATOR)
 # Who may open the sharing pages: agency staff (their agency's cases), the authority, auditors, administrators.
 SHARING_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
+# Third-party evaluators (SZ §32「委托第三方专业机构」): read evaluation rounds and snapshots, change nothing.
+EVALUATORS = (Role.EVALUATOR,)
+# Who reads every evaluation round and every agency's snapshot (OVERSIGHT §8(b)): the authority, auditors,
+# administrators and third-party evaluators; agency staff read their own agency's snapshot only.
+EVALUATION_READERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN, Role.EVALUATOR)
+# Who may open the evaluation pages: the readers above and agency staff.
+EVALUATION_VIEWERS = (Role.AGENCY_STAFF, Role.AUTHORITY, Role.AUDITOR, Role.ADMIN, Role.EVALUATOR)
 
 # Who sees the backup status page (R2024 §35, §37): the authority, auditors and administrators.
 BACKUP_VIEWERS = (Role.AUTHORITY, Role.AUDITOR, Role.ADMIN)
@@ -105,6 +112,11 @@ def is_operator(actor: Any) -> bool:
 
 def is_expert(actor: Any) -> bool:
     return role_of(actor) in EXPERTS
+
+
+def reads_evaluations(actor: Any) -> bool:
+    """Whether the actor reads every evaluation round and snapshot (not only its own agency's)."""
+    return role_of(actor) in EVALUATION_READERS
 
 
 def is_share_officer_of(actor: Any, agency_id: int | None) -> bool:

@@ -11,6 +11,7 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
     Role.EXPERT: _l("Expert committee member"),
     Role.OPERATOR: _l("Authorised operator"),
+    Role.EVALUATOR: _l("Third-party evaluator"),
 }
 USER_KIND_LABELS = {
     UserKind.PERSON: _l("Person"),

@@ -29,6 +29,8 @@ from ..catalog.models import Dataset, DatasetChange, DatasetState, OpenType, Res
 from ..extensions import db
 from ..feedback.models import CaseState, Complaint, Correction, Report, ReportState
 from ..models_base import utcnow
+from ..evaluation import indicators, services as evaluation
+from ..evaluation.models import EvaluationRound, RoundState, SnapshotState
 from ..plans.models import OpenPlan, PlanItem, PlanState
 
 DATA = Path(__file__).parent / "data"
@@ -199,6 +201,30 @@ class _Loader:
                 "detail": "", "grant_id": None, "method": "GET", "path": path}
 
 
+def evaluation_round(loader: _Loader) -> EvaluationRound:
+    """This year's evaluation round, frozen today with the default weights, the comment period running, and
+    the first agency's comment (its staff's own words), so the rounds pages and scorecards are not empty."""
+    year = loader.today.year
+    r = EvaluationRound(title=f"{year}年度公共数据开放评估（演示）", period_start=date(year, 1, 1),
+                        period_end=date(year, 12, 31), weights=indicators.default_weights(), state=RoundState.DRAFT)
+    db.session.add(r)
+    db.session.flush()
+    audit.record("demo", "evaluation.create", "evaluation_round", str(r.id), details={"demo": True})
+    evaluation.freeze(r)
+    r.state = RoundState.COMMENTING
+    r.due_date = workdays.add_workdays(loader.now, current_app.config["EVALUATION_COMMENT_WORKDAYS"])
+    db.session.flush()
+    audit.record("demo", "evaluation.snapshot", "evaluation_round", str(r.id), details={"demo": True})
+    first = next((s for s in r.snapshots if s.score is not None and loader.staff(s.agency_id)), None)
+    if first is not None:
+        first.state, first.commented_at = SnapshotState.COMMENTED, loader.now
+        first.comment = "逾期未更新的目录已安排本月内更新；开放计划中的两项将于下季度完成。"
+        first.commented_by_id = loader.staff(first.agency_id).id
+        db.session.flush()
+        audit.record("demo", "evaluation.comment", "evaluation_snapshot", str(first.id), first.comment, {"demo": True})
+    return r
+
+
 def load_demo_oversight() -> tuple[int, int]:
     """Write the demo plans, feedback cases and access events once; returns (cases, access events)."""
     if db.session.scalar(select(OpenPlan.id).limit(1)) or db.session.scalar(select(Complaint.id).limit(1)):
@@ -213,5 +239,7 @@ def load_demo_oversight() -> tuple[int, int]:
             make(case)
             made += 1
     events = loader.access()
+    db.session.flush()
+    evaluation_round(loader)
     db.session.commit()
     return made, events

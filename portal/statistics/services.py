@@ -195,26 +195,54 @@ def _count(rate: sharing_figures.Rate, done: datetime | date | None, due: date |
     rate.count(done, due, on)
 
 
-def _filed(model, column, period: Period):
-    return db.session.scalars(select(model).where(column >= period.since, column < period.until))
+def _of_agency(q, model, agency_id: int | None):
+    """Cases of one agency's entries (all when agency_id is None): by the case's own agency or its entry's."""
+    if agency_id is None:
+        return q
+    if hasattr(model, "agency_id"):
+        return q.where(model.agency_id == agency_id)
+    return q.join(Dataset, Dataset.id == model.dataset_id).where(Dataset.agency_id == agency_id)
+
+
+def _filed_in(q, column, filed: Period | None):
+    return q if filed is None else q.where(column >= filed.since, column < filed.until)
+
+
+def _in_period(due: date | None, period) -> bool:
+    return period is None or period.holds(due)
+
+
+def answer_rates(on: date, agency_id: int | None = None, period=None,
+                 filed: Period | None = None) -> dict[str, sharing_figures.Rate]:
+    """Applications, complaints, corrections and reports answered on time, judged on `on`: every case, or those
+    of one agency's entries; those whose due date falls in `period` (a sharing.figures.Period, as the sharing
+    figures count theirs: the agency scorecards, portal/evaluation) or those filed within `filed` (the
+    statistics page's period). The statistics page and the scorecards read the same rates."""
+    rates = {k: sharing_figures.Rate() for k in ("applications", "complaints", "corrections", "reports")}
+    q = _filed_in(select(Application).where(Application.submitted_at.is_not(None)), Application.submitted_at, filed)
+    for a in db.session.scalars(_of_agency(q, Application, agency_id)):
+        if a.state == ApplicationState.WITHDRAWN and a.decided_at is None:
+            continue  # withdrawn before an answer: nothing was owed
+        if _in_period(a.due_date, period):
+            _count(rates["applications"], a.decided_at, a.due_date, on, a.clock_stopped_on)
+    for key, model, done in (("complaints", Complaint, "decided_at"), ("corrections", Correction, "decided_at"),
+                             ("reports", Report, "answered_at")):
+        for c in db.session.scalars(_of_agency(_filed_in(select(model), model.filed_at, filed), model, agency_id)):
+            if _in_period(c.due_date, period):
+                _count(rates[key], getattr(c, done), c.due_date, on)
+    return rates
 
 
 def _on_time_chart(on: date, period: Period) -> tuple[Chart, Chart]:
     by_state = dict.fromkeys(APPLICATION_STATES, 0)
-    applications = sharing_figures.Rate()
-    for a in _filed(Application, Application.submitted_at, period):
-        if a.state in by_state:
-            by_state[a.state] += 1
-        if a.state == ApplicationState.WITHDRAWN and a.decided_at is None:
-            continue  # withdrawn before an answer: nothing was owed
-        _count(applications, a.decided_at, a.due_date, on, a.clock_stopped_on)
-    complaints, corrections, reports = sharing_figures.Rate(), sharing_figures.Rate(), sharing_figures.Rate()
-    for c in _filed(Complaint, Complaint.filed_at, period):
-        _count(complaints, c.decided_at, c.due_date, on)
-    for c in _filed(Correction, Correction.filed_at, period):
-        _count(corrections, c.decided_at, c.due_date, on)
-    for r in _filed(Report, Report.filed_at, period):
-        _count(reports, r.answered_at, r.due_date, on)
+    q = _filed_in(select(Application.state).where(Application.submitted_at.is_not(None)),
+                  Application.submitted_at, period)
+    for state in db.session.scalars(q):
+        if state in by_state:
+            by_state[state] += 1
+    counted = answer_rates(on, filed=period)
+    applications, complaints = counted["applications"], counted["complaints"]
+    corrections, reports = counted["corrections"], counted["reports"]
     outcome = _bars("applications-state", _("Applications by state"), _("State"),
                     {str(k): v for k, v in by_state.items()}, {str(k): v for k, v in APPLICATION_STATE_LABELS.items()},
                     [str(k) for k in APPLICATION_STATES], _("Applications"))
@@ -229,25 +257,43 @@ def _on_time_chart(on: date, period: Period) -> tuple[Chart, Chart]:
     return outcome, rates
 
 
-def _overdue_chart(now: datetime) -> Chart:
-    """Public entries with a regular update frequency: overdue for update or not (catalog.update_status)."""
-    overdue = current = 0
-    for ds in db.session.scalars(select(Dataset).where(public_filter())):
+def overdue_entries(now: datetime, agency_id: int | None = None) -> tuple[list[Dataset], list[Dataset]]:
+    """Public entries with a regular update frequency (catalog.update_status), of every agency or one: those
+    updated as declared and those overdue for update. The page's chart and the agency scorecards read this."""
+    q = select(Dataset).where(public_filter())
+    if agency_id is not None:
+        q = q.where(Dataset.agency_id == agency_id)
+    current, overdue = [], []
+    for ds in db.session.scalars(q.order_by(Dataset.id)):
         status = update_status(ds, now)
         if status.due is None:
             continue
-        overdue += int(status.overdue)
-        current += int(not status.overdue)
+        (overdue if status.overdue else current).append(ds)
+    return current, overdue
+
+
+def _overdue_chart(now: datetime) -> Chart:
+    """Public entries with a regular update frequency: overdue for update or not (catalog.update_status)."""
+    current, overdue = (len(x) for x in overdue_entries(now))
     labels = {"current": _("Updated as declared"), "overdue": _("Overdue for update")}
     return _bars("update-timeliness", _("Entries with a regular update frequency"), _("Update"),
                  {"current": current, "overdue": overdue}, labels, ["current", "overdue"])
 
 
+def plan_items(on: date, agency_id: int | None = None, period=None) -> list:
+    """Items of published open plans with their progress on `on` (plans.plan_progress): every plan's, or one
+    agency's items whose target date falls in `period`."""
+    q = select(OpenPlan).where(OpenPlan.state == PlanState.PUBLISHED)
+    if agency_id is not None:
+        q = q.where(OpenPlan.agency_id == agency_id)
+    return [item for plan in db.session.scalars(q.order_by(OpenPlan.id)) for item in plan_progress(plan, on).items
+            if period is None or period.holds(item.item.target_date)]
+
+
 def _plan_chart(on: date) -> Chart:
     counts = dict.fromkeys(PROGRESS_STATES, 0)
-    for plan in db.session.scalars(select(OpenPlan).where(OpenPlan.state == PlanState.PUBLISHED)):
-        for item in plan_progress(plan, on).items:
-            counts[item.state] = counts.get(item.state, 0) + 1
+    for item in plan_items(on):
+        counts[item.state] = counts.get(item.state, 0) + 1
     return _bars("plan-items", _("Open plan items by progress"), _("Progress"), counts,
                  {k: str(v) for k, v in PROGRESS_LABELS.items()}, list(PROGRESS_STATES), _("Plan items"))
 
