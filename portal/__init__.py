@@ -95,8 +95,12 @@ def create_app(config: Any = None) -> Flask:
     from .assets.views import bp as assets_bp
     from .operation.views import bp as operation_bp
     from .evaluation.views import bp as evaluation_bp
+    from .follows.views import bp as follows_bp
+    from .follows import events as follow_events
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(follows_bp)
+    follow_events.init_app(app)  # follows are told from the change history and the inbox notices
     app.register_blueprint(legal_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalog_bp)

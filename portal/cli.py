@@ -294,3 +294,27 @@ def deadlines_command(on: str | None) -> None:
     click.echo(f"Reminders {summary.reminders}, overdue notices {summary.overdue}, escalations {summary.escalations}, "
                f"other notices {summary.other}, "
                f"e-mails {summary.emailed}, already sent today {summary.skipped}.")
+
+
+@portal_cli.command("digest")
+def digest_command() -> None:
+    """Send the weekly digest of the follows mailed weekly (run weekly, from portal-digest.timer)."""
+    from flask import current_app
+
+    from .follows.mailing import send_digest
+
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        sent = send_digest()
+    click.echo(f"Digests {sent.mails}, changes {sent.events}, left out (no longer public) {sent.dropped}.")
+
+
+@portal_cli.command("follow-mail")
+def follow_mail_command() -> None:
+    """Send the immediate follow mails still pending (events made outside a request, e.g. by the deadline run)."""
+    from flask import current_app
+
+    from .follows.mailing import send_immediate
+
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        sent = send_immediate()
+    click.echo(f"E-mails {sent.mails}, left out (no longer public) {sent.dropped}.")

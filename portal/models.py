@@ -22,3 +22,4 @@ from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401
 from .backup.models import BackupRun  # noqa: F401
 from .disputes.models import Dispute, ExpertReferral  # noqa: F401
+from .follows.models import Follow, FollowEvent  # noqa: F401

@@ -59,7 +59,8 @@ event.listen(SiteState.__table__, "after_create",
 
 # Writes that change nothing a visitor sees: logging them must not empty every cache.
 _QUIET_TABLES = frozenset({"access_events", "audit_events", "search_outbox", "site_state", "messages",
-                           "deadline_notices"})
+                           "deadline_notices",
+                           "follows", "follow_events"})
 
 
 def init_app(app) -> None:

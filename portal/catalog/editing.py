@@ -316,6 +316,11 @@ def upload(ds: Dataset, stream: BinaryIO, meta: Mapping[str, Any], *, actor: Use
                       {"file": "incomplete"})
     try:
         ds.data_updated_at = res.updated_at
+        if ds.state == DatasetState.PUBLISHED:  # the public history tells of new data (and follows hear it)
+            ds.changes.append(DatasetChange(
+                kind="new_version" if res.version > 1 else "new_file", field="resource", to_value=str(res.version),
+                summary=_("New version %(n)d of “%(name)s”.", n=res.version, name=res.name) if res.version > 1
+                else _("New file “%(name)s”.", name=res.name)))
         db.session.flush()
         audit.record(actor, "resource.upload", "resource", res.id,
                      details={"dataset": ds.id, "version": res.version, "sha256": res.sha256, "size": res.size})

@@ -20,22 +20,22 @@ def enabled() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def send(messages: Iterable[tuple[str, str, str]]) -> int:
-    """Send (to, subject, body) messages now; returns how many left by SMTP. Without an SMTP host they are
+def send(messages: Iterable[tuple]) -> int:
+    """Send (to, subject, body[, headers]) messages now; returns how many left by SMTP. Without an SMTP host they are
     only logged (never their body, which may hold a confirmation link)."""
     messages = list(messages)
     outbox = current_app.extensions.get("mail_outbox")
     if outbox is not None:
         outbox.extend(messages)
     if not enabled():
-        for to, subject, _body in messages:
+        for to, subject, *_rest in messages:
             log.warning("no PORTAL_SMTP_HOST: mail to %s not sent (%s)", to, subject)
         return 0
     return len(send_many(messages))
 
 
-def send_many(messages: Iterable[tuple[str, str, str]]) -> set[int]:
-    """Send (to, subject, body) messages over one SMTP connection; returns the indexes that were sent.
+def send_many(messages: Iterable[tuple]) -> set[int]:
+    """Send (to, subject, body[, headers]) messages over one SMTP connection; returns the indexes that were sent.
 
     A refused recipient or a broken connection is logged, never raised: the inbox notice stands anyway.
     """
@@ -50,9 +50,11 @@ def send_many(messages: Iterable[tuple[str, str, str]]) -> set[int]:
                 smtp.starttls()
             if cfg.get("SMTP_USER"):
                 smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD") or "")
-            for n, (to, subject, body) in enumerate(messages):
+            for n, (to, subject, body, *headers) in enumerate(messages):
                 msg = EmailMessage()
                 msg["From"], msg["To"], msg["Subject"] = cfg["SMTP_FROM"], to, subject
+                for name, value in (headers[0] if headers else {}).items():  # e.g. List-Unsubscribe
+                    msg[name] = value
                 msg.set_content(body)
                 try:
                     smtp.send_message(msg)
