@@ -55,6 +55,9 @@ PERIOD_SETTINGS: dict[str, int] = {
     "EVALUATION_COMMENT_WORKDAYS": 1,  # OVERSIGHT §8(b): agencies comment on their snapshot (portal choice)
     "REASSESS_MONTHS": 1,       # R2024 §22「定期进行评估」 sets no period: portal choice, a year
     "CATALOG_UPDATE_WORKDAYS": 1,     # R2024 §11「在15个工作日内更新本机构公共数据目录」 (OVERSIGHT §1)
+    # public data requests (数据需求, issue 25): R2024 §26「以需求为导向」 sets no period; portal choices
+    "DATA_REQUEST_ROUTING_WORKDAYS": 1,  # the authority routes a request to an agency
+    "DATA_REQUEST_WORKDAYS": 1,       # the agency answers (docs/decisions.md)
     # scheduled backups (OVERSIGHT §11)
     "BACKUP_MAX_AGE_HOURS": 1,        # portal choice: a daily run plus two hours
     "BACKUP_DRILL_DAYS": 1,           # portal choice: a quarterly restore drill
@@ -290,6 +293,10 @@ class Config:
         self.REASSESS_MONTHS = _period("REASSESS_MONTHS", 12)  # conditional entries reassessed
         self.CATALOG_UPDATE_WORKDAYS = _period("CATALOG_UPDATE_WORKDAYS", 15)  # R2024 §11: catalog update after a change
         self.USAGE_REPORT_DAYS = _period("USAGE_REPORT_DAYS", 90)
+        # Public data requests (数据需求): the authority routes within 3 workdays, the agency answers within 10
+        # (portal choices, docs/decisions.md: no rule sets them; 10 is the answer period of an application).
+        self.DATA_REQUEST_ROUTING_WORKDAYS = _period("DATA_REQUEST_ROUTING_WORKDAYS", 3)
+        self.DATA_REQUEST_WORKDAYS = _period("DATA_REQUEST_WORKDAYS", 10)
         # Share attributes (SHARING.md §2.1): the basis kinds a conditional or refused share type may rest on
         # (comma-separated; 规章 "rules" and 政策文件 "policy" only if configured), and whether a basic resource
         # may be conditional with the authority's confirmation ("confirm") or never ("forbid").

@@ -23,3 +23,4 @@ from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareReques
 from .backup.models import BackupRun  # noqa: F401
 from .disputes.models import Dispute, ExpertReferral  # noqa: F401
 from .follows.models import Follow, FollowEvent  # noqa: F401
+from .datarequests.models import DataRequest, DataRequestSupport  # noqa: F401

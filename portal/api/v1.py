@@ -143,6 +143,8 @@ from . import operation  # noqa: E402,F401
 from . import reassessments  # noqa: E402,F401
 # agency scorecards and evaluation rounds (OVERSIGHT §8(b))
 from . import evaluation  # noqa: E402,F401
+# public data requests (数据需求): list, read, file, me too, route, answer
+from . import datarequests  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

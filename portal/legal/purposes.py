@@ -51,6 +51,8 @@ PURPOSES: dict[str, Purpose] = {
     "catalog_update_project": Purpose(_l("An IT project's catalog is updated before its acceptance")),
     "catalog_update_supervision": Purpose(_l("The authority orders agencies that neglect their catalogs to correct "
                                              "within a time limit")),
+    "data_request": Purpose(_l("Data is opened as users need it: requests for data not yet open are answered"),
+                            "DATA_REQUEST_WORKDAYS"),
     "access_log_retention": Purpose(_l("Keeping the log of downloads, API calls and searches"),
                                     "ACCESS_LOG_RETENTION_DAYS", "days"),
 }

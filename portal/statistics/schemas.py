@@ -21,7 +21,7 @@ class StatsRowOut(Schema):
 class StatsChartOut(Schema):
     id = fields.String(metadata={"description": "entries-open-type, entries-share-type, entries-agency, "
                                                 "entries-theme, entries-region, entries-map, files-open-type, volume-open-type, "
-                                                "access-month, applications-state, on-time, update-timeliness, "
+                                                "access-month, applications-state, on-time, data-requests-state, update-timeliness, "
                                                 "plan-items"})
     title = fields.String()
     kind = fields.String(metadata={"description": "bars, series (by month), rates (cases, on time, late, %) or "

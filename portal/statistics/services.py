@@ -31,6 +31,7 @@ from ..catalog import vocab
 from ..catalog.models import Dataset, Resource, Theme
 from ..catalog.queries import public_filter
 from ..catalog.services import update_status
+from ..datarequests.models import STATE_LABELS as DATA_REQUEST_STATE_LABELS, DataRequest, DataRequestState
 from ..divisions import CITIES, REGION, city_of
 from ..extensions import db
 from ..feedback.models import Complaint, Correction, Report
@@ -243,6 +244,9 @@ def _on_time_chart(on: date, period: Period) -> tuple[Chart, Chart]:
     counted = answer_rates(on, filed=period)
     applications, complaints = counted["applications"], counted["complaints"]
     corrections, reports = counted["corrections"], counted["reports"]
+    data_requests = sharing_figures.Rate()
+    for r in db.session.scalars(_filed_in(select(DataRequest), DataRequest.filed_at, period)):
+        _count(data_requests, r.answered_at, r.due_date, on)
     outcome = _bars("applications-state", _("Applications by state"), _("State"),
                     {str(k): v for k, v in by_state.items()}, {str(k): v for k, v in APPLICATION_STATE_LABELS.items()},
                     [str(k) for k in APPLICATION_STATES], _("Applications"))
@@ -251,10 +255,23 @@ def _on_time_chart(on: date, period: Period) -> tuple[Chart, Chart]:
     for key, label, rate in (("applications", _("Applications"), applications),
                              ("complaints", _("Rights complaints"), complaints),
                              ("corrections", _("Correction requests"), corrections),
-                             ("reports", _("Reports of illegal use"), reports)):
+                             ("reports", _("Reports of illegal use"), reports),
+                             ("data_requests", _("Data requests"), data_requests)):
         rates.rows.append(Row(key, label, [rate.cases, rate.on_time, rate.late,
                                            rate.percent]))
     return outcome, rates
+
+
+def _data_request_chart(period: Period) -> Chart:
+    """Public data requests filed within the period, by state (数据需求, issue 25)."""
+    counts = dict.fromkeys((str(s) for s in DataRequestState), 0)
+    q = (select(DataRequest.state, func.count(DataRequest.id))
+         .where(DataRequest.filed_at >= period.since, DataRequest.filed_at < period.until).group_by(DataRequest.state))
+    for state, n in db.session.execute(q):
+        counts[str(state)] = int(n)
+    return _bars("data-requests-state", _("Data requests by state"), _("State"), counts,
+                 {str(k): str(v) for k, v in DATA_REQUEST_STATE_LABELS.items()}, [str(s) for s in DataRequestState],
+                 _("Data requests"))
 
 
 def overdue_entries(now: datetime, agency_id: int | None = None) -> tuple[list[Dataset], list[Dataset]]:
@@ -320,5 +337,6 @@ def compute(period: Period | None = None) -> Statistics:
     entry_charts = _entry_charts()
     by_city, region_wide = _map_chart(period)
     entry_charts.insert(5, by_city)  # after entries by region
-    charts = [*entry_charts, _access_chart(period), outcome, rates, _overdue_chart(now), _plan_chart(on)]
+    charts = [*entry_charts, _access_chart(period), outcome, rates, _data_request_chart(period), _overdue_chart(now),
+              _plan_chart(on)]
     return Statistics(on, charts, sharing_totals(on), period, region_wide)
