@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from ..accounts import roles
 from ..accounts.permissions import roles_required
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
-from . import services
+from . import reports, services
 
 bp = Blueprint("operation", __name__, url_prefix="/operation")
 T = "operation/"
@@ -24,10 +24,11 @@ def index():
 
 @bp.get("/<int:agreement_id>")
 @roles_required(roles.OPERATION_VIEWERS)
-def show(agreement_id: int, errors: dict | None = None, status: int = 200):
+def show(agreement_id: int, errors: dict | None = None, status: int = 200, report_text: str = ""):
     a = services.get(agreement_id, current_user)
     return render_template(T + "show.html", a=a, errors=errors or {}, files=services.file_links(a),
-                           actions=services.allowed_actions(a, current_user)), status
+                           actions=services.allowed_actions(a, current_user), schedule=reports.schedule(a),
+                           may_report=reports.may_report(a, current_user), report_text=report_text), status
 
 
 @bp.post("/<int:agreement_id>/act")
@@ -41,6 +42,21 @@ def act(agreement_id: int):
         return show(agreement_id, errors=dict(exc.details) if exc.details else {"action": exc.message},
                     status=exc.status)
     flash(_("Recorded."), "success")
+    return redirect(url_for("operation.show", agreement_id=a.id))
+
+
+@bp.post("/<int:agreement_id>/report")
+@roles_required(roles.OPERATORS)
+def report(agreement_id: int):
+    """The operator files its next usage report (the form reads UsageReportIn, as the API)."""
+    a = services.get(agreement_id, current_user)
+    try:
+        reports.file(a, request.form.to_dict(), current_user)
+    except (Invalid, Conflict, Forbidden) as exc:
+        db.session.rollback()
+        return show(agreement_id, errors=dict(exc.details) if exc.details else {"report": exc.message},
+                    status=exc.status, report_text=request.form.get("report", ""))
+    flash(_("Usage report filed."), "success")
     return redirect(url_for("operation.show", agreement_id=a.id))
 
 
