@@ -2,7 +2,7 @@
 with the steps `services.allowed_actions` offers, and the public list of operators when it is public. Thin."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
+from ..opening.vocab import REPORT_INTERVALS
 from . import reports, services
 
 bp = Blueprint("operation", __name__, url_prefix="/operation")
@@ -19,7 +20,31 @@ T = "operation/"
 @bp.get("/")
 @roles_required(roles.OPERATION_VIEWERS)
 def index():
-    return render_template(T + "list.html", agreements=services.visible(current_user))
+    return render_template(T + "list.html", agreements=services.visible(current_user),
+                           may_create=roles.is_authority(current_user))
+
+
+def _form(form: dict, errors: dict, status: int = 200):
+    return render_template(T + "form.html", form=form, errors=errors, intervals=REPORT_INTERVALS,
+                           default_every=current_app.config["USAGE_REPORT_DAYS"]), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(roles.AUTHORITY)
+def new():
+    """The authority enters an agreement on a form read by the API's schema (AgreementIn, in services.create)."""
+    if request.method == "GET":
+        return _form({}, {})
+    form = request.form.to_dict()
+    form["entries"] = request.form.getlist("entries")
+    try:
+        a = services.create(form, current_user)
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        errors = dict(exc.details) if exc.details else {"operator": exc.message}
+        return _form({**form, "entries": "\n".join(form["entries"])}, errors, status=exc.status)
+    flash(_("The agreement was entered; record the risk assessment before putting it in force."), "success")
+    return redirect(url_for("operation.show", agreement_id=a.id))
 
 
 @bp.get("/<int:agreement_id>")
