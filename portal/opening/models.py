@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,9 +14,6 @@ from ..catalog.models import Dataset
 from ..extensions import db
 from ..models_base import TimelineLine, stamped
 from ..storage import files as stored_files
-
-if TYPE_CHECKING:
-    from ..operation.models import OperationAgreement
 
 
 class ApplicationState(StrEnum):
@@ -208,4 +204,5 @@ class UsageReport(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     grant: Mapped[Grant | None] = relationship(back_populates="reports")
-    agreement: Mapped[OperationAgreement | None] = relationship("OperationAgreement", back_populates="reports")
+    # `agreement` (an OperationAgreement or None) is the backref of OperationAgreement.reports: this module
+    # does not depend on operation, which may not be loaded

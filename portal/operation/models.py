@@ -63,7 +63,7 @@ class OperationAgreement(db.Model):
     operator: Mapped[User] = relationship(foreign_keys=[operator_id], lazy="joined")
     entries: Mapped[list[Dataset]] = relationship(secondary=agreement_entries, lazy="selectin",
                                                   order_by="Dataset.code")
-    reports: Mapped[list[UsageReport]] = relationship(back_populates="agreement", cascade="all, delete-orphan",
+    reports: Mapped[list[UsageReport]] = relationship(backref="agreement", cascade="all, delete-orphan",
                                                       order_by="UsageReport.due_date")
 
     __mapper_args__ = {"version_id_col": row_version}
