@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..accounts import roles
 from ..file_responses import send_resource
-from ..operation import services
+from ..operation import reports, services
 from ..operation import schemas as s
 from .cases import load_body, token_required
 from .routes import route
@@ -22,6 +22,7 @@ def _out(a, user) -> dict:
     out = s.AgreementOut().dump(a)
     out["actions"] = services.allowed_actions(a, user)
     out["files"] = services.file_links(a)
+    out["reports"] = s.ReportSlotOut(many=True).dump(reports.slots_out(a))
     return out
 
 
@@ -56,6 +57,17 @@ def act_on_agreement(user, agreement_id: int):
     """assess needs the assessment's conclusion; activate only after it; suspend, resume, revoke need a reason."""
     a = services.get(agreement_id, user)
     return _out(services.act(a, load_body(s.AgreementActionIn), user), user), 201
+
+
+@route("/operation/agreements/<int:agreement_id>/reports", method="post", summary="File a usage report",
+       tag=TAG, body=s.UsageReportIn, response=s.AgreementOut, errors=WRITE, auth=True, path_params=ID)
+@token_required(*roles.OPERATORS, write=True)
+def file_usage_report(user, agreement_id: int):
+    """The operator reports how it used the data for the next due date of the agreement's schedule (as grant
+    holders do); 409 when none is owed."""
+    a = services.get(agreement_id, user)
+    reports.file(a, load_body(s.UsageReportIn), user)
+    return _out(a, user), 201
 
 
 @route("/operation/agreements/<int:agreement_id>/files/<resource_id>", summary="A file under an agreement",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from ..catalog.vocab import field_labels
 from ..sharing.dispute_schemas import SharingCaseIn
 
 
@@ -65,6 +66,8 @@ class AssetOut(Schema):
     registered_on = fields.Date(allow_none=True)
     changed_fields = fields.List(fields.String(), metadata={"description": "The edited fields that need a change "
                                                                           "registration."})
+    changed_labels = fields.Function(lambda a: field_labels(a.changed_fields or []), metadata={
+        "description": "The same fields by their labels, in the caller's language."})
     note = fields.String()
     version = fields.Integer(attribute="row_version")
     actions = fields.List(fields.String(), dump_default=list)

@@ -21,6 +21,7 @@ from .. import workdays
 from ..accounts import roles
 from ..audit import services as audit
 from ..catalog.models import DataLevel, Dataset, DatasetState, ResourceKind, UpdateFrequency
+from ..catalog.vocab import field_labels
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox.services import notify_all
@@ -260,7 +261,7 @@ def entry_changed(ds: Dataset, changed: list[str], actor: Any) -> None:
     rows = db.session.scalars(select(DataAsset).join(asset_entries, asset_entries.c.asset_id == DataAsset.id)
                               .where(asset_entries.c.dataset_id == ds.id,
                                      DataAsset.state.in_((S.REGISTERED, S.CHANGED))))
-    note = _("Edited in %(code)s: %(fields)s", code=ds.code, fields="、".join(fields_))
+    note = _("Edited in %(code)s: %(fields)s", code=ds.code, fields="、".join(field_labels(fields_)))
     for asset in list(rows):
         def effect(_t: Transition, asset: DataAsset = asset) -> None:
             asset.changed_fields = list(dict.fromkeys([*(asset.changed_fields or []), *fields_]))

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts import roles
 from ..accounts.permissions import roles_required
+from ..catalog.vocab import field_labels
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..models_base import utcnow
@@ -81,7 +82,8 @@ def show(asset_id: int, errors: dict | None = None, status: int = 200):
     return render_template(T + "show.html", asset=asset, errors=errors or {},
                            facts=list(zip(register.COLUMNS, register.row(asset))),
                            actions=services.allowed_actions(asset, current_user),
-                           may_edit=services.may_edit(asset, current_user)), status
+                           may_edit=services.may_edit(asset, current_user),
+                           changed=list(zip(asset.changed_fields or [], field_labels(asset.changed_fields or [])))), status
 
 
 @bp.post("/<int:asset_id>/act")

@@ -28,7 +28,8 @@ class Board:
 def console_links(actor: User) -> frozenset[str]:
     """The console's sections the dashboard links for the actor, by the groups of accounts/roles.py: a new
     entry (agency staff), the review queue and the working-day calendar (the authority), supervision and
-    the audit and access logs (overseers), accounts (administrators). The sharing pages are the board's
+    the audit and access logs (overseers), accounts (administrators), the asset register (agency staff and
+    overseers) and operation agreements (those who read them: overseers). The sharing pages are the board's
     `sharing` group (sharing/navigation.py)."""
     links = set()
     if roles.is_agency_staff(actor):
@@ -39,6 +40,10 @@ def console_links(actor: User) -> frozenset[str]:
         links |= {"supervision", "audit"}
     if roles.is_admin(actor):
         links.add("accounts")
+    if roles.is_agency_staff(actor) or roles.is_overseer(actor):
+        links.add("assets")
+    if roles.role_of(actor) in roles.OPERATION_VIEWERS:
+        links.add("operation")
     return frozenset(links)
 
 

@@ -61,6 +61,24 @@ REGION_LEVEL_LABELS = {
     RegionLevel.COUNTY: _l("Banner / county"),
 }
 
+# The labels of the entry's fields, as the console's entry form names them (the same messages), for texts
+# that name fields: an asset's change registration (assets), ...
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "update_frequency": _l("Update frequency"),
+    "open_type": _l("Open type"),
+    "share_type": _l("Share type"),
+    "data_level": _l("Data level"),
+    "data_category": _l("Sector"),
+}
+
+
+def field_labels(names: list[str]) -> list[str]:
+    """The translated labels of these fields of an entry (an unknown field keeps its name)."""
+    return [label(FIELD_LABELS, n) for n in names]
+
+
 # How old the data may grow before an entry is overdue (R2024 §16). A grace of a few days
 # absorbs weekends and publication lag; irregular entries are never overdue.
 FREQUENCY_MAX_AGE = {

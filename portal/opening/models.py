@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import workdays
@@ -163,6 +163,13 @@ class Grant(db.Model):
 
     __mapper_args__ = {"version_id_col": row_version}  # a suspension and a revocation at once: one wins
 
+    @property
+    def holder_id(self) -> int:
+        """Who files the usage reports (opening.reports reads grants and operation agreements alike)."""
+        return self.user_id
+
+    owes_reports = True  # from its start
+
     def usable_on(self, day: date) -> bool:
         """Active, and the day is within the approved period."""
         return self.state == GrantState.ACTIVE and self.start <= day <= self.end
@@ -178,16 +185,24 @@ class Grant(db.Model):
 
 
 class UsageReport(db.Model):
-    """A usage report (利用情况) filed by the grant holder for one due date of the schedule (R2024 §36)."""
+    """A usage report (利用情况) filed for one due date of the schedule (R2024 §36) by the holder of a grant or
+    the operator of an operation agreement (OVERSIGHT §10): exactly one of the two links is set."""
 
     __tablename__ = "usage_reports"
-    __table_args__ = (UniqueConstraint("grant_id", "due_date", name="uq_usage_report_due"),)
+    __table_args__ = (UniqueConstraint("grant_id", "due_date", name="uq_usage_report_due"),
+                      UniqueConstraint("agreement_id", "due_date", name="uq_usage_report_agreement_due"),
+                      CheckConstraint("(grant_id IS NULL) <> (agreement_id IS NULL)", name="ck_usage_report_one_case"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    grant_id: Mapped[int] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True)
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id", ondelete="CASCADE"), index=True,
+                                                 nullable=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("operation_agreements.id", ondelete="CASCADE"),
+                                                     index=True, nullable=True)
     due_date: Mapped[date] = mapped_column(Date)
     filed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
 
-    grant: Mapped[Grant] = relationship(back_populates="reports")
+    grant: Mapped[Grant | None] = relationship(back_populates="reports")
+    # `agreement` (an OperationAgreement or None) is the backref of OperationAgreement.reports: this module
+    # does not depend on operation, which may not be loaded

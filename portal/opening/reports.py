@@ -1,9 +1,14 @@
 """Usage reports (利用情况, R2024 §36): the schedule of a grant, filing by the holder, missing reports on the
-agency's console, and the reminders (holders a week ahead, the agency's staff once a report is missing)."""
+agency's console, and the reminders (holders a week ahead, the agency's staff once a report is missing).
+
+The schedule and the filing serve operation agreements too (OVERSIGHT §10, "usage reports as for grants"): a
+"case" here is a Grant or an OperationAgreement, both with start, end, report_every_days, state, state_changed_at,
+reports, holder_id and owes_reports; portal/operation/reports.py lists and flags the agreements' missing ones."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,14 +29,14 @@ from .workflow import event, link, staff_ids, today
 REPORT_REMINDER_DAYS = 7  # the holder is reminded this many days before a usage report is due
 
 
-def report_due_dates(grant: Grant) -> list[date]:
+def report_due_dates(case: Any) -> list[date]:
     """Every `report_every_days` from the start while access lasts, and a final report at the end."""
-    dates, step = [], timedelta(days=grant.report_every_days)
-    d = grant.start + step
-    while d < grant.end:
+    dates, step = [], timedelta(days=case.report_every_days)
+    d = case.start + step
+    while d < case.end:
         dates.append(d)
         d += step
-    dates.append(grant.end)
+    dates.append(case.end)
     return dates
 
 
@@ -42,42 +47,52 @@ class ReportSlot:
     missing: bool
 
 
-def report_schedule(grant: Grant, on: date | None = None) -> list[ReportSlot]:
+def report_schedule(case: Any, on: date | None = None) -> list[ReportSlot]:
+    """The report due dates of a grant or an agreement, each filed, missing or not yet due."""
+    if not case.owes_reports:
+        return []
     on = on or today()
-    filed = {r.due_date: r for r in grant.reports}
-    live = grant.state != GrantState.REVOKED
-    cut = grant.state_changed_at and workdays.china_date(grant.state_changed_at)
+    filed = {r.due_date: r for r in case.reports}
+    live = case.state != GrantState.REVOKED
+    cut = case.state_changed_at and workdays.china_date(case.state_changed_at)
     slots = []
-    for due in report_due_dates(grant):
+    for due in report_due_dates(case):
         if not live and cut and due > cut:
             break  # nothing is owed after a revocation
         slots.append(ReportSlot(due, filed.get(due), due < on and due not in filed))
     return slots
 
 
-def may_report(grant: Grant, actor: User, schedule: list[ReportSlot]) -> bool:
-    """The holder files the next report while the grant is not revoked and one is still owed."""
-    return (grant.user_id == getattr(actor, "id", None) and grant.state != GrantState.REVOKED
+def may_report(case: Any, actor: User, schedule: list[ReportSlot]) -> bool:
+    """The holder files the next report while the grant (agreement) is not revoked and one is still owed."""
+    return (case.holder_id == getattr(actor, "id", None) and case.state != GrantState.REVOKED
             and any(s.report is None for s in schedule))
 
 
-def file_report(grant: Grant, actor: User, text: str) -> UsageReport:
-    """The holder files the next outstanding usage report."""
-    if grant.user_id != actor.id:
+def file_report(case: Any, actor: User, text: str) -> UsageReport:
+    """The holder of a grant (the operator of an agreement) files the next outstanding usage report."""
+    if case.holder_id != actor.id:
         raise Forbidden(_("Only the holder files usage reports."))
     text = (text or "").strip()
     if not text:
         raise Invalid(_("Describe how the data was used."), {"report": _("Describe how the data was used.")})
     if len(text) > MAX_TEXT:
         raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), {"report": _("At most %(n)d characters.", n=MAX_TEXT)})
-    slot = next((s for s in report_schedule(grant) if s.report is None), None)
+    if not case.owes_reports:
+        raise Conflict(_("Usage reports are owed once the agreement is in force."))
+    slot = next((s for s in report_schedule(case) if s.report is None), None)
     if slot is None:
-        raise Conflict(_("Every usage report of this grant has been filed."))
-    report = UsageReport(grant=grant, due_date=slot.due, filed_at=utcnow(), filed_by_id=actor.id, text=text)
-    db.session.add(report)
-    event(grant.application, "report_filed", actor, _("For %(date)s.", date=slot.due.isoformat()))
+        raise Conflict(_("Every usage report of this grant has been filed.") if isinstance(case, Grant)
+                       else _("Every usage report of this agreement has been filed."))
+    report = UsageReport(due_date=slot.due, filed_at=utcnow(), filed_by_id=actor.id, text=text)
+    case.reports.append(report)
+    if isinstance(case, Grant):
+        event(case.application, "report_filed", actor, _("For %(date)s.", date=slot.due.isoformat()))
+        kind, action = "grant", "grant.report"
+    else:
+        kind, action = "operation_agreement", "operation.report"
     db.session.flush()
-    audit.record(actor, "grant.report", "grant", str(grant.id), details={"due": slot.due.isoformat(), "report": report.id})
+    audit.record(actor, action, kind, str(case.id), details={"due": slot.due.isoformat(), "report": report.id})
     db.session.commit()
     return report
 

@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..catalog.models import Dataset
 from ..extensions import db
 from ..models_base import stamped
+from ..opening.models import UsageReport
 
 
 class AgreementState(StrEnum):
@@ -55,17 +56,31 @@ class OperationAgreement(db.Model):
     state_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
+    report_every_days: Mapped[int] = mapped_column(Integer, default=90)   # usage reports, as for a grant
+    state_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     operator: Mapped[User] = relationship(foreign_keys=[operator_id], lazy="joined")
     entries: Mapped[list[Dataset]] = relationship(secondary=agreement_entries, lazy="selectin",
                                                   order_by="Dataset.code")
+    reports: Mapped[list[UsageReport]] = relationship(backref="agreement", cascade="all, delete-orphan",
+                                                      order_by="UsageReport.due_date")
 
     __mapper_args__ = {"version_id_col": row_version}
 
     @property
     def codes(self) -> list[str]:
         return [d.code for d in self.entries]
+
+    @property
+    def holder_id(self) -> int:
+        """Who files the usage reports (opening.reports reads grants and operation agreements alike)."""
+        return self.operator_id
+
+    @property
+    def owes_reports(self) -> bool:
+        """Reports are owed once the agreement has been put in force."""
+        return self.state in (AgreementState.ACTIVE, AgreementState.SUSPENDED, AgreementState.REVOKED)
 
     def in_force_on(self, day: date) -> bool:
         return self.state == AgreementState.ACTIVE and self.start <= day <= self.end

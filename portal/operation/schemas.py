@@ -25,6 +25,8 @@ class AgreementIn(SharingCaseIn):
     security_measures = fields.String(load_default="", validate=validate.Length(max=5000))
     products = fields.String(load_default="", validate=validate.Length(max=5000),
                              metadata={"description": "The data products and services to be made."})
+    report_every_days = fields.Integer(load_default=None, validate=validate.Range(min=1, max=366), metadata={
+        "description": "Days between usage reports (default PORTAL_USAGE_REPORT_DAYS, as for grants)."})
     REQUIRED = {"operator": lambda: _l("Give the operator's account."),
                 "operator_name": lambda: _l("Give the legal person's name."),
                 "uscc": lambda: _l("Give the unified social credit code."),
@@ -40,6 +42,21 @@ class AgreementActionIn(SharingCaseIn):
     reason = fields.String(load_default="", validate=validate.Length(max=5000), metadata={
         "description": "assess: the risk assessment's conclusion; suspend, resume, revoke: the reason."})
     version = fields.Integer(load_default=None, metadata={"description": "The agreement's row version as seen."})
+
+
+class UsageReportIn(SharingCaseIn):
+    """The operator's usage report (R2024 §36「反馈公共数据的使用情况」) for the next due date."""
+
+    report = fields.String(load_default="", validate=validate.Length(max=5000), metadata={
+        "description": "How the data was used: products and services, users reached, security incidents."})
+    REQUIRED = {"report": lambda: _l("Describe how the data was used.")}
+
+
+class ReportSlotOut(Schema):
+    due = fields.Date()
+    filed_at = fields.DateTime(allow_none=True)
+    text = fields.String(allow_none=True)
+    missing = fields.Boolean()
 
 
 class AgreementOut(Schema):
@@ -58,6 +75,9 @@ class AgreementOut(Schema):
     state_reason = fields.String()
     files = fields.List(fields.String(), dump_default=list,
                         metadata={"description": "The files' API addresses under this agreement."})
+    report_every_days = fields.Integer()
+    reports = fields.List(fields.Nested(ReportSlotOut), dump_default=list,
+                          metadata={"description": "The usage-report schedule: filed, missing or not yet due."})
     actions = fields.List(fields.String(), dump_default=list)
 
 

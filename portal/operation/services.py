@@ -138,7 +138,9 @@ def create(values: Mapping[str, Any], actor: Any) -> OperationAgreement:
     agreement = OperationAgreement(operator=operator, operator_name=data["operator_name"], uscc=uscc,
                                    purpose=data["purpose"], start=data["start"], end=data["end"],
                                    security_measures=data["security_measures"], products=data.get("products", ""),
-                                   created_by_id=actor.id, state=None)
+                                   created_by_id=actor.id, state=None,
+                                   report_every_days=data.get("report_every_days")
+                                   or current_app.config["USAGE_REPORT_DAYS"])
 
     def add(_t: Transition) -> None:
         db.session.add(agreement)
@@ -156,6 +158,7 @@ def act(agreement: OperationAgreement, values: Mapping[str, Any], actor: Any) ->
         action = ""
 
     def effect(_t: Transition) -> None:
+        agreement.state_changed_at = utcnow()  # a revocation ends the report schedule (opening.reports)
         if action == "assess":
             agreement.risk_note, agreement.risk_assessed_by_id = reason, actor.id
             agreement.risk_assessed_at = utcnow()

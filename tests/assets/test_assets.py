@@ -76,6 +76,7 @@ def test_o10_editing_a_linked_entrys_update_frequency_needs_a_change_registratio
     assert answer["actions"] == ["resubmit", "cancel"]
     page = staff.get(f"/assets/{asset_id}").get_data(as_text=True)
     assert 'id="asset-state"' in page and "update_frequency" in page.split('id="change-needed"')[1]
+    assert "更新频率" in page.split('id="change-needed"')[1]  # the field's label, as the agency reads it
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "asset.change_needed")).one()
     assert event.details["dataset"] == ds.id and event.details["fields"] == ["update_frequency"]
     # the change is resubmitted with the new frequency, and registered again
