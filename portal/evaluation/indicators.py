@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from ..audit.models import AccessEvent
+from ..catalog import quality
 from ..catalog.models import Dataset, Resource
 from ..catalog.queries import public_filter
 from ..extensions import db
@@ -184,6 +185,31 @@ def _use_actions(inputs: dict[str, Any]) -> list[Action]:
                             "downloaded nor called in the period", len(unused)), _entry_links(unused))]
 
 
+# ---- metadata quality ---------------------------------------------------------------------------------------
+QUALITY_LOW = 60   # an entry below this score is on the agency's list of actions
+
+
+def _quality_inputs(scope: Scope) -> dict[str, Any]:
+    rows = quality.agency_quality(scope.agency_id).rows
+    return {"scores": [[r.dataset_id, r.slug, r.title, r.score] for r in rows]}
+
+
+def _quality_figure(inputs: dict[str, Any]) -> int | None:
+    scores = [row[3] for row in inputs.get("scores") or []]
+    if not scores:
+        return None
+    return (2 * sum(scores) + len(scores)) // (2 * len(scores))  # the mean, rounded half up
+
+
+def _quality_actions(inputs: dict[str, Any]) -> list[Action]:
+    low = [row[:3] for row in inputs.get("scores") or [] if row[3] < QUALITY_LOW]
+    if not low:
+        return []
+    return [Action(ngettext("%(num)d entry scores below %(low)d on metadata quality",
+                            "%(num)d entries score below %(low)d on metadata quality", len(low), low=QUALITY_LOW),
+                   _entry_links(low))]
+
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "completeness", _l("Catalog completeness"),
@@ -215,6 +241,12 @@ INDICATORS: tuple[Indicator, ...] = (
         _l("Published entries with at least one served download or API call in the period, divided by all its "
            "published entries; the downloads and API calls are counted beside it."),
         15, _use_inputs, lambda i: percent(i["used"], i["entries"]), _use_actions),
+    Indicator(
+        "quality", _l("Metadata quality"),
+        _l("Whether the agency's entries describe their data well enough to find, understand and reuse it."),
+        _l("The mean of the quality scores (0–100) of the agency's published entries, each scored on the nine "
+           "criteria shown on every entry page, on the day of computing."),
+        10, _quality_inputs, _quality_figure, _quality_actions),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 

@@ -260,7 +260,12 @@ def test_scorecard_figures_equal_sql_counts(app, client, parties, monkeypatch):
     api = client.get("/api/v1/scorecards").get_json()
     card = next(c for c in api["scorecards"] if c["agency_id"] == a.id)
     assert {r["key"]: ("" if r["figure"] is None else str(r["figure"])) for r in card["results"]} == {
-        k: cells[k] for k in ("completeness", "timeliness", "answers", "plan", "use")}
+        k: cells[k] for k in ("completeness", "timeliness", "answers", "plan", "use", "quality")}
+    # metadata quality: the mean of the scores each public entry page shows
+    shown = [int(re.search(r'id="quality-score" data-score="(\d+)"',
+                           client.get(f"/dataset/{slug}").get_data(as_text=True)).group(1))
+             for slug in db.session.scalars(select(Dataset.slug).where(mine))]
+    assert shown and cells["quality"] == str((2 * sum(shown) + len(shown)) // (2 * len(shown)))
     assert str(card["score"]) == cells["score"]
     # the method beside the results: each indicator's definition and weight
     assert 'id="method"' in html and [m["key"] for m in api["method"]] == [i.key for i in indicators.INDICATORS]
