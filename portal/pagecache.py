@@ -58,7 +58,7 @@ event.listen(SiteState.__table__, "after_create",
              DDL(f"INSERT INTO site_state (name, value) VALUES ('{GENERATION_KEY}', 0)"))
 
 # Writes that change nothing a visitor sees: logging them must not empty every cache.
-_QUIET_TABLES = frozenset({"access_events", "audit_events", "search_outbox", "site_state", "messages",
+_QUIET_TABLES = frozenset({"access_events", "audit_events", "search_outbox", "site_state", "inbox_messages",
                            "deadline_notices",
                            "follows", "follow_events"})
 

@@ -206,3 +206,15 @@ def test_a_worker_still_in_an_older_generation_leaves_the_newer_pages(tmp_path):
     store.clear()
     store.put(7, "c", b"<p>seven</p>", "text/html")  # and makes its directory again after a clear
     assert store.get(7, "c") == (b"<p>seven</p>", "text/html")
+
+
+def test_an_inbox_notice_leaves_the_cached_pages(client, users, entry):
+    """A notice to one user changes nothing an anonymous visitor sees: the cached pages stay (the inbox's
+    table is among the quiet ones)."""
+    from portal.inbox.services import notify
+
+    assert "呼和浩特市空气质量监测数据" in client.get("/dataset/hhht-aqi").get_data(as_text=True)
+    _retitle_behind_the_orm(entry, "包头市空气质量监测数据")
+    notify(users["data_user"], "您的申请已受理")
+    db.session.commit()
+    assert "呼和浩特市空气质量监测数据" in client.get("/dataset/hhht-aqi").get_data(as_text=True)  # still reused
