@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -104,6 +105,30 @@ def check_zip(path: Path, xlsx: bool = False) -> None:
                                mb=ZIP_MAX_XLSX_PART // 1024 ** 2))
     if total > ZIP_MAX_TOTAL:
         raise UnsafeFile(_("the archive inflates to more than %(mb)d MB", mb=ZIP_MAX_TOTAL // 1024 ** 2))
+    if xlsx:
+        with zipfile.ZipFile(path) as zf:
+            for m in members:
+                if m.filename.endswith((".xml", ".rels")) and _declares_dtd(zf, m):
+                    raise UnsafeFile(_("the XML declares a DTD or entities, which are not accepted"))
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")
+
+
+def _declares_dtd(zf, member) -> bool:
+    """Whether a workbook part declares a DTD (entities live only there): its prolog, up to the root element,
+    is read, whatever XML parser openpyxl ends up using (defusedxml, or lxml when that is installed)."""
+    head = b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(64 * 1024):
+            head += chunk
+            root = _ROOT_START.search(head)
+            prolog = head if root is None else head[:root.start()]
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                return True
+            if root is not None:
+                return False
+    return False
 
 
 def require_defused_xml() -> None:
