@@ -98,6 +98,8 @@ def create_app(config: Any = None) -> Flask:
     from .evaluation.views import bp as evaluation_bp
     from .follows.views import bp as follows_bp
     from .follows import events as follow_events
+    from .personal.views import bp as personal_bp
+    from .sitepages.views import bp as sitepages_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(follows_bp)
@@ -132,6 +134,8 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(operation_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(datarequests_bp)
+    app.register_blueprint(personal_bp)
+    app.register_blueprint(sitepages_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

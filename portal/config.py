@@ -29,6 +29,7 @@ PERIOD_SETTINGS: dict[str, int] = {
     "USAGE_REPORT_DAYS": 1,
     "ACCESS_LOG_RETENTION_DAYS": 730,  # at least two years, R2018 §24
     "EMAIL_CONFIRM_HOURS": 1,
+    "PASSWORD_RESET_MINUTES": 1,
     "COMPLAINT_BURST_COUNT": 1,
     "COMPLAINT_BURST_MINUTES": 1,
     "COMPLAINT_BURST_NEW_ACCOUNT_DAYS": 1,
@@ -328,6 +329,19 @@ class Config:
         self.EMAIL_CONFIRM_HOURS = _period("EMAIL_CONFIRM_HOURS", 48)
         self.RATELIMIT_REGISTER = _env("RATELIMIT_REGISTER", "5/hour")                # per client address
         self.RATELIMIT_REGISTER_GLOBAL = _env("RATELIMIT_REGISTER_GLOBAL", "100/hour")
+        # Personal information (docs/decisions.md, "Accounts: consent, password reset, own data, deletion"): the
+        # privacy policy's version that consent records (raise it when the policy's text changes: every data
+        # user is asked again at the next login) and how long a password-reset link works.
+        self.PRIVACY_POLICY_VERSION = _env("PRIVACY_POLICY_VERSION", "2026-12-08")
+        self.PASSWORD_RESET_MINUTES = _period("PASSWORD_RESET_MINUTES", 60)
+        # Government-site footer lines, each shown only when set: 网站标识码, ICP备案号 (e.g. "蒙ICP备12345678号"),
+        # 公安机关备案号 (e.g. "蒙公网安备15010202000123号", linked to the national record site); and the contact page.
+        self.SITE_IDENTIFIER = _env("SITE_IDENTIFIER", "")
+        self.ICP_RECORD = _env("ICP_RECORD", "")
+        self.PSB_RECORD = _env("PSB_RECORD", "")
+        self.CONTACT_EMAIL = _env("CONTACT_EMAIL", "")
+        self.CONTACT_PHONE = _env("CONTACT_PHONE", "")
+        self.CONTACT_ADDRESS = _env("CONTACT_ADDRESS", "")
         self.RATELIMIT_COMPLAINT_ADDR = _env("RATELIMIT_COMPLAINT_ADDR", "10/day")    # per client address
         self.RATELIMIT_COMPLAINT_GLOBAL = _env("RATELIMIT_COMPLAINT_GLOBAL", "20/hour")  # established accounts exempt
         self.COMPLAINT_BURST_COUNT = _period("COMPLAINT_BURST_COUNT", 5)

@@ -1,5 +1,5 @@
 """Imports every domain's models so metadata and migrations see all tables."""
-from .accounts.models import AccessBlock, ApiToken, LoginThrottle, User  # noqa: F401
+from .accounts.models import AccessBlock, ApiToken, Consent, LoginThrottle, User  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
 from .audit.models import AccessEvent, AuditEvent  # noqa: F401
 from .catalog.models import (  # noqa: F401

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 
 from portal.accounts.identifiers import citizen_id_check_char, hash_identifier, mask_citizen_id, uscc_check_char
-from portal.accounts.models import Role, User, UserKind
+from portal.accounts.models import Consent, Role, User, UserKind
 from portal.accounts.services import hash_password
 from portal.agencies.models import Agency, RegionLevel
 from portal.catalog import indexing
@@ -109,6 +109,10 @@ def data_user(email: str, name: str = "数据用户", *, kind: str = UserKind.PE
     else:
         user.uscc = uscc() if identity is None else identity
     db.session.add(user)
+    db.session.flush()
+    # registration records consent to the privacy policy's current version (accounts.consent)
+    db.session.add(Consent(user_id=user.id, policy_version=current_app.config["PRIVACY_POLICY_VERSION"],
+                           context="registration", agreed_at=since))
     db.session.commit()
     return user
 

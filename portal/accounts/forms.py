@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -34,6 +34,7 @@ class RegisterForm(FlaskForm):
                                             "your identity in applications and complaints."))
     uscc = StringField(_l("Unified social credit code"), validators=[Length(max=30)],
                        description=_l("18 characters, required for organisations."))
+    consent = BooleanField(_l("I have read and agree to the privacy policy"))
 
 
 class PasswordForm(FlaskForm):

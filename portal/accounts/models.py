@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):
     # 共享专员 (R2018 §27「指定专人负责信息资源共享工作」): an agency staff account the authority named; it alone
     # submits and decides its agency's sharing cases (portal/sharing), the agency's other staff read them.
     share_officer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Set when the owner deleted the account (accounts.erasure): the row stays, anonymised, for the records
+    # that name it (docs/decisions.md).
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
@@ -68,6 +71,19 @@ class User(UserMixin, db.Model):
         """What a session cookie (and a remember-me cookie) holds: the user and the session version
         (Flask-Login's id_attribute; accounts.sessions checks both)."""
         return f"{self.id}:{self.session_version}"
+
+
+class Consent(db.Model):
+    """A data user agreed to one version of the privacy policy (accounts.consent): at registration, or at a
+    login after the policy changed. Kept after the account is deleted: it names no one but the account number."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    policy_version: Mapped[str] = mapped_column(String(40))
+    context: Mapped[str] = mapped_column(String(20))  # registration | login
+    agreed_at: Mapped[datetime] = mapped_column(DateTime, default=stamped)
 
 
 class TokenScope(StrEnum):

@@ -17,7 +17,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..inbox import mail
 from ..models_base import utcnow
-from . import roles, verification
+from . import consent, roles, verification
 from .identifiers import citizen_id_problem, hash_identifier, mask_citizen_id, normalise_identifier, uscc_problem
 from . import lockout
 from .models import Role, User, UserKind
@@ -65,6 +65,7 @@ class Registration:
     password: str
     citizen_id: str = ""
     uscc: str = ""
+    consent: bool = False  # agreed to the privacy policy's current version (accounts.consent)
 
 
 def register(data: Registration) -> User | None:
@@ -85,6 +86,8 @@ def register(data: Registration) -> User | None:
         errors["email"] = _("Enter a valid e-mail address.")
     if problem := password_problem(data.password, email):
         errors["password"] = problem
+    if not data.consent:
+        errors["consent"] = consent.missing_message()
     user = User(email=email, name=name, role=Role.DATA_USER, kind=data.kind)
     if data.kind == UserKind.PERSON:
         if not data.citizen_id.strip():
@@ -119,6 +122,7 @@ def register(data: Registration) -> User | None:
         mail.send(_existing_account_mails(owner, matched, email))
         return None
     audit.record(user, "user.register", "user", str(user.id), details={"kind": user.kind})
+    consent.record(user, "registration")
     db.session.commit()
     mail.send([verification.confirmation_mail(user)])
     return user

@@ -1,7 +1,7 @@
 """Login, logout, registration, the user's own account page and password, administrators' list of accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -9,7 +9,7 @@ from ..errors import Conflict, Invalid, PortalError
 from ..extensions import limiter
 from ..models_base import utcnow
 from ..security import safe_next
-from . import roles, services, sessions, tokens, verification
+from . import consent, roles, services, sessions, tokens, verification
 from .forms import LoginForm, PasswordForm, RegisterForm
 from .lockout import Locked
 from .permissions import login_required, roles_required
@@ -35,7 +35,11 @@ def login():
         else:
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return sessions.remember_device(redirect(safe_next(request.args.get("next"))), user.email)
+            target = safe_next(request.args.get("next"))
+            if consent.due(user):  # a new version of the privacy policy (or none agreed yet): asked first
+                session[consent.SESSION_KEY] = True
+                target = url_for("personal.consent", next=target)
+            return sessions.remember_device(redirect(target), user.email)
     status = (429 if headers else 422) if form.errors else 200
     return render_template("accounts/login.html", form=form), status, headers
 
@@ -81,14 +85,14 @@ def register():
         try:
             services.register(services.Registration(
                 kind=form.kind.data, name=form.name.data, email=form.email.data, password=form.password.data,
-                citizen_id=form.citizen_id.data or "", uscc=form.uscc.data or ""))
+                citizen_id=form.citizen_id.data or "", uscc=form.uscc.data or "", consent=bool(form.consent.data)))
         except Invalid as exc:
             for field, message in exc.details.items():
                 getattr(form, field).errors.append(message)
         else:
             return redirect(url_for("accounts.registered"))
     status = 422 if form.errors else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register.html", form=form, policy_version=consent.current_version()), status
 
 
 @bp.get("/register/sent")
@@ -138,7 +142,8 @@ def add_identity():
 def _account_page(new_token: str | None = None, errors: dict | None = None, status: int = 200):
     return render_template("accounts/account.html", user=current_user, tokens=tokens.user_tokens(current_user),
                            new_token=new_token, errors=errors or {}, expiry_days=tokens.EXPIRY_DAYS,
-                           now=utcnow(), identity_problem=verification.identity_problem(current_user)
+                           now=utcnow(), may_delete=roles.is_data_user(current_user),
+                           identity_problem=verification.identity_problem(current_user)
                            if roles.is_data_user(current_user) else None), status
 
 

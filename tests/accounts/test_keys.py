@@ -19,7 +19,7 @@ OTHER_STRONG = "Zp4Lw8Ny2Bq6Hs0Df3Gk7Mt1Rv5Xc9Ja-Ue_TiOoPlWmKn"
 AUDIT_STRONG = "Hc7Vb3Nm9Qw2Er5Ty8Ui1Op4As6Df0Gh-Jk_LzXcVbNmQw"
 CITIZEN_ID = "11010519491231002X"
 PERSON = {"kind": "person", "name": "张三", "email": "zhangsan@example.cn", "password": PASSWORD,
-          "password2": PASSWORD, "citizen_id": CITIZEN_ID, "uscc": ""}
+          "password2": PASSWORD, "citizen_id": CITIZEN_ID, "uscc": "", "consent": "y"}
 
 
 def forge_session(key: str, data: dict) -> str:

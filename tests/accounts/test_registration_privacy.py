@@ -44,7 +44,7 @@ def portal(tmp_path):
 
 def form(email: str, citizen_id: str) -> dict:
     return {"kind": "person", "name": "张三", "email": email, "password": PASSWORD, "password2": PASSWORD,
-            "citizen_id": citizen_id}
+            "citizen_id": citizen_id, "consent": "y"}
 
 
 def answer(app, address: str, data: dict) -> tuple:

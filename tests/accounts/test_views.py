@@ -11,7 +11,8 @@ from portal.extensions import db
 from tests.conftest import PASSWORD, build_app, link_in, login, mails_to, post_form
 
 PERSON = {"kind": "person", "name": "张三", "email": "zhangsan@example.cn", "password": PASSWORD,
-          "password2": PASSWORD, "citizen_id": "11010519491231002X", "uscc": ""}
+          "password2": PASSWORD, "citizen_id": "11010519491231002X", "uscc": "",
+          "consent": "y"}
 
 
 def test_person_registers_with_checked_id_stored_masked(app, client):

@@ -31,6 +31,7 @@ def test_company_applies_agency_approves_download_until_the_period_ends(live_ser
     company.locator("#password").fill("Caoyuan-Data-2026")
     company.locator("#password2").fill("Caoyuan-Data-2026")
     company.locator("#uscc").fill(uscc)
+    company.locator("#consent").check()
     company.get_by_role("button", name="注册").click()
     company.wait_for_url(re.compile(r"/register/sent$"))
     expect(company.locator("#registered")).to_contain_text("请查收确认邮件")

@@ -40,7 +40,8 @@ def client_from(app, address: str):
 def register_and_confirm(app, client, email: str, *, kind: str = "person") -> None:
     """Register as anyone can, follow the link in the confirmation mail, log in."""
     data = {"kind": kind, "name": "某用户", "email": email, "password": PASSWORD, "password2": PASSWORD,
-            "citizen_id": f.citizen_id() if kind == "person" else "", "uscc": "" if kind == "person" else f.uscc()}
+            "citizen_id": f.citizen_id() if kind == "person" else "", "uscc": "" if kind == "person" else f.uscc(),
+            "consent": "y"}
     r = post_form(client, "/register", data)
     assert r.status_code == 302 and r.headers["Location"] == "/register/sent", r.get_data(as_text=True)[-1500:]
     (mail,) = mails_to(app, email)
@@ -215,7 +216,7 @@ def test_an_unconfirmed_email_address_cannot_complain_until_the_link_is_followed
     app, ds = portal, portal.entries[0]
     client = client_from(app, "198.51.100.7")
     data = {"kind": "person", "name": "王五", "email": "wangwu@mail.example", "password": PASSWORD,
-            "password2": PASSWORD, "citizen_id": f.citizen_id()}
+            "password2": PASSWORD, "citizen_id": f.citizen_id(), "consent": "y"}
     assert post_form(client, "/register", data).status_code == 302
     login(client, "wangwu@mail.example")  # logging in works; complaining does not
     page = client.get(f"/dataset/{ds.slug}/complaint")
@@ -252,7 +253,7 @@ def test_a_confirmation_link_expires(portal, monkeypatch):
     app = portal
     client = client_from(app, "198.51.100.8")
     data = {"kind": "person", "name": "赵六", "email": "zhaoliu@mail.example", "password": PASSWORD,
-            "password2": PASSWORD, "citizen_id": f.citizen_id()}
+            "password2": PASSWORD, "citizen_id": f.citizen_id(), "consent": "y"}
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() - 49 * 3600)  # the link was mailed 49 hours ago
     assert post_form(client, "/register", data).status_code == 302
@@ -268,7 +269,7 @@ def test_a_missing_or_invalid_identity_number_cannot_complain(portal):
     client = client_from(app, "198.51.100.9")
     # registration asks for it: empty or with a wrong check digit is refused, nothing stored
     base = {"kind": "person", "name": "孙七", "email": "sunqi@mail.example", "password": PASSWORD,
-            "password2": PASSWORD}
+            "password2": PASSWORD, "consent": "y"}
     for number, message in (("", "请填写公民身份号码"), ("110105194912310021", "校验码")):
         r = post_form(client, "/register", {**base, "citizen_id": number})
         assert r.status_code == 422 and message in r.get_data(as_text=True)
@@ -324,7 +325,7 @@ def test_registration_is_limited_per_address_and_portal_wide(tmp_path):
     with app.app_context():
         def attempt(address: str, n: int) -> int:
             data = {"kind": "person", "name": "甲", "email": f"r{address}-{n}@mail.example", "password": PASSWORD,
-                    "password2": PASSWORD, "citizen_id": f.citizen_id()}
+                    "password2": PASSWORD, "citizen_id": f.citizen_id(), "consent": "y"}
             return post_form(client_from(app, address), "/register", data).status_code
 
         assert [attempt("198.51.100.1", n) for n in range(4)] == [302, 302, 302, 429]
@@ -368,7 +369,8 @@ def test_a_number_added_later_is_checked_against_those_given_at_registration(app
     """Registration and adding a number hash it with the same key, so one number belongs to one account."""
     number = f.citizen_id()
     r = post_form(app.test_client(), "/register", {"kind": "person", "name": "周八", "email": "zhouba@mail.example",
-                                                   "password": PASSWORD, "password2": PASSWORD, "citizen_id": number})
+                                                   "password": PASSWORD, "password2": PASSWORD, "citizen_id": number,
+                                                   "consent": "y"})
     assert r.status_code == 302
     f.data_user("legacy2@example.cn", "老用户", identity="")
     login(client, "legacy2@example.cn")

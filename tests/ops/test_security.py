@@ -151,7 +151,8 @@ def test_script_in_every_entry_field_is_inert_on_every_page(app, users, client):
 
 def test_script_in_registration_and_token_names_is_inert(app, client):
     r = post_form(client, "/register", {"kind": "person", "name": XSS, "email": "xss@example.cn", "password": PASSWORD,
-                                        "password2": PASSWORD, "citizen_id": "11010519491231002X"})
+                                        "password2": PASSWORD, "citizen_id": "11010519491231002X",
+                                        "consent": "y"})
     assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
     (mail,) = mails_to(app, "xss@example.cn")
     assert client.get(link_in(mail[2], "/register/confirm/")).status_code == 302

@@ -1,0 +1,1 @@
+"""The pages where a person looks after their own account: consent, password reset, own data, deletion."""
