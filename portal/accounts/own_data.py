@@ -102,6 +102,21 @@ def _reports(user: User) -> list:
     return _all(Report, Report.reporter_id, user, ("reported_user_id",))
 
 
+@section("follows")
+def _follows(user: User) -> list:
+    from ..follows.models import Follow
+
+    return _all(Follow, Follow.user_id, user, ("feed_token",))
+
+
+@section("data_requests")
+def _data_requests(user: User) -> dict[str, list]:
+    from ..datarequests.models import DataRequest, DataRequestSupport
+
+    return {"filed": _all(DataRequest, DataRequest.requester_id, user),
+            "me_too": _all(DataRequestSupport, DataRequestSupport.user_id, user)}
+
+
 @section("inbox")
 def _inbox(user: User) -> list:
     from ..inbox.models import Message

@@ -54,8 +54,9 @@ def _tell_followers(session: Session, _flush_context, _instances) -> None:
         g.follow_events_added = True  # immediate mails leave after the request (views.send_after_request)
 
 
-def is_answer(kind: str) -> bool:
-    return kind.startswith(ANSWER_PREFIXES) and not kind.endswith(NOT_ANSWERS)
+def is_answer(kind: str | None) -> bool:
+    """A notice that answers one's own case (a notice sent without a kind answers nothing)."""
+    return bool(kind) and kind.startswith(ANSWER_PREFIXES) and not kind.endswith(NOT_ANSWERS)
 
 
 def _event_kind(change: DatasetChange) -> str | None:

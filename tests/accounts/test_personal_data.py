@@ -308,3 +308,19 @@ def test_staff_accounts_are_not_deleted_by_themselves(app, users):
     r = post_form(client, "/account/delete", {"password": PASSWORD, "confirm": "y"})
     assert r.status_code == 403
     assert db.session.query(User).filter_by(email="staff@example.cn").one().active
+
+
+def test_the_download_holds_ones_follows_and_data_requests(app, users):
+    """What the later parts of the portal hold about a person is in the download too: follows (without the
+    private feed's token) and the data requests filed or supported."""
+    from tests.datarequests.test_datarequests import file
+    from tests.follows.test_follows import follow
+
+    rid = file(app)
+    client = app.test_client()
+    login(client, "user@example.cn")
+    follow(client, "agency", "hhht-sthjj", email="weekly", feed="y")
+    data = json.loads(post_form(client, "/account/data.json", {}).get_data(as_text=True))
+    assert [(x["target"], x["email"]) for x in data["follows"]] == [("agency", "weekly")]
+    assert "feed_token" not in data["follows"][0]
+    assert [x["id"] for x in data["data_requests"]["filed"]] == [rid] and data["data_requests"]["me_too"] == []
