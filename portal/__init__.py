@@ -18,6 +18,9 @@ def create_app(config: Any = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config or Config())
     app.config.update(check_settings(app.config))  # deadlines and periods: whole numbers, or no start
+    from .machinery import statics
+
+    statics.init_app(app)  # fingerprinted static URLs; pages gzip'd after every other after_request step
     from .deployment import check_limit_storage
 
     check_limit_storage(app.config, app.logger)  # several gunicorn workers count limits in one place

@@ -318,3 +318,16 @@ def follow_mail_command() -> None:
     with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
         sent = send_immediate()
     click.echo(f"E-mails {sent.mails}, left out (no longer public) {sent.dropped}.")
+
+
+@portal_cli.command("statics")
+@click.argument("target")
+def statics_command(target: str) -> None:
+    """Write the static files under their names and fingerprinted names, with .gz copies, into TARGET
+    (the folder nginx serves as /static/; see deploy/nginx.conf.example)."""
+    from flask import current_app
+
+    from .machinery.statics import build
+
+    written = build(current_app.extensions["statics"], target)
+    click.echo(f"{len(written)} files written to {target}.")

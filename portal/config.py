@@ -216,6 +216,8 @@ class Config:
         # Shared by every worker: "file" (under DATA_DIR/cache/pages, the workers of one machine),
         # a redis:// URL (every machine), or "none" (each process renders its own).
         self.PAGE_CACHE_URI = _env("PAGE_CACHE_URI", "file")
+        # Pages (HTML, JSON, XML) at least this long are gzip'd for clients that accept it (portal/machinery/statics.py).
+        self.PAGE_GZIP_MIN_BYTES = int(_env("PAGE_GZIP_MIN_BYTES", "1024"))
         self.SITE_NAME = _env("SITE_NAME", "内蒙古自治区公共数据开放平台")
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

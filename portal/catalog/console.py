@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..accounts import roles
 from ..accounts.permissions import roles_required
+from ..api.routes import load_args
 from ..audit import services as audit
 from ..errors import InsufficientStorage, Invalid
 from ..extensions import db
@@ -20,6 +21,7 @@ from ..withdrawal import services as withdrawals
 from . import checks, dashboard, editing, grading, quality, review, stops, workday_calendar
 from .models import Dataset, Theme
 from .preview import can_preview, preview
+from .schemas import DashboardIn
 from .downloads import quarantined_hashes
 from .vocab import (CLASSIFICATION_LABELS, DATA_FORM_LABELS, FREQUENCY_LABELS, LICENCES, OPEN_TYPE_LABELS,
                     REGION_LEVEL_LABELS, SHARE_BASIS_KIND_LABELS, SHARE_MODE_LABELS, SHARE_TYPE_LABELS)
@@ -63,8 +65,13 @@ def _form_page(data: dict, errors: dict, ds: Dataset | None, status: int = 200):
 @bp.get("/")
 @roles_required(roles.CONSOLE_VIEWERS)
 def home():
-    """Dashboard: own entries by state, entries overdue for update, review decisions."""
-    return render_template("console/dashboard.html", board=dashboard.board(current_user),
+    """Dashboard: own entries by state (a page at a time), entries overdue for update, review decisions."""
+    args = load_args(DashboardIn)
+    board = dashboard.board(current_user, state=args["state"], page=args["page"])
+
+    def page_url(n: int) -> str:
+        return url_for("console.home", **({"state": args["state"]} if args["state"] else {}), page=n)
+    return render_template("console/dashboard.html", board=board, page_url=page_url,
                            calendar_missing=workday_calendar.missing_year(current_user))
 
 

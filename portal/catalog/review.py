@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import workdays
 from ..accounts import roles
@@ -363,6 +363,39 @@ def queue(today: date | None = None) -> list[QueueRow]:
     reviews = db.session.scalars(select(Review).where(Review.state == ReviewState.PENDING)
                                  .order_by(Review.due_date, Review.submitted_at)).all()
     return [QueueRow(r, *deadline_marks(r.due_date, today, cal=cal)) for r in reviews]
+
+
+QUEUE_PAGE = 25
+
+
+@dataclass
+class QueuePage:
+    """One page of the review queue (the `pagination` macro reads `pages` and `params.page`)."""
+    rows: list[QueueRow]
+    total: int
+    page: int
+    per_page: int = QUEUE_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def params(self) -> "QueuePage":
+        return self
+
+
+def queue_page(page: int = 1, per_page: int = QUEUE_PAGE, today: date | None = None) -> QueuePage:
+    """A page of the pending submissions, earliest due first (then submission time and id: a stable order)."""
+    today = today or workdays.china_date(utcnow())
+    cal = workdays.shared_calendar()
+    pending = Review.state == ReviewState.PENDING
+    total = db.session.scalar(select(func.count(Review.id)).where(pending)) or 0
+    reviews = db.session.scalars(select(Review).where(pending)
+                                 .order_by(Review.due_date, Review.submitted_at, Review.id)
+                                 .offset((page - 1) * per_page).limit(per_page))
+    return QueuePage([QueueRow(r, *deadline_marks(r.due_date, today, cal=cal)) for r in reviews], total, page,
+                     per_page)
 
 
 def supervision_cases() -> list[Case]:

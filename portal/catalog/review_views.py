@@ -8,10 +8,12 @@ from flask_login import current_user
 from .. import workdays
 from ..accounts import roles
 from ..accounts.permissions import roles_required
+from ..api.routes import load_args
 from ..errors import BadRequest, Invalid
 from . import editing, grading, review, stops, workday_calendar
 from .console import entry_page
 from .preview import can_preview
+from .schemas import ReviewQueueIn
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -19,8 +21,10 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 @bp.get("/")
 @roles_required(roles.OVERSEERS)
 def queue():
-    """Pending submissions by due date; overdue and due within 2 workdays are marked."""
-    return render_template("review/queue.html", rows=review.queue(),
+    """Pending submissions by due date, a page at a time; overdue and due within 2 workdays are marked."""
+    queue = review.queue_page(load_args(ReviewQueueIn)["page"])
+    return render_template("review/queue.html", queue=queue, rows=queue.rows,
+                           page_url=lambda n: url_for("review.queue", page=n),
                            calendar_missing=workday_calendar.missing_year(current_user))
 
 

@@ -14,7 +14,7 @@ from ..errors import Invalid
 from ..fields import UtcDateTime
 from ..storage.names import clean_filename
 from . import grading
-from .models import Classification, DataForm, DataLevel, OpenType, ShareBasisKind, ShareMode, ShareType, UpdateFrequency
+from .models import Classification, DataForm, DataLevel, DatasetState, OpenType, ShareBasisKind, ShareMode, ShareType, UpdateFrequency
 
 FORMATS = ("CSV", "XLSX", "JSON", "PDF", "XML", "ZIP")
 
@@ -371,3 +371,15 @@ class CheckOut(Schema):
 
 class CheckListOut(Schema):
     checks = fields.List(fields.Nested(CheckOut))
+
+
+class DashboardIn(Schema):
+    """The console dashboard's list of entries: one state or every state, a page of them."""
+    state = fields.String(load_default="", validate=validate.OneOf(["", *(s.value for s in DatasetState)]),
+                          metadata={"description": "Only the entries in this state (draft, submitted, published...)."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+
+
+class ReviewQueueIn(Schema):
+    """The review queue: a page of it."""
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
