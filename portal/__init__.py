@@ -94,6 +94,7 @@ def create_app(config: Any = None) -> Flask:
     from .triggers.views import bp as triggers_bp
     from .assets.views import bp as assets_bp
     from .operation.views import bp as operation_bp
+    from .reuses.views import bp as reuses_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(legal_bp)
@@ -124,6 +125,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(triggers_bp)
     app.register_blueprint(assets_bp)
     app.register_blueprint(operation_bp)
+    app.register_blueprint(reuses_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

@@ -124,8 +124,10 @@ def _status_tables() -> dict[type, dict | None]:
     from .triggers.models import STATE_LABELS as TRIGGER_STATE_LABELS, CatalogTrigger
     from .assets.models import STATE_LABELS as ASSET_STATE_LABELS, DataAsset
     from .operation.models import STATE_LABELS as AGREEMENT_STATE_LABELS, OperationAgreement
+    from .reuses.models import Reuse
+    from .reuses.services import STATE_LABELS as REUSE_STATE_LABELS
 
-    return {OperationAgreement: AGREEMENT_STATE_LABELS, DataAsset: ASSET_STATE_LABELS,
+    return {Reuse: REUSE_STATE_LABELS, OperationAgreement: AGREEMENT_STATE_LABELS, DataAsset: ASSET_STATE_LABELS,
             Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS,
             CatalogTrigger: TRIGGER_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,
             ShareChangeNotice: NOTICE_STATE_LABELS,
