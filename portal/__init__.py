@@ -103,6 +103,7 @@ def create_app(config: Any = None) -> Flask:
     from .follows import events as follow_events
     from .personal.views import bp as personal_bp
     from .sitepages.views import bp as sitepages_bp
+    from .reuses.views import bp as reuses_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(follows_bp)
@@ -139,6 +140,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(datarequests_bp)
     app.register_blueprint(personal_bp)
     app.register_blueprint(sitepages_bp)
+    app.register_blueprint(reuses_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

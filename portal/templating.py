@@ -126,8 +126,10 @@ def _status_tables() -> dict[type, dict | None]:
     from .operation.models import STATE_LABELS as AGREEMENT_STATE_LABELS, OperationAgreement
     from .evaluation.models import (ROUND_STATE_LABELS, SNAPSHOT_STATE_LABELS, EvaluationRound,
                                     EvaluationSnapshot)
+    from .reuses.models import Reuse
+    from .reuses.services import STATE_LABELS as REUSE_STATE_LABELS
 
-    return {EvaluationRound: ROUND_STATE_LABELS, EvaluationSnapshot: SNAPSHOT_STATE_LABELS,
+    return {Reuse: REUSE_STATE_LABELS, EvaluationRound: ROUND_STATE_LABELS, EvaluationSnapshot: SNAPSHOT_STATE_LABELS,
             OperationAgreement: AGREEMENT_STATE_LABELS, DataAsset: ASSET_STATE_LABELS,
             Withdrawal: WITHDRAWAL_STATE_LABELS, Dispute: DISPUTE_LABELS,
             CatalogTrigger: TRIGGER_STATE_LABELS, ShareErrorReport: ERROR_STATE_LABELS, ShareDispute: DISPUTE_STATE_LABELS,

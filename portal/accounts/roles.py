@@ -60,6 +60,9 @@ AUTHORITY_ACTOR = "authority"  # the data authority (and administrators)
 REQUESTER = "requester"  # the share officer of the requesting agency (使用方)
 PROVIDER = "provider"    # the share officer of the providing agency (提供方/数源部门)
 SYSTEM = "system"        # the portal itself: an end date passed, a stop notice took effect
+ACCOUNT = "account"      # any signed-in account (reports an abusive comment on an entry, portal/reuses)
+# Who rates an entry and submits a reuse (利用成果): data users (staff speak for the portal, not about it).
+RATERS = (Role.DATA_USER,)
 
 
 def role_of(actor: Any) -> str | None:

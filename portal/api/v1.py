@@ -156,3 +156,5 @@ def _rate_limited(exc):
     return error_response(429, _("Too many requests. Please wait a moment and try again."),
                           {"limit": str(exc.description), "retry_after": int(retry) if retry.isdigit() else 60},
                           headers={"Retry-After": retry})
+# reuses of public data (利用成果) and ratings of entries
+from . import reuses  # noqa: E402,F401

@@ -15,6 +15,7 @@ from ..errors import NotFound
 from ..file_responses import send_resource
 from ..extensions import db, limiter
 from ..pagecache import cached
+from ..reuses import panel as reuse_panel
 from ..storage import storage
 from ..withdrawal import services as withdrawals
 from . import downloads, grading, quality, queries, services
@@ -80,6 +81,11 @@ def search():
     return page
 
 
+def _comments_page() -> int:
+    value = request.args.get("comments", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100000 else 1
+
+
 @bp.get("/dataset/<slug>")
 def dataset(slug: str):
     """One catalog entry with every field, data items, resources, history and citation."""
@@ -93,7 +99,8 @@ def dataset(slug: str):
                                sharing_action=sharing_navigation.entry_action(ds, current_user),
                                public_level=grading.public_level(ds), quality=quality.entry_quality(page),
                                related=queries.related_public(ds.related_ids),
-                               withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason))
+                               withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason),
+                               reuse_panel=reuse_panel.entry_panel(ds, current_user, _comments_page()))
     return cached(render)
 
 

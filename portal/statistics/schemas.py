@@ -22,7 +22,7 @@ class StatsChartOut(Schema):
     id = fields.String(metadata={"description": "entries-open-type, entries-share-type, entries-agency, "
                                                 "entries-theme, entries-region, entries-map, files-open-type, volume-open-type, "
                                                 "access-month, applications-state, on-time, data-requests-state, update-timeliness, "
-                                                "plan-items"})
+                                                "plan-items, reuses-kind"})
     title = fields.String()
     kind = fields.String(metadata={"description": "bars, series (by month), rates (cases, on time, late, %) or "
                                                   "map (entries and downloads per 盟市, drawn as a tile map)."})

@@ -315,6 +315,15 @@ def _plan_chart(on: date) -> Chart:
                  {k: str(v) for k, v in PROGRESS_LABELS.items()}, list(PROGRESS_STATES), _("Plan items"))
 
 
+def _reuse_chart() -> Chart:
+    """Published reuses (利用成果) by kind."""
+    from ..reuses import services as reuses
+
+    kinds = list(reuses.KIND_LABELS)
+    return _bars("reuses-kind", _("Published reuses by kind"), _("Kind"), reuses.counts_by_kind(),
+                 reuses.KIND_LABELS, kinds, _("Reuses"))
+
+
 def sharing_totals(on: date):
     """The sharing figures' public totals for the current year, as the deployment publishes them (or None)."""
     if sharing_figures.public_setting() == "none":
@@ -338,5 +347,5 @@ def compute(period: Period | None = None) -> Statistics:
     by_city, region_wide = _map_chart(period)
     entry_charts.insert(5, by_city)  # after entries by region
     charts = [*entry_charts, _access_chart(period), outcome, rates, _data_request_chart(period), _overdue_chart(now),
-              _plan_chart(on)]
+              _plan_chart(on), _reuse_chart()]
     return Statistics(on, charts, sharing_totals(on), period, region_wide)
