@@ -21,3 +21,4 @@ from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401
 from .backup.models import BackupRun  # noqa: F401
 from .disputes.models import Dispute, ExpertReferral  # noqa: F401
+from .discovery.models import SearchMark  # noqa: F401

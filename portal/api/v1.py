@@ -141,6 +141,8 @@ from . import assets  # noqa: E402,F401
 from . import operation  # noqa: E402,F401
 # periodic reassessment: the caller's due reassessments and the agency's reasoned keep (定期评估)
 from . import reassessments  # noqa: E402,F401
+# suggestions while typing, with pinyin (找数据)
+from . import discovery  # noqa: E402,F401
 
 
 @bp.errorhandler(429)
