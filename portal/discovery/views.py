@@ -79,8 +79,8 @@ def manifest():
              for n in (192, 512)]
     icons.append({"src": url_for("static", filename="favicon.svg"), "sizes": "any", "type": "image/svg+xml"})
     body = {"name": current_app.config["SITE_NAME"], "short_name": _("Open data"), "lang": "zh-CN",
-            "description": _("Open public data of Inner Mongolia: search, preview and download the data that "
-                             "public agencies publish."),
+            "description": _("%(site)s: search, preview and download the data that public agencies publish.",
+                             site=current_app.config["SITE_NAME"]),
             "start_url": url_for("web.home"), "scope": "/", "display": "standalone",
             "background_color": "#ffffff", "theme_color": "#0b5cad", "icons": icons}
     resp = current_app.response_class(current_app.json.dumps(body), mimetype="application/manifest+json")
