@@ -16,8 +16,8 @@ bp = Blueprint("discovery", __name__)
 # the review and sharing desks, and what only signs in, registers or switches the language.
 PRIVATE_PATHS = ("/console", "/api/", "/account", "/login", "/logout", "/register", "/lang/", "/inbox", "/my",
                  "/applications", "/grants", "/users", "/access-blocks", "/review", "/sharing", "/complaints",
-                 "/corrections", "/reports", "/assets", "/operation", "/withdrawals", "/disputes/new",
-                 "/dataset/*/download", "/dataset/*/resource/*/download")
+                 "/corrections", "/reports", "/assets", "/withdrawals/new", "/disputes/new",
+                 "/dataset/*/resource/*/download")
 
 # The public pages besides the entries, by endpoint.
 SITE_PAGES = ("web.home", "catalog.search", "agencies.agencies", "catalog.negative_list", "plans.index",
