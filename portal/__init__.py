@@ -78,6 +78,7 @@ def create_app(config: Any = None) -> Flask:
     from .catalog.review_views import bp as review_bp
     from .catalog.views import bp as catalog_bp
     from .disputes.views import bp as disputes_bp
+    from .discovery.views import bp as discovery_bp
     from .feedback.views import bp as feedback_bp
     from .datarequests.views import bp as datarequests_bp
     from .inbox.views import bp as inbox_bp
@@ -141,6 +142,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(personal_bp)
     app.register_blueprint(sitepages_bp)
     app.register_blueprint(reuses_bp)
+    app.register_blueprint(discovery_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp

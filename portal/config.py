@@ -210,6 +210,10 @@ class Config:
         self.RATELIMIT_API_TOKEN = _env("RATELIMIT_API_TOKEN", "600/minute")  # per API token
         self.RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") != "0"
         self.SEARCH_PAGE_SIZE = int(_env("SEARCH_PAGE_SIZE", "20"))
+        # Finding the catalog (portal/discovery): a query shows among popular searches once this many
+        # different searchers ran it in a 30-day period; the sitemap holds at most this many addresses a file.
+        self.POPULAR_SEARCH_MIN = max(2, int(_env("POPULAR_SEARCH_MIN", "3")))
+        self.SITEMAP_PAGE_SIZE = int(_env("SITEMAP_PAGE_SIZE", "20000"))
         # Anonymous pages kept a while; any change empties it at once, download counts may lag this long.
         self.PAGE_CACHE_SECONDS = int(_env("PAGE_CACHE_SECONDS", "60"))
         self.PAGE_CACHE_MB = int(_env("PAGE_CACHE_MB", "64"))  # per process, in memory

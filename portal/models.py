@@ -25,3 +25,4 @@ from .disputes.models import Dispute, ExpertReferral  # noqa: F401
 from .follows.models import Follow, FollowEvent  # noqa: F401
 from .datarequests.models import DataRequest, DataRequestSupport  # noqa: F401
 from .reuses.models import CommentReport, Rating, Reuse  # noqa: F401
+from .discovery.models import SearchMark  # noqa: F401

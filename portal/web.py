@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from .catalog import queries as catalog
+from .discovery import services as discovery
 from .pagecache import cached
 from .security import safe_next
 
@@ -15,7 +16,7 @@ def home():
     """Home page: search box, themes with counts, newest and most downloaded entries, key figures."""
     return cached(lambda: render_template("home.html", figures=catalog.figures(),
                                           themes=catalog.themes_with_counts(), newest=catalog.newest(),
-                                          popular=catalog.most_downloaded()))
+                                          popular=catalog.most_downloaded(), searches=discovery.popular()))
 
 
 @bp.get("/lang/<code>")

@@ -145,6 +145,8 @@ from . import reassessments  # noqa: E402,F401
 from . import evaluation  # noqa: E402,F401
 # public data requests (数据需求): list, read, file, me too, route, answer
 from . import datarequests  # noqa: E402,F401
+# suggestions while typing, with pinyin (找数据)
+from . import discovery  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

@@ -10,6 +10,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
+from ..divisions import division_codes
 from .models import Dataset
 from .vocab import FREQUENCY_LABELS, OPEN_TYPE_LABELS, label
 
@@ -72,6 +73,9 @@ INDEX_ONLY: tuple[IndexField, ...] = (
     IndexField("tags", lambda d: [t.name for t in d.tags], ckan="tags"),
     IndexField("licence", lambda d: [d.licence_id], ckan="license_id"),
     IndexField("name", lambda d: [d.slug], ckan="name", counted=False),
+    # 行政区划: the GB/T 2260 codes of the entry's region from the 盟市 down (divisions.division_codes); the
+    # search page filters on it and counts it (catalog.search.DIVISION).
+    IndexField("division", lambda d: division_codes(d.region), ckan="division", counted=False),
 )
 INDEX_ONLY_FIELDS: dict[str, Callable[[Dataset], list[str]]] = {f.name: f.values for f in INDEX_ONLY}
 INDEX_FIELDS = FACET_FIELDS + tuple(INDEX_ONLY_FIELDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Mapping
 
 from flask import current_app
@@ -15,7 +16,9 @@ from ..agencies.models import Agency
 from ..audit import services as audit
 from ..errors import BadRequest, Unavailable
 from ..extensions import db
-from ..search import Expr, SearchQuery, SearchUnavailable, backend
+from ..divisions import division_name
+from ..models_base import utcnow
+from ..search import AllOf, Expr, Match, Range, SearchQuery, SearchUnavailable, backend
 from ..search.base import SORTS
 from ..search.text import MAX_QUERY_CHARS, query_terms
 from .filters import FACET_FIELDS, FILTERS, FILTERS_BY_NAME, INDEX_ONLY_FIELDS
@@ -51,6 +54,17 @@ class SearchParams:
     where: Expr | None = None      # a filter expression beyond the facet filters (CKAN's fq)
     offset: int | None = None      # an explicit first result (CKAN's start) instead of the page's
     facet_fields: tuple[str, ...] = FACET_FIELDS  # which counts to compute (and label)
+    # The search page's own filters (find.py): administrative divisions (GB/T 2260 codes, OR) and the last
+    # update, within the last week, month or year (UPDATED) or between two dates.
+    division: list[str] = field(default_factory=list)
+    updated: str = ""
+    updated_from: date | None = None
+    updated_to: date | None = None
+    page_filters: bool = False     # count the page's own filters too (the search page, not the APIs)
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.filters or self.division or self.updated or self.updated_from or self.updated_to)
 
 
 @dataclass
@@ -88,7 +102,40 @@ def parse_search_params(args: Mapping[str, str], getlist, per_page: int) -> Sear
         values = [v.strip()[:100] for v in getlist(definition.name) if v.strip()]
         if values:
             filters[definition.name] = list(dict.fromkeys(values))[:MAX_FILTER_VALUES]
-    return SearchParams(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+    division = [v.strip()[:12] for v in getlist(DIVISION) if v.strip()][:MAX_FILTER_VALUES]
+    updated = args.get("updated") or ""
+    if updated and updated not in UPDATED:
+        raise BadRequest(_("Unknown update period “%(value)s”.", value=updated[:40]), {"updated": list(UPDATED)})
+    bounds = {}
+    for name in ("updated_from", "updated_to"):
+        raw = (args.get(name) or "").strip()
+        try:
+            bounds[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise BadRequest(_("The date must be written as YYYY-MM-DD."), {name: raw[:40]})
+    return SearchParams(q=q, filters=filters, sort=sort, page=page, per_page=per_page,
+                        division=list(dict.fromkeys(division)), updated=updated, page_filters=True, **bounds)
+
+
+DIVISION = "division"
+UPDATED = {"week": 7, "month": 30, "year": 365}  # the last update within this many days
+
+
+def updated_range(params: SearchParams, period: str | None = None) -> Range | None:
+    """The entries' last modification the search asks for: a period back from now, or between two dates."""
+    period = params.updated if period is None else period
+    if period:
+        return Range(low=utcnow() - timedelta(days=UPDATED[period]))
+    if params.updated_from or params.updated_to:
+        return Range(low=datetime.combine(params.updated_from, datetime.min.time()) if params.updated_from else None,
+                     high=datetime.combine(params.updated_to, datetime.max.time()) if params.updated_to else None)
+    return None
+
+
+def _where(params: SearchParams, updated: Range | None) -> Expr | None:
+    exprs = [e for e in (params.where, Match(DIVISION, tuple(params.division)) if params.division else None, updated)
+             if e is not None]
+    return exprs[0] if len(exprs) == 1 else AllOf(tuple(exprs)) if exprs else None
 
 
 def search(params: SearchParams, bare: bool = False) -> SearchResult:
@@ -98,11 +145,15 @@ def search(params: SearchParams, bare: bool = False) -> SearchResult:
     of its packages itself, as plain rows).
     """
     offset = params.offset if params.offset is not None else (params.page - 1) * params.per_page
+    facet_fields = params.facet_fields + ((DIVISION,) if params.page_filters and params.facet_fields else ())
     try:
         page = backend().search(SearchQuery(text=params.q, filters=params.filters, sort=params.sort,
-                                            offset=offset, limit=params.per_page, where=params.where,
-                                            facet_fields=params.facet_fields,
-                                            with_facets=bool(params.facet_fields)))
+                                            offset=offset, limit=params.per_page,
+                                            where=_where(params, updated_range(params)),
+                                            facet_fields=facet_fields, with_facets=bool(facet_fields)))
+        periods = {name: backend().search(SearchQuery(
+            text=params.q, filters=params.filters, limit=1, with_facets=False,
+            where=_where(params, updated_range(params, name)))).total for name in UPDATED} if params.page_filters else {}
     except SearchUnavailable:
         raise Unavailable(_("Search is temporarily unavailable. Dataset pages and downloads still work."))
     ids = [h.id for h in page.hits]
@@ -119,8 +170,11 @@ def search(params: SearchParams, bare: bool = False) -> SearchResult:
                                   .where(Resource.dataset_id.in_(list(found)), Resource.format != ""))
         for dataset_id, fmt in rows:
             formats.setdefault(dataset_id, []).append(fmt)
+    facets = _facets(page.facets, params.filters, params.facet_fields)
+    if params.page_filters:
+        facets = _page_facets(params, page.facets.get(DIVISION, {}), periods) + facets
     return SearchResult(params=params, datasets=datasets, total=page.total,
-                        facets=_facets(page.facets, params.filters, params.facet_fields), terms=query_terms(params.q),
+                        facets=facets, terms=query_terms(params.q),
                         formats={k: sorted(v) for k, v in formats.items()})
 
 
@@ -176,8 +230,26 @@ def _facets(counts: dict[str, dict[str, int]], selected: dict[str, list[str]],
     return facets
 
 
+def _page_facets(params: SearchParams, divisions: dict[str, int], periods: dict[str, int]) -> list[Facet]:
+    """The last update (entries within each period, whatever the period chosen) and the administrative
+    divisions (the autonomous region's own entries, each 盟市 with its 旗县区, each 旗县区), with counts."""
+    titles = {"week": _("Last 7 days"), "month": _("Last 30 days"), "year": _("Last 12 months")}
+    updated = Facet("updated", _("Last updated"), [FacetValue(name, titles[name], periods[name], params.updated == name)
+                                                  for name in UPDATED])
+    counts = dict(divisions)
+    for code in params.division:
+        counts.setdefault(code, 0)
+    division = Facet(DIVISION, _("Administrative division"), [
+        FacetValue(code, division_name(code), n, code in params.division)
+        for code, n in sorted(counts.items(), key=lambda kv: (len(kv[0].rstrip("0")) > 4, -kv[1], kv[0]))])
+    return [updated, division]
+
+
 def record_search(params: SearchParams, status: int = 200) -> None:
     """Log a catalog search as an access event (SPEC §6: queries are traceable)."""
-    filters = "&".join(f"{k}={v}" for k, values in sorted(params.filters.items()) for v in values)
+    own = {"division": params.division, "updated": [params.updated] if params.updated else [],
+           "updated_from": [str(params.updated_from)] if params.updated_from else [],
+           "updated_to": [str(params.updated_to)] if params.updated_to else []}
+    filters = "&".join(f"{k}={v}" for k, values in sorted({**params.filters, **own}.items()) for v in values)
     detail = f"q={params.q}" + (f"&{filters}" if filters else "") + (f"&page={params.page}" if params.page > 1 else "")
     audit.log_access("search", status, detail=detail)

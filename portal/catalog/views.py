@@ -8,6 +8,8 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_login import current_user
 
 from ..caller import signed_in_user
+from ..discovery import services as discovery
+from ..discovery import structured
 from ..agencies.models import Agency
 from ..opening import grants as opening_grants
 from ..sharing import navigation as sharing_navigation
@@ -44,15 +46,22 @@ def search_url(params: catalog_search.SearchParams, **changes) -> str:
     if q:
         args["q"] = q
     filters = {k: list(v) for k, v in params.filters.items()}
+    filters["division"] = list(params.division)
+    filters["updated"] = [params.updated] if params.updated else []
     if "toggle" in changes:
         field, value = changes["toggle"]
         values = filters.setdefault(field, [])
         values.remove(value) if value in values else values.append(value)
+        if field == "updated":  # one period at a time, instead of the dates
+            filters["updated"] = values[-1:]
     if "clear" in changes:
         filters.pop(changes["clear"], None)
-    for definition in FILTERS:
-        if filters.get(definition.name):
-            args[definition.name] = filters[definition.name]
+    for name in (*(d.name for d in FILTERS), "division", "updated"):
+        if filters.get(name):
+            args[name] = filters[name]
+    if not filters.get("updated"):
+        args.update({k: str(v) for k, v in (("updated_from", params.updated_from), ("updated_to", params.updated_to))
+                     if v})
     sort = changes.get("sort", params.sort)
     default_sort = "relevance" if q else "modified"
     if sort and sort != default_sort:
@@ -73,11 +82,17 @@ def search():
     """Catalog search with facets, sorting and paging."""
     params = catalog_search.parse_search_params(request.args, request.args.getlist,
                                                 current_app.config["SEARCH_PAGE_SIZE"])
-    page = cached(lambda: render_template("catalog/search.html", result=catalog_search.search(params),
-                                          params=params, search_url=search_url,
-                                          page_url=lambda page: search_url(params, page=page)))
+    def render() -> str:
+        result = catalog_search.search(params)
+        g.search_found = result.total > 0
+        return render_template("catalog/search.html", result=result, params=params, search_url=search_url,
+                               page_url=lambda page: search_url(params, page=page),
+                               did_you_mean=discovery.did_you_mean(params.q, result.total) if params.page == 1 else None)
+    page = cached(render)
     # Every search is logged, answered from the cache or not; after rendering, as the commit expires the results.
     catalog_search.record_search(params)
+    if params.page == 1 and params.q:  # popular searches (a page from the cache does not say what it found)
+        discovery.count_search(params.q, request.remote_addr or "", g.get("search_found"))
     return page
 
 
@@ -100,8 +115,18 @@ def dataset(slug: str):
                                public_level=grading.public_level(ds), quality=quality.entry_quality(page),
                                related=queries.related_public(ds.related_ids),
                                withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason),
-                               reuse_panel=reuse_panel.entry_panel(ds, current_user, _comments_page()))
+                               reuse_panel=reuse_panel.entry_panel(ds, current_user, _comments_page()),
+                               jsonld=structured.dataset_jsonld(ds, page.lists.tags, page.lists.resources, _entry_urls(ds))
+                               if ds.is_public else None)
     return cached(render)
+
+
+def _entry_urls(ds) -> structured.EntryUrls:
+    return structured.EntryUrls(
+        entry=url_for("catalog.dataset", slug=ds.slug, _external=True),
+        agency=url_for("agencies.agency", slug=ds.agency.slug, _external=True),
+        file=lambda r: url_for("catalog.download", slug=ds.slug, resource_id=r.id, _external=True),
+        absolute=lambda path: request.host_url.rstrip("/") + path)
 
 
 @bp.get("/dataset/<slug>/resource/<resource_id>")
