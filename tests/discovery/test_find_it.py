@@ -85,7 +85,7 @@ def test_search_box_offers_suggestions_as_a_combobox_and_works_without_script(ap
     box = re.search(r'<input id="q"[^>]*>', html).group(0)
     assert 'data-suggest="/api/v1/suggestions"' in box and 'name="q"' in box
     assert 'action="/dataset" method="get"' in html
-    script = re.search(r'<script src="([^"]*suggest\.js)"', html).group(1)
+    script = re.search(r'<script src="([^"]*suggest(?:\.[0-9a-f]+)?\.js)"', html).group(1)
     js = text(client.get(script))
     for needle in ('"combobox"', "aria-expanded", "aria-activedescendant", '"listbox"', '"option"', "ArrowDown",
                    "ArrowUp", "Escape"):
