@@ -116,6 +116,9 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(reassessment_bp)
     app.register_blueprint(withdrawals_bp)
+    from .tables.views import bp as tables_bp
+
+    app.register_blueprint(tables_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp
@@ -154,6 +157,10 @@ def create_app(config: Any = None) -> Flask:
     from .catalog import indexing
 
     indexing.init_app(app)  # index changes recorded with each flush, applied after the request
+
+    from .tables import services as tables
+
+    tables.init_app(app)  # a derived table queued with each tabular file version, derived after the request
 
     from .request_line import Utf8RequestLine
 

@@ -58,6 +58,24 @@ def indexer_command(interval: float, once: bool) -> None:
     run_indexer(interval=interval, once=once, echo=click.echo)
 
 
+@portal_cli.command("derive")
+@click.option("--resource", "resource_id", help="Derive this resource's current version anew.")
+@click.option("--all", "everything", is_flag=True, help="Derive every tabular file's current version anew.")
+def derive_command(resource_id: str | None, everything: bool) -> None:
+    """Read tabular files into their typed Parquet copies: what is waiting, failed or left running by a process
+    that died; one resource (--resource) or every one (--all) anew."""
+    from .tables import services as tables
+
+    todo = tables.tables_to_derive(resource_id, everything)
+    tables.requeue(todo)
+    db.session.commit()
+    for t in todo:
+        done = tables.derive(t.id)
+        if done is not None:
+            line = f"{done.resource_id} v{done.version}: {done.state}"
+            click.echo(line + (f" ({done.row_count} rows)" if done.row_count is not None else f": {done.error}"))
+
+
 @portal_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)

@@ -17,3 +17,4 @@ from .sharing.dispute_models import ShareChangeNotice, ShareDispute, ShareErrorR
 from .sharing.demand_models import DemandEvent, DemandRequest, VerificationEvent, VerificationRequest  # noqa: F401
 from .sharing.models import ShareDelivery, ShareGrant, ShareRequest, ShareRequestEvent  # noqa: F401
 from .backup.models import BackupRun  # noqa: F401
+from .tables.models import DerivedTable  # noqa: F401

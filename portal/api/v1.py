@@ -131,6 +131,8 @@ from ..sharing import api as sharing_api, demand_api, dispute_api, figures_api  
 from . import stats  # noqa: E402,F401
 # planned withdrawals of published entries (停止提供预告)
 from . import withdrawals  # noqa: E402,F401
+# derived tables: a file's columns and profile, the agency's column types
+from . import tables  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

@@ -16,6 +16,8 @@ from ..file_responses import send_resource
 from ..extensions import db, limiter
 from ..pagecache import cached
 from ..storage import storage
+from ..tables import services as tables
+from ..tables.types import TYPE_LABELS
 from ..withdrawal import services as withdrawals
 from . import downloads, grading, queries, services
 from . import search as catalog_search
@@ -92,7 +94,8 @@ def dataset(slug: str):
                                grant=grant, granted_files=opening_grants.files_covered(grant, current_user, "download"),
                                sharing_action=sharing_navigation.entry_action(ds, current_user),
                                public_level=grading.public_level(ds),
-                               withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason))
+                               withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason),
+                               profiles=tables.readable_profiles([r.id for r in page.lists.resources], current_user), type_labels=TYPE_LABELS)
     return cached(render)
 
 
