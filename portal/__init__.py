@@ -53,12 +53,12 @@ def create_app(config: Any = None) -> Flask:
 
     from . import pagecache
     from .search import load_backend
-    from .storage import load_storage
+    from . import storage
 
     from .catalog.filters import FACET_FIELDS, INDEX_ONLY_FIELDS
 
     app.extensions["search"] = load_backend(app.config, FACET_FIELDS, tuple(INDEX_ONLY_FIELDS))
-    app.extensions["storage"] = load_storage(app.config)
+    storage.init_app(app)  # the uploaded files and, apart, the copies derived from them
     pagecache.init_app(app)  # the site generation moves with every visible write; the shared store
 
     from .accounts import permissions

@@ -188,6 +188,7 @@ def restore_command(archive: str) -> None:
     except BackupError as exc:
         raise click.ClickException(f"{exc} Nothing was restored.")
     click.echo(f"Restored {sum(summary.tables.values())} rows and {summary.files} files; search index rebuilt.")
+    click.echo("Derived copies of tables are not in backups: run `flask portal derive` to make them again.")
 
 
 storage_cli = AppGroup("storage", help="Stored files (resources and their versions, attachments, evidence).")
@@ -237,10 +238,28 @@ def storage_check_command(clean: bool, yes: bool, min_age: int) -> None:
                        + (f" Kept {len(kept)} that were referred to or saved again meanwhile." if kept else ""))
         else:
             click.echo("Nothing removed.")
+    _check_derived(clean, yes, min_age)
     if report.missing:
         click.echo(f"{len(report.missing)} referred-to files are missing from storage; restore them from a backup.",
                    err=True)
         raise SystemExit(1)
+
+
+def _check_derived(clean: bool, yes: bool, min_age: int) -> None:
+    """The copies derived from stored files (DERIVED_DIR): orphans go with --clean; missing ones are made anew
+    by `flask portal derive`, never restored, so they do not fail the check."""
+    from .storage import files as stored_files
+
+    report = stored_files.check(stored_files.DERIVED)
+    db.session.rollback()
+    click.echo(f"Derived copies: {report.stored}; referred to: {report.referenced}; orphans: {len(report.orphans)} "
+               f"({sum(o.size for o in report.orphans)} bytes); missing: {len(report.missing)}.")
+    if report.missing:
+        click.echo("  Missing derived copies are made again by `flask portal derive`.")
+    if clean and report.orphans and (yes or click.confirm(f"Remove {len(report.orphans)} orphaned derived copies?")):
+        removed, kept = stored_files.remove_orphans([o.key for o in report.orphans], older_than=min_age * 60,
+                                                    area=stored_files.DERIVED)
+        click.echo(f"Removed {len(removed)} orphaned derived copies." + (f" Kept {len(kept)}." if kept else ""))
 
 
 audit_cli = AppGroup("audit", help="The audit trail.")

@@ -190,6 +190,8 @@ class Config:
         self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
         self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))
+        # Copies the portal derives from stored files (the Parquet of tables): apart, not backed up, made anew.
+        self.DERIVED_DIR = _env("DERIVED_DIR", str(data_dir / "derived"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "worker-memory://")
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..catalog.models import Resource
 from ..extensions import db
@@ -54,7 +54,12 @@ class DerivedTable(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
-    resource: Mapped[Resource] = relationship()
+    # A file removed with the ORM takes its tables' rows along (SQLite does not enforce ON DELETE CASCADE);
+    # their copies are then orphans of the derived area, removed by `flask portal storage check --clean`.
+    resource: Mapped[Resource] = relationship(
+        backref=backref("derived_tables", cascade="all, delete-orphan", order_by="DerivedTable.version"))
 
 
-stored_files.register(DerivedTable.storage_key)  # the storage owner keeps the Parquet while a row names it
+# The Parquet copies live in their own area (DERIVED_DIR), not among the files people sent: they can be made again,
+# so backups leave them out and a restore derives them anew. The storage owner keeps a copy while a row names it.
+stored_files.register(DerivedTable.storage_key, area=stored_files.DERIVED)

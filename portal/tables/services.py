@@ -147,12 +147,12 @@ def derive(table_id: int) -> DerivedTable | None:
     work = Path(tempfile.mkdtemp(prefix="derive-", dir=_work_root()))
     key = ""
     try:
-        src = storage().path(table.source_key)
+        src = storage(stored_files.FILES).path(table.source_key)
         derived = derive_file(src, table.source_format, work, table.overrides, progress)
         progress("profiling", 80)
         profile = profile_parquet(derived.parquet, derived.columns, work)
         with open(derived.parquet, "rb") as fh:
-            key = stored_files.save(fh).key
+            key = stored_files.save(fh, area=stored_files.DERIVED).key
         table.storage_key, table.row_count = key, derived.row_count
         table.columns = [{**c, "type": str(c["type"])} for c in derived.columns]
         table.profile = profile
@@ -172,7 +172,7 @@ def derive(table_id: int) -> DerivedTable | None:
     except BaseException:
         db.session.rollback()
         if key:
-            stored_files.discard([key])
+            stored_files.discard([key], area=stored_files.DERIVED)
         raise
     return table
 
@@ -209,7 +209,24 @@ def tables_to_derive(resource_id: str | None = None, everything: bool = False) -
     if everything:
         resources = db.session.scalars(select(Resource).where(Resource.kind == "file")).all()
         return [ensure_table(r) for r in resources if is_tabular(r.format)]
-    return list(db.session.scalars(select(DerivedTable).where(DerivedTable.state != TableState.DONE)))
+    return [*db.session.scalars(select(DerivedTable).where(DerivedTable.state != TableState.DONE)), *missing_copies()]
+
+
+def missing_copies() -> list[DerivedTable]:
+    """Done tables whose Parquet copy is not stored (a restored backup leaves the copies out: they are made anew)."""
+    store = storage(stored_files.DERIVED)
+    done = db.session.scalars(select(DerivedTable).where(DerivedTable.state == TableState.DONE)).all()
+    return [t for t in done if not t.storage_key or not store.exists(t.storage_key)]
+
+
+def requeue_missing() -> int:
+    """After a restore: every done table without its copy is pending again (`flask portal derive` makes them)."""
+    tables = missing_copies()
+    for t in tables:
+        t.storage_key = ""  # named by nothing until derived again, so the storage check does not call it missing
+    n = requeue(tables)
+    db.session.commit()
+    return n
 
 
 def ensure_table(res: Resource) -> DerivedTable:
@@ -237,7 +254,10 @@ def parquet_path(table: DerivedTable) -> Path:
     """Where the Parquet copy of a done table is (read it with DuckDB's read_parquet)."""
     if table.state != TableState.DONE or not table.storage_key:
         raise NotFound(_("This file has no derived table yet."))
-    return storage().path(table.storage_key)
+    path = storage(stored_files.DERIVED).path(table.storage_key)
+    if not path.is_file():  # restored from a backup (copies are not backed up) and not derived again yet
+        raise NotFound(_("This file has no derived table yet."))
+    return path
 
 
 def readable_table(resource_id: str, user=None, channel: str = "api") -> tuple[StoredFile, DerivedTable]:
