@@ -11,7 +11,6 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-from portal.accounts.tokens import create_token
 from portal.catalog.models import Resource
 from portal.extensions import db
 from portal.models_base import utcnow
@@ -24,14 +23,6 @@ CSV = ("编号,日期,金额,是否开放,名称,时间,数量\n"
        "1,2024年3月1日,\"1,234.5\",是,张三,2024-03-01 08:30,１２３\n"
        "2,2024/3/2,12.25,否,李四,2024/3/2 9:05:01,４５\n"
        "3,2024-03-03,,是,,2024年3月3日 8时30分,6\n")
-
-
-@pytest.fixture()
-def setup(app, users):
-    ds = f.dataset("呼和浩特市空气质量监测数据", agency_obj=users["agency_staff"].agency,
-                   items=("编号", "日期", "站点"))
-    tokens = {"rw": create_token(users["agency_staff"], "rw", "read_write", 30)[1]}
-    return ds, tokens
 
 
 def upload(client, ds, body: bytes, token, filename="数据.csv", fmt="CSV", resource=None):

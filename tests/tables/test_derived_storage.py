@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.tables import services as tables
 from tests import databases
 from tests.conftest import build_app
-from tests.tables.test_derive import CSV, rows_of, setup, upload  # noqa: F401 (setup: the fixture)
+from tests.tables.test_derive import CSV, rows_of, upload
 
 KEY = "derived copies stay out of backups, 2026"
 
