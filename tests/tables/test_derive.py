@@ -13,11 +13,11 @@ from openpyxl import Workbook
 
 from portal.catalog.models import Resource
 from portal.extensions import db
-from portal.models_base import utcnow
 from portal.tables import services as tables
 from portal.tables.models import DerivedTable
 from tests import factories as f
 from tests.conftest import login, post_form
+from tests.feedback.helpers import complain, complaint_id, decide
 
 CSV = ("编号,日期,金额,是否开放,名称,时间,数量\n"
        "1,2024年3月1日,\"1,234.5\",是,张三,2024-03-01 08:30,１２３\n"
@@ -219,14 +219,28 @@ def test_a_new_version_gets_its_own_table_and_the_old_keeps_its_copy(setup, clie
     assert tables.parquet_path(first).exists()
 
 
-def test_a_suspended_entry_serves_no_profile(setup, client, users):
+def test_a_complaint_suspends_the_profile_and_resuming_brings_it_back(setup, client, app):
+    """A rights complaint filed through the site suspends the table API and the profile on the entry page in
+    the same transaction as the file (451 on the next request); the agency's resume brings back the same answer."""
     ds, tokens = setup
     rid = upload(client, ds, CSV.encode(), tokens["rw"])
-    assert table_api(client, rid).status_code == 200
-    ds.suspended_at = utcnow()  # what an accepted rights complaint does
-    db.session.commit()
-    assert table_api(client, rid).status_code == 451
+    before = table_api(client, rid)
+    assert before.status_code == 200
+    assert f'id="profile-{rid}"' in client.get(f"/dataset/{ds.slug}").get_data(as_text=True)
+
+    complainant, staff = app.test_client(), app.test_client()
+    login(complainant, "user@example.cn")
+    login(staff, "staff@example.cn")
+    cid = complaint_id(complain(complainant, ds, resources=[rid]))
+    for c in (client, complainant, staff):
+        assert table_api(c, rid).status_code == 451
+    assert table_api(client, rid, tokens["rw"]).status_code == 451
     assert f'id="profile-{rid}"' not in client.get(f"/dataset/{ds.slug}").get_data(as_text=True)
+
+    assert decide(staff, cid, "resume").status_code == 302
+    after = table_api(client, rid)
+    assert after.status_code == 200 and after.get_json() == before.get_json()
+    assert f'id="profile-{rid}"' in client.get(f"/dataset/{ds.slug}").get_data(as_text=True)
 
 
 def test_conditional_data_profile_only_for_those_who_may_read_it(app, users, client):
