@@ -91,16 +91,44 @@ def try_convert(col: str, kind: str) -> str:
 
 
 def is_empty(col: str) -> str:
-    """SQL: the cell is missing or blank (全角 blanks included)."""
-    return f"({col} IS NULL OR {_norm(col)} = '')"
+    """SQL: the cell is missing or blank (全角 blanks included): what `_norm` makes '' (without translating)."""
+    return f"({col} IS NULL OR trim({col}, ' 　') = '')"
+
+
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?$"
+
+
+def _plain(col: str, kind: str) -> str:
+    """SQL: the typed value of a cell already written in a plain ASCII form, else NULL. Every form matched
+    here is one `try_convert` reads to the same value (the cell has nothing `_norm` changes), so this only
+    spares the 全角 translation and the list of date formats for the cells most files hold."""
+    if kind == ColumnType.BOOLEAN:
+        return (f"(CASE WHEN {col} IN ({', '.join(map(literal, _TRUE))}) THEN true "
+                f"WHEN {col} IN ({', '.join(map(literal, _FALSE))}) THEN false END)")
+    if kind == ColumnType.INTEGER:
+        return f"(CASE WHEN regexp_full_match({col}, '{_INT}') THEN TRY_CAST(replace({col}, ',', '') AS BIGINT) END)"
+    if kind == ColumnType.DECIMAL:
+        return (f"(CASE WHEN regexp_full_match({col}, '{_DEC}') OR regexp_full_match({col}, '{_INT}') "
+                f"THEN TRY_CAST(replace({col}, ',', '') AS DOUBLE) END)")
+    if kind == ColumnType.DATE:
+        return (f"(CASE WHEN regexp_full_match({col}, '{_ISO_DATE}') THEN TRY_CAST({col} AS DATE) "
+                f"WHEN regexp_full_match({col}, '{_DATE}') THEN CAST(try_strptime({col}, {_formats(_DATE_FORMATS)}) "
+                f"AS DATE) END)")
+    if kind == ColumnType.DATETIME:
+        return (f"(CASE WHEN regexp_full_match({col}, '{_ISO_DATETIME}') THEN TRY_CAST({col} AS TIMESTAMP) "
+                f"WHEN regexp_full_match({col}, '{_ISO_DATE}') THEN CAST(TRY_CAST({col} AS DATE) AS TIMESTAMP) END)")
+    return col
 
 
 def convert(col: str, kind: str, index: int) -> str:
     """SQL: the typed value of `col`; a non-empty cell that does not read as `kind` stops the query with
-    an error naming the column's position (`bad-cell:<index>`), which the deriver turns into a decision."""
+    an error naming the column's position (`bad-cell:<index>`), which the deriver turns into a decision.
+    A plain cell is read by `_plain` first; only the others go through `try_convert` (DuckDB evaluates
+    coalesce's arguments only for the rows still NULL)."""
     if kind == ColumnType.TEXT:
         return f"(CASE WHEN {is_empty(col)} THEN NULL ELSE {col} END)"
-    return (f"(CASE WHEN {is_empty(col)} THEN NULL ELSE coalesce({try_convert(col, kind)}, "
+    return (f"(CASE WHEN {is_empty(col)} THEN NULL ELSE coalesce({_plain(col, kind)}, {try_convert(col, kind)}, "
             f"error('bad-cell:{index}')) END)")
 
 
