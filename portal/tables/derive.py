@@ -23,7 +23,8 @@ import duckdb
 from flask_babel import gettext as _
 
 from ..catalog.files import UnsafeFile, check_zip, detect_encoding, require_defused_xml
-from .types import INFERENCE_ORDER, PARQUET_TYPES, ColumnType, convert, failures, is_empty, literal, quote
+from .types import (INFERENCE_ORDER, PARQUET_TYPES, ColumnType, convert, failures, is_empty, literal, normalized,
+                    quote)
 
 SAMPLE_ROWS = 50_000       # rows the types are inferred on
 MAX_COLUMNS = 2_000        # wider files are refused (a profile and a form per column stop being useful)
@@ -264,14 +265,16 @@ def _infer(con, source: str, names: list[str], types: dict[str, str], sample_sql
     todo = [n for n in names if not types[n]]
     if not todo:
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE sample AS {sample_sql}")
+    # The sample is kept normalized (全角 made ASCII, trimmed) once, rather than once per type tried.
+    kept = ", ".join(f"{normalized(quote(n))} AS {quote(n)}" for n in todo)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE sample AS SELECT {kept} FROM ({sample_sql})")
     for start in range(0, len(todo), 200):  # bounded statement size for wide tables
         part = todo[start:start + 200]
         exprs = []
         for n in part:
             q = quote(n)
             exprs.append(f"count(*) FILTER (WHERE NOT {is_empty(q)})")
-            exprs += [failures(q, k) for k in INFERENCE_ORDER]
+            exprs += [failures(q, k, is_normalized=True) for k in INFERENCE_ORDER]
         counts = con.execute(f"SELECT {', '.join(exprs)} FROM sample").fetchone()
         step = 1 + len(INFERENCE_ORDER)
         for i, n in enumerate(part):

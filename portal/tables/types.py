@@ -60,6 +60,7 @@ def _norm(col: str) -> str:
 _INT = r"^[+-]?([1-9][0-9]{0,2}(,[0-9]{3})+|[1-9][0-9]{0,17}|0)$"
 _DEC = r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)\.[0-9]+$|^[+-]?\.[0-9]+$"
 _DATE = r"^[0-9]{4}[年/.-][0-9]{1,2}[月/.-][0-9]{1,2}日?$"
+_DATE_START = r"^[0-9]{4}[年/.-][0-9]{1,2}[月/.-][0-9]{1,2}"
 _DATE_FORMATS = ("%Y年%m月%d日", "%Y/%m/%d", "%Y-%m-%d", "%Y.%m.%d")
 _TIMES = ("%H:%M:%S", "%H:%M", "%H时%M分%S秒", "%H时%M分", "%H:%M:%S.%f")
 _DATETIME_FORMATS = tuple(f"{d}{sep}{t}" for d in _DATE_FORMATS for sep in (" ", "T") for t in _TIMES)
@@ -70,9 +71,15 @@ def _formats(formats: tuple[str, ...]) -> str:
     return "[" + ", ".join(literal(f) for f in formats) + "]"
 
 
-def try_convert(col: str, kind: str) -> str:
-    """SQL: the typed value of text cell `col`, NULL when it does not read as `kind`."""
-    v = _norm(col)
+def normalized(col: str) -> str:
+    """SQL: the cell as `try_convert` reads it (全角 made ASCII, blanks trimmed); reading it again changes nothing."""
+    return _norm(col)
+
+
+def try_convert(col: str, kind: str, is_normalized: bool = False) -> str:
+    """SQL: the typed value of text cell `col`, NULL when it does not read as `kind` (`is_normalized`: the cell
+    is already `normalized`, which spares translating it again)."""
+    v = col if is_normalized else _norm(col)
     if kind == ColumnType.BOOLEAN:
         return (f"(CASE WHEN lower({v}) IN ({', '.join(map(literal, _TRUE))}) THEN true "
                 f"WHEN lower({v}) IN ({', '.join(map(literal, _FALSE))}) THEN false END)")
@@ -84,9 +91,10 @@ def try_convert(col: str, kind: str) -> str:
     if kind == ColumnType.DATE:
         return (f"(CASE WHEN regexp_full_match({v}, '{_DATE}') "
                 f"THEN CAST(try_strptime({v}, {_formats(_DATE_FORMATS)}) AS DATE) END)")
-    if kind == ColumnType.DATETIME:
-        return (f"coalesce(try_strptime(regexp_replace({v}, '\\s+', ' ', 'g'), {_formats(_DATETIME_FORMATS)}), "
-                f"CAST({try_convert(col, ColumnType.DATE)} AS TIMESTAMP))")
+    if kind == ColumnType.DATETIME:  # every form starts with a date: the formats are tried only on such cells
+        return (f"(CASE WHEN regexp_matches({v}, '{_DATE_START}') THEN "
+                f"coalesce(try_strptime(regexp_replace({v}, '\\s+', ' ', 'g'), {_formats(_DATETIME_FORMATS)}), "
+                f"CAST({try_convert(col, ColumnType.DATE, is_normalized)} AS TIMESTAMP)) END)")
     return col
 
 
@@ -132,6 +140,7 @@ def convert(col: str, kind: str, index: int) -> str:
             f"error('bad-cell:{index}')) END)")
 
 
-def failures(col: str, kind: str) -> str:
-    """SQL aggregate: how many non-empty cells do not read as `kind`."""
-    return f"count(*) FILTER (WHERE NOT {is_empty(col)} AND {try_convert(col, kind)} IS NULL)"
+def failures(col: str, kind: str, is_normalized: bool = False) -> str:
+    """SQL aggregate: how many non-empty cells do not read as `kind` (as `convert` reads them)."""
+    return (f"count(*) FILTER (WHERE NOT {is_empty(col)} AND coalesce({_plain(col, kind)}, "
+            f"{try_convert(col, kind, is_normalized)}) IS NULL)")
