@@ -56,7 +56,8 @@ print(json.dumps({{"derive": derived, "with_profile": total, "rows": d.row_count
 CHILD_DUCKDB = """
 import json, resource, time
 import duckdb
-con = duckdb.connect(":memory:", config={{"threads": 2, "enable_progress_bar": False}})
+con = duckdb.connect(":memory:", config={{"threads": 2}})
+con.execute("SET enable_progress_bar = false")
 t, c = time.perf_counter(), time.process_time()
 con.execute("COPY (SELECT * FROM read_csv({src!r})) TO {out!r} (FORMAT parquet, COMPRESSION zstd)")
 print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": time.process_time() - c,

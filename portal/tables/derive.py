@@ -66,7 +66,8 @@ def derive_file(src: Path, fmt: str, work: Path, overrides: dict[str, str] | Non
     (work / "duck").mkdir(exist_ok=True)
     con = duckdb.connect(":memory:", config={
         "memory_limit": MEMORY_LIMIT, "threads": 2, "temp_directory": str(work / "duck"),
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False, "enable_progress_bar": False})
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con.execute("SET enable_progress_bar = false")  # no bar on the server's output
     try:
         source = _read_csv(text_csv, names)
         progress("inferring", 25)

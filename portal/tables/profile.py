@@ -30,10 +30,11 @@ def profile_parquet(path: Path, columns: list[dict[str, Any]], work: Path | None
     """One dict per column: name, type, rows, empty, distinct, min, max, top [{value, count}], histogram
     [{from, to, count}] (numbers and dates only)."""
     config = {"memory_limit": "256MB", "threads": 2, "autoinstall_known_extensions": False,
-              "autoload_known_extensions": False, "enable_progress_bar": False}
+              "autoload_known_extensions": False}
     if work is not None:
         config["temp_directory"] = str(work / "duck")
     con = duckdb.connect(":memory:", config=config)
+    con.execute("SET enable_progress_bar = false")
     try:
         con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet({literal(str(path))})")
         total = con.execute("SELECT count(*) FROM t").fetchone()[0]
