@@ -56,12 +56,12 @@ def create_app(config: Any = None) -> Flask:
 
     from . import pagecache
     from .search import load_backend
-    from .storage import load_storage
+    from . import storage
 
     from .catalog.filters import FACET_FIELDS, INDEX_ONLY_FIELDS
 
     app.extensions["search"] = load_backend(app.config, FACET_FIELDS, tuple(INDEX_ONLY_FIELDS))
-    app.extensions["storage"] = load_storage(app.config)
+    storage.init_app(app)  # the uploaded files and, apart, the copies derived from them
     pagecache.init_app(app)  # the site generation moves with every visible write; the shared store
 
     from .accounts import permissions
@@ -143,6 +143,9 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(sitepages_bp)
     app.register_blueprint(reuses_bp)
     app.register_blueprint(discovery_bp)
+    from .tables.views import bp as tables_bp
+
+    app.register_blueprint(tables_bp)
     csrf.exempt(catalog_api_bp)  # API writes need a read-write token instead (see accounts.tokens)
     from .api.ckan.views import bp as ckan_api_bp
     from .api.v1 import bp as api_v1_bp
@@ -181,6 +184,10 @@ def create_app(config: Any = None) -> Flask:
     from .catalog import indexing
 
     indexing.init_app(app)  # index changes recorded with each flush, applied after the request
+
+    from .tables import services as tables
+
+    tables.init_app(app)  # a derived table queued with each tabular file version, derived after the request
 
     from .request_line import Utf8RequestLine
 

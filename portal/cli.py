@@ -59,6 +59,24 @@ def indexer_command(interval: float, once: bool) -> None:
     run_indexer(interval=interval, once=once, echo=click.echo)
 
 
+@portal_cli.command("derive")
+@click.option("--resource", "resource_id", help="Derive this resource's current version anew.")
+@click.option("--all", "everything", is_flag=True, help="Derive every tabular file's current version anew.")
+def derive_command(resource_id: str | None, everything: bool) -> None:
+    """Read tabular files into their typed Parquet copies: what is waiting, failed or left running by a process
+    that died; one resource (--resource) or every one (--all) anew."""
+    from .tables import services as tables
+
+    todo = tables.tables_to_derive(resource_id, everything)
+    tables.requeue(todo)
+    db.session.commit()
+    for t in todo:
+        done = tables.derive(t.id)
+        if done is not None:
+            line = f"{done.resource_id} v{done.version}: {done.state}"
+            click.echo(line + (f" ({done.row_count} rows)" if done.row_count is not None else f": {done.error}"))
+
+
 @portal_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -171,6 +189,7 @@ def restore_command(archive: str) -> None:
     except BackupError as exc:
         raise click.ClickException(f"{exc} Nothing was restored.")
     click.echo(f"Restored {sum(summary.tables.values())} rows and {summary.files} files; search index rebuilt.")
+    click.echo("Derived copies of tables are not in backups: run `flask portal derive` to make them again.")
 
 
 storage_cli = AppGroup("storage", help="Stored files (resources and their versions, attachments, evidence).")
@@ -220,10 +239,28 @@ def storage_check_command(clean: bool, yes: bool, min_age: int) -> None:
                        + (f" Kept {len(kept)} that were referred to or saved again meanwhile." if kept else ""))
         else:
             click.echo("Nothing removed.")
+    _check_derived(clean, yes, min_age)
     if report.missing:
         click.echo(f"{len(report.missing)} referred-to files are missing from storage; restore them from a backup.",
                    err=True)
         raise SystemExit(1)
+
+
+def _check_derived(clean: bool, yes: bool, min_age: int) -> None:
+    """The copies derived from stored files (DERIVED_DIR): orphans go with --clean; missing ones are made anew
+    by `flask portal derive`, never restored, so they do not fail the check."""
+    from .storage import files as stored_files
+
+    report = stored_files.check(stored_files.DERIVED)
+    db.session.rollback()
+    click.echo(f"Derived copies: {report.stored}; referred to: {report.referenced}; orphans: {len(report.orphans)} "
+               f"({sum(o.size for o in report.orphans)} bytes); missing: {len(report.missing)}.")
+    if report.missing:
+        click.echo("  Missing derived copies are made again by `flask portal derive`.")
+    if clean and report.orphans and (yes or click.confirm(f"Remove {len(report.orphans)} orphaned derived copies?")):
+        removed, kept = stored_files.remove_orphans([o.key for o in report.orphans], older_than=min_age * 60,
+                                                    area=stored_files.DERIVED)
+        click.echo(f"Removed {len(removed)} orphaned derived copies." + (f" Kept {len(kept)}." if kept else ""))
 
 
 audit_cli = AppGroup("audit", help="The audit trail.")

@@ -198,6 +198,8 @@ class Config:
         self.SEARCH_BACKEND = _env("SEARCH_BACKEND", "whoosh")
         self.SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR", str(data_dir / "index"))
         self.STORAGE_DIR = _env("STORAGE_DIR", str(data_dir / "files"))
+        # Copies the portal derives from stored files (the Parquet of tables): apart, not backed up, made anew.
+        self.DERIVED_DIR = _env("DERIVED_DIR", str(data_dir / "derived"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "worker-memory://")
         self.RATELIMIT_SEARCH = _env("RATELIMIT_SEARCH", "120/minute")
         self.RATELIMIT_DOWNLOAD = _env("RATELIMIT_DOWNLOAD", "60/minute")
@@ -235,6 +237,10 @@ class Config:
         # Uploads stream to disk; the file limit, plus room for the form around a multipart upload.
         self.UPLOAD_MAX_BYTES = int(_env("MAX_UPLOAD_MB", "1100")) * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024
+        # Derived tables (portal/tables): files up to this size are read into Parquet by the request that
+        # uploaded them, before it answers; larger ones by a thread of the process (or `flask portal derive`).
+        self.DERIVE_INLINE_MAX_BYTES = int(_env("DERIVE_INLINE_MB", "8")) * 1024 * 1024
+        self.DERIVE_IN_THREAD = _env("DERIVE_IN_THREAD", "1") == "1"
         # Regulations binding this deployment, the prevailing one first (portal/legal/regulations.toml).
         self.REGULATIONS = _env("REGULATIONS", "R2024,R2018")
         self.REVIEW_WORKDAYS = _period("REVIEW_WORKDAYS", 5)  # R2024 §11
@@ -417,6 +423,7 @@ class TestConfig(Config):
         # A cheap hash: the suite creates and signs in hundreds of accounts, and scrypt costs 0.1-0.3 s each.
         # tests/accounts/test_passwords.py proves that the portal's own configuration uses scrypt.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        self.DERIVE_IN_THREAD = False  # the tests' files are read before the upload answers
         for key, value in overrides.items():
             setattr(self, key, value)
 

@@ -26,3 +26,4 @@ from .follows.models import Follow, FollowEvent  # noqa: F401
 from .datarequests.models import DataRequest, DataRequestSupport  # noqa: F401
 from .reuses.models import CommentReport, Rating, Reuse  # noqa: F401
 from .discovery.models import SearchMark  # noqa: F401
+from .tables.models import DerivedTable  # noqa: F401

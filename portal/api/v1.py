@@ -147,6 +147,8 @@ from . import evaluation  # noqa: E402,F401
 from . import datarequests  # noqa: E402,F401
 # suggestions while typing, with pinyin (找数据)
 from . import discovery  # noqa: E402,F401
+# derived tables: a file's columns and profile, the agency's column types
+from . import tables  # noqa: E402,F401
 
 
 @bp.errorhandler(429)

@@ -6,6 +6,11 @@ schema revision, row count of every table, every file's key, size and SHA-256), 
 text), then ``files/<sha256>``. Rows are plain JSON, not an SQLite file, so an archive restores into
 SQLite or PostgreSQL alike. Nothing is ever held whole in memory: tables spool to a temporary file
 past a few MiB, files stream in 1 MiB chunks.
+
+Only the files people sent are archived (the "files" storage area). The copies the portal derives from them
+(the Parquet of tables, the "derived" area) are left out on purpose: they can be made again, and would
+roughly double the archive. Their rows are archived (with the agency's column types); a restore marks every
+table whose copy is not there as waiting, and `flask portal derive` makes the copies anew.
 """
 from __future__ import annotations
 
@@ -283,6 +288,9 @@ def restore(archive_path: str | Path, passphrase: str | None) -> BackupSummary:
     from ..catalog.indexing import reindex_all
 
     reindex_all()
+    from ..tables.services import requeue_missing
+
+    requeue_missing()  # derived copies are not in the archive: derived anew by `flask portal derive`
     pagecache.clear()  # the generation may repeat values pages of another state were kept under
     return BackupSummary(tables=counts, files=file_count, bytes=sum(f["size"] for f in manifest["files"]))
 

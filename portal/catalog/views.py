@@ -19,6 +19,8 @@ from ..extensions import db, limiter
 from ..pagecache import cached
 from ..reuses import panel as reuse_panel
 from ..storage import storage
+from ..tables import services as tables
+from ..tables.types import TYPE_LABELS
 from ..withdrawal import services as withdrawals
 from . import downloads, grading, quality, queries, services
 from . import search as catalog_search
@@ -117,7 +119,9 @@ def dataset(slug: str):
                                withdrawal=withdrawals.announcement_of(ds.withdrawal_last_day, ds.withdrawal_reason),
                                reuse_panel=reuse_panel.entry_panel(ds, current_user, _comments_page()),
                                jsonld=structured.dataset_jsonld(ds, page.lists.tags, page.lists.resources, _entry_urls(ds))
-                               if ds.is_public else None)
+                               if ds.is_public else None,
+                               profiles=tables.readable_profiles([r.id for r in page.lists.resources], current_user),
+                               type_labels=TYPE_LABELS)
     return cached(render)
 
 
