@@ -122,24 +122,23 @@ def rate(slug: str):
 @bp.post("/comments/<int:rating_id>/answer")
 @login_required
 def answer(rating_id: int):
-    r = ratings.get_comment(rating_id)
-    try:
-        ratings.answer(r, request.form.to_dict(), current_user)
-    except Invalid as exc:
-        return _refused(exc, _back(r).location)
-    flash(_("Your answer is shown under the comment."), "success")
-    return _back(r)
+    return _comment_step(rating_id, ratings.answer, _("Your answer is shown under the comment."))
 
 
 @bp.post("/comments/<int:rating_id>/report")
 @login_required
 def report(rating_id: int):
+    return _comment_step(rating_id, ratings.report, _("Thank you: the data authority will look at this comment."))
+
+
+def _comment_step(rating_id: int, step, done: str):
+    """An answer to or a report of a comment: the step with the form, then back to the comment."""
     r = ratings.get_comment(rating_id)
     try:
-        ratings.report(r, request.form.to_dict(), current_user)
+        step(r, request.form.to_dict(), current_user)
     except Invalid as exc:
         return _refused(exc, _back(r).location)
-    flash(_("Thank you: the data authority will look at this comment."), "success")
+    flash(done, "success")
     return _back(r)
 
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.backup import offsite, retention
-from portal.backup.models import BackupRun
 from portal.extensions import db
 from portal.inbox.models import Message
 from tests.clock import freeze_at
-from tests.conftest import login, mails_to
+from tests.ops.test_backup_runs import _page, _rows, _run
+from tests.conftest import mails_to
 from tests.sshd import SshServer
 
 KEY = "correct horse battery staple, 2026 edition"
@@ -39,23 +39,6 @@ def sites(app, users, host, tmp_path_factory):
     f.csv_resource(ds)
     db.session.commit()
     return local, remote
-
-
-def _run(app, *args):
-    return app.test_cli_runner().invoke(args=["portal", "backup", *args])
-
-
-def _rows(kind: str) -> list[BackupRun]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(BackupRun).where(BackupRun.kind == kind).order_by(BackupRun.id)))
-
-
-def _page(app, email: str) -> str:
-    client = app.test_client()
-    login(client, email)
-    r = client.get("/console/backups")
-    assert r.status_code == 200
-    return r.get_data(as_text=True)
 
 
 def _alarms() -> list[Message]:
