@@ -1,7 +1,7 @@
 """Demo figures for the public statistics: published open plans with items in every progress state, access
 events (served downloads and API calls, a few refused) over the last twelve months, and complaints, correction
-requests and reports of illegal use answered on time and late, and catalog update triggers (one open, one overdue)
-(data: data/oversight.json, data/access.csv).
+requests and reports of illegal use answered on time and late, catalog update triggers (one open, one overdue),
+public data requests and published reuses (data: data/oversight.json, data/access.csv).
 
 Cases are written as they stand after their steps, each step an audit event named as its workflow table names
 it (as sharing_cases.py does). Dates count from the load day; the access events are drawn with a fixed seed
@@ -158,6 +158,45 @@ class _Loader:
         for action, reason in steps:
             audit.record("demo", action, object_type, str(case.id), reason, {"demo": True})
 
+    # ---- public data requests (数据需求) and reuses (利用成果) ------------------------------------------
+    def data_request(self, spec: dict) -> None:
+        from ..catalog.models import Theme
+        from ..datarequests.models import DataRequest
+
+        agency, user = self.one(Agency, slug=spec["agency"]), self.one(User, email=spec["user"])
+        if agency is None or user is None:
+            return
+        filed = self.now + timedelta(days=spec["filed"])
+        routed = filed + timedelta(hours=3)
+        answered = None if spec["decided"] is None else filed + timedelta(days=spec["decided"])
+        r = DataRequest(requester_id=user.id, requester_kind=user.kind or "", title=spec["title"],
+                        description=spec["description"], use_case=spec["use_case"],
+                        theme_id=getattr(self.one(Theme, slug=spec["theme"]), "id", None), suggested_agency_id=agency.id,
+                        agency_id=agency.id, state=spec["state"], filed_at=filed, routed_at=routed,
+                        due_date=workdays.add_workdays(routed, current_app.config["DATA_REQUEST_WORKDAYS"]),
+                        answer=spec["answer"], refusal_legal_basis=spec["basis"], answered_at=answered,
+                        answered_by_id=getattr(self.staff(agency.id), "id", None) if answered else None)
+        if spec["state"] == "accepted":  # accepted: linked to an item of the agency's open plan (loaded before)
+            r.plan_item_id = db.session.scalar(select(PlanItem.id).join(OpenPlan, OpenPlan.id == PlanItem.plan_id)
+                                               .where(OpenPlan.agency_id == agency.id).order_by(PlanItem.id).limit(1))
+        steps = [("data_request.file", ""), ("data_request.route", "")]
+        if answered is not None:
+            steps.append(("data_request.accept" if spec["state"] == "accepted" else "data_request.refuse", spec["answer"]))
+        self._write(r, "data_request", steps)
+
+    def reuse(self, spec: dict) -> None:
+        from ..reuses.models import Reuse, ReuseState
+
+        user = self.one(User, email=spec["user"])
+        entries = [ds for ds in (self.one(Dataset, slug=slug) for slug in spec["entries"]) if ds is not None]
+        if user is None or not entries:
+            return
+        submitted = self.now + timedelta(days=spec["submitted"])
+        r = Reuse(title=spec["title"], kind=spec["kind"], url=spec["url"], description=spec["description"],
+                  display_name=spec["display_name"], submitter_id=user.id, state=ReuseState.PUBLISHED,
+                  submitted_at=submitted, decided_at=submitted + timedelta(days=spec["decided"]), entries=entries)
+        self._write(r, "reuse", [("reuse.submit", ""), ("reuse.publish", "")])
+
     # ---- access events -----------------------------------------------------------------------------
     def access(self) -> int:
         rng = random.Random(SEED)
@@ -234,7 +273,8 @@ def load_demo_oversight() -> tuple[int, int]:
     made = 0
     for kind, make in (("plans", loader.plan), ("complaints", loader.complaint),
                        ("corrections", loader.correction), ("reports", loader.report),
-                       ("catalog_triggers", loader.trigger)):
+                       ("catalog_triggers", loader.trigger), ("data_requests", loader.data_request),
+                       ("reuses", loader.reuse)):
         for case in spec.get(kind, []):
             make(case)
             made += 1
