@@ -1,4 +1,6 @@
-"""Language choice: Chinese first; English when the visitor picked it (cookie set by /lang/<code>)."""
+"""The visitor's choices kept in cookies: the language (Chinese first; English when the visitor picked it,
+cookie set by /lang/<code>) and the display mode (standard, or the 适老化 large mode with larger text and
+higher contrast, cookie set by /display/<mode>)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,6 +24,18 @@ def select_locale() -> str:
         if chosen in current_app.config["LANGUAGES"]:
             return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+DISPLAY_COOKIE = "display"
+DISPLAY_MODES = ("standard", "large")
+
+
+def display_mode() -> str:
+    """'large' when the visitor turned the accessibility mode on, else 'standard'. The page cache keys
+    pages by it, as by the language: the mode is a class on the page's <html>."""
+    if has_request_context() and request.cookies.get(DISPLAY_COOKIE) == "large":
+        return "large"
+    return "standard"
 
 
 @lru_cache(maxsize=None)

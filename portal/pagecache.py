@@ -4,7 +4,7 @@ Most traffic is anonymous reads of the same pages (the home page, popular search
 searches). Each worker process keeps the bodies it rendered in a byte-bounded LRU, and puts them in a
 store every worker shares (`PAGE_CACHE_URI`: files under the data directory for the workers of one
 machine, or Redis for several machines), so a page one worker rendered is not rendered again by the
-others. Both are keyed by the request (path and query, language, date) and by the *site generation*:
+others. Both are keyed by the request (path and query, language, display mode, date) and by the *site generation*:
 a counter in the database that every write through the ORM bumps in its own transaction (just before
 it commits), as does the search indexer when it has applied changes. So a suspended entry, a published
 one, a decision or a correction shows on the very next request in every process, and no page of the old
@@ -36,7 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .caller import may_be_signed_in
 from .extensions import db
-from .i18n import select_locale
+from .i18n import display_mode, select_locale
 from .machinery import listen_once
 from .side_db import side_connections
 
@@ -309,7 +309,7 @@ def cached(render: Callable[[], str | Response]) -> Response:
     else `render()` (a template's text or a Response), kept when it is a plain 200."""
     if not _cacheable():
         return make_response(render())
-    key = (generation(), request.host, request.full_path, select_locale(), date.today().isoformat())
+    key = (generation(), request.host, request.full_path, select_locale(), display_mode(), date.today().isoformat())
     store, shared, now = _store(), current_app.extensions.get("page_store"), time.monotonic()
     expires = now + current_app.config["PAGE_CACHE_SECONDS"]
     hit = store.get(key, now)

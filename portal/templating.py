@@ -19,7 +19,7 @@ from .accounts.identifiers import mask_email
 from .accounts.vocab import ROLE_LABELS, USER_KIND_LABELS
 from .catalog import vocab
 from .catalog.editing import column_warnings
-from .i18n import select_locale
+from .i18n import display_mode, select_locale
 from .machinery import gettext
 from .search.text import highlight, snippet
 from .sentences import join as join_sentences
@@ -207,6 +207,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "site_name": current_app.config["SITE_NAME"],
             "current_locale": select_locale(),
+            "display_mode": display_mode(),
             "languages": [("zh_CN", "中文"), ("en", "English")],
             "current_path": return_path() if request else "/",
             "highlight": highlight,
