@@ -161,6 +161,7 @@ def test_negative_list_and_logs_reflow_at_320_px(live_server, browser):
 
 PUBLIC_PAGES = ["/", "/dataset", "/dataset?q=%E7%A9%BA%E6%B0%94", "/negative-list", "/agency", "/plans", "/statistics",
                 "/developers", "/licence", "/legal", "/decisions", "/calendar", "/audit/checkpoints", "/login", "/register", "/data-requests",
+                "/reuses", "/statistics/scorecards", "/help", "/site-map", "/contact", "/privacy", "/terms",
                 f"/dataset/{CONDITIONAL}"]
 
 

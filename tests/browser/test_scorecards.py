@@ -10,6 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from portal.evaluation.indicators import INDICATORS
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
@@ -29,8 +31,9 @@ def test_scorecards_page_shows_scores_method_and_actions(live_server, page, tmp_
     expect(table.locator("thead")).to_contain_text("更新及时率")
     method = page.locator("#method")
     expect(method).to_be_visible()
-    assert method.locator("tbody tr").count() == 5
+    assert method.locator("tbody tr").count() == len(INDICATORS)  # one row per indicator of the table
     expect(method).to_contain_text("权重")
+    expect(method).to_contain_text("元数据质量")
     todo = page.locator("ul.todo").first
     expect(todo).to_be_visible()
     link = todo.locator("a").first
