@@ -201,3 +201,10 @@ def test_statistics_count_requests_by_state_and_on_time_as_the_database_holds(ap
     html = app.test_client().get("/statistics").get_data(as_text=True)
     assert 'id="table-data-requests-state"' in html
     assert waiting
+
+
+def test_every_page_links_the_data_requests(app, users):
+    """Visitors find the requests from the main navigation of any page."""
+    html = app.test_client().get("/").get_data(as_text=True)
+    nav = html.split('class="main-nav"')[1].split("</nav>")[0]
+    assert 'href="/data-requests"' in nav and "数据需求" in nav
