@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..feedback.schemas import FeedbackIn, Text
+from ..fields import UtcDateTime
 from .models import DataRequestState
 
 ACCEPT, REFUSE = "accept", "refuse"
@@ -107,7 +108,7 @@ class DataRequestEntryOut(Schema):
 class DataRequestSupportOut(Schema):
     who = fields.String(metadata={"description": "The kind of account, never a name (e.g. 一位企业用户)."})
     use_case = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class DataRequestOut(Schema):
@@ -121,10 +122,10 @@ class DataRequestOut(Schema):
     agency = fields.Nested(DataRequestNamedOut, allow_none=True, metadata={"description": "The agency that answers."})
     state = fields.String(metadata={"description": "submitted, routed, accepted or refused."})
     state_label = fields.String()
-    filed_at = fields.DateTime()
-    routed_at = fields.DateTime(allow_none=True)
+    filed_at = UtcDateTime()
+    routed_at = UtcDateTime(allow_none=True)
     due_date = fields.Date(allow_none=True, metadata={"description": "While open: when the routing or answer is due."})
-    answered_at = fields.DateTime(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
     answer = fields.String()
     refusal_legal_basis = fields.String()
     plan_item = fields.Nested(DataRequestPlanItemOut, allow_none=True)

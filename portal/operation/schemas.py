@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..sharing.dispute_schemas import SharingCaseIn
+from ..fields import UtcDateTime
 
 
 class AgreementIn(SharingCaseIn):
@@ -54,7 +55,7 @@ class UsageReportIn(SharingCaseIn):
 
 class ReportSlotOut(Schema):
     due = fields.Date()
-    filed_at = fields.DateTime(allow_none=True)
+    filed_at = UtcDateTime(allow_none=True)
     text = fields.String(allow_none=True)
     missing = fields.Boolean()
 
@@ -70,7 +71,7 @@ class AgreementOut(Schema):
     security_measures = fields.String()
     products = fields.String()
     risk_note = fields.String()
-    risk_assessed_at = fields.DateTime(allow_none=True)
+    risk_assessed_at = UtcDateTime(allow_none=True)
     state = fields.String(metadata={"description": "draft, assessed, active, suspended or revoked."})
     state_reason = fields.String()
     files = fields.List(fields.String(), dump_default=list,

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..feedback.schemas import FeedbackIn, Text
+from ..fields import UtcDateTime
 
 
 class KeepIn(FeedbackIn):
@@ -55,5 +56,5 @@ class KeptOut(Schema):
     type = fields.String(metadata={"description": "The type kept."})
     reason = fields.String()
     legal_basis = fields.String()
-    recorded_at = fields.DateTime(metadata={"description": "When the keep was recorded (UTC)."})
+    recorded_at = UtcDateTime(metadata={"description": "When the keep was recorded (UTC)."})
     next_due = fields.Date(allow_none=True, metadata={"description": "The next reassessment's due date."})
