@@ -50,7 +50,7 @@ def rate(user, slug: str):
     rating. Data users only."""
     ds = ratings.entry(slug)
     r = ratings.rate(ds, load_body(rs.RatingIn), user)
-    average, count = ratings.summary(ds)
+    average, count, _reused = ratings.summary(ds)
     return rs.RatingOut().dump({"dataset": ds.slug, "score": r.score, "comment": r.comment,
                                 "display_name": r.display_name, "average": average, "count": count}), 201
 
@@ -63,7 +63,7 @@ def comments(slug: str):
     def render():
         ds = ratings.entry(slug)
         args = load_args(rs.CommentListIn)
-        average, count = ratings.summary(ds)
+        average, count, _reused = ratings.summary(ds)
         page = ratings.comments(ds, args["page"], args["per_page"])
         page.results = [ratings.comment_out(r) for r in page.results]
         return rs.CommentPageOut().dump(paged(page, average=average, count=count))

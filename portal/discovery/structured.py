@@ -33,8 +33,9 @@ def public_files(ds, resources) -> list:
     entry that were not withdrawn. A conditional entry's files are never described."""
     if not ds.is_public or ds.open_type != OpenType.UNCONDITIONAL:
         return []
-    return [r for r in resources if r.kind == ResourceKind.FILE and r.storage_key
-            and not downloads.is_quarantined(r.sha256)]
+    files = [r for r in resources if r.kind == ResourceKind.FILE and r.storage_key]
+    withdrawn = downloads.quarantined_hashes(r.sha256 for r in files)
+    return [r for r in files if r.sha256 not in withdrawn]
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -12,6 +12,7 @@ Upgrading one of these libraries: run that test, read the module, adapt it, then
   sessions       Flask's cookie session interface, skipped for requests without a session cookie
   login          Flask-Login's per-request user, forgotten when the database is gone
   gunicorn       gunicorn's application object, found on the call stack for its number of workers
+  statics        Flask's static endpoint under fingerprinted names; pages gzip'd after the view
 
 Nothing here imports a domain: the machinery sits below every domain (docs/architecture.md).
 """

@@ -11,6 +11,11 @@
   Content-Length stay the file's own.
 - `flask portal statics DIR` writes the fingerprinted files and their .gz next to them for nginx
   (deploy/nginx.conf.example: `gzip_static on`, a year's cache for fingerprinted names).
+
+RELIES_ON, and what:
+- Flask 3.1.3: the app's `static` endpoint (registered from `static_folder`) is replaced in `view_functions`
+  by `serve_static`, and an `url_defaults` callback rewrites its `filename` before the URL is built.
+- Werkzeug 3.1.9: `Response.direct_passthrough` marks the streamed file answers that `compress_page` leaves alone.
 """
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, Response, abort, current_app, request
+
+RELIES_ON = {"Flask": "3.1.3", "Werkzeug": "3.1.9"}
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=600"

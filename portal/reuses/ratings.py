@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import roles
@@ -22,9 +22,10 @@ from ..extensions import db
 from ..feedback.common import authority_users
 from ..inbox.services import notify, notify_all
 from ..models_base import utcnow
+from ..side_db import read_committed
 from ..workflow import Transition, Workflow
 from .common import Page, display_name, public_entry
-from .models import CommentReport, CommentState, Rating
+from .models import CommentReport, CommentState, Rating, Reuse, ReuseState, reuse_entries
 from .schemas import AnswerIn, CommentReportIn, RatingIn
 
 STATE_LABELS = {CommentState.VISIBLE: _l("Shown"), CommentState.REPORTED: _l("Reported"),
@@ -123,11 +124,15 @@ def rate(ds: Dataset, values: Mapping[str, Any], actor: User) -> Rating:
     return r
 
 
-def summary(ds: Dataset) -> tuple[float | None, int]:
-    """The entry's average rating (None: no rating) and the number of ratings."""
-    avg, n = db.session.execute(select(func.avg(Rating.score), func.count(Rating.id))
-                                .where(Rating.dataset_id == ds.id)).one()
-    return (round(float(avg), 2) if avg is not None else None), int(n)
+def summary(ds: Dataset) -> tuple[float | None, int, int]:
+    """The entry's average rating (None: no rating), the number of ratings, and the number of its published
+    reuses: one read (on the side connection for an anonymous page, side_db.read_committed)."""
+    reused = (select(func.count()).select_from(reuse_entries.join(Reuse, Reuse.id == reuse_entries.c.reuse_id))
+              .where(reuse_entries.c.dataset_id == bindparam("id"), Reuse.state == ReuseState.PUBLISHED)
+              .scalar_subquery())
+    avg, n, used = read_committed(select(func.avg(Rating.score), func.count(Rating.id), reused)
+                                  .where(Rating.dataset_id == bindparam("id")), {"id": ds.id})[0]
+    return (round(float(avg), 2) if avg is not None else None), int(n), int(used or 0)
 
 
 def comments(ds: Dataset, page: int = 1, per_page: int = PER_PAGE) -> Page:

@@ -30,7 +30,7 @@ from typing import Any, Iterable
 
 from flask import Response, current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .. import pagecache
@@ -42,6 +42,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..machinery import listen_once
 from ..models_base import utcnow
+from ..side_db import read_committed
 from ..storage import files as stored_files
 from ..storage import storage
 from .derive import Unreadable, derive_file
@@ -276,8 +277,18 @@ def readable_profiles(resource_ids: Iterable[str], user, channel: str = "downloa
     the entry is suspended; conditional data only for a grant holder)."""
     from ..errors import PortalError
 
+    resource_ids = list(resource_ids)
+    if not resource_ids:
+        return {}
+    # which files have a done table of their current version: one read, on the side connection for an
+    # anonymous page (side_db), so an entry without tables takes no pooled connection
+    done = {row[0] for row in read_committed(
+        select(DerivedTable.resource_id).join(Resource, (Resource.id == DerivedTable.resource_id)
+                                              & (Resource.version == DerivedTable.version))
+        .where(DerivedTable.resource_id.in_(bindparam("ids", expanding=True)), DerivedTable.state == TableState.DONE),
+        {"ids": resource_ids})}
     found = {}
-    for rid in resource_ids:
+    for rid in (r for r in resource_ids if r in done):
         try:
             found[rid] = readable_table(rid, user, channel)[1]
         except PortalError:
