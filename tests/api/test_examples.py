@@ -54,7 +54,7 @@ def readme_examples() -> list[str]:
 
 
 def page_examples(page: str) -> list[str]:
-    return [c for block in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S)
+    return [c for block in re.findall(r"<pre[^>]*><code>(.*?)</code></pre>", page, re.S)
             for c in curl_commands(html.unescape(block))]
 
 
