@@ -11,6 +11,7 @@ from ..accounts.permissions import roles_required
 from ..api.routes import load_args
 from ..errors import BadRequest, Invalid
 from . import editing, grading, review, stops, workday_calendar
+from ..tables.privacy import KIND_LABELS
 from .console import entry_page
 from .preview import can_preview
 from .schemas import ReviewQueueIn
@@ -38,7 +39,9 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, agency_checks={a.check: a for a in r.agency_checks},
+                           checks=review.RECORDED_CHECKS,
+                           at_decision=review.at_decision(r), privacy=review.privacy_findings(r),
+                           kind_labels=KIND_LABELS, agency_checks={a.check: a for a in r.agency_checks},
                            can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
                            actions=review.review_actions(r, current_user)), status
 
@@ -63,7 +66,8 @@ def decide(review_id: int):
     action, comment = request.form.get("action"), request.form.get("comment", "")
     try:
         if action == "approve":
-            review.approve(r, current_user, comment)
+            review.approve(r, current_user, comment, {c.field: request.form.get(c.field, "")
+                                                      for c in review.at_decision(r)})
             flash(_("Published."), "success")
         elif action == "return":
             review.return_(r, current_user, comment)
