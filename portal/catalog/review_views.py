@@ -4,17 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from .. import workdays
 from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..api.routes import load_args
 from ..errors import BadRequest, Invalid
-from . import editing, grading, review, stops, workday_calendar
+from ..fields import form_values
 from ..tables.privacy import KIND_LABELS
+from . import editing, grading, review, stops, workday_calendar
 from .console import entry_page
 from .preview import can_preview
-from .schemas import ReviewQueueIn
+from .schemas import ApprovalIn, ReviewQueueIn
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -66,8 +68,8 @@ def decide(review_id: int):
     action, comment = request.form.get("action"), request.form.get("comment", "")
     try:
         if action == "approve":
-            review.approve(r, current_user, comment, {c.field: request.form.get(c.field, "")
-                                                      for c in review.at_decision(r)})
+            approval = _approval()
+            review.approve(r, current_user, approval["comment"], approval)
             flash(_("Published."), "success")
         elif action == "return":
             review.return_(r, current_user, comment)
@@ -79,6 +81,15 @@ def decide(review_id: int):
         errors["decision"] = exc.message
         return _page(r, errors, 422)
     return redirect(url_for("review.queue"))
+
+
+def _approval() -> dict:
+    """The decision form's fields through ApprovalIn (the API reads the same schema); 422 naming the field."""
+    schema = ApprovalIn()
+    try:
+        return schema.load(form_values(schema, request.form))
+    except ValidationError as exc:
+        raise Invalid(_("Please correct the marked fields."), exc.messages)
 
 
 @bp.post("/datasets/<dataset_id>/unpublish")

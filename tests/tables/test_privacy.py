@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
+from portal.accounts.tokens import create_token
 from portal.audit.models import AuditEvent
 from portal.catalog.models import Dataset
 from portal.extensions import db
@@ -144,3 +143,24 @@ def test_conditional_entry_is_not_gated(app, users, client):
     db.session.expire_all()
     assert db.session.get(Dataset, ds.id).state == "published"
     assert not db.session.query(AuditEvent).filter_by(action="review.privacy_confirmed").count()
+
+
+def test_approval_through_the_api_needs_the_confirmation_field(app, users, client):
+    ds = _entry(client, PERSONAL_CSV)
+    authority, r = _submit(client, ds)
+    token = create_token(users["authority"], "review", "read_write", 30)[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    seen = client.get(f"/api/v1/reviews/{r.id}", headers=headers)
+    assert seen.status_code == 200
+    body = seen.get_json()
+    assert body["confirmations"] == ["privacy_confirmation"]
+    assert {"column": "手机号码", "kind": "mobile", "count": 4}.items() <= {
+        k: v for k, v in next(x for x in body["privacy"] if x["kind"] == "mobile").items()}.items()
+    assert all(v not in seen.get_data(as_text=True) for v in IDS + PHONES + CARDS)
+    refused = client.post(f"/api/v1/reviews/{r.id}/approve", json={"comment": "同意"}, headers=headers)
+    assert refused.status_code == 422 and "privacy_confirmation" in refused.get_json()["error"]["details"]
+    done = client.post(f"/api/v1/reviews/{r.id}/approve", headers=headers,
+                       json={"comment": "同意", "privacy_confirmation": "已取得权利人同意公开。"})
+    assert done.status_code == 201 and done.get_json()["state"] == "approved"
+    event = db.session.query(AuditEvent).filter_by(action="review.privacy_confirmed", object_id=ds.id).one()
+    assert event.reason == "已取得权利人同意公开。"
