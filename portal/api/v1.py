@@ -162,3 +162,5 @@ def _rate_limited(exc):
                           headers={"Retry-After": retry})
 # reuses of public data (利用成果) and ratings of entries
 from . import reuses  # noqa: E402,F401
+# the authority's review: the privacy scan's findings and the approval with its confirmations
+from . import reviews  # noqa: E402,F401

@@ -7,6 +7,11 @@ review binds while PORTAL_AGENCY_DISCLOSURE_REVIEW=1 (the default); with PORTAL_
 reviewer is not one of those who drafted the content. A check covers the content as it was recorded (a hash of the
 fields and files): an edit or upload after it asks for the check again. The authority sees them on the review page and may record its own of the
 same two (the columns of `Review`); the data level is confirmed by the authority only (R2024 §9「识别认定」).
+
+A check with a `field` is given with the decision itself, in the approve form's and the API's field of that name, and
+binds only where its `applies` says so: the confirmation that an unconditional entry's file in which the privacy scan
+(tables/privacy.py) found personal information is published as open data, with the reviewer's reason (422 naming the
+field without it; the audit log keeps the reason and the flagged columns).
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -31,7 +36,7 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..models_base import utcnow
 from . import editing
-from .models import Dataset, DatasetState, EntryCheck, Review
+from .models import Dataset, DatasetState, EntryCheck, OpenType, Review
 from .schemas import CheckIn, entry_errors
 
 
@@ -44,15 +49,35 @@ class Check:
     label: Any
     agency: bool
     setting: str | None = None
+    field: str | None = None                            # given with the approval, in this field of its form/API
+    applies: Callable[[Review], bool] | None = None     # binds only for the submissions this says (None: every one)
+    details: Callable[[Review], dict[str, Any]] | None = None  # what the audit event of the confirmation keeps
+
+
+def privacy_findings(review: Review) -> list[dict[str, Any]]:
+    """The privacy scan's findings in the current files of the submission's entry: [{resource, name, column, kind,
+    count, examples (masked)}]."""
+    from ..tables.services import privacy_findings as scanned  # the derived tables build on the catalog
+
+    return scanned(review.dataset)
+
+
+def _open_with_personal_information(review: Review) -> bool:
+    return review.snapshot.get("open_type") == OpenType.UNCONDITIONAL and bool(privacy_findings(review))
 
 
 CHECKS = (
     Check("confidentiality", _l("Confidentiality review"), agency=True),
     Check("disclosure", _l("Disclosure review"), agency=True, setting="AGENCY_DISCLOSURE_REVIEW"),
     Check("level", _l("Confirmation of the data level"), agency=False),
+    Check("privacy", _l("Confirmation of personal information in open files"), agency=False,
+          field="privacy_confirmation", applies=_open_with_personal_information,
+          details=lambda review: {"columns": [{k: f[k] for k in ("resource", "name", "column", "kind", "count")}
+                                              for f in privacy_findings(review)]}),
 )
 LEVEL_CHECK = "level"
-BY_NAME = {c.name: c for c in CHECKS}
+BY_NAME = {c.name: c for c in CHECKS if c.field is None}  # the checks recorded before the decision
+RECORDED = tuple(BY_NAME.values())
 AGENCY_CHECKS = tuple(c.name for c in CHECKS if c.agency)
 # The entry's own events that write its content: whoever saved it since its last publication drafted it.
 _DRAFTING = ("dataset.create", "dataset.edit", "dataset.edit_staged")
@@ -74,7 +99,30 @@ def agency_required() -> list[Check]:
 
 def authority_required() -> list[Check]:
     """What the authority records before approving: the level, and any check the agency need not record."""
-    return [c for c in CHECKS if not binding(c)]
+    return [c for c in CHECKS if not binding(c) and c.field is None]
+
+
+def at_decision(review: Review) -> list[Check]:
+    """The checks given with this submission's approval (their fields binding)."""
+    return [c for c in CHECKS if c.field and (c.applies is None or c.applies(review))]
+
+
+def confirmations(review: Review, given: dict[str, str]) -> dict[Check, str]:
+    """Each check given with the approval and its reason, or Invalid (422) naming every field left empty."""
+    needed = at_decision(review)
+    missing = [c for c in needed if not (given.get(c.field) or "").strip()]
+    if missing:
+        raise Invalid(_("Files of this unconditionally open entry look like they hold personal information: "
+                        "publish them only by confirming it with your reason."),
+                      {c.field: _("Confirm with your reason.") for c in missing})
+    return {c: given[c.field].strip() for c in needed}
+
+
+def record_confirmations(review: Review, given: dict[Check, str], actor: User) -> None:
+    """Each confirmation given with the approval, in the audit log with its reason (in the decision's transaction)."""
+    for c, reason in given.items():
+        audit.record(actor, f"review.{c.name}_confirmed", "dataset", review.dataset_id, reason,
+                     {"review": review.id, **(c.details(review) if c.details else {})})
 
 
 def four_eyes() -> bool:

@@ -34,6 +34,7 @@ from ..concurrency import one_decision as one_decision_with
 # The checks of a submission, one table (catalog.checks): the agency's 保密审查、公开审查 before submitting (SZ §23,
 # R2018 §26, R2024 §36), the authority's own of the same, and its confirmation of the data level (R2024 §9).
 CHECKS = checks.CHECKS
+RECORDED_CHECKS = checks.RECORDED  # those recorded before the decision (the others are given with it)
 LEVEL_CHECK = checks.LEVEL_CHECK
 S = DatasetState
 
@@ -275,8 +276,19 @@ def _decide(review: Review, action: str, actor: User, comment: str, record: Any)
     return review
 
 
-def approve(review: Review, actor: User, comment: str = "") -> Review:
-    """Publish the entry (or its staged edit); both reviews must be on record. Indexes after commit."""
+def at_decision(review: Review) -> list[checks.Check]:
+    """The confirmations the approval of this pending submission asks for (the approve form's fields)."""
+    return checks.at_decision(review) if review.state == ReviewState.PENDING else []
+
+
+def privacy_findings(review: Review) -> list[dict[str, Any]]:
+    """What the privacy scan found in the entry's current files (masked examples), for the review page."""
+    return checks.privacy_findings(review)
+
+
+def approve(review: Review, actor: User, comment: str = "", confirmations: dict[str, str] | None = None) -> Review:
+    """Publish the entry (or its staged edit); both reviews must be on record, and the confirmations the checks ask
+    with the decision given (`confirmations`: field → reason). Indexes after commit."""
     def publish(ds: Dataset) -> None:
         by_agency, missing = checks.missing_for_approval(review)
         if by_agency:
@@ -292,6 +304,7 @@ def approve(review: Review, actor: User, comment: str = "") -> Review:
             raise Invalid(_("A basic resource shared on conditions is published only with your confirmation "
                             "(核定)%(basis)s: write it in the comment.", basis=note("share_basic_resources")),
                           {"comment": ""})
+        checks.record_confirmations(review, checks.confirmations(review, confirmations or {}), actor)
         now = utcnow()
         if review.kind == "revision":
             submitter = db.session.get(User, review.submitted_by_id) if review.submitted_by_id else None

@@ -4,16 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from .. import workdays
 from ..accounts import roles
 from ..accounts.permissions import roles_required
 from ..api.routes import load_args
 from ..errors import BadRequest, Invalid
+from ..fields import form_values
+from ..tables.privacy import KIND_LABELS
 from . import editing, grading, review, stops, workday_calendar
 from .console import entry_page
 from .preview import can_preview
-from .schemas import ReviewQueueIn
+from .schemas import ApprovalIn, ReviewQueueIn
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -38,7 +41,9 @@ def show(review_id: int):
 def _page(r, errors: dict | None = None, status: int = 200):
     """The review page: the entry as it will be published (the public page's parts), its files, the checks."""
     return render_template("review/show.html", r=r, data=r.snapshot, sub=review.submission(r), errors=errors or {},
-                           checks=review.CHECKS, agency_checks={a.check: a for a in r.agency_checks},
+                           checks=review.RECORDED_CHECKS,
+                           at_decision=review.at_decision(r), privacy=review.privacy_findings(r),
+                           kind_labels=KIND_LABELS, agency_checks={a.check: a for a in r.agency_checks},
                            can_preview=can_preview, level_labels=grading.LEVEL_LABELS,
                            actions=review.review_actions(r, current_user)), status
 
@@ -63,7 +68,8 @@ def decide(review_id: int):
     action, comment = request.form.get("action"), request.form.get("comment", "")
     try:
         if action == "approve":
-            review.approve(r, current_user, comment)
+            approval = _approval()
+            review.approve(r, current_user, approval["comment"], approval)
             flash(_("Published."), "success")
         elif action == "return":
             review.return_(r, current_user, comment)
@@ -75,6 +81,15 @@ def decide(review_id: int):
         errors["decision"] = exc.message
         return _page(r, errors, 422)
     return redirect(url_for("review.queue"))
+
+
+def _approval() -> dict:
+    """The decision form's fields through ApprovalIn (the API reads the same schema); 422 naming the field."""
+    schema = ApprovalIn()
+    try:
+        return schema.load(form_values(schema, request.form))
+    except ValidationError as exc:
+        raise Invalid(_("Please correct the marked fields."), exc.messages)
 
 
 @bp.post("/datasets/<dataset_id>/unpublish")

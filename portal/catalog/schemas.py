@@ -383,3 +383,40 @@ class DashboardIn(Schema):
 class ReviewQueueIn(Schema):
     """The review queue: a page of it."""
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+
+
+class ApprovalIn(Schema):
+    """The authority's approval of a submission (the review page's decision form and the API): its comment, and the
+    confirmations the review checks ask with the decision (catalog.checks: a check with a `field`)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    comment = Text(load_default="", validate=validate.Length(max=4000, error=_l("At most %(n)d characters.", n=4000)),
+                   metadata={"description": "The decision's comment (required for a basic resource shared on "
+                                            "conditions: the confirmation 核定)."})
+    privacy_confirmation = Text(load_default="", validate=validate.Length(
+        max=4000, error=_l("At most %(n)d characters.", n=4000)), metadata={
+        "description": "Required when the entry is unconditionally open and the privacy scan found columns that "
+                       "look like personal information in its files: the reviewer's reason for publishing them as "
+                       "open data (kept in the audit log with the flagged columns). 422 naming this field without it."})
+
+
+class PrivacyFindingOut(Schema):
+    resource = fields.String(metadata={"description": "The file's id."})
+    name = fields.String(metadata={"description": "The file's name."})
+    column = fields.String()
+    kind = fields.String(metadata={"description": "id_number, mobile, bank_card, address or name."})
+    count = fields.Integer(metadata={"description": "Cells that match."})
+    examples = fields.List(fields.String(), metadata={"description": "Up to three examples, masked."})
+
+
+class ReviewDecisionOut(Schema):
+    id = fields.Integer()
+    dataset_id = fields.String()
+    state = fields.String(metadata={"description": "pending, approved or returned."})
+    decided_at = UtcDateTime(allow_none=True)
+    confirmations = fields.List(fields.String(), metadata={
+        "description": "The fields the approval asks for (privacy_confirmation while it binds)."})
+    privacy = fields.List(fields.Nested(PrivacyFindingOut), metadata={
+        "description": "What the privacy scan found in the entry's current files."})

@@ -47,6 +47,8 @@ class DerivedTable(db.Model):
     row_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     columns: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{name, type, inferred, mixed}]
     profile: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # one dict per column
+    # The privacy scan (tables/privacy.py): [{column, kind, count, examples (masked)}]; None until scanned.
+    privacy: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")
     error_row: Mapped[int | None] = mapped_column(Integer, nullable=True)     # 1 = the first data row
     error_column: Mapped[str] = mapped_column(String(300), default="")
@@ -58,6 +60,11 @@ class DerivedTable(db.Model):
     # their copies are then orphans of the derived area, removed by `flask portal storage check --clean`.
     resource: Mapped[Resource] = relationship(
         backref=backref("derived_tables", cascade="all, delete-orphan", order_by="DerivedTable.version"))
+
+    @property
+    def flagged(self) -> bool:
+        """The privacy scan found columns that look like personal information."""
+        return bool(self.privacy)
 
 
 # The Parquet copies live in their own area (DERIVED_DIR), not among the files people sent: they can be made again,

@@ -47,6 +47,7 @@ from ..storage import files as stored_files
 from ..storage import storage
 from .derive import Unreadable, derive_file
 from .models import DerivedTable, TableState
+from .privacy import mask_profile, scan_parquet
 from .profile import profile_parquet
 from .types import ITEM_TYPE_MATCHES, TYPE_LABELS, ColumnType
 
@@ -152,11 +153,14 @@ def derive(table_id: int) -> DerivedTable | None:
         derived = derive_file(src, table.source_format, work, table.overrides, progress)
         progress("profiling", 80)
         profile = profile_parquet(derived.parquet, derived.columns, work)
+        progress("privacy", 90)
+        findings = scan_parquet(derived.parquet, derived.columns, work)
+        profile = mask_profile(profile, findings)
         with open(derived.parquet, "rb") as fh:
             key = stored_files.save(fh, area=stored_files.DERIVED).key
         table.storage_key, table.row_count = key, derived.row_count
         table.columns = [{**c, "type": str(c["type"])} for c in derived.columns]
-        table.profile = profile
+        table.profile, table.privacy = profile, findings
         table.state, table.progress, table.step, table.error = TableState.DONE, 100, "", ""
         table.error_row, table.error_column = None, ""
     except Unreadable as exc:
@@ -181,6 +185,7 @@ def derive(table_id: int) -> DerivedTable | None:
 def _fail(table: DerivedTable, message: str, row: int | None = None, column: str = "") -> None:
     table.state, table.error, table.error_row, table.error_column = TableState.FAILED, message, row, column or ""
     table.storage_key, table.row_count, table.columns, table.profile, table.step = "", None, [], [], ""
+    table.privacy = None
 
 
 def _work_root() -> str:
@@ -336,6 +341,18 @@ def set_column_types(ds: Dataset, resource_id: str, types: dict[str, str], actor
     if has_request_context():
         g.tables_queued = True
     return table
+
+
+# ---- the privacy scan ----------------------------------------------------------------------------
+def privacy_findings(ds: Dataset) -> list[dict[str, Any]]:
+    """What the privacy scan found in the current version of each of the entry's files: [{resource, name, column,
+    kind, count, examples (masked)}], file by file in the entry's order."""
+    found = []
+    for res in ds.resources:
+        table = current_table(res)
+        if table is not None and table.state == TableState.DONE:
+            found += [{"resource": res.id, "name": res.name, **f} for f in table.privacy or []]
+    return found
 
 
 # ---- checks against the declared data items -------------------------------------------------------

@@ -13,6 +13,7 @@ from ..catalog import editing
 from ..errors import Invalid
 from . import services
 from .models import STATE_LABELS, TableState
+from .privacy import KIND_LABELS
 from .schemas import TYPE_CHOICES, ColumnTypesIn
 from .types import TYPE_LABELS
 
@@ -29,7 +30,7 @@ def _page(ds, res, table, errors: dict, status: int = 200):
         "may_set_types": table is not None and state != TableState.RUNNING and services.may_set_types(current_user, ds),
     }
     return render_template("tables/console_table.html", ds=ds, res=res, table=table, view=view, errors=errors,
-                           checks=services.item_checks(ds, table), type_labels=TYPE_LABELS,
+                           checks=services.item_checks(ds, table), type_labels=TYPE_LABELS, kind_labels=KIND_LABELS,
                            type_choices=TYPE_CHOICES), status
 
 
