@@ -91,6 +91,11 @@ def test_staff_publishes_through_review(live_server, browser, demo_app, tmp_path
     authority.locator("#check-disclosure").get_by_role("button", name="记录").click()
     authority.locator("#note-level").fill("确认为一般数据。")
     authority.locator("#check-level").get_by_role("button", name="记录").click()
+    # the file lists door-level addresses: the privacy scan shows them masked, and approving this entry as
+    # unconditionally open data needs the reviewer's reason
+    expect(authority.locator("#privacy-findings")).to_be_visible()
+    assert "示范路1号" not in authority.locator("#privacy-findings").inner_text()
+    authority.locator("#f-privacy_confirmation").fill("书房地址为公共设施的门牌地址，不涉及个人信息。")
     authority.get_by_role("button", name="审核通过并发布").click()
     authority.wait_for_url(re.compile(r"/review/$"))
 
